@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Recording an event: who did it, its sequence number, and its way out to
+ * the kernel log.
+ */
+#include <linux/cred.h>
+#include <linux/nsproxy.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/task.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/uidgid.h>
+
+#include "sysrqmon.h"
+
+static atomic64_t event_seq;
+static atomic64_t kind_counts[SYSRQMON_KIND_MAX + 1];
+
+/**
+ * sysrqmon_current_contained() - whether current runs inside a container
+ *
+ * The contract's predicate: not in the initial pid namespace, or not in the
+ * initial mount namespace. Pointer comparisons only, safe in atomic context.
+ *
+ * Return: true if contained.
+ */
+bool sysrqmon_current_contained(void)
+{
+	struct nsproxy *ns = current->nsproxy;
+
+	if (task_active_pid_ns(current) != &init_pid_ns)
+		return true;
+	return ns && ns->mnt_ns != init_task.nsproxy->mnt_ns;
+}
+
+static void fill_task(struct sysrqmon_event *ev)
+{
+	const struct cred *cred = current_cred();
+
+	ev->has_task = true;
+	ev->pid = task_tgid_nr(current);
+	ev->tid = task_pid_nr(current);
+	rcu_read_lock();
+	ev->ppid = task_tgid_nr(rcu_dereference(current->real_parent));
+	rcu_read_unlock();
+	ev->uid = from_kuid_munged(&init_user_ns, cred->uid);
+	ev->euid = from_kuid_munged(&init_user_ns, cred->euid);
+	ev->gid = from_kgid_munged(&init_user_ns, cred->gid);
+	/* get_task_comm() takes task_lock, which a hook must not. */
+	strscpy_pad(ev->comm, current->comm, sizeof(ev->comm));
+	ev->contained = sysrqmon_current_contained();
+}
+
+/**
+ * sysrqmon_event_init() - start an event
+ * @ev: the event to fill
+ * @kind: its kind
+ * @from_task: whether the current task caused it (false in interrupt
+ *	       context and for the module's own checks)
+ */
+void sysrqmon_event_init(struct sysrqmon_event *ev, enum sysrqmon_kind kind,
+			 bool from_task)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = kind;
+	ev->key = SYSRQMON_KEY_NONE;
+	if (from_task)
+		fill_task(ev);
+}
+
+/**
+ * sysrqmon_event_emit() - number an event and report it
+ * @ev: the event, fully filled by the hook
+ *
+ * Callable from any hook context: it never sleeps or allocates.
+ */
+void sysrqmon_event_emit(struct sysrqmon_event *ev)
+{
+	ev->seq = atomic64_inc_return(&event_seq);
+	ev->instance = sysrqmon_instance;
+	ev->time_ns = ktime_get_real_ns();
+	atomic64_inc(&kind_counts[ev->kind]);
+	sysrqmon_audit_log(ev);
+}
+
+/**
+ * sysrqmon_kind_count() - events of one kind generated since load
+ * @kind: the kind
+ *
+ * Return: the count.
+ */
+u64 sysrqmon_kind_count(int kind)
+{
+	return atomic64_read(&kind_counts[kind]);
+}

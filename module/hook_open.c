@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * security_file_open: opens of the two targets.
+ *
+ * Every open on the machine passes here. The fast path reads the superblock
+ * magic and returns for anything that is not procfs: no locks, no strings,
+ * no stack beyond a few registers. Everything else is out of line.
+ */
+#include <linux/dcache.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
+#include <linux/string.h>
+
+#include "sysrqmon.h"
+
+static noinline void report_open(const struct file *file,
+				 enum sysrqmon_target target)
+{
+	struct sysrqmon_event ev;
+	char *path;
+
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_OPEN, true);
+	ev.target = target;
+	ev.flags = file->f_flags;
+	/* d_path() builds the name at the end of the buffer. */
+	path = d_path(&file->f_path, ev.path, sizeof(ev.path));
+	if (IS_ERR(path)) {
+		strscpy(ev.path, "?", sizeof(ev.path));
+		ev.truncated = true;
+	} else {
+		memmove(ev.path, path, strlen(path) + 1);
+	}
+	sysrqmon_event_emit(&ev);
+}
+
+static noinline void proc_file_open(struct ftrace_ops *ops, unsigned long ip,
+				    unsigned long parent_ip, struct file *file)
+{
+	enum sysrqmon_target target;
+	int bit;
+
+	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
+		return;
+	if (!(file->f_mode & FMODE_WRITE) && !READ_ONCE(sysrqmon_cfg.watch_reads))
+		return;
+	target = sysrqmon_file_target(file);
+	if (target == SYSRQMON_TARGET_NONE)
+		return;
+
+	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
+	if (bit < 0)
+		return;
+	report_open(file, target);
+	sysrqmon_hook_exit(bit);
+}
+
+/* int security_file_open(struct file *file) */
+void sysrqmon_hook_file_open(unsigned long ip, unsigned long parent_ip,
+			     struct ftrace_ops *ops, struct ftrace_regs *fregs)
+{
+	struct file *file = (struct file *)hook_arg(fregs, 0);
+
+	if (likely(file_inode(file)->i_sb->s_magic != PROC_SUPER_MAGIC))
+		return;
+	proc_file_open(ops, ip, parent_ip, file);
+}

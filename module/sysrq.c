@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the running kernel's SysRq driver says about a key.
+ */
+#include <linux/rcupdate.h>
+#include <linux/string.h>
+#include <linux/sysrq.h>
+
+#include "sysrqmon.h"
+
+/* The driver's own table: written under its lock, read under RCU. */
+static const struct sysrq_key_op **key_table;
+
+/**
+ * sysrqmon_sysrq_init() - find the SysRq key table
+ *
+ * Return: 0 on success, -ENOENT if the kernel has no SysRq table.
+ */
+int sysrqmon_sysrq_init(void)
+{
+	key_table = (const struct sysrq_key_op **)
+		sysrqmon_lookup("sysrq_key_table");
+	if (!key_table) {
+		pr_err("sysrqmon: cannot find sysrq_key_table\n");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* The driver's mapping of command characters to table slots. */
+static int key_index(int key)
+{
+	if (key >= '0' && key <= '9')
+		return key - '0';
+	if (key >= 'a' && key <= 'z')
+		return key - 'a' + 10;
+	if (key >= 'A' && key <= 'Z')
+		return key - 'A' + 36;
+	return -1;
+}
+
+/**
+ * sysrqmon_key_action() - the action a key runs, named as the kernel does
+ * @key: command character
+ * @buf: receives the handler's help text up to '(', or "help" when the key
+ *	 has no handler (the kernel then prints its help)
+ * @len: size of @buf
+ *
+ * Safe in any context: unregister_sysrq_key() waits for RCU readers.
+ */
+void sysrqmon_key_action(int key, char *buf, size_t len)
+{
+	const struct sysrq_key_op *op = NULL;
+	int i = key_index(key);
+	const char *help;
+	size_t n;
+
+	rcu_read_lock();
+	if (i >= 0)
+		op = READ_ONCE(key_table[i]);
+	help = op ? op->help_msg : NULL;
+	if (!help) {
+		strscpy(buf, "help", len);
+	} else {
+		n = strcspn(help, "(");
+		if (n >= len)
+			n = len - 1;
+		memcpy(buf, help, n);
+		buf[n] = '\0';
+	}
+	rcu_read_unlock();
+}
+
+/**
+ * sysrqmon_action_is_destructive() - whether an action ends the system
+ * @action: an action name from sysrqmon_key_action()
+ *
+ * Return: true for actions whose line must reach the log before they run.
+ */
+bool sysrqmon_action_is_destructive(const char *action)
+{
+	static const char * const names[] = { "reboot", "crash", "poweroff" };
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(action, names[i]))
+			return true;
+	return false;
+}

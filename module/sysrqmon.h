@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sysrqmon: declarations shared by the module's source files.
+ */
+#ifndef _SYSRQMON_H
+#define _SYSRQMON_H
+
+#include <linux/atomic.h>
+#include <linux/trace_recursion.h>
+#include <asm/ptrace.h>
+#include <linux/ftrace.h>
+#include <linux/sched.h>
+#include <linux/types.h>
+
+#include "../include/uapi/sysrqmon.h"
+
+#define SYSRQMON_KEY_NONE	(-1)
+#define SYSRQMON_ACTION_LEN	40
+#define SYSRQMON_SETTING_LEN	16
+#define SYSRQMON_VALUE_LEN	64
+
+/**
+ * struct sysrqmon_event - one observed SysRq touch, as the hooks record it
+ *
+ * Filled in the hook's (atomic) context from the current task and the hooked
+ * function's arguments; strings are NUL-terminated and may be cut, which sets
+ * @truncated. Events without a task of their own leave the task fields zero.
+ */
+struct sysrqmon_event {
+	u64 seq;
+	u64 instance;
+	u64 time_ns;
+	u8 kind;
+	u8 verdict;
+	u8 target;
+	u8 source;
+	bool has_task;
+	bool contained;
+	bool truncated;
+	int key;
+	int old_mask;
+	int new_mask;
+	u32 flags;
+	pid_t pid;
+	pid_t tid;
+	pid_t ppid;
+	u32 uid;
+	u32 euid;
+	u32 gid;
+	u32 pidns;
+	u32 mntns;
+	u64 cgroup_id;
+	char comm[TASK_COMM_LEN];
+	char action[SYSRQMON_ACTION_LEN];
+	char setting[SYSRQMON_SETTING_LEN];
+	char old_value[SYSRQMON_VALUE_LEN];
+	char new_value[SYSRQMON_VALUE_LEN];
+	char path[SYSRQMON_STR_MAX];
+	char exe[SYSRQMON_STR_MAX];
+};
+
+/* Runtime configuration (params.c). Read locklessly by the hooks. */
+struct sysrqmon_config {
+	int mode;
+	bool audit;
+	bool watch_reads;
+	int allowed_mask;
+	int deny_scope;
+	bool locked;
+	char allowed_keys[64];
+};
+
+extern struct sysrqmon_config sysrqmon_cfg;
+extern u64 sysrqmon_instance;
+
+/* symbols.c */
+int sysrqmon_symbols_init(void);
+unsigned long sysrqmon_lookup(const char *name);
+bool sysrqmon_symbol_range(const char *name, unsigned long *start,
+			   unsigned long *end);
+
+/* identity.c */
+int sysrqmon_identity_init(void);
+enum sysrqmon_target sysrqmon_file_target(const struct file *file);
+
+/* sysrq.c */
+int sysrqmon_sysrq_init(void);
+void sysrqmon_key_action(int key, char *buf, size_t len);
+bool sysrqmon_action_is_destructive(const char *action);
+
+/* event.c */
+void sysrqmon_event_init(struct sysrqmon_event *ev, enum sysrqmon_kind kind,
+			 bool from_task);
+void sysrqmon_event_emit(struct sysrqmon_event *ev);
+bool sysrqmon_current_contained(void);
+u64 sysrqmon_kind_count(int kind);
+
+/* audit.c */
+size_t sysrqmon_audit_encode(char *dst, size_t size, const char *src,
+			     bool *truncated);
+void sysrqmon_audit_init(void);
+void sysrqmon_audit_log(const struct sysrqmon_event *ev);
+const char *sysrqmon_kind_name(int kind);
+u64 sysrqmon_audit_suppressed(void);
+
+/**
+ * struct sysrqmon_hook - one kernel function sysrqmon attaches to
+ * @symbol: the function
+ * @func: our callback
+ * @enforcing: the callback may make the function return early (deny)
+ * @required: loading fails when it cannot be attached
+ * @ops: its ftrace attachment
+ * @attached: whether @ops is registered
+ * @missed: calls the callback skipped because it was already running in
+ *	    the same context
+ */
+struct sysrqmon_hook {
+	const char *symbol;
+	ftrace_func_t func;
+	bool enforcing;
+	bool required;
+	struct ftrace_ops ops;
+	bool attached;
+	atomic64_t missed;
+};
+
+static __always_inline unsigned long hook_arg(struct ftrace_regs *fregs,
+					      unsigned int n)
+{
+	return regs_get_kernel_argument(&fregs->regs, n);
+}
+
+/*
+ * The callbacks are called straight from the ftrace trampoline, without
+ * ftrace's recursion guard, so that the security_file_open fast path pays
+ * for nothing it does not use. Past that fast path they take the guard
+ * here, which also disables preemption until sysrqmon_hook_exit().
+ */
+static __always_inline int sysrqmon_hook_enter(struct ftrace_ops *ops,
+					       unsigned long ip,
+					       unsigned long parent_ip)
+{
+	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
+
+	if (unlikely(bit < 0))
+		atomic64_inc(&container_of(ops, struct sysrqmon_hook, ops)->missed);
+	return bit;
+}
+
+static __always_inline void sysrqmon_hook_exit(int bit)
+{
+	ftrace_test_recursion_unlock(bit);
+}
+
+/* hooks.c */
+int sysrqmon_hooks_install(void);
+void sysrqmon_hooks_remove(void);
+
+/* hook_open.c, hook_sysctl.c, hook_key.c: the callbacks */
+void sysrqmon_hook_file_open(unsigned long ip, unsigned long parent_ip,
+			     struct ftrace_ops *ops, struct ftrace_regs *fregs);
+void sysrqmon_hook_sysctl(unsigned long ip, unsigned long parent_ip,
+			  struct ftrace_ops *ops, struct ftrace_regs *fregs);
+void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
+			    struct ftrace_ops *ops, struct ftrace_regs *fregs);
+void sysrqmon_hook_handle_sysrq(unsigned long ip, unsigned long parent_ip,
+				struct ftrace_ops *ops,
+				struct ftrace_regs *fregs);
+int sysrqmon_key_hooks_init(void);
+
+/* params.c */
+const char *sysrqmon_mode_name(int mode);
+void sysrqmon_params_loaded(void);
+void sysrqmon_params_unloading(void);
+
+#endif /* _SYSRQMON_H */
