@@ -3,7 +3,12 @@
  * Recording an event: who did it, its sequence number, and its way out to
  * the kernel log.
  */
+#include <linux/cgroup.h>
 #include <linux/cred.h>
+#include <linux/dcache.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/proc_ns.h>
 #include <linux/nsproxy.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched/task.h>
@@ -13,7 +18,6 @@
 
 #include "sysrqmon.h"
 
-static atomic64_t event_seq;
 static atomic64_t kind_counts[SYSRQMON_KIND_MAX + 1];
 
 /**
@@ -33,6 +37,59 @@ bool sysrqmon_current_contained(void)
 	return ns && ns->mnt_ns != init_task.nsproxy->mnt_ns;
 }
 
+static const struct proc_ns_operations *mntns_ops;
+static struct file *(*mm_exe_file)(struct mm_struct *mm);
+
+/**
+ * sysrqmon_event_init_symbols() - find the helpers fill_task() uses
+ *
+ * Neither is exported; without them events lack mntns and exe.
+ */
+void sysrqmon_event_init_symbols(void)
+{
+	mntns_ops = (const void *)sysrqmon_lookup("mntns_operations");
+	mm_exe_file = (void *)sysrqmon_lookup("get_mm_exe_file");
+}
+
+static void fill_exe(struct sysrqmon_event *ev)
+{
+	struct file *exe;
+	char *path;
+
+	if (!mm_exe_file || !current->mm)
+		return;
+	/* RCU and a reference, no lock: fine in atomic context. */
+	exe = mm_exe_file(current->mm);
+	if (!exe)
+		return;
+	path = d_path(&exe->f_path, ev->exe, sizeof(ev->exe));
+	if (IS_ERR(path))
+		ev->exe[0] = '\0';
+	else
+		memmove(ev->exe, path, strlen(path) + 1);
+	fput(exe);
+}
+
+/*
+ * The mount namespace struct is private to fs/; its proc_ns operations hand
+ * out the embedded ns_common. current's own reference keeps it alive, so
+ * our put never frees it.
+ */
+static u32 current_mntns_inum(void)
+{
+	struct ns_common *ns;
+	u32 inum;
+
+	if (!mntns_ops)
+		return 0;
+	ns = mntns_ops->get(current);
+	if (!ns)
+		return 0;
+	inum = ns->inum;
+	mntns_ops->put(ns);
+	return inum;
+}
+
 static void fill_task(struct sysrqmon_event *ev)
 {
 	const struct cred *cred = current_cred();
@@ -49,6 +106,12 @@ static void fill_task(struct sysrqmon_event *ev)
 	/* get_task_comm() takes task_lock, which a hook must not. */
 	strscpy_pad(ev->comm, current->comm, sizeof(ev->comm));
 	ev->contained = sysrqmon_current_contained();
+	ev->pidns = task_active_pid_ns(current)->ns.inum;
+	ev->mntns = current_mntns_inum();
+	rcu_read_lock();
+	ev->cgroup_id = cgroup_id(task_dfl_cgroup(current));
+	rcu_read_unlock();
+	fill_exe(ev);
 }
 
 /**
@@ -69,18 +132,18 @@ void sysrqmon_event_init(struct sysrqmon_event *ev, enum sysrqmon_kind kind,
 }
 
 /**
- * sysrqmon_event_emit() - number an event and report it
+ * sysrqmon_event_emit() - report an event: kernel log, then listeners
  * @ev: the event, fully filled by the hook
  *
  * Callable from any hook context: it never sleeps or allocates.
  */
 void sysrqmon_event_emit(struct sysrqmon_event *ev)
 {
-	ev->seq = atomic64_inc_return(&event_seq);
 	ev->instance = sysrqmon_instance;
 	ev->time_ns = ktime_get_real_ns();
 	atomic64_inc(&kind_counts[ev->kind]);
 	sysrqmon_audit_log(ev);
+	sysrqmon_queue_event(ev);
 }
 
 /**

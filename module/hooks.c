@@ -113,3 +113,39 @@ void sysrqmon_hooks_remove(void)
 	for (i = ARRAY_SIZE(hooks) - 1; i >= 0; i--)
 		hook_detach(&hooks[i]);
 }
+
+/**
+ * sysrqmon_hook_count() - how many hooks the table has
+ *
+ * Return: the count.
+ */
+unsigned int sysrqmon_hook_count(void)
+{
+	return ARRAY_SIZE(hooks);
+}
+
+/**
+ * sysrqmon_hook_get() - one hook of the table, for status reports
+ * @i: its index, below sysrqmon_hook_count()
+ *
+ * Return: the hook.
+ */
+const struct sysrqmon_hook *sysrqmon_hook_get(unsigned int i)
+{
+	return &hooks[i];
+}
+
+/**
+ * sysrqmon_enforcing_attached() - whether every hook that can deny is live
+ *
+ * Return: true if deny mode can be enforced.
+ */
+bool sysrqmon_enforcing_attached(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(hooks); i++)
+		if (hooks[i].enforcing && !hooks[i].attached)
+			return false;
+	return true;
+}

@@ -29,19 +29,37 @@ static int __init sysrqmon_init(void)
 		ret = sysrqmon_identity_init();
 	if (!ret)
 		ret = sysrqmon_key_hooks_init();
-	if (!ret)
-		ret = sysrqmon_hooks_install();
 	if (ret)
 		return ret;
+	sysrqmon_event_init_symbols();
+
+	ret = sysrqmon_queue_init();
+	if (ret)
+		return ret;
+	ret = sysrqmon_netlink_init();
+	if (ret)
+		goto err_queue;
+	ret = sysrqmon_hooks_install();
+	if (ret)
+		goto err_netlink;
 
 	sysrqmon_params_loaded();
 	return 0;
+
+err_netlink:
+	sysrqmon_netlink_exit();
+err_queue:
+	sysrqmon_queue_exit();
+	return ret;
 }
 
 static void __exit sysrqmon_exit(void)
 {
 	sysrqmon_params_unloading();
 	sysrqmon_hooks_remove();
+	/* Listeners still get what was queued, the unload included. */
+	sysrqmon_queue_exit();
+	sysrqmon_netlink_exit();
 }
 
 module_init(sysrqmon_init);

@@ -66,10 +66,56 @@ static void report_change(const char *setting, const char *old,
 	sysrqmon_event_emit(&ev);
 }
 
+/**
+ * sysrqmon_mode_check() - whether the module can switch to a mode now
+ * @mode: enum sysrqmon_mode
+ *
+ * Return: NULL if it can, else why not.
+ */
+const char *sysrqmon_mode_check(int mode)
+{
+	if (mode == SYSRQMON_MODE_DENY)
+		return "deny mode is not available yet";
+	return NULL;
+}
+
+/**
+ * sysrqmon_set_mode() - switch mode and report it
+ * @mode: enum sysrqmon_mode, already checked with sysrqmon_mode_check()
+ *
+ * Context: process context, under kernel_param_lock(THIS_MODULE).
+ */
+void sysrqmon_set_mode(int mode)
+{
+	int old = sysrqmon_cfg.mode;
+
+	WRITE_ONCE(sysrqmon_cfg.mode, mode);
+	if (old != mode)
+		report_change("mode", mode_names[old], mode_names[mode]);
+}
+
+/**
+ * sysrqmon_set_flag() - change an on/off setting and report it
+ * @name: the setting's parameter name
+ * @flag: the setting in sysrqmon_cfg
+ * @value: its new value
+ *
+ * Context: process context, under kernel_param_lock(THIS_MODULE).
+ */
+void sysrqmon_set_flag(const char *name, bool *flag, bool value)
+{
+	bool old = *flag;
+
+	WRITE_ONCE(*flag, value);
+	if (old != value)
+		report_change(name, old ? "1" : "0", value ? "1" : "0");
+}
+
 static int mode_set(const char *val, const struct kernel_param *kp)
 {
 	int mode = sysfs_match_string(mode_names, val);
-	int old, ret;
+	const char *why;
+	int ret;
 
 	ret = may_change();
 	if (ret)
@@ -78,14 +124,12 @@ static int mode_set(const char *val, const struct kernel_param *kp)
 		report_invalid(kp->name, val, "off, monitor or deny");
 		return -EINVAL;
 	}
-	if (mode == SYSRQMON_MODE_DENY) {
-		pr_err("sysrqmon: mode=deny is not available yet\n");
+	why = sysrqmon_mode_check(mode);
+	if (why) {
+		pr_err("sysrqmon: mode=%s refused: %s\n", mode_names[mode], why);
 		return -EINVAL;
 	}
-	old = sysrqmon_cfg.mode;
-	WRITE_ONCE(sysrqmon_cfg.mode, mode);
-	if (old != mode)
-		report_change(kp->name, mode_names[old], mode_names[mode]);
+	sysrqmon_set_mode(mode);
 	return 0;
 }
 
@@ -101,19 +145,17 @@ static const struct kernel_param_ops mode_ops = {
 
 static int flag_set(const char *val, const struct kernel_param *kp)
 {
-	bool *flag = kp->arg, old = *flag, new;
+	bool value;
 	int ret;
 
 	ret = may_change();
 	if (ret)
 		return ret;
-	if (kstrtobool(val, &new)) {
+	if (kstrtobool(val, &value)) {
 		report_invalid(kp->name, val, "0 or 1");
 		return -EINVAL;
 	}
-	WRITE_ONCE(*flag, new);
-	if (old != new)
-		report_change(kp->name, old ? "1" : "0", new ? "1" : "0");
+	sysrqmon_set_flag(kp->name, kp->arg, value);
 	return 0;
 }
 

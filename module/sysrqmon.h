@@ -93,7 +93,33 @@ void sysrqmon_event_init(struct sysrqmon_event *ev, enum sysrqmon_kind kind,
 			 bool from_task);
 void sysrqmon_event_emit(struct sysrqmon_event *ev);
 bool sysrqmon_current_contained(void);
+void sysrqmon_event_init_symbols(void);
 u64 sysrqmon_kind_count(int kind);
+
+/**
+ * struct sysrqmon_counters - delivery counters, see queue.c
+ */
+struct sysrqmon_counters {
+	u64 generated;
+	u64 sent;
+	u64 no_listener;
+	u64 dropped;
+	u64 queued;
+	unsigned int buffer_events;
+};
+
+/* queue.c */
+int sysrqmon_queue_init(void);
+void sysrqmon_queue_exit(void);
+void sysrqmon_queue_event(struct sysrqmon_event *ev);
+void sysrqmon_queue_counters(struct sysrqmon_counters *c);
+
+/* netlink.c */
+int sysrqmon_netlink_init(void);
+void sysrqmon_netlink_exit(void);
+int sysrqmon_netlink_send(const struct sysrqmon_event *ev);
+struct sk_buff;
+int sysrqmon_event_fill(struct sk_buff *skb, const struct sysrqmon_event *ev);
 
 /* audit.c */
 size_t sysrqmon_audit_encode(char *dst, size_t size, const char *src,
@@ -154,6 +180,9 @@ static __always_inline void sysrqmon_hook_exit(int bit)
 
 /* hooks.c */
 int sysrqmon_hooks_install(void);
+unsigned int sysrqmon_hook_count(void);
+const struct sysrqmon_hook *sysrqmon_hook_get(unsigned int i);
+bool sysrqmon_enforcing_attached(void);
 void sysrqmon_hooks_remove(void);
 
 /* hook_open.c, hook_sysctl.c, hook_key.c: the callbacks */
@@ -170,6 +199,9 @@ int sysrqmon_key_hooks_init(void);
 
 /* params.c */
 const char *sysrqmon_mode_name(int mode);
+const char *sysrqmon_mode_check(int mode);
+void sysrqmon_set_mode(int mode);
+void sysrqmon_set_flag(const char *name, bool *flag, bool value);
 void sysrqmon_params_loaded(void);
 void sysrqmon_params_unloading(void);
 

@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "sysrqmon": the "events" multicast group, and
+ * the status and configuration commands.
+ *
+ * Status is for everyone, like /proc/sys/kernel/sysrq. Joining "events" and
+ * changing anything need CAP_SYS_ADMIN in the initial user namespace:
+ * GENL_ADMIN_PERM would only ask for CAP_NET_ADMIN, which containers on the
+ * host network may hold.
+ */
+#include <linux/capability.h>
+#include <linux/module.h>
+#include <net/genetlink.h>
+
+#include "sysrqmon.h"
+
+#ifndef GENL_MCAST_CAP_SYS_ADMIN
+#error "sysrqmon needs kernel headers with GENL_MCAST_CAP_SYS_ADMIN (Debian 6.1.69-1 or newer)"
+#endif
+
+enum { SYSRQMON_GROUP_EVENTS };
+
+static const struct nla_policy sysrqmon_policy[SYSRQMON_ATTR_MAX + 1] = {
+	[SYSRQMON_ATTR_MODE] = NLA_POLICY_MAX(NLA_U8, SYSRQMON_MODE_DENY),
+	[SYSRQMON_ATTR_AUDIT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[SYSRQMON_ATTR_WATCH_READS] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static const struct genl_multicast_group sysrqmon_groups[] = {
+	[SYSRQMON_GROUP_EVENTS] = {
+		.name = SYSRQMON_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_SYS_ADMIN,
+	},
+};
+
+static struct genl_family sysrqmon_family;
+
+static int put_u64(struct sk_buff *skb, int type, u64 value, int pad)
+{
+	return nla_put_u64_64bit(skb, type, value, pad);
+}
+
+static int put_task(struct sk_buff *skb, const struct sysrqmon_event *ev)
+{
+	if (!ev->has_task)
+		return nla_put_u32(skb, SYSRQMON_ATTR_PID, 0) ?:
+		       nla_put_u32(skb, SYSRQMON_ATTR_TID, 0) ?:
+		       nla_put_u32(skb, SYSRQMON_ATTR_UID, 0) ?:
+		       nla_put_u32(skb, SYSRQMON_ATTR_EUID, 0) ?:
+		       nla_put_string(skb, SYSRQMON_ATTR_COMM, "-");
+
+	return nla_put_u32(skb, SYSRQMON_ATTR_PID, ev->pid) ?:
+	       nla_put_u32(skb, SYSRQMON_ATTR_TID, ev->tid) ?:
+	       nla_put_u32(skb, SYSRQMON_ATTR_PPID, ev->ppid) ?:
+	       nla_put_u32(skb, SYSRQMON_ATTR_UID, ev->uid) ?:
+	       nla_put_u32(skb, SYSRQMON_ATTR_EUID, ev->euid) ?:
+	       nla_put_u32(skb, SYSRQMON_ATTR_GID, ev->gid) ?:
+	       nla_put_string(skb, SYSRQMON_ATTR_COMM, ev->comm) ?:
+	       (ev->exe[0] ? nla_put_string(skb, SYSRQMON_ATTR_EXE, ev->exe) : 0) ?:
+	       put_u64(skb, SYSRQMON_ATTR_CGROUP_ID, ev->cgroup_id,
+		       SYSRQMON_ATTR_PAD) ?:
+	       nla_put_u32(skb, SYSRQMON_ATTR_PIDNS, ev->pidns) ?:
+	       nla_put_u32(skb, SYSRQMON_ATTR_MNTNS, ev->mntns) ?:
+	       nla_put_u8(skb, SYSRQMON_ATTR_CONTAINED, ev->contained);
+}
+
+static int put_kind_fields(struct sk_buff *skb, const struct sysrqmon_event *ev)
+{
+	switch (ev->kind) {
+	case SYSRQMON_KIND_OPEN:
+		return nla_put_u8(skb, SYSRQMON_ATTR_TARGET, ev->target) ?:
+		       nla_put_string(skb, SYSRQMON_ATTR_PATH, ev->path) ?:
+		       nla_put_u32(skb, SYSRQMON_ATTR_FLAGS, ev->flags);
+	case SYSRQMON_KIND_SYSCTL:
+		return nla_put_u8(skb, SYSRQMON_ATTR_TARGET, ev->target) ?:
+		       nla_put_s32(skb, SYSRQMON_ATTR_OLD_MASK, ev->old_mask) ?:
+		       nla_put_s32(skb, SYSRQMON_ATTR_NEW_MASK, ev->new_mask);
+	case SYSRQMON_KIND_TRIGGER:
+	case SYSRQMON_KIND_CONSOLE:
+		return (ev->key != SYSRQMON_KEY_NONE ?
+			nla_put_u8(skb, SYSRQMON_ATTR_KEY, ev->key) : 0) ?:
+		       nla_put_string(skb, SYSRQMON_ATTR_ACTION, ev->action) ?:
+		       (ev->source ?
+			nla_put_u8(skb, SYSRQMON_ATTR_SOURCE, ev->source) : 0);
+	case SYSRQMON_KIND_CONFIG:
+		return nla_put_string(skb, SYSRQMON_ATTR_SETTING, ev->setting) ?:
+		       nla_put_string(skb, SYSRQMON_ATTR_OLD, ev->old_value) ?:
+		       nla_put_string(skb, SYSRQMON_ATTR_NEW, ev->new_value);
+	default:
+		return 0;
+	}
+}
+
+/**
+ * sysrqmon_event_fill() - encode an event as netlink attributes
+ * @skb: the message being built
+ * @ev: the event
+ *
+ * Return: 0, or -EMSGSIZE when @skb is too small.
+ */
+int sysrqmon_event_fill(struct sk_buff *skb, const struct sysrqmon_event *ev)
+{
+	return put_u64(skb, SYSRQMON_ATTR_SEQ, ev->seq, SYSRQMON_ATTR_PAD) ?:
+	       put_u64(skb, SYSRQMON_ATTR_INSTANCE, ev->instance,
+		       SYSRQMON_ATTR_PAD) ?:
+	       put_u64(skb, SYSRQMON_ATTR_TIME_NS, ev->time_ns,
+		       SYSRQMON_ATTR_PAD) ?:
+	       nla_put_u8(skb, SYSRQMON_ATTR_KIND, ev->kind) ?:
+	       nla_put_u8(skb, SYSRQMON_ATTR_VERDICT, ev->verdict) ?:
+	       put_task(skb, ev) ?:
+	       put_kind_fields(skb, ev) ?:
+	       (ev->truncated ? nla_put_u8(skb, SYSRQMON_ATTR_TRUNCATED, 1) : 0);
+}
+
+/**
+ * sysrqmon_netlink_send() - multicast one event to the "events" group
+ * @ev: the event
+ *
+ * Context: process context (the queue's worker).
+ * Return: 0 when handed to netlink, -ESRCH when nobody listens, or
+ * -ENOMEM / -EMSGSIZE when the message could not be built.
+ */
+int sysrqmon_netlink_send(const struct sysrqmon_event *ev)
+{
+	struct sk_buff *skb;
+	void *hdr;
+	int ret;
+
+	if (!genl_has_listeners(&sysrqmon_family, &init_net,
+				SYSRQMON_GROUP_EVENTS))
+		return -ESRCH;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put(skb, 0, 0, &sysrqmon_family, 0, SYSRQMON_CMD_EVENT);
+	if (!hdr) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	ret = sysrqmon_event_fill(skb, ev);
+	if (ret) {
+		nlmsg_free(skb);
+		return ret;
+	}
+	genlmsg_end(skb, hdr);
+	/* A listener whose socket is full loses it; that is its own loss. */
+	ret = genlmsg_multicast(&sysrqmon_family, skb, 0,
+				SYSRQMON_GROUP_EVENTS, GFP_KERNEL);
+	return ret == -ESRCH ? ret : 0;
+}
+
+static int put_counters(struct sk_buff *skb)
+{
+	struct sysrqmon_counters c;
+	struct nlattr *nest;
+	int ret;
+
+	sysrqmon_queue_counters(&c);
+	nest = nla_nest_start(skb, SYSRQMON_ATTR_COUNTERS);
+	if (!nest)
+		return -EMSGSIZE;
+	ret = put_u64(skb, SYSRQMON_COUNTER_GENERATED, c.generated,
+		      SYSRQMON_COUNTER_PAD) ?:
+	      put_u64(skb, SYSRQMON_COUNTER_SENT, c.sent,
+		      SYSRQMON_COUNTER_PAD) ?:
+	      put_u64(skb, SYSRQMON_COUNTER_NO_LISTENER, c.no_listener,
+		      SYSRQMON_COUNTER_PAD) ?:
+	      put_u64(skb, SYSRQMON_COUNTER_DROPPED, c.dropped,
+		      SYSRQMON_COUNTER_PAD) ?:
+	      put_u64(skb, SYSRQMON_COUNTER_QUEUED, c.queued,
+		      SYSRQMON_COUNTER_PAD) ?:
+	      put_u64(skb, SYSRQMON_COUNTER_SUPPRESSED,
+		      sysrqmon_audit_suppressed(), SYSRQMON_COUNTER_PAD);
+	if (ret)
+		return ret;
+	nla_nest_end(skb, nest);
+	return nla_put_u32(skb, SYSRQMON_ATTR_BUFFER_SIZE, c.buffer_events);
+}
+
+static int put_kind_counts(struct sk_buff *skb)
+{
+	struct nlattr *nest = nla_nest_start(skb, SYSRQMON_ATTR_KIND_COUNTS);
+	int kind;
+
+	if (!nest)
+		return -EMSGSIZE;
+	for (kind = SYSRQMON_KIND_OPEN; kind <= SYSRQMON_KIND_MAX; kind++)
+		if (put_u64(skb, kind, sysrqmon_kind_count(kind),
+			    SYSRQMON_ATTR_UNSPEC))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int put_hooks(struct sk_buff *skb)
+{
+	struct nlattr *hooks, *nest;
+	unsigned int i;
+
+	hooks = nla_nest_start(skb, SYSRQMON_ATTR_HOOKS);
+	if (!hooks)
+		return -EMSGSIZE;
+	for (i = 0; i < sysrqmon_hook_count(); i++) {
+		const struct sysrqmon_hook *hook = sysrqmon_hook_get(i);
+
+		nest = nla_nest_start(skb, SYSRQMON_ATTR_HOOK);
+		if (!nest ||
+		    nla_put_string(skb, SYSRQMON_HOOK_ATTR_NAME, hook->symbol) ||
+		    nla_put_u8(skb, SYSRQMON_HOOK_ATTR_METHOD, hook->attached ?
+			       SYSRQMON_ATTACH_FTRACE : SYSRQMON_ATTACH_NONE) ||
+		    nla_put_u8(skb, SYSRQMON_HOOK_ATTR_ENFORCING,
+			       hook->enforcing) ||
+		    put_u64(skb, SYSRQMON_HOOK_ATTR_MISSED,
+			    atomic64_read(&hook->missed), SYSRQMON_HOOK_ATTR_PAD))
+			return -EMSGSIZE;
+		nla_nest_end(skb, nest);
+	}
+	nla_nest_end(skb, hooks);
+	return 0;
+}
+
+static int put_status(struct sk_buff *skb)
+{
+	const struct sysrqmon_config *cfg = &sysrqmon_cfg;
+
+	return nla_put_string(skb, SYSRQMON_ATTR_VERSION, SYSRQMON_VERSION) ?:
+	       put_u64(skb, SYSRQMON_ATTR_INSTANCE, sysrqmon_instance,
+		       SYSRQMON_ATTR_PAD) ?:
+	       nla_put_u8(skb, SYSRQMON_ATTR_MODE, READ_ONCE(cfg->mode)) ?:
+	       nla_put_u8(skb, SYSRQMON_ATTR_AUDIT, READ_ONCE(cfg->audit)) ?:
+	       nla_put_u8(skb, SYSRQMON_ATTR_WATCH_READS,
+			  READ_ONCE(cfg->watch_reads)) ?:
+	       put_counters(skb) ?:
+	       put_kind_counts(skb) ?:
+	       put_hooks(skb);
+}
+
+static int cmd_get_status(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &sysrqmon_family, 0,
+				SYSRQMON_CMD_GET_STATUS);
+	if (!hdr) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	ret = put_status(msg);
+	if (ret) {
+		nlmsg_free(msg);
+		return ret;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int cmd_set_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	const char *why;
+	int mode = -1;
+
+	if (!attrs[SYSRQMON_ATTR_MODE] && !attrs[SYSRQMON_ATTR_AUDIT] &&
+	    !attrs[SYSRQMON_ATTR_WATCH_READS]) {
+		GENL_SET_ERR_MSG(info, "no setting given");
+		return -EINVAL;
+	}
+
+	kernel_param_lock(THIS_MODULE);
+	/* Validate everything before changing anything. */
+	if (attrs[SYSRQMON_ATTR_MODE]) {
+		mode = nla_get_u8(attrs[SYSRQMON_ATTR_MODE]);
+		why = sysrqmon_mode_check(mode);
+		if (why) {
+			kernel_param_unlock(THIS_MODULE);
+			/* why is a static string, as extack requires. */
+			NL_SET_BAD_ATTR(info->extack, attrs[SYSRQMON_ATTR_MODE]);
+			info->extack->_msg = why;
+			return -EINVAL;
+		}
+	}
+	if (mode >= 0)
+		sysrqmon_set_mode(mode);
+	if (attrs[SYSRQMON_ATTR_AUDIT])
+		sysrqmon_set_flag("audit", &sysrqmon_cfg.audit,
+				  nla_get_u8(attrs[SYSRQMON_ATTR_AUDIT]));
+	if (attrs[SYSRQMON_ATTR_WATCH_READS])
+		sysrqmon_set_flag("watch_reads", &sysrqmon_cfg.watch_reads,
+				  nla_get_u8(attrs[SYSRQMON_ATTR_WATCH_READS]));
+	kernel_param_unlock(THIS_MODULE);
+	return 0;
+}
+
+static int cmd_lock(struct sk_buff *skb, struct genl_info *info)
+{
+	GENL_SET_ERR_MSG(info, "lock is not available yet");
+	return -EOPNOTSUPP;
+}
+
+static int sysrqmon_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			     struct genl_info *info)
+{
+	if (ops->cmd == SYSRQMON_CMD_GET_STATUS)
+		return 0;
+	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
+		GENL_SET_ERR_MSG(info, "CAP_SYS_ADMIN is required");
+		return -EPERM;
+	}
+	return 0;
+}
+
+static const struct genl_small_ops sysrqmon_ops[] = {
+	{
+		.cmd = SYSRQMON_CMD_GET_STATUS,
+		.doit = cmd_get_status,
+	},
+	{
+		.cmd = SYSRQMON_CMD_SET_CONFIG,
+		.doit = cmd_set_config,
+	},
+	{
+		.cmd = SYSRQMON_CMD_LOCK,
+		.doit = cmd_lock,
+	},
+};
+
+static struct genl_family sysrqmon_family __ro_after_init = {
+	.name = SYSRQMON_GENL_NAME,
+	.version = SYSRQMON_GENL_VERSION,
+	.maxattr = SYSRQMON_ATTR_MAX,
+	.policy = sysrqmon_policy,
+	.netnsok = false,
+	.pre_doit = sysrqmon_pre_doit,
+	.module = THIS_MODULE,
+	.small_ops = sysrqmon_ops,
+	.n_small_ops = ARRAY_SIZE(sysrqmon_ops),
+	.resv_start_op = SYSRQMON_CMD_MAX + 1,
+	.mcgrps = sysrqmon_groups,
+	.n_mcgrps = ARRAY_SIZE(sysrqmon_groups),
+};
+
+/**
+ * sysrqmon_netlink_init() - register the family
+ *
+ * Return: 0 or the errno of genl_register_family().
+ */
+int sysrqmon_netlink_init(void)
+{
+	return genl_register_family(&sysrqmon_family);
+}
+
+/**
+ * sysrqmon_netlink_exit() - unregister the family
+ */
+void sysrqmon_netlink_exit(void)
+{
+	genl_unregister_family(&sysrqmon_family);
+}
