@@ -11,6 +11,8 @@
  * a jump.
  */
 #include <linux/kernel.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "sysrqmon.h"
 
@@ -67,15 +69,56 @@ int sysrqmon_key_hooks_init(void)
 }
 
 static noinline void report_key(enum sysrqmon_kind kind,
-				enum sysrqmon_source source, int key)
+				enum sysrqmon_source source, int key,
+				bool denied)
 {
 	struct sysrqmon_event ev;
 
 	sysrqmon_event_init(&ev, kind, source == SYSRQMON_SOURCE_NONE);
+	ev.verdict = denied ? SYSRQMON_VERDICT_DENIED : SYSRQMON_VERDICT_ALLOWED;
 	ev.key = key;
 	ev.source = source;
-	sysrqmon_key_action(key, ev.action, sizeof(ev.action));
+	if (key == SYSRQMON_KEY_NONE)
+		strscpy(ev.action, "unknown", sizeof(ev.action));
+	else
+		sysrqmon_key_action(key, ev.action, sizeof(ev.action));
 	sysrqmon_event_emit(&ev);
+}
+
+/*
+ * ssize_t write_sysrq_trigger(struct file *file, const char __user *buf,
+ *			       size_t count, loff_t *ppos)
+ *
+ * The usual denial: the write fails with EPERM before the kernel reads the
+ * key. A key allowed here is checked again at the dispatch, which sees the
+ * key the kernel really runs. A byte the hook cannot read without faulting
+ * (userfaultfd, not yet paged in) cannot be decided: denied and counted.
+ */
+void sysrqmon_hook_trigger_write(unsigned long ip, unsigned long parent_ip,
+				 struct ftrace_ops *ops,
+				 struct ftrace_regs *fregs)
+{
+	const char __user *buf = (const char __user *)hook_arg(fregs, 1);
+	u64 keys = READ_ONCE(sysrqmon_cfg.allowed_keys);
+	int key = SYSRQMON_KEY_NONE;
+	char c;
+	int bit;
+
+	if (!hook_arg(fregs, 2) || !sysrqmon_deny_applies())
+		return;
+	if (!copy_from_user_nofault(&c, buf, 1))
+		key = c;
+	else if (keys)
+		sysrqmon_count_undecided();
+	if (key != SYSRQMON_KEY_NONE && sysrqmon_key_allowed(keys, key))
+		return;
+
+	sysrqmon_return_early(fregs, -EPERM);
+	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
+	if (bit < 0)
+		return;
+	report_key(SYSRQMON_KIND_TRIGGER, SYSRQMON_SOURCE_NONE, key, true);
+	sysrqmon_hook_exit(bit);
 }
 
 /* void __handle_sysrq(int key, bool check_mask) */
@@ -84,19 +127,33 @@ void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
 {
 	int key = (int)hook_arg(fregs, 0);
 	bool check_mask = hook_arg(fregs, 1) & 1;
+	bool from_trigger, denied;
 	int bit;
 
 	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
 		return;
+	/*
+	 * A trigger key that passed the write-time check but changed since
+	 * (another thread rewrote the buffer) is stopped here: the dispatch
+	 * returns at once, and the write returns its count as it always does.
+	 */
+	from_trigger = range_holds(&trigger_writer, parent_ip);
+	denied = from_trigger && sysrqmon_deny_applies() &&
+		 !sysrqmon_key_allowed(READ_ONCE(sysrqmon_cfg.allowed_keys), key);
+	if (denied)
+		sysrqmon_return_early(fregs, 0);
+
 	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
 	if (bit < 0)
 		return;
-	if (range_holds(&trigger_writer, parent_ip))
-		report_key(SYSRQMON_KIND_TRIGGER, SYSRQMON_SOURCE_NONE, key);
+	if (from_trigger)
+		report_key(SYSRQMON_KIND_TRIGGER, SYSRQMON_SOURCE_NONE, key,
+			   denied);
 	else if (from_keyboard(parent_ip))
 		/* The reset sequence's repeat press skips the mask check. */
 		report_key(SYSRQMON_KIND_CONSOLE, check_mask ?
-			   SYSRQMON_SOURCE_KEYBOARD : SYSRQMON_SOURCE_RESET, key);
+			   SYSRQMON_SOURCE_KEYBOARD : SYSRQMON_SOURCE_RESET,
+			   key, false);
 	sysrqmon_hook_exit(bit);
 }
 
@@ -113,6 +170,6 @@ void sysrqmon_hook_handle_sysrq(unsigned long ip, unsigned long parent_ip,
 	if (bit < 0)
 		return;
 	report_key(SYSRQMON_KIND_CONSOLE, SYSRQMON_SOURCE_SERIAL,
-		   (int)hook_arg(fregs, 0));
+		   (int)hook_arg(fregs, 0), false);
 	sysrqmon_hook_exit(bit);
 }

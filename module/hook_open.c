@@ -14,13 +14,14 @@
 #include "sysrqmon.h"
 
 static noinline void report_open(const struct file *file,
-				 enum sysrqmon_target target)
+				 enum sysrqmon_target target, bool denied)
 {
 	struct sysrqmon_event ev;
 	char *path;
 
 	sysrqmon_event_init(&ev, SYSRQMON_KIND_OPEN, true);
 	ev.target = target;
+	ev.verdict = denied ? SYSRQMON_VERDICT_DENIED : SYSRQMON_VERDICT_ALLOWED;
 	ev.flags = file->f_flags;
 	/* d_path() builds the name at the end of the buffer. */
 	path = d_path(&file->f_path, ev.path, sizeof(ev.path));
@@ -33,10 +34,24 @@ static noinline void report_open(const struct file *file,
 	sysrqmon_event_emit(&ev);
 }
 
+/*
+ * A write-open of the trigger is refused here when no key is allowed; with
+ * allowed_keys the decision waits for the key, at write time.
+ */
+static bool open_denied(const struct file *file, enum sysrqmon_target target)
+{
+	return target == SYSRQMON_TARGET_TRIGGER &&
+	       (file->f_mode & FMODE_WRITE) &&
+	       !READ_ONCE(sysrqmon_cfg.allowed_keys) &&
+	       sysrqmon_deny_applies();
+}
+
 static noinline void proc_file_open(struct ftrace_ops *ops, unsigned long ip,
-				    unsigned long parent_ip, struct file *file)
+				    unsigned long parent_ip, struct file *file,
+				    struct ftrace_regs *fregs)
 {
 	enum sysrqmon_target target;
+	bool denied;
 	int bit;
 
 	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
@@ -47,10 +62,13 @@ static noinline void proc_file_open(struct ftrace_ops *ops, unsigned long ip,
 	if (target == SYSRQMON_TARGET_NONE)
 		return;
 
+	denied = open_denied(file, target);
+	if (denied)
+		sysrqmon_return_early(fregs, -EPERM);
 	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
 	if (bit < 0)
 		return;
-	report_open(file, target);
+	report_open(file, target, denied);
 	sysrqmon_hook_exit(bit);
 }
 
@@ -62,5 +80,5 @@ void sysrqmon_hook_file_open(unsigned long ip, unsigned long parent_ip,
 
 	if (likely(file_inode(file)->i_sb->s_magic != PROC_SUPER_MAGIC))
 		return;
-	proc_file_open(ops, ip, parent_ip, file);
+	proc_file_open(ops, ip, parent_ip, file, fregs);
 }

@@ -32,20 +32,27 @@ static int mask_to_apply(void *buffer, size_t len, loff_t pos, int old,
 	return proc_dointvec(&table, 1, buffer, &len, &pos);
 }
 
-static noinline void sysctl_write(void *buffer, size_t len, loff_t pos)
+/* Return: whether the write is refused. */
+static noinline bool sysctl_write(void *buffer, size_t len, loff_t pos)
 {
 	struct sysrqmon_event ev;
 	int old = sysrq_mask(), new;
+	bool denied;
 
 	/* The kernel refuses what it cannot parse: nothing changes. */
 	if (mask_to_apply(buffer, len, pos, old, &new))
-		return;
+		return false;
 
+	denied = sysrqmon_deny_applies() &&
+		 sysrqmon_mask_change_denied(old, new,
+					     READ_ONCE(sysrqmon_cfg.allowed_mask));
 	sysrqmon_event_init(&ev, SYSRQMON_KIND_SYSCTL, true);
 	ev.target = SYSRQMON_TARGET_SYSRQ;
+	ev.verdict = denied ? SYSRQMON_VERDICT_DENIED : SYSRQMON_VERDICT_ALLOWED;
 	ev.old_mask = old;
 	ev.new_mask = new;
 	sysrqmon_event_emit(&ev);
+	return denied;
 }
 
 /*
@@ -62,10 +69,17 @@ void sysrqmon_hook_sysctl(unsigned long ip, unsigned long parent_ip,
 	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
 		return;
 	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
-	if (bit < 0)
+	if (bit < 0) {
+		/* Cannot decide: fail closed. */
+		if (sysrqmon_deny_applies()) {
+			sysrqmon_count_undecided();
+			sysrqmon_return_early(fregs, -EPERM);
+		}
 		return;
-	sysctl_write((void *)hook_arg(fregs, 2),
-		     *(size_t *)hook_arg(fregs, 3),
-		     *(loff_t *)hook_arg(fregs, 4));
+	}
+	if (sysctl_write((void *)hook_arg(fregs, 2),
+			 *(size_t *)hook_arg(fregs, 3),
+			 *(loff_t *)hook_arg(fregs, 4)))
+		sysrqmon_return_early(fregs, -EPERM);
 	sysrqmon_hook_exit(bit);
 }

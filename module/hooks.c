@@ -28,6 +28,12 @@ static struct sysrqmon_hook hooks[] = {
 		.required = true,
 	},
 	{
+		.symbol = "write_sysrq_trigger",
+		.func = sysrqmon_hook_trigger_write,
+		.enforcing = true,
+		.required = true,
+	},
+	{
 		.symbol = "__handle_sysrq",
 		.func = sysrqmon_hook_dispatch,
 		.enforcing = true,
@@ -36,6 +42,12 @@ static struct sysrqmon_hook hooks[] = {
 	{
 		.symbol = "handle_sysrq",
 		.func = sysrqmon_hook_handle_sysrq,
+	},
+	{
+		.symbol = "__x64_sys_delete_module",
+		.func = sysrqmon_hook_delete_module,
+		.enforcing = true,
+		.required = true,
 	},
 };
 

@@ -42,10 +42,19 @@ static int __init sysrqmon_init(void)
 	ret = sysrqmon_hooks_install();
 	if (ret)
 		goto err_netlink;
+	/* Fail closed: deny mode only with every enforcing hook in place. */
+	if (sysrqmon_cfg.mode == SYSRQMON_MODE_DENY &&
+	    !sysrqmon_enforcing_attached()) {
+		pr_err("sysrqmon: refusing mode=deny: an enforcing hook is missing\n");
+		ret = -EINVAL;
+		goto err_hooks;
+	}
 
 	sysrqmon_params_loaded();
 	return 0;
 
+err_hooks:
+	sysrqmon_hooks_remove();
 err_netlink:
 	sysrqmon_netlink_exit();
 err_queue:

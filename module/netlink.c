@@ -24,6 +24,23 @@ static const struct nla_policy sysrqmon_policy[SYSRQMON_ATTR_MAX + 1] = {
 	[SYSRQMON_ATTR_MODE] = NLA_POLICY_MAX(NLA_U8, SYSRQMON_MODE_DENY),
 	[SYSRQMON_ATTR_AUDIT] = NLA_POLICY_MAX(NLA_U8, 1),
 	[SYSRQMON_ATTR_WATCH_READS] = NLA_POLICY_MAX(NLA_U8, 1),
+	[SYSRQMON_ATTR_ALLOWED_MASK] = { .type = NLA_S32 },
+	[SYSRQMON_ATTR_ALLOWED_KEYS] = { .type = NLA_NUL_STRING, .len = 62 },
+	[SYSRQMON_ATTR_DENY_SCOPE] = NLA_POLICY_MAX(NLA_U8,
+						    SYSRQMON_SCOPE_CONTAINER),
+};
+
+/* The attributes SET_CONFIG takes, and the setting each one changes. */
+static const struct {
+	int attr;
+	enum sysrqmon_setting id;
+} config_attrs[] = {
+	{ SYSRQMON_ATTR_MODE, SYSRQMON_SET_MODE },
+	{ SYSRQMON_ATTR_AUDIT, SYSRQMON_SET_AUDIT },
+	{ SYSRQMON_ATTR_WATCH_READS, SYSRQMON_SET_WATCH_READS },
+	{ SYSRQMON_ATTR_ALLOWED_MASK, SYSRQMON_SET_ALLOWED_MASK },
+	{ SYSRQMON_ATTR_ALLOWED_KEYS, SYSRQMON_SET_ALLOWED_KEYS },
+	{ SYSRQMON_ATTR_DENY_SCOPE, SYSRQMON_SET_DENY_SCOPE },
 };
 
 static const struct genl_multicast_group sysrqmon_groups[] = {
@@ -171,7 +188,9 @@ static int put_counters(struct sk_buff *skb)
 	      put_u64(skb, SYSRQMON_COUNTER_QUEUED, c.queued,
 		      SYSRQMON_COUNTER_PAD) ?:
 	      put_u64(skb, SYSRQMON_COUNTER_SUPPRESSED,
-		      sysrqmon_audit_suppressed(), SYSRQMON_COUNTER_PAD);
+		      sysrqmon_audit_suppressed(), SYSRQMON_COUNTER_PAD) ?:
+	      put_u64(skb, SYSRQMON_COUNTER_UNDECIDED, sysrqmon_undecided(),
+		      SYSRQMON_COUNTER_PAD);
 	if (ret)
 		return ret;
 	nla_nest_end(skb, nest);
@@ -223,7 +242,9 @@ static int put_hooks(struct sk_buff *skb)
 static int put_status(struct sk_buff *skb)
 {
 	const struct sysrqmon_config *cfg = &sysrqmon_cfg;
+	char keys[SYSRQMON_VALUE_LEN];
 
+	sysrqmon_setting_format(SYSRQMON_SET_ALLOWED_KEYS, keys, sizeof(keys));
 	return nla_put_string(skb, SYSRQMON_ATTR_VERSION, SYSRQMON_VERSION) ?:
 	       put_u64(skb, SYSRQMON_ATTR_INSTANCE, sysrqmon_instance,
 		       SYSRQMON_ATTR_PAD) ?:
@@ -231,6 +252,12 @@ static int put_status(struct sk_buff *skb)
 	       nla_put_u8(skb, SYSRQMON_ATTR_AUDIT, READ_ONCE(cfg->audit)) ?:
 	       nla_put_u8(skb, SYSRQMON_ATTR_WATCH_READS,
 			  READ_ONCE(cfg->watch_reads)) ?:
+	       nla_put_s32(skb, SYSRQMON_ATTR_ALLOWED_MASK,
+			   READ_ONCE(cfg->allowed_mask)) ?:
+	       nla_put_string(skb, SYSRQMON_ATTR_ALLOWED_KEYS, keys) ?:
+	       nla_put_u8(skb, SYSRQMON_ATTR_DENY_SCOPE,
+			  READ_ONCE(cfg->deny_scope)) ?:
+	       nla_put_u8(skb, SYSRQMON_ATTR_LOCKED, READ_ONCE(cfg->locked)) ?:
 	       put_counters(skb) ?:
 	       put_kind_counts(skb) ?:
 	       put_hooks(skb);
@@ -260,47 +287,82 @@ static int cmd_get_status(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+static int attr_value(const struct nlattr *attr, enum sysrqmon_setting id,
+		      s64 *value)
+{
+	switch (id) {
+	case SYSRQMON_SET_ALLOWED_MASK:
+		*value = nla_get_s32(attr);
+		return 0;
+	case SYSRQMON_SET_ALLOWED_KEYS:
+		return sysrqmon_config_parse(id, nla_data(attr), value);
+	default:
+		*value = nla_get_u8(attr);
+		return 0;
+	}
+}
+
+/* why is a static string, as extack requires. */
+static void set_err(struct genl_info *info, const struct nlattr *attr,
+		    const char *why)
+{
+	NL_SET_BAD_ATTR(info->extack, attr);
+	info->extack->_msg = why;
+}
+
 static int cmd_set_config(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr **attrs = info->attrs;
+	s64 values[ARRAY_SIZE(config_attrs)];
+	const struct nlattr *attr;
 	const char *why;
-	int mode = -1;
+	bool any = false;
+	int i, ret = 0;
 
-	if (!attrs[SYSRQMON_ATTR_MODE] && !attrs[SYSRQMON_ATTR_AUDIT] &&
-	    !attrs[SYSRQMON_ATTR_WATCH_READS]) {
+	for (i = 0; i < ARRAY_SIZE(config_attrs); i++) {
+		attr = info->attrs[config_attrs[i].attr];
+		if (!attr)
+			continue;
+		any = true;
+		if (attr_value(attr, config_attrs[i].id, &values[i])) {
+			set_err(info, attr, "invalid value");
+			return -EINVAL;
+		}
+	}
+	if (!any) {
 		GENL_SET_ERR_MSG(info, "no setting given");
 		return -EINVAL;
 	}
 
 	kernel_param_lock(THIS_MODULE);
-	/* Validate everything before changing anything. */
-	if (attrs[SYSRQMON_ATTR_MODE]) {
-		mode = nla_get_u8(attrs[SYSRQMON_ATTR_MODE]);
-		why = sysrqmon_mode_check(mode);
-		if (why) {
-			kernel_param_unlock(THIS_MODULE);
-			/* why is a static string, as extack requires. */
-			NL_SET_BAD_ATTR(info->extack, attrs[SYSRQMON_ATTR_MODE]);
-			info->extack->_msg = why;
-			return -EINVAL;
-		}
+	/* Check everything before changing anything. */
+	for (i = 0; i < ARRAY_SIZE(config_attrs) && !ret; i++) {
+		attr = info->attrs[config_attrs[i].attr];
+		if (!attr)
+			continue;
+		ret = sysrqmon_config_check(config_attrs[i].id, values[i], &why);
+		if (ret)
+			set_err(info, attr, why);
 	}
-	if (mode >= 0)
-		sysrqmon_set_mode(mode);
-	if (attrs[SYSRQMON_ATTR_AUDIT])
-		sysrqmon_set_flag("audit", &sysrqmon_cfg.audit,
-				  nla_get_u8(attrs[SYSRQMON_ATTR_AUDIT]));
-	if (attrs[SYSRQMON_ATTR_WATCH_READS])
-		sysrqmon_set_flag("watch_reads", &sysrqmon_cfg.watch_reads,
-				  nla_get_u8(attrs[SYSRQMON_ATTR_WATCH_READS]));
+	for (i = 0; i < ARRAY_SIZE(config_attrs) && !ret; i++)
+		if (info->attrs[config_attrs[i].attr])
+			sysrqmon_config_apply(config_attrs[i].id, values[i]);
 	kernel_param_unlock(THIS_MODULE);
-	return 0;
+	return ret;
 }
 
 static int cmd_lock(struct sk_buff *skb, struct genl_info *info)
 {
-	GENL_SET_ERR_MSG(info, "lock is not available yet");
-	return -EOPNOTSUPP;
+	const char *why;
+	int ret;
+
+	kernel_param_lock(THIS_MODULE);
+	ret = sysrqmon_config_check(SYSRQMON_SET_LOCKED, 1, &why);
+	if (!ret)
+		sysrqmon_config_apply(SYSRQMON_SET_LOCKED, 1);
+	else
+		set_err(info, NULL, why);
+	kernel_param_unlock(THIS_MODULE);
+	return ret;
 }
 
 static int sysrqmon_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Module parameters: the configuration at load time and, through sysfs, at
- * run time. A runtime change needs CAP_SYS_ADMIN in the initial user
- * namespace whatever the file mode says, is validated like a load-time
- * value, and is reported as a config event.
+ * The configuration: one table of settings, each reachable as a module
+ * parameter (load time and sysfs) and through netlink, with the same
+ * validation, the same lock and the same config events on every path.
+ *
+ * A runtime change needs CAP_SYS_ADMIN in the initial user namespace,
+ * whatever the sysfs file mode says; netlink checks it in pre_doit.
  */
 #include <linux/capability.h>
 #include <linux/kernel.h>
@@ -18,8 +20,203 @@ static const char * const mode_names[] = {
 	[SYSRQMON_MODE_DENY] = "deny",
 };
 
+static const char * const scope_names[] = {
+	[SYSRQMON_SCOPE_ALL] = "all",
+	[SYSRQMON_SCOPE_CONTAINER] = "container",
+};
+
+/* The key slots in the SysRq driver's table order. */
+static const char key_slots[] =
+	"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
 /* Set once init has finished: from then on, changes are runtime changes. */
 static bool loaded;
+
+struct setting {
+	const char *name;
+	const char *expected;
+	int (*parse)(const char *val, s64 *value);
+	void (*format)(s64 value, char *buf, size_t len);
+	void *field;
+};
+
+static int parse_names(const char * const *names, size_t n, const char *val,
+		       s64 *value)
+{
+	int i = __sysfs_match_string(names, n, val);
+
+	if (i < 0)
+		return -EINVAL;
+	*value = i;
+	return 0;
+}
+
+static int parse_mode(const char *val, s64 *value)
+{
+	return parse_names(mode_names, ARRAY_SIZE(mode_names), val, value);
+}
+
+static void format_mode(s64 value, char *buf, size_t len)
+{
+	strscpy(buf, mode_names[value], len);
+}
+
+static int parse_scope(const char *val, s64 *value)
+{
+	return parse_names(scope_names, ARRAY_SIZE(scope_names), val, value);
+}
+
+static void format_scope(s64 value, char *buf, size_t len)
+{
+	strscpy(buf, scope_names[value], len);
+}
+
+static int parse_flag(const char *val, s64 *value)
+{
+	bool flag;
+
+	if (kstrtobool(val, &flag))
+		return -EINVAL;
+	*value = flag;
+	return 0;
+}
+
+static void format_int(s64 value, char *buf, size_t len)
+{
+	snprintf(buf, len, "%lld", value);
+}
+
+/* Base 0 like the kernel's own parser of the mask: 16, 0x10, 020. */
+static int parse_mask(const char *val, s64 *value)
+{
+	int mask;
+
+	if (kstrtoint(val, 0, &mask))
+		return -EINVAL;
+	*value = mask;
+	return 0;
+}
+
+static int parse_keys(const char *val, s64 *value)
+{
+	size_t len = strcspn(val, "\n");
+	u64 keys = 0;
+	size_t i;
+	int slot;
+
+	if (val[len] && val[len + 1])
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		slot = sysrqmon_key_index(val[i]);
+		if (slot < 0)
+			return -EINVAL;
+		keys |= BIT_ULL(slot);
+	}
+	*value = keys;
+	return 0;
+}
+
+static void format_keys(s64 value, char *buf, size_t len)
+{
+	size_t n = 0;
+	int slot;
+
+	for (slot = 0; slot < sizeof(key_slots) - 1 && n + 1 < len; slot++)
+		if ((u64)value & BIT_ULL(slot))
+			buf[n++] = key_slots[slot];
+	buf[n] = '\0';
+}
+
+static const struct setting settings[] = {
+	[SYSRQMON_SET_MODE] = {
+		"mode", "off, monitor or deny",
+		parse_mode, format_mode, &sysrqmon_cfg.mode,
+	},
+	[SYSRQMON_SET_AUDIT] = {
+		"audit", "0 or 1",
+		parse_flag, format_int, &sysrqmon_cfg.audit,
+	},
+	[SYSRQMON_SET_WATCH_READS] = {
+		"watch_reads", "0 or 1",
+		parse_flag, format_int, &sysrqmon_cfg.watch_reads,
+	},
+	[SYSRQMON_SET_ALLOWED_MASK] = {
+		"allowed_mask", "an integer (16, 0x10, 020)",
+		parse_mask, format_int, &sysrqmon_cfg.allowed_mask,
+	},
+	[SYSRQMON_SET_ALLOWED_KEYS] = {
+		"allowed_keys", "SysRq command characters [0-9a-zA-Z]",
+		parse_keys, format_keys, &sysrqmon_cfg.allowed_keys,
+	},
+	[SYSRQMON_SET_DENY_SCOPE] = {
+		"deny_scope", "all or container",
+		parse_scope, format_scope, &sysrqmon_cfg.deny_scope,
+	},
+	[SYSRQMON_SET_LOCKED] = {
+		"locked", "0 or 1 (0 only until locked)",
+		parse_flag, format_int, &sysrqmon_cfg.locked,
+	},
+};
+
+static s64 setting_load(enum sysrqmon_setting id)
+{
+	switch (id) {
+	case SYSRQMON_SET_AUDIT:
+		return READ_ONCE(sysrqmon_cfg.audit);
+	case SYSRQMON_SET_WATCH_READS:
+		return READ_ONCE(sysrqmon_cfg.watch_reads);
+	case SYSRQMON_SET_LOCKED:
+		return READ_ONCE(sysrqmon_cfg.locked);
+	case SYSRQMON_SET_ALLOWED_KEYS:
+		return READ_ONCE(sysrqmon_cfg.allowed_keys);
+	default:
+		return READ_ONCE(*(int *)settings[id].field);
+	}
+}
+
+/* Each field is one naturally aligned word: hooks read it locklessly. */
+static void setting_store(enum sysrqmon_setting id, s64 value)
+{
+	switch (id) {
+	case SYSRQMON_SET_AUDIT:
+		WRITE_ONCE(sysrqmon_cfg.audit, value);
+		break;
+	case SYSRQMON_SET_WATCH_READS:
+		WRITE_ONCE(sysrqmon_cfg.watch_reads, value);
+		break;
+	case SYSRQMON_SET_LOCKED:
+		WRITE_ONCE(sysrqmon_cfg.locked, value);
+		break;
+	case SYSRQMON_SET_ALLOWED_KEYS:
+		WRITE_ONCE(sysrqmon_cfg.allowed_keys, value);
+		break;
+	default:
+		WRITE_ONCE(*(int *)settings[id].field, value);
+		break;
+	}
+}
+
+/**
+ * sysrqmon_setting_name() - the parameter name of a setting
+ * @id: the setting
+ *
+ * Return: the name.
+ */
+const char *sysrqmon_setting_name(enum sysrqmon_setting id)
+{
+	return settings[id].name;
+}
+
+/**
+ * sysrqmon_setting_format() - a setting's current value as text
+ * @id: the setting
+ * @buf: receives the text
+ * @len: size of @buf
+ */
+void sysrqmon_setting_format(enum sysrqmon_setting id, char *buf, size_t len)
+{
+	settings[id].format(setting_load(id), buf, len);
+}
 
 /**
  * sysrqmon_mode_name() - the parameter spelling of a mode
@@ -32,149 +229,156 @@ const char *sysrqmon_mode_name(int mode)
 	return mode_names[mode];
 }
 
-static void report_invalid(const char *name, const char *val,
-			   const char *expected)
-{
-	char enc[SYSRQMON_STR_MAX + 1];
-	bool cut = false;
-
-	sysrqmon_audit_encode(enc, sizeof(enc), val, &cut);
-	pr_err("sysrqmon: invalid %s=%s%s, expected %s\n", name, enc,
-	       cut ? "..." : "", expected);
-}
-
-static int may_change(void)
-{
-	if (!loaded)
-		return 0;
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	return 0;
-}
-
-static void report_change(const char *setting, const char *old,
-			  const char *new)
+static void report_setting(const char *name, const char *old,
+			   const char *new, enum sysrqmon_verdict verdict)
 {
 	struct sysrqmon_event ev;
 
-	if (!loaded)
-		return;
 	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONFIG, true);
-	strscpy(ev.setting, setting, sizeof(ev.setting));
+	ev.verdict = verdict;
+	strscpy(ev.setting, name, sizeof(ev.setting));
 	strscpy(ev.old_value, old, sizeof(ev.old_value));
 	strscpy(ev.new_value, new, sizeof(ev.new_value));
 	sysrqmon_event_emit(&ev);
 }
 
 /**
- * sysrqmon_mode_check() - whether the module can switch to a mode now
- * @mode: enum sysrqmon_mode
+ * sysrqmon_config_parse() - parse a setting's text form
+ * @id: the setting
+ * @val: the text, a trailing newline allowed
+ * @value: receives the value
  *
- * Return: NULL if it can, else why not.
+ * Return: 0, or -EINVAL with a log line naming the value and what was
+ * expected.
  */
-const char *sysrqmon_mode_check(int mode)
+int sysrqmon_config_parse(enum sysrqmon_setting id, const char *val,
+			  s64 *value)
 {
-	if (mode == SYSRQMON_MODE_DENY)
-		return "deny mode is not available yet";
-	return NULL;
+	char raw[SYSRQMON_STR_MAX + 1], enc[SYSRQMON_STR_MAX + 1];
+	bool cut = false;
+
+	if (!settings[id].parse(val, value))
+		return 0;
+	/* echo adds a newline that is not part of the value. */
+	strscpy(raw, val, sizeof(raw));
+	raw[strcspn(raw, "\n")] = '\0';
+	sysrqmon_audit_encode(enc, sizeof(enc), raw, &cut);
+	pr_err("sysrqmon: invalid %s=%s%s, expected %s\n", settings[id].name,
+	       enc, cut ? "..." : "", settings[id].expected);
+	return -EINVAL;
 }
 
 /**
- * sysrqmon_set_mode() - switch mode and report it
- * @mode: enum sysrqmon_mode, already checked with sysrqmon_mode_check()
+ * sysrqmon_config_check() - whether a valid value may be applied now
+ * @id: the setting
+ * @value: the value
+ * @why: receives a static reason when it may not
  *
- * Context: process context, under kernel_param_lock(THIS_MODULE).
+ * Return: 0, -EPERM when the configuration is locked (the attempt is
+ * reported as a denied config event), or -EINVAL when deny mode cannot be
+ * enforced.
  */
-void sysrqmon_set_mode(int mode)
+int sysrqmon_config_check(enum sysrqmon_setting id, s64 value,
+			  const char **why)
 {
-	int old = sysrqmon_cfg.mode;
+	char old[SYSRQMON_VALUE_LEN], new[SYSRQMON_VALUE_LEN];
 
-	WRITE_ONCE(sysrqmon_cfg.mode, mode);
-	if (old != mode)
-		report_change("mode", mode_names[old], mode_names[mode]);
+	if (!loaded)
+		return 0;
+	if (READ_ONCE(sysrqmon_cfg.locked) &&
+	    !(id == SYSRQMON_SET_LOCKED && value)) {
+		settings[id].format(setting_load(id), old, sizeof(old));
+		settings[id].format(value, new, sizeof(new));
+		report_setting(settings[id].name, old, new,
+			       SYSRQMON_VERDICT_DENIED);
+		*why = "the configuration is locked until reboot";
+		return -EPERM;
+	}
+	if (id == SYSRQMON_SET_MODE && value == SYSRQMON_MODE_DENY &&
+	    !sysrqmon_enforcing_attached()) {
+		*why = "deny mode needs every enforcing hook attached";
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /**
- * sysrqmon_set_flag() - change an on/off setting and report it
- * @name: the setting's parameter name
- * @flag: the setting in sysrqmon_cfg
- * @value: its new value
+ * sysrqmon_config_apply() - apply a checked value and report the change
+ * @id: the setting
+ * @value: a value sysrqmon_config_check() accepted
  *
- * Context: process context, under kernel_param_lock(THIS_MODULE).
+ * Context: under kernel_param_lock(THIS_MODULE), which serialises sysfs
+ * and netlink writers.
  */
-void sysrqmon_set_flag(const char *name, bool *flag, bool value)
+void sysrqmon_config_apply(enum sysrqmon_setting id, s64 value)
 {
-	bool old = *flag;
+	char old[SYSRQMON_VALUE_LEN], new[SYSRQMON_VALUE_LEN];
+	s64 prev = setting_load(id);
 
-	WRITE_ONCE(*flag, value);
-	if (old != value)
-		report_change(name, old ? "1" : "0", value ? "1" : "0");
+	setting_store(id, value);
+	if (!loaded || prev == value)
+		return;
+	settings[id].format(prev, old, sizeof(old));
+	settings[id].format(value, new, sizeof(new));
+	report_setting(settings[id].name, old, new, SYSRQMON_VERDICT_ALLOWED);
 }
 
-static int mode_set(const char *val, const struct kernel_param *kp)
+static int param_set(const char *val, const struct kernel_param *kp)
 {
-	int mode = sysfs_match_string(mode_names, val);
+	enum sysrqmon_setting id = (uintptr_t)kp->arg;
 	const char *why;
+	bool value_ok;
+	s64 value;
 	int ret;
 
-	ret = may_change();
-	if (ret)
+	if (loaded && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ret = sysrqmon_config_parse(id, val, &value);
+	value_ok = !ret;
+	if (value_ok)
+		ret = sysrqmon_config_check(id, value, &why);
+	if (ret) {
+		if (ret != -EINVAL || value_ok)
+			pr_err("sysrqmon: %s not changed: %s\n",
+			       settings[id].name, why);
 		return ret;
-	if (mode < 0) {
-		report_invalid(kp->name, val, "off, monitor or deny");
-		return -EINVAL;
 	}
-	why = sysrqmon_mode_check(mode);
-	if (why) {
-		pr_err("sysrqmon: mode=%s refused: %s\n", mode_names[mode], why);
-		return -EINVAL;
-	}
-	sysrqmon_set_mode(mode);
+	sysrqmon_config_apply(id, value);
 	return 0;
 }
 
-static int mode_get(char *buf, const struct kernel_param *kp)
+static int param_get(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "%s\n", mode_names[READ_ONCE(sysrqmon_cfg.mode)]);
+	enum sysrqmon_setting id = (uintptr_t)kp->arg;
+	char value[SYSRQMON_VALUE_LEN];
+
+	sysrqmon_setting_format(id, value, sizeof(value));
+	return sysfs_emit(buf, "%s\n", value);
 }
 
-static const struct kernel_param_ops mode_ops = {
-	.set = mode_set,
-	.get = mode_get,
+static const struct kernel_param_ops setting_ops = {
+	.set = param_set,
+	.get = param_get,
 };
 
-static int flag_set(const char *val, const struct kernel_param *kp)
-{
-	bool value;
-	int ret;
+#define SETTING_PARAM(_name, _id, _desc) \
+	module_param_cb(_name, &setting_ops, (void *)(_id), 0644); \
+	MODULE_PARM_DESC(_name, _desc)
 
-	ret = may_change();
-	if (ret)
-		return ret;
-	if (kstrtobool(val, &value)) {
-		report_invalid(kp->name, val, "0 or 1");
-		return -EINVAL;
-	}
-	sysrqmon_set_flag(kp->name, kp->arg, value);
-	return 0;
-}
-
-static int flag_get(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%d\n", READ_ONCE(*(bool *)kp->arg));
-}
-
-static const struct kernel_param_ops flag_ops = {
-	.set = flag_set,
-	.get = flag_get,
-};
-
-module_param_cb(mode, &mode_ops, NULL, 0644);
-MODULE_PARM_DESC(mode, "monitor (default): report; deny: report and refuse; off: do nothing");
-module_param_cb(audit, &flag_ops, &sysrqmon_cfg.audit, 0644);
-MODULE_PARM_DESC(audit, "1 (default): kernel log line for allowed events too; 0: only denials, config and tamper events");
-module_param_cb(watch_reads, &flag_ops, &sysrqmon_cfg.watch_reads, 0644);
-MODULE_PARM_DESC(watch_reads, "1: read-only opens of the targets are events too (default 0)");
+SETTING_PARAM(mode, SYSRQMON_SET_MODE,
+	      "monitor (default): report; deny: report and refuse; off: do nothing");
+SETTING_PARAM(audit, SYSRQMON_SET_AUDIT,
+	      "1 (default): kernel log line for allowed events too; 0: only denials, config and tamper events");
+SETTING_PARAM(watch_reads, SYSRQMON_SET_WATCH_READS,
+	      "1: read-only opens of the targets are events too (default 0)");
+SETTING_PARAM(allowed_mask, SYSRQMON_SET_ALLOWED_MASK,
+	      "deny mode: SysRq functions a kernel.sysrq write may enable (default 0)");
+SETTING_PARAM(allowed_keys, SYSRQMON_SET_ALLOWED_KEYS,
+	      "deny mode: trigger keys let through, e.g. wmt (default none)");
+SETTING_PARAM(deny_scope, SYSRQMON_SET_DENY_SCOPE,
+	      "deny mode applies to all tasks (default) or only to contained ones (container)");
+SETTING_PARAM(locked, SYSRQMON_SET_LOCKED,
+	      "1: configuration frozen and unload refused until reboot (default 0)");
 
 /**
  * sysrqmon_params_loaded() - from now on, parameter writes are runtime
@@ -183,7 +387,8 @@ MODULE_PARM_DESC(watch_reads, "1: read-only opens of the targets are events too 
 void sysrqmon_params_loaded(void)
 {
 	loaded = true;
-	report_change("module", "unloaded", mode_names[sysrqmon_cfg.mode]);
+	report_setting("module", "unloaded", mode_names[sysrqmon_cfg.mode],
+		       SYSRQMON_VERDICT_ALLOWED);
 }
 
 /**
@@ -191,6 +396,6 @@ void sysrqmon_params_loaded(void)
  */
 void sysrqmon_params_unloading(void)
 {
-	report_change("module", mode_names[READ_ONCE(sysrqmon_cfg.mode)],
-		      "unloaded");
+	report_setting("module", mode_names[READ_ONCE(sysrqmon_cfg.mode)],
+		       "unloaded", SYSRQMON_VERDICT_ALLOWED);
 }

@@ -27,8 +27,13 @@ int sysrqmon_sysrq_init(void)
 	return 0;
 }
 
-/* The driver's mapping of command characters to table slots. */
-static int key_index(int key)
+/**
+ * sysrqmon_key_index() - the SysRq driver's table slot of a command key
+ * @key: command character
+ *
+ * Return: 0-61, or -1 for a character that has no slot.
+ */
+int sysrqmon_key_index(int key)
 {
 	if (key >= '0' && key <= '9')
 		return key - '0';
@@ -51,7 +56,7 @@ static int key_index(int key)
 void sysrqmon_key_action(int key, char *buf, size_t len)
 {
 	const struct sysrq_key_op *op = NULL;
-	int i = key_index(key);
+	int i = sysrqmon_key_index(key);
 	const char *help;
 	size_t n;
 

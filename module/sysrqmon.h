@@ -65,13 +65,21 @@ struct sysrqmon_config {
 	bool audit;
 	bool watch_reads;
 	int allowed_mask;
+	u64 allowed_keys;	/* bitmap of SysRq key slots */
 	int deny_scope;
 	bool locked;
-	char allowed_keys[64];
 };
 
 extern struct sysrqmon_config sysrqmon_cfg;
 extern u64 sysrqmon_instance;
+
+/* policy.c */
+u32 sysrqmon_effective_set(int mask);
+bool sysrqmon_mask_change_denied(int old, int new, int allowed);
+bool sysrqmon_key_allowed(u64 keys, int key);
+bool sysrqmon_deny_applies(void);
+void sysrqmon_count_undecided(void);
+u64 sysrqmon_undecided(void);
 
 /* symbols.c */
 int sysrqmon_symbols_init(void);
@@ -86,6 +94,7 @@ enum sysrqmon_target sysrqmon_file_target(const struct file *file);
 /* sysrq.c */
 int sysrqmon_sysrq_init(void);
 void sysrqmon_key_action(int key, char *buf, size_t len);
+int sysrqmon_key_index(int key);
 bool sysrqmon_action_is_destructive(const char *action);
 
 /* event.c */
@@ -178,6 +187,21 @@ static __always_inline void sysrqmon_hook_exit(int bit)
 	ftrace_test_recursion_unlock(bit);
 }
 
+/*
+ * Make the hooked function return @retval without running its body. The
+ * trampoline copies ip and ax back into the CPU, and ip now points at a
+ * bare RET in kernel text (__fentry__ is one on x86-64), which returns to
+ * the hooked function's caller: its frame was not built yet. No module
+ * code runs after the trampoline, so unload cannot race with a task still
+ * returning through module text.
+ */
+static __always_inline void sysrqmon_return_early(struct ftrace_regs *fregs,
+						  long retval)
+{
+	fregs->regs.ax = retval;
+	ftrace_instruction_pointer_set(fregs, (unsigned long)__fentry__);
+}
+
 /* hooks.c */
 int sysrqmon_hooks_install(void);
 unsigned int sysrqmon_hook_count(void);
@@ -195,13 +219,36 @@ void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
 void sysrqmon_hook_handle_sysrq(unsigned long ip, unsigned long parent_ip,
 				struct ftrace_ops *ops,
 				struct ftrace_regs *fregs);
+void sysrqmon_hook_trigger_write(unsigned long ip, unsigned long parent_ip,
+				 struct ftrace_ops *ops,
+				 struct ftrace_regs *fregs);
 int sysrqmon_key_hooks_init(void);
 
+/* hook_unload.c */
+void sysrqmon_hook_delete_module(unsigned long ip, unsigned long parent_ip,
+				 struct ftrace_ops *ops,
+				 struct ftrace_regs *fregs);
+
 /* params.c */
+enum sysrqmon_setting {
+	SYSRQMON_SET_MODE,
+	SYSRQMON_SET_AUDIT,
+	SYSRQMON_SET_WATCH_READS,
+	SYSRQMON_SET_ALLOWED_MASK,
+	SYSRQMON_SET_ALLOWED_KEYS,
+	SYSRQMON_SET_DENY_SCOPE,
+	SYSRQMON_SET_LOCKED,
+	SYSRQMON_SET_COUNT,
+};
+
 const char *sysrqmon_mode_name(int mode);
-const char *sysrqmon_mode_check(int mode);
-void sysrqmon_set_mode(int mode);
-void sysrqmon_set_flag(const char *name, bool *flag, bool value);
+const char *sysrqmon_setting_name(enum sysrqmon_setting id);
+void sysrqmon_setting_format(enum sysrqmon_setting id, char *buf, size_t len);
+int sysrqmon_config_parse(enum sysrqmon_setting id, const char *val,
+			  s64 *value);
+int sysrqmon_config_check(enum sysrqmon_setting id, s64 value,
+			  const char **why);
+void sysrqmon_config_apply(enum sysrqmon_setting id, s64 value);
 void sysrqmon_params_loaded(void);
 void sysrqmon_params_unloading(void);
 

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * delete_module(2): the lock's hold on the module itself.
+ *
+ * A reference count would stop plain rmmod but not rmmod -f on a kernel
+ * with CONFIG_MODULE_FORCE_UNLOAD, so while locked the syscall is refused
+ * for our name before the module loader looks at it.
+ */
+#include <linux/module.h>
+#include <linux/ptrace.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "sysrqmon.h"
+
+static noinline void report_refused_unload(void)
+{
+	struct sysrqmon_event ev;
+
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONFIG, true);
+	ev.verdict = SYSRQMON_VERDICT_DENIED;
+	strscpy(ev.setting, "module", sizeof(ev.setting));
+	strscpy(ev.old_value, sysrqmon_mode_name(READ_ONCE(sysrqmon_cfg.mode)),
+		sizeof(ev.old_value));
+	strscpy(ev.new_value, "unloaded", sizeof(ev.new_value));
+	sysrqmon_event_emit(&ev);
+}
+
+/*
+ * Whether the user string names this module: 1 yes, 0 no, -EFAULT when a
+ * byte cannot be read without faulting. Byte by byte, because the string
+ * may end just before an unmapped page.
+ */
+static int names_us(const char __user *uname)
+{
+	const char *ours = THIS_MODULE->name;
+	size_t i;
+	char c;
+
+	for (i = 0; i <= strlen(ours); i++) {
+		if (copy_from_user_nofault(&c, uname + i, 1))
+			return -EFAULT;
+		if (c != ours[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* long __x64_sys_delete_module(const struct pt_regs *regs) */
+void sysrqmon_hook_delete_module(unsigned long ip, unsigned long parent_ip,
+				 struct ftrace_ops *ops,
+				 struct ftrace_regs *fregs)
+{
+	const struct pt_regs *user_regs;
+	int ours, bit;
+
+	if (!READ_ONCE(sysrqmon_cfg.locked))
+		return;
+	user_regs = (const struct pt_regs *)hook_arg(fregs, 0);
+	ours = names_us((const char __user *)user_regs->di);
+	if (!ours)
+		return;
+	/* A name we cannot read might be ours: fail closed while locked. */
+	if (ours < 0)
+		sysrqmon_count_undecided();
+
+	sysrqmon_return_early(fregs, -EPERM);
+	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
+	if (bit < 0)
+		return;
+	report_refused_unload();
+	sysrqmon_hook_exit(bit);
+}
