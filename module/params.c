@@ -361,24 +361,20 @@ static const struct kernel_param_ops setting_ops = {
 	.get = param_get,
 };
 
-#define SETTING_PARAM(_name, _id, _desc) \
-	module_param_cb(_name, &setting_ops, (void *)(_id), 0644); \
-	MODULE_PARM_DESC(_name, _desc)
-
-SETTING_PARAM(mode, SYSRQMON_SET_MODE,
-	      "monitor (default): report; deny: report and refuse; off: do nothing");
-SETTING_PARAM(audit, SYSRQMON_SET_AUDIT,
-	      "1 (default): kernel log line for allowed events too; 0: only denials, config and tamper events");
-SETTING_PARAM(watch_reads, SYSRQMON_SET_WATCH_READS,
-	      "1: read-only opens of the targets are events too (default 0)");
-SETTING_PARAM(allowed_mask, SYSRQMON_SET_ALLOWED_MASK,
-	      "deny mode: SysRq functions a kernel.sysrq write may enable (default 0)");
-SETTING_PARAM(allowed_keys, SYSRQMON_SET_ALLOWED_KEYS,
-	      "deny mode: trigger keys let through, e.g. wmt (default none)");
-SETTING_PARAM(deny_scope, SYSRQMON_SET_DENY_SCOPE,
-	      "deny mode applies to all tasks (default) or only to contained ones (container)");
-SETTING_PARAM(locked, SYSRQMON_SET_LOCKED,
-	      "1: configuration frozen and unload refused until reboot (default 0)");
+module_param_cb(mode, &setting_ops, (void *)SYSRQMON_SET_MODE, 0644);
+MODULE_PARM_DESC(mode, "monitor (default): report; deny: report and refuse; off: do nothing");
+module_param_cb(audit, &setting_ops, (void *)SYSRQMON_SET_AUDIT, 0644);
+MODULE_PARM_DESC(audit, "1 (default): kernel log line for allowed events too; 0: only denials, config and tamper events");
+module_param_cb(watch_reads, &setting_ops, (void *)SYSRQMON_SET_WATCH_READS, 0644);
+MODULE_PARM_DESC(watch_reads, "1: read-only opens of the targets are events too (default 0)");
+module_param_cb(allowed_mask, &setting_ops, (void *)SYSRQMON_SET_ALLOWED_MASK, 0644);
+MODULE_PARM_DESC(allowed_mask, "deny mode: SysRq functions a kernel.sysrq write may enable (default 0)");
+module_param_cb(allowed_keys, &setting_ops, (void *)SYSRQMON_SET_ALLOWED_KEYS, 0644);
+MODULE_PARM_DESC(allowed_keys, "deny mode: trigger keys let through, e.g. wmt (default none)");
+module_param_cb(deny_scope, &setting_ops, (void *)SYSRQMON_SET_DENY_SCOPE, 0644);
+MODULE_PARM_DESC(deny_scope, "deny mode applies to all tasks (default) or only to contained ones (container)");
+module_param_cb(locked, &setting_ops, (void *)SYSRQMON_SET_LOCKED, 0644);
+MODULE_PARM_DESC(locked, "1: configuration frozen and unload refused until reboot (default 0)");
 
 /**
  * sysrqmon_params_loaded() - from now on, parameter writes are runtime

@@ -21,6 +21,7 @@ enum sysrqmon_cmd {
 	SYSRQMON_CMD_LOCK,		/* CAP_SYS_ADMIN: lock until reboot */
 	__SYSRQMON_CMD_MAX,
 };
+
 #define SYSRQMON_CMD_MAX (__SYSRQMON_CMD_MAX - 1)
 
 enum sysrqmon_kind {
@@ -39,6 +40,7 @@ enum sysrqmon_kind {
 	SYSRQMON_KIND_TAMPER,
 	__SYSRQMON_KIND_MAX,
 };
+
 #define SYSRQMON_KIND_MAX (__SYSRQMON_KIND_MAX - 1)
 
 enum sysrqmon_verdict {
@@ -127,6 +129,7 @@ enum sysrqmon_attr {
 	SYSRQMON_ATTR_HOOK,		/* nest, SYSRQMON_HOOK_ATTR_* */
 	__SYSRQMON_ATTR_MAX,
 };
+
 #define SYSRQMON_ATTR_MAX (__SYSRQMON_ATTR_MAX - 1)
 
 /* Inside SYSRQMON_ATTR_COUNTERS, all u64. */
@@ -142,6 +145,7 @@ enum sysrqmon_counter {
 	SYSRQMON_COUNTER_UNDECIDED,	/* decisions that could not read their input */
 	__SYSRQMON_COUNTER_MAX,
 };
+
 #define SYSRQMON_COUNTER_MAX (__SYSRQMON_COUNTER_MAX - 1)
 
 /* Inside SYSRQMON_ATTR_HOOK. */
@@ -154,6 +158,7 @@ enum sysrqmon_hook_attr {
 	SYSRQMON_HOOK_ATTR_MISSED,	/* u64 */
 	__SYSRQMON_HOOK_ATTR_MAX,
 };
+
 #define SYSRQMON_HOOK_ATTR_MAX (__SYSRQMON_HOOK_ATTR_MAX - 1)
 
 #endif /* _UAPI_SYSRQMON_H */
