@@ -1,0 +1,53 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Static checks: checkpatch --strict on every module, header and tool
+# source, and sparse over the module. Prints one result line per check.
+# Usage: tests/static.sh KDIR
+set -u
+cd "$(dirname "$0")/.."
+KDIR=$1
+CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon
+
+# checkpatch comes from Debian's linux-source tarball, unpacked once.
+SRC_TAR=$(ls /usr/src/linux-source-6.1.tar.xz 2>/dev/null)
+CP_DIR=$CACHE/checkpatch
+if [ ! -x "$CP_DIR/scripts/checkpatch.pl" ] || [ "$SRC_TAR" -nt "$CP_DIR/scripts/checkpatch.pl" ]; then
+	mkdir -p "$CP_DIR"
+	tar -xJf "$SRC_TAR" -C "$CP_DIR" --strip-components=1 \
+		linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch || exit 1
+	touch "$CP_DIR/scripts/checkpatch.pl"
+fi
+
+passed=0
+failed=0
+result() {
+	if [ "$2" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+	echo "static: $1 $2"
+}
+
+files=$(git ls-files 'module/*.c' 'module/*.h' 'include/*.h' 'tools/*.c' \
+	'tools/*.h' 'tests/module/*.c' 2>/dev/null)
+[ -n "$files" ] || files=$(ls module/*.c module/*.h include/uapi/*.h tools/*.c tools/*.h)
+out=$(perl "$CP_DIR/scripts/checkpatch.pl" --strict --no-tree --quiet \
+	--ignore FILE_PATH_CHANGES -f $files 2>&1)
+if [ -z "$out" ]; then
+	result checkpatch PASS
+else
+	echo "$out"
+	result checkpatch FAIL
+fi
+
+out=$(make -s -C "$KDIR" M="$PWD" C=2 CHECK=sparse modules 2>&1 |
+	grep -vE 'Skipping BTF|^make|^\s')
+if [ -z "$out" ]; then
+	result sparse PASS
+else
+	echo "$out"
+	result sparse FAIL
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
