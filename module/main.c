@@ -67,8 +67,9 @@ static void __exit sysrqmon_exit(void)
 	sysrqmon_params_unloading();
 	sysrqmon_hooks_remove();
 	/* Listeners still get what was queued, the unload included. */
-	sysrqmon_queue_exit();
+	sysrqmon_queue_flush();
 	sysrqmon_netlink_exit();
+	sysrqmon_queue_exit();
 }
 
 module_init(sysrqmon_init);

@@ -31,6 +31,8 @@ static const char key_slots[] =
 
 /* Set once init has finished: from then on, changes are runtime changes. */
 static bool loaded;
+/* Set under the parameter lock when exit begins: no change gets past it. */
+static bool unloading;
 
 struct setting {
 	const char *name;
@@ -275,8 +277,8 @@ int sysrqmon_config_parse(enum sysrqmon_setting id, const char *val,
  * @why: receives a static reason when it may not
  *
  * Return: 0, -EPERM when the configuration is locked (the attempt is
- * reported as a denied config event), or -EINVAL when deny mode cannot be
- * enforced.
+ * reported as a denied config event), -EINVAL when deny mode cannot be
+ * enforced, or -ENODEV once unloading has begun.
  */
 int sysrqmon_config_check(enum sysrqmon_setting id, s64 value,
 			  const char **why)
@@ -285,6 +287,10 @@ int sysrqmon_config_check(enum sysrqmon_setting id, s64 value,
 
 	if (!loaded)
 		return 0;
+	if (unloading) {
+		*why = "the module is being unloaded";
+		return -ENODEV;
+	}
 	if (READ_ONCE(sysrqmon_cfg.locked) &&
 	    !(id == SYSRQMON_SET_LOCKED && value)) {
 		settings[id].format(setting_load(id), old, sizeof(old));
@@ -338,7 +344,7 @@ static int param_set(const char *val, const struct kernel_param *kp)
 	if (value_ok)
 		ret = sysrqmon_config_check(id, value, &why);
 	if (ret) {
-		if (ret != -EINVAL || value_ok)
+		if (value_ok)
 			pr_err("sysrqmon: %s not changed: %s\n",
 			       settings[id].name, why);
 		return ret;
@@ -388,10 +394,16 @@ void sysrqmon_params_loaded(void)
 }
 
 /**
- * sysrqmon_params_unloading() - report the unload before the hooks go
+ * sysrqmon_params_unloading() - refuse further changes, report the unload
+ *
+ * Parameter files outlive exit() a little: a write after this point fails
+ * instead of queueing an event into a buffer that is about to go.
  */
 void sysrqmon_params_unloading(void)
 {
+	kernel_param_lock(THIS_MODULE);
+	unloading = true;
+	kernel_param_unlock(THIS_MODULE);
 	report_setting("module", mode_names[READ_ONCE(sysrqmon_cfg.mode)],
 		       "unloaded", SYSRQMON_VERDICT_ALLOWED);
 }

@@ -73,9 +73,17 @@ int sysrqmon_queue_init(void)
 }
 
 /**
- * sysrqmon_queue_exit() - deliver what is queued, then free the buffer
+ * sysrqmon_queue_flush() - deliver what is queued
  *
- * Called once no hook can enqueue any more.
+ * Called once nothing can queue any more, while the family still exists.
+ */
+void sysrqmon_queue_flush(void)
+{
+	flush_work(&drain_work);
+}
+
+/**
+ * sysrqmon_queue_exit() - free the buffer
  */
 void sysrqmon_queue_exit(void)
 {

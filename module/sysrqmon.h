@@ -119,6 +119,7 @@ struct sysrqmon_counters {
 
 /* queue.c */
 int sysrqmon_queue_init(void);
+void sysrqmon_queue_flush(void);
 void sysrqmon_queue_exit(void);
 void sysrqmon_queue_event(struct sysrqmon_event *ev);
 void sysrqmon_queue_counters(struct sysrqmon_counters *c);
