@@ -1,0 +1,721 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sysrqmonctl: events and status as text lines and JSON lines, the
+ * technique and severity tables, and lost-record detection.
+ */
+#include <ctype.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "format.h"
+
+static const char * const kind_names[] = {
+	[SYSRQMON_KIND_OPEN]		= "open",
+	[SYSRQMON_KIND_SYSCTL]		= "sysctl",
+	[SYSRQMON_KIND_TRIGGER]		= "trigger",
+	[SYSRQMON_KIND_CONSOLE]		= "console",
+	[SYSRQMON_KIND_CONFIG]		= "config",
+	[SYSRQMON_KIND_BASELINE]	= "baseline",
+	[SYSRQMON_KIND_TOGGLE]		= "toggle",
+	[SYSRQMON_KIND_KEYTABLE]	= "keytable",
+	[SYSRQMON_KIND_KERNEL]		= "kernel",
+	[SYSRQMON_KIND_PARAM]		= "param",
+	[SYSRQMON_KIND_DRIFT]		= "drift",
+	[SYSRQMON_KIND_TAMPER]		= "tamper",
+};
+
+static const char * const verdict_names[] = {
+	[SYSRQMON_VERDICT_ALLOWED]	= "allowed",
+	[SYSRQMON_VERDICT_DENIED]	= "denied",
+};
+
+static const char * const target_names[] = {
+	[SYSRQMON_TARGET_SYSRQ]		= "sysrq",
+	[SYSRQMON_TARGET_TRIGGER]	= "sysrq-trigger",
+};
+
+static const char * const source_names[] = {
+	[SYSRQMON_SOURCE_KEYBOARD]	= "keyboard",
+	[SYSRQMON_SOURCE_SERIAL]	= "serial",
+	[SYSRQMON_SOURCE_RESET]		= "reset",
+	[SYSRQMON_SOURCE_VERIFY]	= "verify",
+};
+
+static const char * const mode_names[] = {
+	[SYSRQMON_MODE_OFF]		= "off",
+	[SYSRQMON_MODE_MONITOR]		= "monitor",
+	[SYSRQMON_MODE_DENY]		= "deny",
+};
+
+static const char * const scope_names[] = {
+	[SYSRQMON_SCOPE_ALL]		= "all",
+	[SYSRQMON_SCOPE_CONTAINER]	= "container",
+};
+
+static const char * const attach_names[] = {
+	[SYSRQMON_ATTACH_NONE]		= "none",
+	[SYSRQMON_ATTACH_FTRACE]	= "ftrace",
+	[SYSRQMON_ATTACH_KPROBE]	= "kprobe",
+};
+
+static const char * const counter_names[] = {
+	[SYSRQMON_COUNTER_GENERATED]	= "generated",
+	[SYSRQMON_COUNTER_SENT]		= "sent",
+	[SYSRQMON_COUNTER_NO_LISTENER]	= "no_listener",
+	[SYSRQMON_COUNTER_DROPPED]	= "dropped",
+	[SYSRQMON_COUNTER_QUEUED]	= "queued",
+	[SYSRQMON_COUNTER_SUPPRESSED]	= "suppressed",
+	[SYSRQMON_COUNTER_UNDECIDED]	= "undecided",
+};
+
+static inline const char *name_of(const char * const *table, size_t n,
+				  unsigned int v)
+{
+	return v < n ? table[v] : NULL;
+}
+
+const char *smon_kind_name(unsigned int kind)
+{
+	return name_of(kind_names, ARRAY_SIZE(kind_names), kind);
+}
+
+const char *smon_verdict_name(unsigned int verdict)
+{
+	return name_of(verdict_names, ARRAY_SIZE(verdict_names), verdict);
+}
+
+const char *smon_target_name(unsigned int target)
+{
+	return name_of(target_names, ARRAY_SIZE(target_names), target);
+}
+
+const char *smon_source_name(unsigned int source)
+{
+	return name_of(source_names, ARRAY_SIZE(source_names), source);
+}
+
+const char *smon_mode_name(unsigned int mode)
+{
+	return name_of(mode_names, ARRAY_SIZE(mode_names), mode);
+}
+
+const char *smon_scope_name(unsigned int scope)
+{
+	return name_of(scope_names, ARRAY_SIZE(scope_names), scope);
+}
+
+const char *smon_attach_name(unsigned int method)
+{
+	return name_of(attach_names, ARRAY_SIZE(attach_names), method);
+}
+
+const char *smon_counter_name(unsigned int counter)
+{
+	return name_of(counter_names, ARRAY_SIZE(counter_names), counter);
+}
+
+static int lookup(const char * const *table, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (table[i] && !strcmp(table[i], s))
+			return (int)i;
+	return -1;
+}
+
+int smon_mode_parse(const char *s)
+{
+	return lookup(mode_names, ARRAY_SIZE(mode_names), s);
+}
+
+int smon_scope_parse(const char *s)
+{
+	return lookup(scope_names, ARRAY_SIZE(scope_names), s);
+}
+
+const char *smon_key_text(uint8_t key, char buf[5])
+{
+	static const char digits[] = "0123456789abcdef";
+
+	if (key >= 0x21 && key <= 0x7e) {
+		buf[0] = (char)key;
+		buf[1] = '\0';
+	} else {
+		buf[0] = '\\';
+		buf[1] = 'x';
+		buf[2] = digits[key >> 4];
+		buf[3] = digits[key & 0xf];
+		buf[4] = '\0';
+	}
+	return buf;
+}
+
+void smon_format_time(struct strbuf *sb, uint64_t time_ns)
+{
+	time_t secs = (time_t)(time_ns / 1000000000u);
+	char buf[64];
+	struct tm tm;
+
+	if (!gmtime_r(&secs, &tm) ||
+	    !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm)) {
+		sb_puts(sb, "-");
+		return;
+	}
+	sb_printf(sb, "%s.%09uZ", buf, (unsigned int)(time_ns % 1000000000u));
+}
+
+void smon_text_value(struct strbuf *sb, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	bool bare = n > 0;
+	size_t i;
+
+	for (i = 0; i < n && bare; i++)
+		if (p[i] < 0x21 || p[i] > 0x7e || p[i] == '"' ||
+		    p[i] == '\\' || p[i] == '=')
+			bare = false;
+	if (bare) {
+		sb_add(sb, p, n);
+		return;
+	}
+	sb_putc(sb, '"');
+	for (i = 0; i < n; i++) {
+		if (p[i] == '"' || p[i] == '\\') {
+			sb_putc(sb, '\\');
+			sb_putc(sb, (char)p[i]);
+		} else if (p[i] < 0x20 || p[i] > 0x7e) {
+			sb_printf(sb, "\\x%02x", p[i]);
+		} else {
+			sb_putc(sb, (char)p[i]);
+		}
+	}
+	sb_putc(sb, '"');
+}
+
+static bool has(const struct smon_event *ev, unsigned int attr)
+{
+	return smon_has(ev->present, attr);
+}
+
+static unsigned int event_kind(const struct smon_event *ev)
+{
+	return has(ev, SYSRQMON_ATTR_KIND) ? ev->kind : SYSRQMON_KIND_NONE;
+}
+
+static bool str_is(const struct smon_str *s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return s->s && s->len == n && !memcmp(s->s, lit, n);
+}
+
+bool smon_event_read_only(const struct smon_event *ev)
+{
+	return event_kind(ev) == SYSRQMON_KIND_OPEN &&
+	       has(ev, SYSRQMON_ATTR_FLAGS) &&
+	       (ev->flags & O_ACCMODE) == O_RDONLY;
+}
+
+bool smon_event_destructive(const struct smon_event *ev)
+{
+	if (!has(ev, SYSRQMON_ATTR_ACTION))
+		return false;
+	return str_is(&ev->action, "reboot") ||
+	       str_is(&ev->action, "poweroff") ||
+	       str_is(&ev->action, "crash");
+}
+
+const char *smon_technique(const struct smon_event *ev)
+{
+	unsigned int kind = event_kind(ev);
+
+	if (smon_event_destructive(ev))
+		return "T1529";
+	switch (kind) {
+	case SYSRQMON_KIND_TAMPER:
+		return "T1562.001";
+	case SYSRQMON_KIND_DRIFT:
+	case SYSRQMON_KIND_TOGGLE:
+	case SYSRQMON_KIND_KERNEL:
+		return "T1014";
+	case SYSRQMON_KIND_KEYTABLE:
+		return "T1547.006";
+	default:
+		break;
+	}
+	if (has(ev, SYSRQMON_ATTR_CONTAINED) && ev->contained)
+		return "T1611";
+	switch (kind) {
+	case SYSRQMON_KIND_OPEN:
+		return smon_event_read_only(ev) ? "none" : "T1562";
+	case SYSRQMON_KIND_SYSCTL:
+	case SYSRQMON_KIND_TRIGGER:
+	case SYSRQMON_KIND_CONSOLE:
+	case SYSRQMON_KIND_PARAM:
+		return "T1562";
+	default:
+		return "none";
+	}
+}
+
+const char *smon_severity(const struct smon_event *ev)
+{
+	if (has(ev, SYSRQMON_ATTR_VERDICT) &&
+	    ev->verdict == SYSRQMON_VERDICT_DENIED)
+		return "critical";
+	if (smon_event_destructive(ev))
+		return "critical";
+	switch (event_kind(ev)) {
+	case SYSRQMON_KIND_DRIFT:
+	case SYSRQMON_KIND_TAMPER:
+	case SYSRQMON_KIND_TOGGLE:
+	case SYSRQMON_KIND_KERNEL:
+	/*
+	 * Only "op=register" is critical, but the uapi carries no op:
+	 * keytable changes are treated as registrations.
+	 */
+	case SYSRQMON_KIND_KEYTABLE:
+		return "critical";
+	case SYSRQMON_KIND_OPEN:
+		return smon_event_read_only(ev) ? "info" : "high";
+	case SYSRQMON_KIND_BASELINE:
+	case SYSRQMON_KIND_CONFIG:
+		return "info";
+	default:
+		return "high";
+	}
+}
+
+static void text_enum(struct strbuf *sb, const char *name, unsigned int v)
+{
+	if (name)
+		sb_puts(sb, name);
+	else
+		sb_printf(sb, "unknown-%u", v);
+}
+
+static void text_field(struct strbuf *sb, const char *key,
+		       const struct smon_str *s)
+{
+	sb_printf(sb, " %s=", key);
+	smon_text_value(sb, s->s, s->len);
+}
+
+void smon_event_text(struct strbuf *sb, const struct smon_event *ev)
+{
+	char kbuf[5];
+	size_t i;
+
+	if (has(ev, SYSRQMON_ATTR_TIME_NS))
+		smon_format_time(sb, ev->time_ns);
+	else
+		sb_putc(sb, '-');
+	sb_putc(sb, ' ');
+	if (has(ev, SYSRQMON_ATTR_VERDICT)) {
+		const char *v = smon_verdict_name(ev->verdict);
+
+		if (v)
+			for (i = 0; v[i]; i++)
+				sb_putc(sb, (char)toupper((unsigned char)v[i]));
+		else
+			sb_printf(sb, "UNKNOWN-%u", ev->verdict);
+	} else {
+		sb_putc(sb, '-');
+	}
+	sb_putc(sb, ' ');
+	if (has(ev, SYSRQMON_ATTR_KIND))
+		text_enum(sb, smon_kind_name(ev->kind), ev->kind);
+	else
+		sb_putc(sb, '-');
+
+	/* What happened. */
+	if (has(ev, SYSRQMON_ATTR_TARGET)) {
+		sb_puts(sb, " target=");
+		text_enum(sb, smon_target_name(ev->target), ev->target);
+	}
+	if (has(ev, SYSRQMON_ATTR_FLAGS))
+		sb_printf(sb, " flags=0x%x", ev->flags);
+	if (has(ev, SYSRQMON_ATTR_KEY))
+		sb_printf(sb, " key=%s", smon_key_text(ev->key, kbuf));
+	if (has(ev, SYSRQMON_ATTR_ACTION))
+		text_field(sb, "action", &ev->action);
+	if (has(ev, SYSRQMON_ATTR_SOURCE)) {
+		sb_puts(sb, " source=");
+		text_enum(sb, smon_source_name(ev->source), ev->source);
+	}
+	if (has(ev, SYSRQMON_ATTR_OLD_MASK))
+		sb_printf(sb, " old_mask=%d", ev->old_mask);
+	if (has(ev, SYSRQMON_ATTR_NEW_MASK))
+		sb_printf(sb, " new_mask=%d", ev->new_mask);
+	if (has(ev, SYSRQMON_ATTR_SETTING))
+		text_field(sb, "setting", &ev->setting);
+	if (has(ev, SYSRQMON_ATTR_OLD))
+		text_field(sb, "old", &ev->old);
+	if (has(ev, SYSRQMON_ATTR_NEW))
+		text_field(sb, "new", &ev->new);
+
+	/* Who. */
+	if (has(ev, SYSRQMON_ATTR_COMM))
+		text_field(sb, "comm", &ev->comm);
+	if (has(ev, SYSRQMON_ATTR_PID))
+		sb_printf(sb, " pid=%u", ev->pid);
+	if (has(ev, SYSRQMON_ATTR_UID))
+		sb_printf(sb, " uid=%u", ev->uid);
+
+	/* Where. */
+	if (has(ev, SYSRQMON_ATTR_PATH))
+		text_field(sb, "path", &ev->path);
+	if (has(ev, SYSRQMON_ATTR_CONTAINED))
+		sb_printf(sb, " container=%s", ev->contained ? "yes" : "no");
+
+	if (has(ev, SYSRQMON_ATTR_TRUNCATED) && ev->truncated)
+		sb_puts(sb, " truncated=1");
+	sb_printf(sb, " severity=%s technique=%s", smon_severity(ev),
+		  smon_technique(ev));
+	if (has(ev, SYSRQMON_ATTR_SEQ))
+		sb_printf(sb, " seq=%llu", (unsigned long long)ev->seq);
+}
+
+static void json_enum(struct json_obj *o, const char *key, const char *name,
+		      unsigned int v)
+{
+	char buf[32];
+
+	if (!name) {
+		snprintf(buf, sizeof(buf), "unknown-%u", v);
+		name = buf;
+	}
+	json_cstr(o, key, name);
+}
+
+static void json_field(struct json_obj *o, const struct smon_event *ev,
+		       unsigned int attr, const char *key,
+		       const struct smon_str *s)
+{
+	if (has(ev, attr))
+		json_str(o, key, s->s, s->len);
+}
+
+static void json_num(struct json_obj *o, const struct smon_event *ev,
+		     unsigned int attr, const char *key, int64_t v)
+{
+	if (has(ev, attr))
+		json_s64(o, key, v);
+}
+
+void smon_event_json(struct strbuf *sb, const struct smon_event *ev)
+{
+	struct json_obj o;
+	char hex[16];
+
+	json_begin(&o, sb);
+	json_cstr(&o, "type", "event");
+	if (has(ev, SYSRQMON_ATTR_SEQ))
+		json_u64(&o, "seq", ev->seq);
+	if (has(ev, SYSRQMON_ATTR_INSTANCE))
+		json_u64(&o, "instance", ev->instance);
+	if (has(ev, SYSRQMON_ATTR_TIME_NS)) {
+		json_key(&o, "time");
+		sb_putc(sb, '"');
+		smon_format_time(sb, ev->time_ns);
+		sb_putc(sb, '"');
+	}
+	if (has(ev, SYSRQMON_ATTR_KIND))
+		json_enum(&o, "event", smon_kind_name(ev->kind), ev->kind);
+	if (has(ev, SYSRQMON_ATTR_VERDICT))
+		json_enum(&o, "verdict", smon_verdict_name(ev->verdict),
+			  ev->verdict);
+	if (has(ev, SYSRQMON_ATTR_TARGET))
+		json_enum(&o, "target", smon_target_name(ev->target),
+			  ev->target);
+	json_field(&o, ev, SYSRQMON_ATTR_PATH, "path", &ev->path);
+	if (has(ev, SYSRQMON_ATTR_FLAGS)) {
+		snprintf(hex, sizeof(hex), "0x%x", ev->flags);
+		json_cstr(&o, "flags", hex);
+	}
+	if (has(ev, SYSRQMON_ATTR_KEY))
+		json_str(&o, "key", &ev->key, 1);
+	json_field(&o, ev, SYSRQMON_ATTR_ACTION, "action", &ev->action);
+	if (has(ev, SYSRQMON_ATTR_SOURCE))
+		json_enum(&o, "source", smon_source_name(ev->source),
+			  ev->source);
+	json_num(&o, ev, SYSRQMON_ATTR_OLD_MASK, "old_mask", ev->old_mask);
+	json_num(&o, ev, SYSRQMON_ATTR_NEW_MASK, "new_mask", ev->new_mask);
+	json_field(&o, ev, SYSRQMON_ATTR_SETTING, "setting", &ev->setting);
+	json_field(&o, ev, SYSRQMON_ATTR_OLD, "old", &ev->old);
+	json_field(&o, ev, SYSRQMON_ATTR_NEW, "new", &ev->new);
+	json_num(&o, ev, SYSRQMON_ATTR_PID, "pid", ev->pid);
+	json_num(&o, ev, SYSRQMON_ATTR_TID, "tid", ev->tid);
+	json_num(&o, ev, SYSRQMON_ATTR_PPID, "ppid", ev->ppid);
+	json_num(&o, ev, SYSRQMON_ATTR_UID, "uid", ev->uid);
+	json_num(&o, ev, SYSRQMON_ATTR_EUID, "euid", ev->euid);
+	json_num(&o, ev, SYSRQMON_ATTR_GID, "gid", ev->gid);
+	json_field(&o, ev, SYSRQMON_ATTR_COMM, "comm", &ev->comm);
+	json_field(&o, ev, SYSRQMON_ATTR_EXE, "exe", &ev->exe);
+	if (has(ev, SYSRQMON_ATTR_CGROUP_ID))
+		json_u64(&o, "cgroup_id", ev->cgroup_id);
+	json_num(&o, ev, SYSRQMON_ATTR_PIDNS, "pidns", ev->pidns);
+	json_num(&o, ev, SYSRQMON_ATTR_MNTNS, "mntns", ev->mntns);
+	if (has(ev, SYSRQMON_ATTR_CONTAINED))
+		json_bool(&o, "container", ev->contained);
+	json_cstr(&o, "technique", smon_technique(ev));
+	json_cstr(&o, "severity", smon_severity(ev));
+	if (has(ev, SYSRQMON_ATTR_TRUNCATED))
+		json_bool(&o, "truncated", ev->truncated);
+	json_end(&o);
+}
+
+void smon_lost_init(struct smon_lost_tracker *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+bool smon_lost_event(struct smon_lost_tracker *t, uint64_t instance,
+		     uint64_t seq, struct smon_lost *lost)
+{
+	bool gap = false;
+
+	if (t->have && t->instance == instance) {
+		/* Events come in order; an old seq changes nothing. */
+		if (seq <= t->last_seq)
+			return false;
+		if (seq - t->last_seq > 1) {
+			memset(lost, 0, sizeof(*lost));
+			lost->reason = SMON_LOST_GAP;
+			lost->from_known = true;
+			lost->to_known = true;
+			lost->from_seq = t->last_seq + 1;
+			lost->to_seq = seq - 1;
+			t->records++;
+			t->events += seq - 1 - t->last_seq;
+			gap = true;
+		}
+	}
+	t->have = true;
+	t->instance = instance;
+	t->last_seq = seq;
+	return gap;
+}
+
+void smon_lost_overrun(struct smon_lost_tracker *t, struct smon_lost *lost)
+{
+	memset(lost, 0, sizeof(*lost));
+	lost->reason = SMON_LOST_OVERRUN;
+	if (t->have) {
+		lost->from_known = true;
+		lost->from_seq = t->last_seq + 1;
+	}
+	t->records++;
+}
+
+static const char *lost_reason(const struct smon_lost *lost)
+{
+	return lost->reason == SMON_LOST_GAP ? "gap" : "overrun";
+}
+
+void smon_lost_text(struct strbuf *sb, const struct smon_lost *lost)
+{
+	sb_puts(sb, "LOST from_seq=");
+	if (lost->from_known)
+		sb_printf(sb, "%llu", (unsigned long long)lost->from_seq);
+	else
+		sb_putc(sb, '?');
+	sb_puts(sb, " to_seq=");
+	if (lost->to_known)
+		sb_printf(sb, "%llu", (unsigned long long)lost->to_seq);
+	else
+		sb_putc(sb, '?');
+	sb_printf(sb, " reason=%s", lost_reason(lost));
+}
+
+void smon_lost_json(struct strbuf *sb, const struct smon_lost *lost)
+{
+	struct json_obj o;
+
+	json_begin(&o, sb);
+	json_cstr(&o, "type", "lost");
+	if (lost->from_known)
+		json_u64(&o, "from_seq", lost->from_seq);
+	else
+		json_null(&o, "from_seq");
+	if (lost->to_known)
+		json_u64(&o, "to_seq", lost->to_seq);
+	else
+		json_null(&o, "to_seq");
+	json_cstr(&o, "reason", lost_reason(lost));
+	json_end(&o);
+}
+
+static const char *kind_or_none(unsigned int kind)
+{
+	const char *name = smon_kind_name(kind);
+
+	return name ? name : "none";
+}
+
+static bool st_has(const struct smon_status *st, unsigned int attr)
+{
+	return smon_has(st->present, attr);
+}
+
+void smon_status_text(struct strbuf *sb, const struct smon_status *st)
+{
+	unsigned int i;
+	size_t h;
+
+	if (st_has(st, SYSRQMON_ATTR_VERSION)) {
+		sb_puts(sb, "version:       ");
+		smon_text_value(sb, st->version, st->version_len);
+		sb_putc(sb, '\n');
+	}
+	if (st_has(st, SYSRQMON_ATTR_INSTANCE))
+		sb_printf(sb, "instance:      0x%016llx\n",
+			  (unsigned long long)st->instance);
+	if (st_has(st, SYSRQMON_ATTR_MODE)) {
+		sb_puts(sb, "mode:          ");
+		text_enum(sb, smon_mode_name(st->mode), st->mode);
+		sb_putc(sb, '\n');
+	}
+	if (st_has(st, SYSRQMON_ATTR_AUDIT))
+		sb_printf(sb, "audit:         %u\n", st->audit);
+	if (st_has(st, SYSRQMON_ATTR_WATCH_READS))
+		sb_printf(sb, "watch_reads:   %u\n", st->watch_reads);
+	if (st_has(st, SYSRQMON_ATTR_ALLOWED_MASK))
+		sb_printf(sb, "allowed_mask:  %d\n", st->allowed_mask);
+	if (st_has(st, SYSRQMON_ATTR_ALLOWED_KEYS)) {
+		sb_puts(sb, "allowed_keys:  ");
+		smon_text_value(sb, st->allowed_keys, st->allowed_keys_len);
+		sb_putc(sb, '\n');
+	}
+	if (st_has(st, SYSRQMON_ATTR_DENY_SCOPE)) {
+		sb_puts(sb, "deny_scope:    ");
+		text_enum(sb, smon_scope_name(st->deny_scope), st->deny_scope);
+		sb_putc(sb, '\n');
+	}
+	if (st_has(st, SYSRQMON_ATTR_LOCKED))
+		sb_printf(sb, "locked:        %s\n", st->locked ? "yes" : "no");
+	if (st_has(st, SYSRQMON_ATTR_BUFFER_SIZE))
+		sb_printf(sb, "buffer_size:   %u\n", st->buffer_size);
+	if (st->counters_present) {
+		sb_puts(sb, "counters:\n");
+		for (i = 0; i <= SYSRQMON_COUNTER_MAX; i++)
+			if (st->counters_present & (1u << i))
+				sb_printf(sb, "  %-13s %llu\n",
+					  smon_counter_name(i),
+					  (unsigned long long)st->counters[i]);
+	}
+	if (st->kinds_present) {
+		sb_puts(sb, "events by kind:\n");
+		for (i = 0; i <= SYSRQMON_KIND_MAX; i++)
+			if (st->kinds_present & (1u << i))
+				sb_printf(sb, "  %-13s %llu\n",
+					  kind_or_none(i),
+					  (unsigned long long)st->kind_counts[i]);
+	}
+	if (st_has(st, SYSRQMON_ATTR_HOOKS)) {
+		sb_printf(sb, "hooks:%s\n",
+			  st->hooks_truncated ? " (list truncated)" : "");
+		for (h = 0; h < st->nr_hooks; h++) {
+			const struct smon_hook *hk = &st->hooks[h];
+
+			sb_puts(sb, "  ");
+			if (smon_has(hk->present, SYSRQMON_HOOK_ATTR_NAME))
+				smon_text_value(sb, hk->name, hk->name_len);
+			else
+				sb_putc(sb, '-');
+			sb_puts(sb, " method=");
+			if (smon_has(hk->present, SYSRQMON_HOOK_ATTR_METHOD))
+				text_enum(sb, smon_attach_name(hk->method),
+					  hk->method);
+			else
+				sb_putc(sb, '-');
+			if (smon_has(hk->present, SYSRQMON_HOOK_ATTR_ENFORCING))
+				sb_printf(sb, " enforcing=%s",
+					  hk->enforcing ? "yes" : "no");
+			if (smon_has(hk->present, SYSRQMON_HOOK_ATTR_MISSED))
+				sb_printf(sb, " missed=%llu",
+					  (unsigned long long)hk->missed);
+			sb_putc(sb, '\n');
+		}
+	}
+}
+
+void smon_status_json(struct strbuf *sb, const struct smon_status *st)
+{
+	struct json_obj o, sub;
+	unsigned int i;
+	size_t h;
+
+	json_begin(&o, sb);
+	json_cstr(&o, "type", "status");
+	json_cstr(&o, "source", "netlink");
+	if (st_has(st, SYSRQMON_ATTR_VERSION))
+		json_str(&o, "version", st->version, st->version_len);
+	if (st_has(st, SYSRQMON_ATTR_INSTANCE))
+		json_u64(&o, "instance", st->instance);
+	if (st_has(st, SYSRQMON_ATTR_MODE))
+		json_enum(&o, "mode", smon_mode_name(st->mode), st->mode);
+	if (st_has(st, SYSRQMON_ATTR_AUDIT))
+		json_u64(&o, "audit", st->audit);
+	if (st_has(st, SYSRQMON_ATTR_WATCH_READS))
+		json_u64(&o, "watch_reads", st->watch_reads);
+	if (st_has(st, SYSRQMON_ATTR_ALLOWED_MASK))
+		json_s64(&o, "allowed_mask", st->allowed_mask);
+	if (st_has(st, SYSRQMON_ATTR_ALLOWED_KEYS))
+		json_str(&o, "allowed_keys", st->allowed_keys,
+			 st->allowed_keys_len);
+	if (st_has(st, SYSRQMON_ATTR_DENY_SCOPE))
+		json_enum(&o, "deny_scope", smon_scope_name(st->deny_scope),
+			  st->deny_scope);
+	if (st_has(st, SYSRQMON_ATTR_LOCKED))
+		json_bool(&o, "locked", st->locked);
+	if (st_has(st, SYSRQMON_ATTR_BUFFER_SIZE))
+		json_u64(&o, "buffer_size", st->buffer_size);
+	if (st_has(st, SYSRQMON_ATTR_COUNTERS)) {
+		json_key(&o, "counters");
+		json_begin(&sub, sb);
+		for (i = 0; i <= SYSRQMON_COUNTER_MAX; i++)
+			if (st->counters_present & (1u << i))
+				json_u64(&sub, smon_counter_name(i),
+					 st->counters[i]);
+		json_end(&sub);
+	}
+	if (st_has(st, SYSRQMON_ATTR_KIND_COUNTS)) {
+		json_key(&o, "kind_counts");
+		json_begin(&sub, sb);
+		for (i = 0; i <= SYSRQMON_KIND_MAX; i++)
+			if (st->kinds_present & (1u << i))
+				json_u64(&sub, kind_or_none(i),
+					 st->kind_counts[i]);
+		json_end(&sub);
+	}
+	if (st_has(st, SYSRQMON_ATTR_HOOKS)) {
+		json_key(&o, "hooks");
+		sb_putc(sb, '[');
+		for (h = 0; h < st->nr_hooks; h++) {
+			const struct smon_hook *hk = &st->hooks[h];
+
+			if (h)
+				sb_putc(sb, ',');
+			json_begin(&sub, sb);
+			if (smon_has(hk->present, SYSRQMON_HOOK_ATTR_NAME))
+				json_str(&sub, "name", hk->name, hk->name_len);
+			if (smon_has(hk->present, SYSRQMON_HOOK_ATTR_METHOD))
+				json_enum(&sub, "method",
+					  smon_attach_name(hk->method),
+					  hk->method);
+			if (smon_has(hk->present, SYSRQMON_HOOK_ATTR_ENFORCING))
+				json_bool(&sub, "enforcing", hk->enforcing);
+			if (smon_has(hk->present, SYSRQMON_HOOK_ATTR_MISSED))
+				json_u64(&sub, "missed", hk->missed);
+			json_end(&sub);
+		}
+		sb_putc(sb, ']');
+		if (st->hooks_truncated)
+			json_bool(&o, "hooks_truncated", true);
+	}
+	json_end(&o);
+}

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sysrqmonctl: events and status as text lines and JSON lines, the
+ * technique and severity tables, and lost-record detection.
+ */
+#ifndef SYSRQMONCTL_FORMAT_H
+#define SYSRQMONCTL_FORMAT_H
+
+#include <assert.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sysrqmon.h"
+#include "json.h"
+
+/* A string attribute: bytes without the terminating NUL. */
+struct smon_str {
+	const char *s;
+	size_t len;
+};
+
+/*
+ * One event as received. Bit (1 << SYSRQMON_ATTR_x) of @present says
+ * whether the attribute came with the event; absent fields are not printed.
+ * Strings point into the netlink message and live as long as it does.
+ */
+struct smon_event {
+	uint64_t present;
+	uint64_t seq;
+	uint64_t instance;
+	uint64_t time_ns;
+	uint64_t cgroup_id;
+	uint8_t kind;
+	uint8_t verdict;
+	uint8_t target;
+	uint8_t source;
+	uint8_t key;
+	uint8_t contained;
+	uint8_t truncated;
+	uint32_t flags;
+	int32_t old_mask;
+	int32_t new_mask;
+	uint32_t pid;
+	uint32_t tid;
+	uint32_t ppid;
+	uint32_t uid;
+	uint32_t euid;
+	uint32_t gid;
+	uint32_t pidns;
+	uint32_t mntns;
+	struct smon_str path;
+	struct smon_str action;
+	struct smon_str comm;
+	struct smon_str exe;
+	struct smon_str setting;
+	struct smon_str old;
+	struct smon_str new;
+};
+
+static_assert(SYSRQMON_ATTR_MAX < 64, "presence bits must fit in a u64");
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+
+#define SMON_BIT(attr)		(UINT64_C(1) << (attr))
+
+static inline bool smon_has(uint64_t present, unsigned int attr)
+{
+	return present & SMON_BIT(attr);
+}
+
+#define SMON_MAX_HOOKS		64
+
+struct smon_hook {
+	uint64_t present;		/* bits of SYSRQMON_HOOK_ATTR_x */
+	char name[SYSRQMON_STR_MAX];
+	size_t name_len;
+	uint8_t method;
+	uint8_t enforcing;
+	uint64_t missed;
+};
+
+struct smon_status {
+	uint64_t present;		/* bits of SYSRQMON_ATTR_x */
+	char version[SYSRQMON_STR_MAX];
+	size_t version_len;
+	uint64_t instance;
+	uint8_t mode;
+	uint8_t audit;
+	uint8_t watch_reads;
+	uint8_t deny_scope;
+	uint8_t locked;
+	int32_t allowed_mask;
+	char allowed_keys[SYSRQMON_STR_MAX];
+	size_t allowed_keys_len;
+	uint32_t buffer_size;
+	uint32_t counters_present;	/* bits of SYSRQMON_COUNTER_x */
+	uint64_t counters[SYSRQMON_COUNTER_MAX + 1];
+	uint32_t kinds_present;		/* bits of SYSRQMON_KIND_x */
+	uint64_t kind_counts[SYSRQMON_KIND_MAX + 1];
+	size_t nr_hooks;
+	bool hooks_truncated;		/* more than SMON_MAX_HOOKS came */
+	struct smon_hook hooks[SMON_MAX_HOOKS];
+};
+
+/* Names of the uapi enums; NULL when the value is unknown. */
+const char *smon_kind_name(unsigned int kind);
+const char *smon_verdict_name(unsigned int verdict);
+const char *smon_target_name(unsigned int target);
+const char *smon_source_name(unsigned int source);
+const char *smon_mode_name(unsigned int mode);
+const char *smon_scope_name(unsigned int scope);
+const char *smon_attach_name(unsigned int method);
+const char *smon_counter_name(unsigned int counter);
+
+/* Reverse lookups for the command line; -1 when unknown. */
+int smon_mode_parse(const char *s);
+int smon_scope_parse(const char *s);
+
+/* "b" for a printable key (0x21..0x7e), else "\xHH". @buf holds 5 bytes. */
+const char *smon_key_text(uint8_t key, char buf[5]);
+
+/* RFC 3339 UTC with nanoseconds: 2026-11-23T15:19:14.123456789Z. */
+void smon_format_time(struct strbuf *sb, uint64_t time_ns);
+
+/*
+ * A value as the audit line writes it: bare when every byte is in
+ * 0x21..0x7e and none is '"', '\' or '='; else double-quoted with \", \\
+ * and \xHH for every byte outside 0x20..0x7e.
+ */
+void smon_text_value(struct strbuf *sb, const void *data, size_t n);
+
+/* Read-only open: an open event whose flags say O_RDONLY. */
+bool smon_event_read_only(const struct smon_event *ev);
+/* The action runs reboot, poweroff or crash (does not return). */
+bool smon_event_destructive(const struct smon_event *ev);
+/* MITRE ATT&CK technique, first match wins; "none" when none applies. */
+const char *smon_technique(const struct smon_event *ev);
+/* "critical", "high" or "info". */
+const char *smon_severity(const struct smon_event *ev);
+
+/* One event, without the trailing newline. */
+void smon_event_text(struct strbuf *sb, const struct smon_event *ev);
+void smon_event_json(struct strbuf *sb, const struct smon_event *ev);
+
+/* Lost-record detection from the seq of each instance. */
+struct smon_lost_tracker {
+	bool have;			/* an event of @instance was seen */
+	uint64_t instance;
+	uint64_t last_seq;
+	uint64_t records;		/* lost records reported */
+	uint64_t events;		/* events known lost (gaps) */
+};
+
+enum smon_lost_reason {
+	SMON_LOST_GAP,
+	SMON_LOST_OVERRUN,
+};
+
+struct smon_lost {
+	enum smon_lost_reason reason;
+	bool from_known;
+	bool to_known;
+	uint64_t from_seq;
+	uint64_t to_seq;
+};
+
+void smon_lost_init(struct smon_lost_tracker *t);
+/*
+ * Feeds the seq of one event. Returns true and fills @lost when events
+ * between the previous one of the same instance and this one are missing.
+ * The first event of an instance (also after a change of instance) only
+ * starts the tracking.
+ */
+bool smon_lost_event(struct smon_lost_tracker *t, uint64_t instance,
+		     uint64_t seq, struct smon_lost *lost);
+/*
+ * The socket overran (ENOBUFS): from_seq is the one after the last seen
+ * (unknown when nothing was seen yet), to_seq is unknown. The next event
+ * then reports the exact range as a gap.
+ */
+void smon_lost_overrun(struct smon_lost_tracker *t, struct smon_lost *lost);
+
+void smon_lost_text(struct strbuf *sb, const struct smon_lost *lost);
+void smon_lost_json(struct strbuf *sb, const struct smon_lost *lost);
+
+/* Status, several lines of text or one JSON line (no trailing newline). */
+void smon_status_text(struct strbuf *sb, const struct smon_status *st);
+void smon_status_json(struct strbuf *sb, const struct smon_status *st);
+
+#endif /* SYSRQMONCTL_FORMAT_H */

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sysrqmonctl: the generic netlink side (libnl-genl-3).
+ */
+#ifndef SYSRQMONCTL_NETLINK_H
+#define SYSRQMONCTL_NETLINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "format.h"
+
+struct nl_sock;
+struct nl_cb;
+struct nlmsghdr;
+
+struct smon_nl {
+	struct nl_sock *sk;
+	struct nl_cb *event_cb;
+	int family;
+	/* The extended ack message of the last refused request, or "". */
+	char extack[SYSRQMON_STR_MAX];
+};
+
+/*
+ * All functions return 0 or a negative errno: -ENOENT means the family (or
+ * the group) is not registered; a refused request returns the kernel's
+ * error and leaves its extended ack message in nl->extack.
+ */
+int smon_nl_open(struct smon_nl *nl);
+void smon_nl_close(struct smon_nl *nl);
+
+int smon_nl_get_status(struct smon_nl *nl, struct smon_status *st);
+int smon_nl_set_u8(struct smon_nl *nl, int attr, uint8_t v);
+int smon_nl_set_s32(struct smon_nl *nl, int attr, int32_t v);
+int smon_nl_set_str(struct smon_nl *nl, int attr, const char *s);
+int smon_nl_lock(struct smon_nl *nl);
+
+/*
+ * Joins the "events" group on a non-blocking socket with a large receive
+ * buffer and ENOBUFS reporting left on. -EPERM/-EACCES: no CAP_SYS_ADMIN.
+ */
+int smon_nl_subscribe(struct smon_nl *nl);
+int smon_nl_fd(struct smon_nl *nl);
+
+/*
+ * Receives one datagram and calls @fn for each event in it; @fn returns
+ * false to stop. Returns 0, or
+ * -EAGAIN when nothing is pending, -ENOBUFS when the socket overran (events
+ * were lost), -EBADMSG after an event that could not be parsed (it shows
+ * up as a seq gap), another negative errno on failure.
+ */
+int smon_nl_recv_events(struct smon_nl *nl,
+			bool (*fn)(const struct smon_event *ev, void *arg),
+			void *arg);
+
+/* Message parsers, exposed for the unit tests. */
+int smon_parse_event(struct nlmsghdr *nlh, struct smon_event *ev);
+int smon_parse_status(struct nlmsghdr *nlh, struct smon_status *st);
+
+#endif /* SYSRQMONCTL_NETLINK_H */
