@@ -1,0 +1,548 @@
+#!/usr/bin/env python3
+"""Run the sysrqmon tests in QEMU guests (Debian's 6.1 kernel, busybox initramfs).
+
+Usage (from the repository root):
+  python3 tests/qemu/run.py [--module module/sysrqmon.ko] [--tool tools/sysrqmonctl]
+  python3 tests/qemu/run.py --cases reboot          # the reboot case, in its own boot
+  python3 tests/qemu/run.py --all                   # main suite + every reboot case
+  python3 tests/qemu/run.py --cases trigger,identity --verbose --keep
+
+Each boot: build the static helpers (tests/qemu/helpers, gcc -static), pack an initramfs
+(gzip'd newc cpio written here, no cpio binary needed) with busybox-static, /init
+(tests/qemu/init.sh), lib.sh, the selected case scripts, the helpers, the module and, if it
+exists, sysrqmonctl with the shared libraries ldd lists and the dynamic loader; then boot
+  qemu-system-x86_64 -m 1G -nographic -no-reboot -kernel VMLINUZ -initrd INITRD
+                     -append "console=ttyS0 panic=-1 ..."
+ttyS0 (the console) is read from QEMU's stdout into tests/qemu/out/<boot>.console.log (and to
+stdout with --verbose). The guest prints its markers on ttyS1, a second serial port connected
+to a unix socket, so kernel messages on the console can never split a marker line:
+  @@SENDKEY <spec>        host runs `sendkey <spec>` on the human monitor (unix socket)
+  @@RESULT <name> PASS|FAIL <detail>
+  @@EXPECT_REBOOT <name>  the next thing the guest does is reboot (see below)
+  @@DONE                  all cases ran; the guest powers off
+The boot fails (one failure each) if @@DONE never comes (crash, hang, --timeout: the last 60
+console lines are printed) or if a timestamped kernel line on the console reports BUG:,
+WARNING:, Oops, Call Trace, general protection, KASAN, possible circular locking, sleeping
+function called from invalid context, or a kmemleak leak.
+
+Reboot cases: a case script with a line `# qemu-test: reboot` never runs in the main boot; each
+gets a boot of its own (select it with --cases NAME, or --all). Its line
+`# reboot-expect: REGEX` (Python regex) must match the console log BEFORE the kernel's own
+"sysrq: Resetting" line; QEMU exits on the reboot because of -no-reboot.
+
+Kernel: --kernel VMLINUZ, or --kernel-release REL (fetched by get-kernel.sh into
+${XDG_CACHE_HOME:-~/.cache}/sysrqmon/kernels/REL), default: the release in the module's
+vermagic. The last line of output is always "N passed, M failed"; the exit status is 1 when
+M > 0.
+"""
+
+import argparse
+import fnmatch
+import gzip
+import io
+import os
+import re
+import selectors
+import shutil
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+CASES_DIR = os.path.join(HERE, "cases")
+OUT_DIR = os.path.join(HERE, "out")
+
+BAD_PATTERNS = re.compile(
+    r"BUG:|WARNING:|Oops|Call Trace|general protection|KASAN|possible circular locking"
+    r"|sleeping function called from invalid context"
+    r"|kmemleak: .*(suspected memory leak|unreferenced)|unreferenced object")
+KERNEL_LINE = re.compile(r"\[\s*\d+\.\d+\]")
+RESULT_RE = re.compile(r"^@@RESULT (\S+) (PASS|FAIL) ?(.*)$")
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+# --------------------------------------------------------------------------------------------
+# initramfs
+
+
+class Cpio:
+    """Minimal newc ("070701") archive writer."""
+
+    def __init__(self):
+        self.buf = io.BytesIO()
+        self.ino = 300000
+        self.dirs = set()
+
+    def _entry(self, name, mode, data=b"", nlink=1, rdev=(0, 0)):
+        self.ino += 1
+        name_b = name.encode() + b"\0"
+        fields = [self.ino, mode, 0, 0, nlink, 0, len(data), 0, 0, rdev[0], rdev[1],
+                  len(name_b), 0]
+        hdr = b"070701" + b"".join(b"%08X" % f for f in fields)
+        self.buf.write(hdr + name_b)
+        self.buf.write(b"\0" * (-(len(hdr) + len(name_b)) % 4))
+        self.buf.write(data)
+        self.buf.write(b"\0" * (-len(data) % 4))
+
+    def _parents(self, path):
+        parts = path.strip("/").split("/")[:-1]
+        for i in range(1, len(parts) + 1):
+            self.dir("/".join(parts[:i]))
+
+    def dir(self, path, mode=0o755):
+        path = path.strip("/")
+        if not path or path in self.dirs:
+            return
+        self._parents(path)
+        self.dirs.add(path)
+        self._entry(path, stat.S_IFDIR | mode, nlink=2)
+
+    def file(self, path, data, mode=0o644):
+        path = path.strip("/")
+        self._parents(path)
+        self._entry(path, stat.S_IFREG | mode, data)
+
+    def copy(self, path, src, mode=None):
+        with open(src, "rb") as f:
+            data = f.read()
+        if mode is None:
+            mode = os.stat(src).st_mode & 0o7777
+        self.file(path, data, mode)
+
+    def symlink(self, path, target):
+        path = path.strip("/")
+        self._parents(path)
+        self._entry(path, stat.S_IFLNK | 0o777, target.encode())
+
+    def chardev(self, path, major, minor, mode=0o600):
+        path = path.strip("/")
+        self._parents(path)
+        self._entry(path, stat.S_IFCHR | mode, rdev=(major, minor))
+
+    def finish(self):
+        self._entry("TRAILER!!!", 0, nlink=1)
+        data = self.buf.getvalue()
+        return data + b"\0" * (-len(data) % 512)
+
+
+def ldd_deps(binary):
+    """Shared libraries and loader of a dynamic executable, as absolute host paths."""
+    try:
+        out = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
+    except OSError:
+        return []
+    deps = []
+    for line in out.splitlines():
+        m = re.search(r"=>\s*(/\S+)", line) or re.match(r"\s*(/\S+)\s+\(0x", line)
+        if m:
+            deps.append(m.group(1))
+    return deps
+
+
+def build_initramfs(path, args, case_names, helper_dir):
+    c = Cpio()
+    for d in ("bin", "sbin", "usr/bin", "usr/sbin", "proc", "sys", "dev", "tmp", "mnt", "root",
+              "etc", "run", "tests/cases", "tests/bin"):
+        c.dir(d)
+    c.chardev("dev/console", 5, 1)
+    c.chardev("dev/null", 1, 3, 0o666)
+    c.file("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534::/:/bin/sh\n")
+    c.file("etc/group", b"root:x:0:\nnogroup:x:65534:\n")
+
+    busybox = args.busybox
+    c.copy("bin/busybox", busybox, 0o755)
+    applets = subprocess.run([busybox, "--list-full"], capture_output=True, text=True,
+                             check=True).stdout.split()
+    for a in applets:
+        if a.strip("/") != "bin/busybox":
+            c.symlink(a, "/bin/busybox")
+
+    c.copy("init", os.path.join(HERE, "init.sh"), 0o755)
+    c.copy("tests/lib.sh", os.path.join(HERE, "lib.sh"), 0o644)
+    for name in case_names:
+        c.copy("tests/cases/%s.sh" % name, os.path.join(CASES_DIR, name + ".sh"), 0o755)
+    c.file("tests/cases.list", "".join(n + "\n" for n in case_names).encode())
+    for h in sorted(os.listdir(helper_dir)):
+        c.copy("tests/bin/" + h, os.path.join(helper_dir, h), 0o755)
+    c.copy("tests/sysrqmon.ko", args.module, 0o644)
+
+    if args.tool and os.path.isfile(args.tool):
+        c.copy("usr/sbin/sysrqmonctl", args.tool, 0o755)
+        for dep in ldd_deps(args.tool):
+            c.copy(dep, os.path.realpath(dep), 0o755)
+    with open(path, "wb") as f:
+        f.write(gzip.compress(c.finish(), compresslevel=6))
+
+
+# --------------------------------------------------------------------------------------------
+# kernel and helpers
+
+
+def module_release(ko):
+    with open(ko, "rb") as f:
+        data = f.read()
+    m = re.search(rb"vermagic=([^\s\0]+)", data)
+    return m.group(1).decode() if m else None
+
+
+def find_kernel(args):
+    if args.kernel:
+        return args.kernel
+    rel = args.kernel_release or module_release(args.module)
+    if not rel:
+        raise SystemExit("run.py: cannot tell the kernel release (no vermagic in %s); use "
+                         "--kernel-release or --kernel" % args.module)
+    res = subprocess.run([os.path.join(HERE, "get-kernel.sh"), rel], stdout=subprocess.PIPE,
+                         text=True)
+    if res.returncode != 0:
+        raise SystemExit("run.py: get-kernel.sh %s failed" % rel)
+    return res.stdout.strip().splitlines()[-1]
+
+
+def build_helpers(outdir):
+    os.makedirs(outdir, exist_ok=True)
+    res = subprocess.run(["make", "-s", "-C", os.path.join(HERE, "helpers"), "O=" + outdir],
+                         capture_output=True, text=True)
+    if res.returncode != 0:
+        sys.stderr.write(res.stdout + res.stderr)
+        raise SystemExit("run.py: building the static helpers failed")
+
+
+# --------------------------------------------------------------------------------------------
+# cases
+
+
+def all_cases():
+    """[(file-stem, name, is_reboot, reboot_regex)] in run order."""
+    out = []
+    for fn in sorted(os.listdir(CASES_DIR)):
+        m = re.match(r"^(\d\d)-(.+)\.sh$", fn)
+        if not m:
+            continue
+        with open(os.path.join(CASES_DIR, fn)) as f:
+            text = f.read()
+        is_reboot = re.search(r"^# qemu-test: reboot\s*$", text, re.M) is not None
+        rx = re.search(r"^# reboot-expect: (.+)$", text, re.M)
+        out.append((fn[:-3], m.group(2), is_reboot, rx.group(1).strip() if rx else None))
+    return out
+
+
+def select_cases(args):
+    cases = all_cases()
+    if args.all:
+        chosen = cases
+    elif args.cases:
+        pats = [p for p in re.split(r"[,\s]+", ",".join(args.cases)) if p]
+        chosen = [c for c in cases
+                  if any(fnmatch.fnmatch(c[1], p) or fnmatch.fnmatch(c[0], p) for p in pats)]
+        missing = [p for p in pats
+                   if not any(fnmatch.fnmatch(c[1], p) or fnmatch.fnmatch(c[0], p)
+                              for c in cases)]
+        if missing:
+            raise SystemExit("run.py: no case matches %s (cases: %s)"
+                             % (", ".join(missing), ", ".join(c[1] for c in cases)))
+    else:
+        chosen = [c for c in cases if not c[2]]
+    boots = []
+    main = [c for c in chosen if not c[2]]
+    if main:
+        boots.append(("main", main, None))
+    for c in chosen:
+        if c[2]:
+            boots.append(("reboot-" + c[1], [c], c))
+    return boots
+
+
+# --------------------------------------------------------------------------------------------
+# QEMU
+
+
+class Monitor:
+    def __init__(self, path):
+        self.path = path
+
+    def command(self, cmd):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(10)
+        s.connect(self.path)
+        self._until_prompt(s)
+        s.sendall(cmd.encode() + b"\n")
+        reply = self._until_prompt(s)
+        s.close()
+        return reply
+
+    @staticmethod
+    def _until_prompt(s):
+        buf = b""
+        while not buf.endswith(b"(qemu) "):
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            buf += chunk
+        return buf.decode(errors="replace")
+
+
+def run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir):
+    """Boot once; returns a list of (name, ok, detail)."""
+    bootdir = os.path.join(workdir, label)
+    os.makedirs(bootdir)
+    initrd = os.path.join(bootdir, "initrd.gz")
+    build_initramfs(initrd, args, [c[0] for c in cases], helper_dir)
+    os.makedirs(OUT_DIR, exist_ok=True)
+    console_path = os.path.join(OUT_DIR, label + ".console.log")
+    mon_path = os.path.join(bootdir, "mon.sock")
+    mk_path = os.path.join(bootdir, "markers.sock")
+
+    append = ("console=ttyS0 panic=-1 loglevel=7 log_buf_len=8M printk.time=1 "
+              "8250.nr_uarts=4 " + args.append).strip()
+    cmd = [args.qemu, "-m", "1G", "-nographic", "-no-reboot",
+           "-kernel", kernel, "-initrd", initrd, "-append", append,
+           "-monitor", "unix:%s,server,nowait" % mon_path,
+           "-serial", "stdio",
+           "-chardev", "socket,id=markers,path=%s,server=on,wait=on" % mk_path,
+           "-serial", "chardev:markers"]
+    if args.smp > 1:
+        cmd += ["-smp", str(args.smp), "-accel", "tcg,thread=single"]
+    log("== boot %s: %d case(s): %s" % (label, len(cases), " ".join(c[1] for c in cases)))
+    if args.verbose:
+        log("   " + " ".join(cmd))
+
+    results = []
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    mk = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    while True:
+        try:
+            mk.connect(mk_path)
+            break
+        except (FileNotFoundError, ConnectionRefusedError):
+            if proc.poll() is not None or time.monotonic() - t0 > 30:
+                err = proc.stderr.read().decode(errors="replace") if proc.poll() is not None \
+                    else "no marker socket after 30 s"
+                proc.kill()
+                return [(label + "/qemu", False, "QEMU did not start: " + err.strip())]
+            time.sleep(0.05)
+
+    monitor = Monitor(mon_path)
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ, "console")
+    sel.register(mk, selectors.EVENT_READ, "markers")
+    console = open(console_path, "wb")
+    mk_buf = b""
+    done = False
+    expect_reboot = None
+    booted_at = None
+    timed_out = False
+    deadline = t0 + args.timeout
+    done_at = None
+    open_streams = 2
+
+    def on_marker(line):
+        nonlocal done, expect_reboot, booted_at, done_at
+        if args.verbose:
+            log("   [marker] " + line)
+        if line.startswith("@@BOOTED"):
+            booted_at = time.monotonic() - t0
+        elif line.startswith("@@CASE "):
+            log("-- %s (t=%.1f s)" % (line[7:], time.monotonic() - t0))
+        elif line.startswith("@@SENDKEY "):
+            spec = line.split(None, 1)[1].strip()
+            try:
+                reply = monitor.command("sendkey " + spec)
+                if "rror" in reply or "nvalid" in reply:
+                    log("   sendkey %s: %s" % (spec, reply.strip()))
+            except OSError as e:
+                log("   sendkey %s failed: %s" % (spec, e))
+        elif line.startswith("@@EXPECT_REBOOT"):
+            expect_reboot = line.split(None, 1)[1].strip() if " " in line else "?"
+        elif line.startswith("@@RESULT "):
+            m = RESULT_RE.match(line)
+            if not m:
+                results.append((label + "/marker", False, "malformed: " + line))
+                log("FAIL %s/marker malformed: %s" % (label, line))
+                return
+            ok = m.group(2) == "PASS"
+            results.append((m.group(1), ok, m.group(3)))
+            log("%s %s %s" % (m.group(2), m.group(1), m.group(3)))
+        elif line.startswith("@@DONE"):
+            done = True
+            done_at = time.monotonic()
+
+    while open_streams:
+        now = time.monotonic()
+        if now > deadline:
+            timed_out = True
+            break
+        if done and now - done_at > 30:
+            break  # powered off too slowly; everything we need is in
+        for key, _ in sel.select(timeout=0.5):
+            if key.data == "console":
+                data = os.read(proc.stdout.fileno(), 65536)
+                if not data:
+                    sel.unregister(proc.stdout)
+                    open_streams -= 1
+                    continue
+                console.write(data)
+                console.flush()
+                if args.verbose:
+                    sys.stdout.buffer.write(data)
+                    sys.stdout.buffer.flush()
+            else:
+                try:
+                    data = mk.recv(65536)
+                except OSError:
+                    data = b""
+                if not data:
+                    sel.unregister(mk)
+                    open_streams -= 1
+                    continue
+                mk_buf += data
+                while b"\n" in mk_buf:
+                    raw, mk_buf = mk_buf.split(b"\n", 1)
+                    on_marker(raw.decode(errors="replace").strip("\r\0 "))
+    if proc.poll() is None:
+        proc.kill()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+    rest = proc.stdout.read() or b""
+    console.write(rest)
+    console.close()
+    mk.close()
+    elapsed = time.monotonic() - t0
+    stderr = proc.stderr.read().decode(errors="replace").strip()
+
+    with open(console_path, "rb") as f:
+        text = f.read().decode(errors="replace").replace("\r", "")
+    lines = text.split("\n")
+
+    log("   boot %s: /init after %s, total %.1f s, console log %s"
+        % (label, "%.1f s" % booted_at if booted_at is not None else "never", elapsed,
+           os.path.relpath(console_path)))
+
+    # Kernel-reported problems: only timestamped kernel lines, never our own shell output.
+    bad = [ln for ln in lines if KERNEL_LINE.search(ln) and BAD_PATTERNS.search(ln)]
+    if bad:
+        log("FAIL %s/kernel-log: the kernel reported problems:" % label)
+        for ln in bad[:80]:
+            log("   | " + ln)
+        results.append((label + "/kernel-log", False, "%d problem line(s), first: %s"
+                        % (len(bad), bad[0].strip())))
+
+    if reboot_case is not None:
+        name = reboot_case[1]
+        rx = reboot_case[3]
+        if done or expect_reboot is None:
+            why = "guest did not reboot" if done else "guest never got to the reboot"
+            results.append((name + "/rebooted", False, why))
+            log("FAIL %s/rebooted %s" % (name, why))
+            if not done:
+                tail(lines)
+        elif not rx:
+            results.append((name + "/rebooted", False, "case has no '# reboot-expect:' line"))
+        else:
+            m = re.search(rx, text)
+            r = text.find("sysrq: Resetting")
+            if m and r >= 0 and m.start() < r:
+                detail = "audit line before 'sysrq: Resetting': " + m.group(0)
+                results.append((name + "/audit-before-reset", True, detail))
+                log("PASS %s/audit-before-reset %s" % (name, detail))
+            else:
+                detail = ("no console line matching /%s/" % rx if not m else
+                          "no 'sysrq: Resetting' on the console" if r < 0 else
+                          "audit line came after 'sysrq: Resetting'")
+                results.append((name + "/audit-before-reset", False, detail))
+                log("FAIL %s/audit-before-reset %s" % (name, detail))
+                tail(lines)
+    elif not done:
+        why = ("timeout after %d s" % args.timeout if timed_out
+               else "QEMU exited (status %s) before @@DONE" % proc.returncode)
+        results.append((label + "/done", False, why))
+        log("FAIL %s/done %s; last 60 console lines:" % (label, why))
+        tail(lines)
+        if stderr:
+            log("   qemu stderr: " + stderr[-2000:])
+    return results
+
+
+def tail(lines, n=60):
+    for ln in lines[-n:]:
+        log("   | " + ln)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog="\n".join(__doc__.split("\n")[1:]))
+    ap.add_argument("--module", default=os.path.join(REPO, "module", "sysrqmon.ko"))
+    ap.add_argument("--tool", default=os.path.join(REPO, "tools", "sysrqmonctl"),
+                    help="sysrqmonctl to install as /usr/sbin/sysrqmonctl (if it exists)")
+    ap.add_argument("--kernel", help="vmlinuz/bzImage to boot (default: Debian's, cached)")
+    ap.add_argument("--kernel-release", help="Debian kernel release, e.g. 6.1.0-56-amd64")
+    ap.add_argument("--cases", action="append",
+                    help="case names or globs, comma separated (default: all but reboot)")
+    ap.add_argument("--expect-reboot", action="append", metavar="CASE",
+                    help="same as --cases CASE for a reboot case")
+    ap.add_argument("--all", action="store_true", help="main suite plus every reboot case")
+    ap.add_argument("--timeout", type=int, default=300, help="per boot, seconds")
+    ap.add_argument("--smp", type=int, default=1,
+                    help="guest CPUs; >1 adds -accel tcg,thread=single")
+    ap.add_argument("--append", default="", help="extra kernel command line")
+    ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--verbose", "-v", action="store_true", help="stream the console")
+    ap.add_argument("--qemu", default="qemu-system-x86_64")
+    ap.add_argument("--busybox", default="/bin/busybox")
+    args = ap.parse_args()
+    if args.expect_reboot:
+        args.cases = (args.cases or []) + args.expect_reboot
+
+    for p, what in ((args.module, "module"), (args.busybox, "busybox")):
+        if not os.path.isfile(p):
+            log("run.py: %s %s not found" % (what, p))
+            log("0 passed, 1 failed")
+            return 1
+    args.module = os.path.abspath(args.module)
+    if args.tool:
+        args.tool = os.path.abspath(args.tool)
+        if not os.path.isfile(args.tool):
+            log("note: no tool at %s: the sysrqmonctl cases will fail" % args.tool)
+
+    boots = select_cases(args)
+    kernel = find_kernel(args)
+    log("kernel %s, module %s" % (kernel, os.path.relpath(args.module)))
+    workdir = tempfile.mkdtemp(prefix="sysrqmon-qemu-")
+    results = []
+    try:
+        helper_dir = os.path.join(workdir, "helpers")
+        build_helpers(helper_dir)
+        for label, cases, reboot_case in boots:
+            results += run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir)
+    finally:
+        if args.keep:
+            log("work directory kept: " + workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    passed = sum(1 for r in results if r[1])
+    failed = len(results) - passed
+    if not results:
+        failed = 1
+    log("== summary")
+    for name, ok, detail in results:
+        if not ok:
+            log("FAIL %s %s" % (name, detail))
+    log("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
