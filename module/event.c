@@ -18,7 +18,8 @@
 
 #include "sysrqmon.h"
 
-static atomic64_t kind_counts[SYSRQMON_KIND_MAX + 1];
+/* Indexed by kind and verdict. */
+static atomic64_t event_counts[SYSRQMON_KIND_MAX + 1][2];
 
 /**
  * sysrqmon_current_contained() - whether current runs inside a container
@@ -141,18 +142,31 @@ void sysrqmon_event_emit(struct sysrqmon_event *ev)
 {
 	ev->instance = sysrqmon_instance;
 	ev->time_ns = ktime_get_real_ns();
-	atomic64_inc(&kind_counts[ev->kind]);
+	atomic64_inc(&event_counts[ev->kind][ev->verdict]);
 	sysrqmon_audit_log(ev);
 	sysrqmon_queue_event(ev);
 }
 
 /**
- * sysrqmon_kind_count() - events of one kind generated since load
+ * sysrqmon_event_count() - events of one kind and verdict since load
+ * @kind: the kind
+ * @verdict: enum sysrqmon_verdict
+ *
+ * Return: the count.
+ */
+u64 sysrqmon_event_count(int kind, int verdict)
+{
+	return atomic64_read(&event_counts[kind][verdict]);
+}
+
+/**
+ * sysrqmon_kind_count() - events of one kind since load, any verdict
  * @kind: the kind
  *
  * Return: the count.
  */
 u64 sysrqmon_kind_count(int kind)
 {
-	return atomic64_read(&kind_counts[kind]);
+	return sysrqmon_event_count(kind, SYSRQMON_VERDICT_ALLOWED) +
+	       sysrqmon_event_count(kind, SYSRQMON_VERDICT_DENIED);
 }

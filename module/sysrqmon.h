@@ -104,6 +104,7 @@ void sysrqmon_event_emit(struct sysrqmon_event *ev);
 bool sysrqmon_current_contained(void);
 void sysrqmon_event_init_symbols(void);
 u64 sysrqmon_kind_count(int kind);
+u64 sysrqmon_event_count(int kind, int verdict);
 
 /**
  * struct sysrqmon_counters - delivery counters, see queue.c

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: event encoding into netlink attributes and back (netlink.c).
+ */
+#include <kunit/test.h>
+#include <net/genetlink.h>
+
+#include "sysrqmon.h"
+
+static struct nlmsghdr *encode(struct kunit *test, struct sk_buff **skb,
+			       const struct sysrqmon_event *ev)
+{
+	struct nlmsghdr *nlh;
+
+	*skb = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, *skb);
+	nlh = nlmsg_put(*skb, 0, 0, 0, GENL_HDRLEN, 0);
+	KUNIT_ASSERT_NOT_NULL(test, nlh);
+	KUNIT_ASSERT_EQ(test, sysrqmon_event_fill(*skb, ev), 0);
+	nlmsg_end(*skb, nlh);
+	return nlh;
+}
+
+static void task_event_test(struct kunit *test)
+{
+	struct nlattr *tb[SYSRQMON_ATTR_MAX + 1];
+	struct sysrqmon_event ev;
+	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
+
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_SYSCTL, true);
+	ev.seq = 42;
+	ev.instance = 0x1122334455667788ULL;
+	ev.time_ns = 1700000000123456789ULL;
+	ev.verdict = SYSRQMON_VERDICT_DENIED;
+	ev.target = SYSRQMON_TARGET_SYSRQ;
+	ev.old_mask = 1;
+	ev.new_mask = -1;
+	strscpy(ev.comm, "a\"b\n", sizeof(ev.comm));
+
+	nlh = encode(test, &skb, &ev);
+	KUNIT_ASSERT_EQ(test, nlmsg_parse(nlh, GENL_HDRLEN, tb,
+					  SYSRQMON_ATTR_MAX, NULL, NULL), 0);
+	KUNIT_EXPECT_EQ(test, nla_get_u64(tb[SYSRQMON_ATTR_SEQ]), 42ULL);
+	KUNIT_EXPECT_EQ(test, nla_get_u64(tb[SYSRQMON_ATTR_INSTANCE]),
+			0x1122334455667788ULL);
+	KUNIT_EXPECT_EQ(test, nla_get_u64(tb[SYSRQMON_ATTR_TIME_NS]),
+			1700000000123456789ULL);
+	KUNIT_EXPECT_EQ(test, nla_get_u8(tb[SYSRQMON_ATTR_KIND]),
+			SYSRQMON_KIND_SYSCTL);
+	KUNIT_EXPECT_EQ(test, nla_get_u8(tb[SYSRQMON_ATTR_VERDICT]),
+			SYSRQMON_VERDICT_DENIED);
+	KUNIT_EXPECT_EQ(test, nla_get_s32(tb[SYSRQMON_ATTR_OLD_MASK]), 1);
+	KUNIT_EXPECT_EQ(test, nla_get_s32(tb[SYSRQMON_ATTR_NEW_MASK]), -1);
+	KUNIT_EXPECT_EQ(test, nla_get_u32(tb[SYSRQMON_ATTR_PID]),
+			(u32)task_tgid_nr(current));
+	KUNIT_EXPECT_EQ(test, nla_get_u32(tb[SYSRQMON_ATTR_TID]),
+			(u32)task_pid_nr(current));
+	KUNIT_EXPECT_NOT_NULL(test, tb[SYSRQMON_ATTR_PPID]);
+	KUNIT_EXPECT_STREQ(test, (char *)nla_data(tb[SYSRQMON_ATTR_COMM]),
+			   "a\"b\n");
+	KUNIT_EXPECT_EQ(test, nla_get_u8(tb[SYSRQMON_ATTR_CONTAINED]), 0);
+	KUNIT_EXPECT_NULL(test, tb[SYSRQMON_ATTR_KEY]);
+	KUNIT_EXPECT_NULL(test, tb[SYSRQMON_ATTR_TRUNCATED]);
+	nlmsg_free(skb);
+}
+
+static void console_event_test(struct kunit *test)
+{
+	struct nlattr *tb[SYSRQMON_ATTR_MAX + 1];
+	struct sysrqmon_event ev;
+	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
+
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONSOLE, false);
+	ev.key = 'b';
+	ev.source = SYSRQMON_SOURCE_KEYBOARD;
+	strscpy(ev.action, "reboot", sizeof(ev.action));
+
+	nlh = encode(test, &skb, &ev);
+	KUNIT_ASSERT_EQ(test, nlmsg_parse(nlh, GENL_HDRLEN, tb,
+					  SYSRQMON_ATTR_MAX, NULL, NULL), 0);
+	KUNIT_EXPECT_EQ(test, nla_get_u8(tb[SYSRQMON_ATTR_KEY]), 'b');
+	KUNIT_EXPECT_STREQ(test, (char *)nla_data(tb[SYSRQMON_ATTR_ACTION]),
+			   "reboot");
+	KUNIT_EXPECT_EQ(test, nla_get_u8(tb[SYSRQMON_ATTR_SOURCE]),
+			SYSRQMON_SOURCE_KEYBOARD);
+	/* No task of its own: zero identity, and nothing else about one. */
+	KUNIT_EXPECT_EQ(test, nla_get_u32(tb[SYSRQMON_ATTR_PID]), 0u);
+	KUNIT_EXPECT_STREQ(test, (char *)nla_data(tb[SYSRQMON_ATTR_COMM]), "-");
+	KUNIT_EXPECT_NULL(test, tb[SYSRQMON_ATTR_PPID]);
+	KUNIT_EXPECT_NULL(test, tb[SYSRQMON_ATTR_EXE]);
+	KUNIT_EXPECT_NULL(test, tb[SYSRQMON_ATTR_OLD_MASK]);
+	nlmsg_free(skb);
+}
+
+static void too_small_test(struct kunit *test)
+{
+	struct sysrqmon_event ev;
+	struct sk_buff *skb;
+
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_OPEN, true);
+	memset(ev.path, 'p', sizeof(ev.path) - 1);
+	skb = alloc_skb(128, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	KUNIT_EXPECT_EQ(test, sysrqmon_event_fill(skb, &ev), -EMSGSIZE);
+	kfree_skb(skb);
+}
+
+static struct kunit_case netlink_test_cases[] = {
+	KUNIT_CASE(task_event_test),
+	KUNIT_CASE(console_event_test),
+	KUNIT_CASE(too_small_test),
+	{}
+};
+
+static struct kunit_suite netlink_test_suite = {
+	.name = "sysrqmon_netlink",
+	.test_cases = netlink_test_cases,
+};
+
+kunit_test_suite(netlink_test_suite);
