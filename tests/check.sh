@@ -45,9 +45,11 @@ phase build-module make -s module KDIR="$KDIR"
 phase build-tools make -s tools
 phase static tests/static.sh "$KDIR"
 phase unit make -s -C tools check
+phase install tests/install.sh "$KDIR"
 if [ -f module/sysrqmon.ko ]; then
 	phase qemu python3 tests/qemu/run.py --all --module module/sysrqmon.ko \
 		--tool tools/sysrqmonctl
+	phase dkms tests/dkms.sh "$KDIR"
 fi
 
 echo

@@ -1,0 +1,67 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# make install / uninstall into a DESTDIR: exactly the expected files, with
+# the expected modes, and nothing left behind.
+set -u
+cd "$(dirname "$0")/.."
+KDIR=$1
+rel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$KDIR/include/generated/utsrelease.h")
+dest=$(mktemp -d)
+trap 'rm -rf "$dest"' EXIT
+passed=0
+failed=0
+result() {
+	if [ "$2" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+	echo "install: $1 $2 $3"
+}
+
+expected="0644 /etc/modprobe.d/sysrqmon.conf
+0644 /etc/modules-load.d/sysrqmon.conf
+0644 /lib/modules/$rel/updates/module/sysrqmon.ko
+0644 /lib/systemd/system/sysrqmon.service
+0755 /usr/sbin/sysrqmonctl
+0644 /usr/share/man/man8/sysrqmonctl.8"
+
+if make -s install KDIR="$KDIR" DESTDIR="$dest" LOAD_AT_BOOT=1 > "$dest.log" 2>&1; then
+	got=$(cd "$dest" && find . -type f -printf '%m /%P\n' | sed 's/^644/0644/; s/^755/0755/' | sort -k2)
+	if [ "$got" = "$expected" ]; then
+		result file-list PASS "6 files as expected"
+	else
+		result file-list FAIL "got: $(echo "$got" | tr '\n' ';')"
+	fi
+	modinfo -F version "$dest/lib/modules/$rel/updates/module/sysrqmon.ko" |
+		grep -qx "$(cat VERSION)" && result modinfo-version PASS "" ||
+		result modinfo-version FAIL "version differs from VERSION"
+	grep -q '^#options sysrqmon mode=monitor' "$dest/etc/modprobe.d/sysrqmon.conf" &&
+		result modprobe-example PASS "" || result modprobe-example FAIL ""
+else
+	cat "$dest.log"
+	result make-install FAIL "make install failed"
+fi
+rm -f "$dest.log"
+
+if make -s uninstall KDIR="$KDIR" DESTDIR="$dest" > /dev/null 2>&1 &&
+	[ -z "$(find "$dest" -type f)" ]; then
+	result uninstall PASS "no file left"
+else
+	result uninstall FAIL "left: $(find "$dest" -type f | tr '\n' ' ')"
+fi
+
+# The unit as installed, with its programs where this tree has them (the
+# host has no sysrqmonctl in /usr/sbin) and without the man page check.
+if command -v systemd-analyze > /dev/null; then
+	unit=$dest/sysrqmon.service
+	sed -e "s|/usr/sbin/sysrqmonctl|$PWD/tools/sysrqmonctl|" \
+		tools/sysrqmon.service > "$unit"
+	if out=$(systemd-analyze verify --man=no "$unit" 2>&1); then
+		result systemd-analyze PASS ""
+	else
+		result systemd-analyze FAIL "$out"
+	fi
+else
+	result systemd-analyze FAIL "systemd-analyze not installed"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
