@@ -165,11 +165,47 @@ static void format_kind_fields(struct audit_line *line,
 		break;
 	case SYSRQMON_KIND_TRIGGER:
 	case SYSRQMON_KIND_CONSOLE:
+	case SYSRQMON_KIND_KERNEL:
 		if (ev->key != SYSRQMON_KEY_NONE)
 			line_add_key(line, ev->key);
 		line_add_value(line, "action", ev->action);
 		if (ev->kind == SYSRQMON_KIND_CONSOLE)
 			line_add(line, " source=%s", source_names[ev->source]);
+		if (ev->kind == SYSRQMON_KIND_KERNEL)
+			line_add_value(line, "module", ev->module);
+		break;
+	case SYSRQMON_KIND_BASELINE:
+		line_add(line, " mask=%d", ev->new_mask);
+		line_add_value(line, "keys", ev->keys);
+		break;
+	case SYSRQMON_KIND_TOGGLE:
+		line_add(line, " old_mask=%d new_mask=%d",
+			 ev->old_mask, ev->new_mask);
+		line_add_value(line, "module", ev->module);
+		break;
+	case SYSRQMON_KIND_KEYTABLE:
+		line_add(line, " op=%s", ev->op == SYSRQMON_OP_REGISTER ?
+			 "register" : "unregister");
+		line_add_key(line, ev->key);
+		line_add_value(line, "module", ev->module);
+		line_add_value(line, "handler", ev->handler);
+		line_add_value(line, "help", ev->action);
+		break;
+	case SYSRQMON_KIND_PARAM:
+		line_add_value(line, "name", ev->setting);
+		line_add_value(line, "value", ev->new_value);
+		break;
+	case SYSRQMON_KIND_DRIFT:
+		line_add_value(line, "what", ev->what);
+		if (ev->key != SYSRQMON_KEY_NONE)
+			line_add_key(line, ev->key);
+		else
+			line_add(line, " old_mask=%d new_mask=%d",
+				 ev->old_mask, ev->new_mask);
+		line_add(line, " source=%s", source_names[ev->source]);
+		break;
+	case SYSRQMON_KIND_TAMPER:
+		line_add_value(line, "what", ev->what);
 		break;
 	case SYSRQMON_KIND_CONFIG:
 		line_add_value(line, "setting", ev->setting);
@@ -196,6 +232,9 @@ static bool event_is_mandatory(const struct sysrqmon_event *ev)
 		if (sysrqmon_action_is_destructive(ev->action))
 			return true;
 		break;
+	case SYSRQMON_KIND_BASELINE:
+	case SYSRQMON_KIND_TOGGLE:
+		return true;
 	default:
 		break;
 	}

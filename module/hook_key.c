@@ -37,7 +37,13 @@ static bool range_holds(const struct text_range *range, unsigned long addr)
 	return addr >= range->start && addr < range->end;
 }
 
-static bool from_keyboard(unsigned long addr)
+/**
+ * sysrqmon_from_keyboard() - whether a return address is the keyboard's
+ * @addr: the address
+ *
+ * Return: true inside the SysRq keyboard filter or its helpers.
+ */
+bool sysrqmon_from_keyboard(unsigned long addr)
 {
 	int i;
 
@@ -85,6 +91,30 @@ static noinline void report_key(enum sysrqmon_kind kind,
 	sysrqmon_event_emit(&ev);
 }
 
+static noinline void report_kernel(int key, unsigned long parent_ip,
+				   bool denied)
+{
+	struct sysrqmon_event ev;
+
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_KERNEL, true);
+	ev.verdict = denied ? SYSRQMON_VERDICT_DENIED : SYSRQMON_VERDICT_ALLOWED;
+	ev.key = key;
+	sysrqmon_key_action(key, ev.action, sizeof(ev.action));
+	sysrqmon_module_name(parent_ip, ev.module, sizeof(ev.module));
+	sysrqmon_event_emit(&ev);
+}
+
+/* Code of a module other than ours: a driver's or anybody's. */
+static bool from_other_module(unsigned long addr)
+{
+	struct module *mod;
+
+	preempt_disable_notrace();
+	mod = sysrqmon_module_of(addr);
+	preempt_enable_notrace();
+	return mod && mod != THIS_MODULE;
+}
+
 /*
  * ssize_t write_sysrq_trigger(struct file *file, const char __user *buf,
  *			       size_t count, loff_t *ppos)
@@ -127,7 +157,7 @@ void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
 {
 	int key = (int)hook_arg(fregs, 0);
 	bool check_mask = hook_arg(fregs, 1) & 1;
-	bool from_trigger, denied;
+	bool from_trigger, from_module, denied;
 	int bit;
 
 	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
@@ -138,7 +168,8 @@ void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
 	 * returns at once, and the write returns its count as it always does.
 	 */
 	from_trigger = range_holds(&trigger_writer, parent_ip);
-	denied = from_trigger && sysrqmon_deny_applies() &&
+	from_module = !from_trigger && from_other_module(parent_ip);
+	denied = (from_trigger || from_module) && sysrqmon_deny_applies() &&
 		 !sysrqmon_key_allowed(READ_ONCE(sysrqmon_cfg.allowed_keys), key);
 	if (denied)
 		sysrqmon_return_early(fregs, 0);
@@ -149,7 +180,9 @@ void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
 	if (from_trigger)
 		report_key(SYSRQMON_KIND_TRIGGER, SYSRQMON_SOURCE_NONE, key,
 			   denied);
-	else if (from_keyboard(parent_ip))
+	else if (from_module)
+		report_kernel(key, parent_ip, denied);
+	else if (sysrqmon_from_keyboard(parent_ip))
 		/* The reset sequence's repeat press skips the mask check. */
 		report_key(SYSRQMON_KIND_CONSOLE, check_mask ?
 			   SYSRQMON_SOURCE_KEYBOARD : SYSRQMON_SOURCE_RESET,
@@ -157,19 +190,34 @@ void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
 	sysrqmon_hook_exit(bit);
 }
 
-/* void handle_sysrq(int key) */
+/*
+ * void handle_sysrq(int key)
+ *
+ * Built-in callers are the serial and console drivers. A module's call
+ * is an action run by module code, which follows the trigger policy.
+ */
 void sysrqmon_hook_handle_sysrq(unsigned long ip, unsigned long parent_ip,
 				struct ftrace_ops *ops,
 				struct ftrace_regs *fregs)
 {
+	int key = (int)hook_arg(fregs, 0);
+	bool module, denied;
 	int bit;
 
 	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
 		return;
+	module = from_other_module(parent_ip);
+	denied = module && sysrqmon_deny_applies() &&
+		 !sysrqmon_key_allowed(READ_ONCE(sysrqmon_cfg.allowed_keys), key);
+	if (denied)
+		sysrqmon_return_early(fregs, 0);
 	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
 	if (bit < 0)
 		return;
-	report_key(SYSRQMON_KIND_CONSOLE, SYSRQMON_SOURCE_SERIAL,
-		   (int)hook_arg(fregs, 0), false);
+	if (module)
+		report_kernel(key, parent_ip, denied);
+	else
+		report_key(SYSRQMON_KIND_CONSOLE, SYSRQMON_SOURCE_SERIAL, key,
+			   false);
 	sysrqmon_hook_exit(bit);
 }

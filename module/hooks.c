@@ -44,6 +44,43 @@ static struct sysrqmon_hook hooks[] = {
 		.func = sysrqmon_hook_handle_sysrq,
 	},
 	{
+		.symbol = "sysrq_toggle_support",
+		.func = sysrqmon_hook_toggle,
+		.enforcing = true,
+	},
+	{
+		.symbol = "register_sysrq_key",
+		.func = sysrqmon_hook_register_key,
+		.enforcing = true,
+	},
+	{
+		.symbol = "unregister_sysrq_key",
+		.func = sysrqmon_hook_unregister_key,
+	},
+	{
+		.symbol = "param_array_set",
+		.func = sysrqmon_hook_param_array,
+		.enforcing = true,
+	},
+	{
+		.symbol = "param_set_int",
+		.func = sysrqmon_hook_param_int,
+		.enforcing = true,
+	},
+	{
+		.symbol = "orderly_reboot",
+		.func = sysrqmon_hook_orderly_reboot,
+	},
+	{
+		.symbol = "write_enabled_file_bool",
+		.func = sysrqmon_hook_kprobes_enabled,
+		.enforcing = true,
+	},
+	{
+		.symbol = "proc_dointvec",
+		.func = sysrqmon_hook_dointvec,
+	},
+	{
 		.symbol = "__x64_sys_delete_module",
 		.func = sysrqmon_hook_delete_module,
 		.enforcing = true,

@@ -28,7 +28,13 @@ static int __init sysrqmon_init(void)
 	if (!ret)
 		ret = sysrqmon_identity_init();
 	if (!ret)
+		ret = sysrqmon_module_init();
+	if (!ret)
 		ret = sysrqmon_key_hooks_init();
+	if (!ret)
+		ret = sysrqmon_integrity_hooks_init();
+	if (!ret)
+		ret = sysrqmon_integrity_init();
 	if (ret)
 		return ret;
 	sysrqmon_event_init_symbols();
@@ -51,6 +57,7 @@ static int __init sysrqmon_init(void)
 	}
 
 	sysrqmon_params_loaded();
+	sysrqmon_integrity_start();
 	return 0;
 
 err_hooks:
@@ -65,6 +72,7 @@ err_queue:
 static void __exit sysrqmon_exit(void)
 {
 	sysrqmon_params_unloading();
+	sysrqmon_integrity_exit();
 	sysrqmon_hooks_remove();
 	/* Listeners still get what was queued, the unload included. */
 	sysrqmon_queue_flush();

@@ -99,6 +99,35 @@ static int put_kind_fields(struct sk_buff *skb, const struct sysrqmon_event *ev)
 		       nla_put_string(skb, SYSRQMON_ATTR_ACTION, ev->action) ?:
 		       (ev->source ?
 			nla_put_u8(skb, SYSRQMON_ATTR_SOURCE, ev->source) : 0);
+	case SYSRQMON_KIND_KERNEL:
+		return nla_put_u8(skb, SYSRQMON_ATTR_KEY, ev->key) ?:
+		       nla_put_string(skb, SYSRQMON_ATTR_ACTION, ev->action) ?:
+		       nla_put_string(skb, SYSRQMON_ATTR_MODULE, ev->module);
+	case SYSRQMON_KIND_BASELINE:
+		return nla_put_s32(skb, SYSRQMON_ATTR_MASK, ev->new_mask) ?:
+		       nla_put_string(skb, SYSRQMON_ATTR_KEYS, ev->keys);
+	case SYSRQMON_KIND_TOGGLE:
+		return nla_put_s32(skb, SYSRQMON_ATTR_OLD_MASK, ev->old_mask) ?:
+		       nla_put_s32(skb, SYSRQMON_ATTR_NEW_MASK, ev->new_mask) ?:
+		       nla_put_string(skb, SYSRQMON_ATTR_MODULE, ev->module);
+	case SYSRQMON_KIND_KEYTABLE:
+		return nla_put_u8(skb, SYSRQMON_ATTR_OP, ev->op) ?:
+		       nla_put_u8(skb, SYSRQMON_ATTR_KEY, ev->key) ?:
+		       nla_put_string(skb, SYSRQMON_ATTR_MODULE, ev->module) ?:
+		       nla_put_string(skb, SYSRQMON_ATTR_HANDLER, ev->handler) ?:
+		       nla_put_string(skb, SYSRQMON_ATTR_HELP, ev->action);
+	case SYSRQMON_KIND_PARAM:
+		return nla_put_string(skb, SYSRQMON_ATTR_NAME, ev->setting) ?:
+		       nla_put_string(skb, SYSRQMON_ATTR_VALUE, ev->new_value);
+	case SYSRQMON_KIND_DRIFT:
+		return nla_put_string(skb, SYSRQMON_ATTR_WHAT, ev->what) ?:
+		       nla_put_u8(skb, SYSRQMON_ATTR_SOURCE, ev->source) ?:
+		       (ev->key != SYSRQMON_KEY_NONE ?
+			nla_put_u8(skb, SYSRQMON_ATTR_KEY, ev->key) :
+			nla_put_s32(skb, SYSRQMON_ATTR_OLD_MASK, ev->old_mask) ?:
+			nla_put_s32(skb, SYSRQMON_ATTR_NEW_MASK, ev->new_mask));
+	case SYSRQMON_KIND_TAMPER:
+		return nla_put_string(skb, SYSRQMON_ATTR_WHAT, ev->what);
 	case SYSRQMON_KIND_CONFIG:
 		return nla_put_string(skb, SYSRQMON_ATTR_SETTING, ev->setting) ?:
 		       nla_put_string(skb, SYSRQMON_ATTR_OLD, ev->old_value) ?:
@@ -190,6 +219,12 @@ static int put_counters(struct sk_buff *skb)
 	      put_u64(skb, SYSRQMON_COUNTER_SUPPRESSED,
 		      sysrqmon_audit_suppressed(), SYSRQMON_COUNTER_PAD) ?:
 	      put_u64(skb, SYSRQMON_COUNTER_UNDECIDED, sysrqmon_undecided(),
+		      SYSRQMON_COUNTER_PAD) ?:
+	      put_u64(skb, SYSRQMON_COUNTER_DRIFT, sysrqmon_drift_count(),
+		      SYSRQMON_COUNTER_PAD) ?:
+	      put_u64(skb, SYSRQMON_COUNTER_TAMPER, sysrqmon_tamper_count(),
+		      SYSRQMON_COUNTER_PAD) ?:
+	      put_u64(skb, SYSRQMON_COUNTER_RESTORED, sysrqmon_restored_count(),
 		      SYSRQMON_COUNTER_PAD);
 	if (ret)
 		return ret;
@@ -258,6 +293,7 @@ static int put_status(struct sk_buff *skb)
 	       nla_put_u8(skb, SYSRQMON_ATTR_DENY_SCOPE,
 			  READ_ONCE(cfg->deny_scope)) ?:
 	       nla_put_u8(skb, SYSRQMON_ATTR_LOCKED, READ_ONCE(cfg->locked)) ?:
+	       nla_put_u32(skb, SYSRQMON_ATTR_VERIFY_MS, sysrqmon_verify_ms()) ?:
 	       put_counters(skb) ?:
 	       put_kind_counts(skb) ?:
 	       put_hooks(skb);

@@ -7,6 +7,8 @@
  * again at once) tells us its address. Nothing stays attached.
  */
 #include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/string.h>
 
 #include "sysrqmon.h"
 
@@ -69,4 +71,47 @@ bool sysrqmon_symbol_range(const char *name, unsigned long *start,
 	*start = addr - offset;
 	*end = *start + size;
 	return true;
+}
+
+static struct module *(*module_address)(unsigned long addr);
+
+/**
+ * sysrqmon_module_init() - find the kernel's address-to-module lookup
+ *
+ * Return: 0, or -ENOENT.
+ */
+int sysrqmon_module_init(void)
+{
+	module_address = (void *)lookup_name("__module_address");
+	return module_address ? 0 : -ENOENT;
+}
+
+/**
+ * sysrqmon_module_of() - the module whose code or data holds an address
+ * @addr: a kernel address, typically a return address
+ *
+ * Context: preemption disabled (the module cannot go away meanwhile).
+ * Return: the module, or NULL for the kernel image itself.
+ */
+struct module *sysrqmon_module_of(unsigned long addr)
+{
+	return module_address(addr);
+}
+
+/**
+ * sysrqmon_module_name() - name the code at an address, as events do
+ * @addr: a kernel address
+ * @buf: receives the module's name, or "vmlinux" for built-in code
+ * @len: size of @buf
+ *
+ * Context: any; takes no lock.
+ */
+void sysrqmon_module_name(unsigned long addr, char *buf, size_t len)
+{
+	struct module *mod;
+
+	preempt_disable();
+	mod = module_address(addr);
+	strscpy(buf, mod ? mod->name : "vmlinux", len);
+	preempt_enable();
 }

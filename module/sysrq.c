@@ -45,6 +45,16 @@ int sysrqmon_key_index(int key)
 }
 
 /**
+ * sysrqmon_key_table() - the driver's key table
+ *
+ * Return: its 62 slots; read under RCU, written under the driver's lock.
+ */
+const struct sysrq_key_op **sysrqmon_key_table(void)
+{
+	return key_table;
+}
+
+/**
  * sysrqmon_key_action() - the action a key runs, named as the kernel does
  * @key: command character
  * @buf: receives the handler's help text up to '(', or "help" when the key

@@ -9,8 +9,12 @@
 #include <linux/trace_recursion.h>
 #include <asm/ptrace.h>
 #include <linux/ftrace.h>
+#include <linux/kallsyms.h>
+#include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/types.h>
+
+struct sysrq_key_op;
 
 #include "../include/uapi/sysrqmon.h"
 
@@ -57,6 +61,12 @@ struct sysrqmon_event {
 	char new_value[SYSRQMON_VALUE_LEN];
 	char path[SYSRQMON_STR_MAX];
 	char exe[SYSRQMON_STR_MAX];
+	/* integrity kinds; param events keep name and value in setting and new_value */
+	u8 op;
+	char module[MODULE_NAME_LEN];
+	char handler[KSYM_NAME_LEN > 64 ? 64 : KSYM_NAME_LEN];
+	char what[16];
+	char keys[64];
 };
 
 /* Runtime configuration (params.c). Read locklessly by the hooks. */
@@ -86,6 +96,23 @@ int sysrqmon_symbols_init(void);
 unsigned long sysrqmon_lookup(const char *name);
 bool sysrqmon_symbol_range(const char *name, unsigned long *start,
 			   unsigned long *end);
+int sysrqmon_module_init(void);
+struct module *sysrqmon_module_of(unsigned long addr);
+void sysrqmon_module_name(unsigned long addr, char *buf, size_t len);
+
+/* integrity.c */
+int sysrqmon_integrity_init(void);
+void sysrqmon_integrity_start(void);
+void sysrqmon_integrity_exit(void);
+void sysrqmon_known_mask(int mask);
+void sysrqmon_known_key(int key, const struct sysrq_key_op *from,
+			const struct sysrq_key_op *to);
+u64 sysrqmon_drift_count(void);
+u64 sysrqmon_restored_count(void);
+u64 sysrqmon_tamper_count(void);
+void sysrqmon_count_tamper(void);
+unsigned int sysrqmon_verify_ms(void);
+const struct sysrq_key_op **sysrqmon_key_table(void);
 
 /* identity.c */
 int sysrqmon_identity_init(void);
@@ -225,6 +252,31 @@ void sysrqmon_hook_trigger_write(unsigned long ip, unsigned long parent_ip,
 				 struct ftrace_ops *ops,
 				 struct ftrace_regs *fregs);
 int sysrqmon_key_hooks_init(void);
+bool sysrqmon_from_keyboard(unsigned long addr);
+
+/* hook_integrity.c */
+int sysrqmon_integrity_hooks_init(void);
+void sysrqmon_hook_toggle(unsigned long ip, unsigned long parent_ip,
+			  struct ftrace_ops *ops, struct ftrace_regs *fregs);
+void sysrqmon_hook_register_key(unsigned long ip, unsigned long parent_ip,
+				struct ftrace_ops *ops,
+				struct ftrace_regs *fregs);
+void sysrqmon_hook_unregister_key(unsigned long ip, unsigned long parent_ip,
+				  struct ftrace_ops *ops,
+				  struct ftrace_regs *fregs);
+void sysrqmon_hook_param_array(unsigned long ip, unsigned long parent_ip,
+			       struct ftrace_ops *ops,
+			       struct ftrace_regs *fregs);
+void sysrqmon_hook_param_int(unsigned long ip, unsigned long parent_ip,
+			     struct ftrace_ops *ops, struct ftrace_regs *fregs);
+void sysrqmon_hook_orderly_reboot(unsigned long ip, unsigned long parent_ip,
+				  struct ftrace_ops *ops,
+				  struct ftrace_regs *fregs);
+void sysrqmon_hook_kprobes_enabled(unsigned long ip, unsigned long parent_ip,
+				   struct ftrace_ops *ops,
+				   struct ftrace_regs *fregs);
+void sysrqmon_hook_dointvec(unsigned long ip, unsigned long parent_ip,
+			    struct ftrace_ops *ops, struct ftrace_regs *fregs);
 
 /* hook_unload.c */
 void sysrqmon_hook_delete_module(unsigned long ip, unsigned long parent_ip,

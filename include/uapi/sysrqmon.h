@@ -73,6 +73,12 @@ enum sysrqmon_scope {
 	SYSRQMON_SCOPE_CONTAINER,
 };
 
+enum sysrqmon_keytable_op {
+	SYSRQMON_OP_NONE,
+	SYSRQMON_OP_REGISTER,
+	SYSRQMON_OP_UNREGISTER,
+};
+
 /* How a hook is attached (SYSRQMON_HOOK_ATTR_METHOD). */
 enum sysrqmon_attach {
 	SYSRQMON_ATTACH_NONE,
@@ -127,6 +133,17 @@ enum sysrqmon_attr {
 	SYSRQMON_ATTR_KIND_COUNTS,	/* nest of u64, attr type = kind */
 	SYSRQMON_ATTR_HOOKS,		/* nest of SYSRQMON_ATTR_HOOK */
 	SYSRQMON_ATTR_HOOK,		/* nest, SYSRQMON_HOOK_ATTR_* */
+	/* integrity events */
+	SYSRQMON_ATTR_MASK,		/* s32, baseline: the mask at load */
+	SYSRQMON_ATTR_KEYS,		/* string, baseline: keys with a handler */
+	SYSRQMON_ATTR_MODULE,		/* string, module whose code acted */
+	SYSRQMON_ATTR_OP,		/* u8, enum sysrqmon_keytable_op */
+	SYSRQMON_ATTR_HANDLER,		/* string, handler symbol */
+	SYSRQMON_ATTR_HELP,		/* string, handler help text */
+	SYSRQMON_ATTR_WHAT,		/* string, drift/tamper: what changed */
+	SYSRQMON_ATTR_NAME,		/* string, param: parameter name */
+	SYSRQMON_ATTR_VALUE,		/* string, param: written value */
+	SYSRQMON_ATTR_VERIFY_MS,	/* u32, status: verification period */
 	__SYSRQMON_ATTR_MAX,
 };
 
@@ -143,6 +160,9 @@ enum sysrqmon_counter {
 	SYSRQMON_COUNTER_QUEUED,
 	SYSRQMON_COUNTER_SUPPRESSED,	/* audit lines held back by the rate limit */
 	SYSRQMON_COUNTER_UNDECIDED,	/* decisions that could not read their input */
+	SYSRQMON_COUNTER_DRIFT,		/* changes found by the verifier */
+	SYSRQMON_COUNTER_TAMPER,	/* attempts to blind the hooks */
+	SYSRQMON_COUNTER_RESTORED,	/* drift put back in deny mode */
 	__SYSRQMON_COUNTER_MAX,
 };
 
