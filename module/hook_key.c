@@ -24,6 +24,20 @@ struct text_range {
 
 static struct text_range trigger_writer = { .symbol = "write_sysrq_trigger" };
 
+/*
+ * handle_sysrq() may reach the dispatch by a jump, which leaves its
+ * caller's return address in place: the dispatch then looks called by
+ * that module directly. The handle_sysrq hook notes what it reported so
+ * the dispatch does not report it twice.
+ */
+struct handled {
+	struct task_struct *task;
+	unsigned long caller;
+	int key;
+};
+
+static DEFINE_PER_CPU(struct handled, handled_by_entry);
+
 /* The keyboard filter and the helpers the compiler may keep out of line. */
 static struct text_range keyboard[] = {
 	{ .symbol = "sysrq_filter" },
@@ -105,6 +119,26 @@ static noinline void report_kernel(int key, unsigned long parent_ip,
 }
 
 /* Code of a module other than ours: a driver's or anybody's. */
+static bool seen_by_entry(unsigned long caller, int key)
+{
+	struct handled *h = get_cpu_ptr(&handled_by_entry);
+	bool seen = h->task == current && h->caller == caller && h->key == key;
+
+	h->task = NULL;
+	put_cpu_ptr(&handled_by_entry);
+	return seen;
+}
+
+static void note_entry(unsigned long caller, int key)
+{
+	struct handled *h = get_cpu_ptr(&handled_by_entry);
+
+	h->task = current;
+	h->caller = caller;
+	h->key = key;
+	put_cpu_ptr(&handled_by_entry);
+}
+
 static bool from_other_module(unsigned long addr)
 {
 	struct module *mod;
@@ -168,7 +202,8 @@ void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
 	 * returns at once, and the write returns its count as it always does.
 	 */
 	from_trigger = range_holds(&trigger_writer, parent_ip);
-	from_module = !from_trigger && from_other_module(parent_ip);
+	from_module = !from_trigger && from_other_module(parent_ip) &&
+		      !seen_by_entry(parent_ip, key);
 	denied = (from_trigger || from_module) && sysrqmon_deny_applies() &&
 		 !sysrqmon_key_allowed(READ_ONCE(sysrqmon_cfg.allowed_keys), key);
 	if (denied)
@@ -207,6 +242,8 @@ void sysrqmon_hook_handle_sysrq(unsigned long ip, unsigned long parent_ip,
 	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
 		return;
 	module = from_other_module(parent_ip);
+	if (module)
+		note_entry(parent_ip, key);
 	denied = module && sysrqmon_deny_applies() &&
 		 !sysrqmon_key_allowed(READ_ONCE(sysrqmon_cfg.allowed_keys), key);
 	if (denied)

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sysrqevil: a hostile test module. By parameter it changes SysRq state
+ * the ways a rootkit would, so the suite can prove each act works without
+ * sysrqmon and is seen (or refused) with it. It undoes what it did when
+ * unloaded.
+ *
+ *   act=toggle mask=N          sysrq_toggle_support(N)
+ *   act=register key=C         register_sysrq_key(C, backdoor)
+ *   act=handle key=C           handle_sysrq(C)
+ *   act=rawmask mask=N addr=A  write N to the mask at A (sysrq_enabled)
+ *   act=rawkey key=C addr=A    put the backdoor in slot C of the table at A
+ */
+#include <linux/module.h>
+#include <linux/sysrq.h>
+
+static char *act = "";
+module_param(act, charp, 0444);
+MODULE_PARM_DESC(act, "toggle, register, handle, rawmask or rawkey");
+static int mask;
+module_param(mask, int, 0444);
+MODULE_PARM_DESC(mask, "mask for toggle and rawmask");
+static char *key = "y";
+module_param(key, charp, 0444);
+MODULE_PARM_DESC(key, "command key for register, handle and rawkey");
+static unsigned long addr;
+module_param(addr, ulong, 0444);
+MODULE_PARM_DESC(addr, "kernel address for rawmask and rawkey (from /proc/kallsyms)");
+
+static void backdoor(int k)
+{
+	pr_info("sysrqevil: the hidden key ran\n");
+}
+
+static const struct sysrq_key_op backdoor_op = {
+	.handler = backdoor,
+	.help_msg = "backdoor(y)",
+	.action_msg = "Backdoor",
+	.enable_mask = SYSRQ_ENABLE_BOOT,
+};
+
+static bool registered;
+static const struct sysrq_key_op **raw_slot;
+static const struct sysrq_key_op *raw_saved;
+
+static int slot_of(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A' + 36;
+	return -1;
+}
+
+static int __init sysrqevil_init(void)
+{
+	int c = key[0], ret = 0;
+
+	if (!strcmp(act, "toggle")) {
+		ret = sysrq_toggle_support(mask);
+	} else if (!strcmp(act, "register")) {
+		ret = register_sysrq_key(c, &backdoor_op);
+		registered = !ret;
+	} else if (!strcmp(act, "handle")) {
+		handle_sysrq(c);
+	} else if (!strcmp(act, "rawmask") && addr) {
+		WRITE_ONCE(*(int *)addr, mask);
+	} else if (!strcmp(act, "rawkey") && addr && slot_of(c) >= 0) {
+		raw_slot = (const struct sysrq_key_op **)addr + slot_of(c);
+		raw_saved = READ_ONCE(*raw_slot);
+		WRITE_ONCE(*raw_slot, &backdoor_op);
+	} else {
+		pr_err("sysrqevil: bad act=%s\n", act);
+		return -EINVAL;
+	}
+	pr_info("sysrqevil: act=%s mask=%d key=%c ret=%d\n", act, mask, c, ret);
+	return 0;
+}
+
+static void __exit sysrqevil_exit(void)
+{
+	if (registered)
+		unregister_sysrq_key(key[0], &backdoor_op);
+	if (raw_slot && READ_ONCE(*raw_slot) == &backdoor_op)
+		WRITE_ONCE(*raw_slot, raw_saved);
+	synchronize_rcu();
+	pr_info("sysrqevil: unloaded\n");
+}
+
+module_init(sysrqevil_init);
+module_exit(sysrqevil_exit);
+MODULE_DESCRIPTION("sysrqmon test: hostile SysRq changes");
+MODULE_LICENSE("GPL v2");
