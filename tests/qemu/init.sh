@@ -22,7 +22,7 @@ CASE=init
 CASE_NAME=init
 
 marker "@@BOOTED uptime=$(cut -d' ' -f1 /proc/uptime) kernel=$(uname -r)"
-info "cmdline: $(cat /proc/cmdline)"
+[ -n "$DEMO" ] || info "cmdline: $(cat /proc/cmdline)"
 
 kml=/sys/kernel/debug/kmemleak
 [ -w "$kml" ] && echo clear > "$kml"

@@ -29,8 +29,25 @@
 #   ensure_unloaded
 #   run_helper VAR CMD...         run a helper, store its "pid=.. tid=.. fdpath=.. result=.."
 #                                 line in VAR; field VAR KEY extracts one field
+# sysrqmonctl and netlink (cases 1x-netlink-*):
+#   tool_run ARGS...              run sysrqmonctl ARGS; TOOL_OUT (stdout+stderr), TOOL_RC
+#   as_id ID CMD...               run CMD as ID: root (as is), user (uid 1000, no capabilities),
+#                                 netadmin (uid 1000, CAP_NET_ADMIN only), root-netadmin (uid 0,
+#                                 SECBIT_NOROOT, CAP_NET_ADMIN only); see helpers/runas.c
+#   json_get LINE KEY             raw JSON value of KEY in a one-line object (strings quoted)
+#   json_str LINE KEY             the same, quotes removed (escapes left as they are)
+#   json_expect NAME LINE KEY=RAW...  pass if every KEY has exactly the raw JSON value RAW
+#   status_json                   STATUS = `sysrqmonctl status --json` (returns its exit code)
+#   counters_ok [STATUS]          generated == sent + no_listener + dropped + queued
+#   wait_drained                  wait (5 s) until the module's queue is empty
+#   listener_start FILE ARGS...   `sysrqmonctl listen ARGS > FILE 2> FILE.err &`, LISTENER_PID;
+#                                 returns once its socket has joined the events group
+#   listener_stop [SIGNAL]        send SIGNAL (default INT) and wait: LISTENER_RC
+#   nl_joined                     number of NETLINK_GENERIC sockets in any multicast group
 
 export PATH=/tests/bin:/bin:/sbin:/usr/bin:/usr/sbin
+# Settings from run.py (--env NAME=VALUE, --demo): NLFUZZ_COUNT, DEMO, ...
+[ -r /tests/env ] && . /tests/env
 T=/tests
 KO=$T/sysrqmon.ko
 PARAMS=/sys/module/sysrqmon/parameters
@@ -44,11 +61,12 @@ MARK=0
 # --- markers --------------------------------------------------------------------------------
 
 marker() {
-	# One write per marker line on the marker port; nothing else writes there.
+	# One write per marker line on the marker port; nothing else writes there. The demo
+	# (DEMO=1) keeps the console for the operator.
 	if [ -c /dev/ttyS1 ]; then
 		printf '%s\n' "$*" > /dev/ttyS1
 	fi
-	printf '%s\n' "$*"
+	[ -n "$DEMO" ] || printf '%s\n' "$*"
 }
 
 oneline() {
@@ -290,4 +308,113 @@ sysrq_mask() {
 set_mask() {
 	echo "$1" > /proc/sys/kernel/sysrq
 	mark
+}
+
+# --- sysrqmonctl and netlink ----------------------------------------------------------------
+
+tool_run() {
+	TOOL_OUT=$("$TOOL" "$@" 2>&1)
+	TOOL_RC=$?
+}
+
+as_id() {
+	_id=$1
+	shift
+	case $_id in
+	root) "$@" ;;
+	user) runas --uid 1000 --caps none -- "$@" ;;
+	netadmin) runas --uid 1000 --caps net_admin -- "$@" ;;
+	root-netadmin) runas --uid 0 --noroot --caps net_admin -- "$@" ;;
+	*) echo "as_id: unknown identity $_id" >&2; return 125 ;;
+	esac
+}
+
+# Keys are preceded by '{' or ',' outside strings only (a '"' inside a string is escaped).
+json_get() {
+	printf '%s\n' "$1" | sed -nE 's/.*[{,]"'"$2"'":("([^"\\]|\\.)*"|[^],}]*).*/\1/p' | head -n 1
+}
+
+json_str() {
+	json_get "$1" "$2" | sed -E 's/^"(.*)"$/\1/'
+}
+
+json_expect() {
+	_n=$1
+	_line=$2
+	shift 2
+	_bad=
+	for _kv in "$@"; do
+		_k=${_kv%%=*}
+		_want=${_kv#*=}
+		_got=$(json_get "$_line" "$_k")
+		[ "$_got" = "$_want" ] || _bad="$_bad $_k=$_got (want $_want);"
+	done
+	if [ -z "$_bad" ]; then
+		pass "$_n" "$_line"
+		return 0
+	fi
+	fail "$_n" "$_bad in: $_line"
+	return 1
+}
+
+status_json() {
+	STATUS=$("$TOOL" status --json 2>/dev/null)
+}
+
+counter() {
+	json_get "${2:-$STATUS}" "$1"
+}
+
+counters_ok() {
+	_s=${1:-$STATUS}
+	_g=$(counter generated "$_s")
+	_sum=$(( $(counter sent "$_s") + $(counter no_listener "$_s") + $(counter dropped "$_s") + $(counter queued "$_s") ))
+	[ -n "$_g" ] && [ "$_g" -eq "$_sum" ]
+}
+
+wait_drained() {
+	_i=0
+	while [ $_i -lt 50 ]; do
+		status_json && [ "$(counter queued)" = 0 ] && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 1
+}
+
+# NETLINK_GENERIC (16) sockets that joined a multicast group (groups 1-32 show in
+# /proc/net/netlink; the events group of a freshly booted guest is one of them).
+nl_joined() {
+	awk 'NR > 1 && $2 == 16 && $4 != "00000000"' /proc/net/netlink | wc -l
+}
+
+listener_start() {
+	_lf=$1
+	shift
+	_before=$(nl_joined)
+	"$TOOL" listen "$@" > "$_lf" 2> "$_lf.err" &
+	LISTENER_PID=$!
+	# /proc/net/netlink shows groups 1-32 only: for another group id, give it a second
+	_gid=$(nlfuzz --resolve 2>/dev/null | sed -n 's/^group=events://p')
+	if [ -n "$_gid" ] && [ "$_gid" -gt 32 ]; then
+		sleep 1
+		kill -0 $LISTENER_PID 2>/dev/null
+		return
+	fi
+	_i=0
+	while [ "$(nl_joined)" -le "$_before" ]; do
+		if [ $_i -ge 50 ] || ! kill -0 $LISTENER_PID 2>/dev/null; then
+			info "listener $LISTENER_PID did not join the events group: $(cat "$_lf.err")"
+			return 1
+		fi
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	return 0
+}
+
+listener_stop() {
+	kill -"${1:-INT}" $LISTENER_PID 2>/dev/null
+	wait $LISTENER_PID
+	LISTENER_RC=$?
 }

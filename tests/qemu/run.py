@@ -6,11 +6,15 @@ Usage (from the repository root):
   python3 tests/qemu/run.py --cases reboot          # the reboot case, in its own boot
   python3 tests/qemu/run.py --all                   # main suite + every reboot case
   python3 tests/qemu/run.py --cases trigger,identity --verbose --keep
+  python3 tests/qemu/run.py --cases netlink-fuzz --env NLFUZZ_COUNT=100000   # stress
+  python3 tests/qemu/run.py --demo                  # narrated demo on the terminal
 
 Each boot: build the static helpers (tests/qemu/helpers, gcc -static), pack an initramfs
 (gzip'd newc cpio written here, no cpio binary needed) with busybox-static, /init
-(tests/qemu/init.sh), lib.sh, the selected case scripts, the helpers, the module and, if it
-exists, sysrqmonctl with the shared libraries ldd lists and the dynamic loader; then boot
+(tests/qemu/init.sh), lib.sh and the other tests/qemu/*-lib.sh, the selected case scripts, the
+helpers, the module, /tests/env (--env NAME=VALUE lines, sourced by lib.sh) and the dynamic
+programs in GUEST_PROGRAMS (sysrqmonctl, iproute2's genl) with the shared libraries ldd lists
+and the dynamic loader; then boot
   qemu-system-x86_64 -m 1G -nographic -no-reboot -kernel VMLINUZ -initrd INITRD
                      -append "console=ttyS0 panic=-1 ..."
 ttyS0 (the console) is read from QEMU's stdout into tests/qemu/out/<boot>.console.log (and to
@@ -32,8 +36,13 @@ gets a boot of its own (select it with --cases NAME, or --all). Its line
 
 Kernel: --kernel VMLINUZ, or --kernel-release REL (fetched by get-kernel.sh into
 ${XDG_CACHE_HOME:-~/.cache}/sysrqmon/kernels/REL), default: the release in the module's
-vermagic. The last line of output is always "N passed, M failed"; the exit status is 1 when
-M > 0.
+vermagic (--kdir: the kernel tree the module was built against, used for the release only
+when the module has no vermagic). The last line of output is always "N passed, M failed";
+the exit status is 1 when M > 0.
+
+Demo (--demo, `make demo`): one boot running tests/qemu/demo.sh with DEMO=1 and a quiet
+kernel console (loglevel=3); the console is streamed to stdout as it comes (markers stay on
+ttyS1, so the operator sees only the demo); exit 0 when it ran through (@@DONE, no FAIL).
 """
 
 import argparse
@@ -146,15 +155,40 @@ def ldd_deps(binary):
     return deps
 
 
-def build_initramfs(path, args, case_names, helper_dir):
+# Dynamic programs for the guest: (guest path, host path or None to look it up, why).
+GUEST_PROGRAMS = [
+    ("usr/sbin/sysrqmonctl", None, "the tool (--tool)"),
+    ("usr/sbin/genl", None, "iproute2's genl, a netlink client we did not write"),
+]
+
+
+def find_program(name):
+    for d in ("/usr/sbin", "/sbin", "/usr/bin", "/bin"):
+        p = os.path.join(d, name)
+        if os.path.isfile(p) and os.access(p, os.X_OK):
+            return p
+    return shutil.which(name)
+
+
+def add_dynamic(c, guest_path, host_path, seen):
+    """Copy a dynamically linked program and the libraries and loader ldd names."""
+    c.copy(guest_path, host_path, 0o755)
+    for dep in ldd_deps(host_path):
+        if dep not in seen:
+            seen.add(dep)
+            c.copy(dep, os.path.realpath(dep), 0o755)
+
+
+def build_initramfs(path, args, case_names, helper_dir, case_files=None, env=None):
     c = Cpio()
     for d in ("bin", "sbin", "usr/bin", "usr/sbin", "proc", "sys", "dev", "tmp", "mnt", "root",
               "etc", "run", "tests/cases", "tests/bin"):
         c.dir(d)
     c.chardev("dev/console", 5, 1)
     c.chardev("dev/null", 1, 3, 0o666)
-    c.file("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534::/:/bin/sh\n")
-    c.file("etc/group", b"root:x:0:\nnogroup:x:65534:\n")
+    c.file("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/tmp:/bin/sh\n"
+           b"nobody:x:65534:65534::/:/bin/sh\n")
+    c.file("etc/group", b"root:x:0:\nuser:x:1000:\nnogroup:x:65534:\n")
 
     busybox = args.busybox
     c.copy("bin/busybox", busybox, 0o755)
@@ -165,18 +199,27 @@ def build_initramfs(path, args, case_names, helper_dir):
             c.symlink(a, "/bin/busybox")
 
     c.copy("init", os.path.join(HERE, "init.sh"), 0o755)
-    c.copy("tests/lib.sh", os.path.join(HERE, "lib.sh"), 0o644)
+    for fn in sorted(os.listdir(HERE)):
+        if fn == "lib.sh" or fn.endswith("-lib.sh"):
+            c.copy("tests/" + fn, os.path.join(HERE, fn), 0o644)
     for name in case_names:
-        c.copy("tests/cases/%s.sh" % name, os.path.join(CASES_DIR, name + ".sh"), 0o755)
+        src = (case_files or {}).get(name) or os.path.join(CASES_DIR, name + ".sh")
+        c.copy("tests/cases/%s.sh" % name, src, 0o755)
     c.file("tests/cases.list", "".join(n + "\n" for n in case_names).encode())
+    c.file("tests/env", "".join("export %s='%s'\n" % (k, v.replace("'", "'\\''"))
+                                for k, v in (env or {}).items()).encode())
     for h in sorted(os.listdir(helper_dir)):
         c.copy("tests/bin/" + h, os.path.join(helper_dir, h), 0o755)
     c.copy("tests/sysrqmon.ko", args.module, 0o644)
 
-    if args.tool and os.path.isfile(args.tool):
-        c.copy("usr/sbin/sysrqmonctl", args.tool, 0o755)
-        for dep in ldd_deps(args.tool):
-            c.copy(dep, os.path.realpath(dep), 0o755)
+    seen = set()
+    for guest, host, _why in GUEST_PROGRAMS:
+        if guest == "usr/sbin/sysrqmonctl":
+            host = args.tool if args.tool and os.path.isfile(args.tool) else None
+        elif host is None:
+            host = find_program(os.path.basename(guest))
+        if host:
+            add_dynamic(c, guest, host, seen)
     with open(path, "wb") as f:
         f.write(gzip.compress(c.finish(), compresslevel=6))
 
@@ -196,6 +239,9 @@ def find_kernel(args):
     if args.kernel:
         return args.kernel
     rel = args.kernel_release or module_release(args.module)
+    if not rel and args.kdir:
+        m = re.search(r"linux-headers-(\S+)$", os.path.realpath(args.kdir).rstrip("/"))
+        rel = m.group(1) if m else None
     if not rel:
         raise SystemExit("run.py: cannot tell the kernel release (no vermagic in %s); use "
                          "--kernel-release or --kernel" % args.module)
@@ -289,19 +335,24 @@ class Monitor:
         return buf.decode(errors="replace")
 
 
-def run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir):
+def run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir, demo=False):
     """Boot once; returns a list of (name, ok, detail)."""
     bootdir = os.path.join(workdir, label)
     os.makedirs(bootdir)
     initrd = os.path.join(bootdir, "initrd.gz")
-    build_initramfs(initrd, args, [c[0] for c in cases], helper_dir)
+    env = dict(args.env)
+    case_files = None
+    if demo:
+        env["DEMO"] = "1"
+        case_files = {"demo": os.path.join(HERE, "demo.sh")}
+    build_initramfs(initrd, args, [c[0] for c in cases], helper_dir, case_files, env)
     os.makedirs(OUT_DIR, exist_ok=True)
     console_path = os.path.join(OUT_DIR, label + ".console.log")
     mon_path = os.path.join(bootdir, "mon.sock")
     mk_path = os.path.join(bootdir, "markers.sock")
 
-    append = ("console=ttyS0 panic=-1 loglevel=7 log_buf_len=8M printk.time=1 "
-              "8250.nr_uarts=4 " + args.append).strip()
+    append = ("console=ttyS0 panic=-1 loglevel=%d log_buf_len=8M printk.time=1 "
+              "8250.nr_uarts=4 " % (3 if demo else 7) + args.append).strip()
     cmd = [args.qemu, "-m", "1G", "-nographic", "-no-reboot",
            "-kernel", kernel, "-initrd", initrd, "-append", append,
            "-monitor", "unix:%s,server,nowait" % mon_path,
@@ -310,7 +361,14 @@ def run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir):
            "-serial", "chardev:markers"]
     if args.smp > 1:
         cmd += ["-smp", str(args.smp), "-accel", "tcg,thread=single"]
-    log("== boot %s: %d case(s): %s" % (label, len(cases), " ".join(c[1] for c in cases)))
+    stream = args.verbose or demo
+    # The demo shows the guest from its banner on (no firmware screen, no boot noise).
+    demo_started = not demo
+    demo_pending = b""
+    if demo:
+        log("== booting the demo guest (%s); it powers off when done" % os.path.basename(kernel))
+    else:
+        log("== boot %s: %d case(s): %s" % (label, len(cases), " ".join(c[1] for c in cases)))
     if args.verbose:
         log("   " + " ".join(cmd))
 
@@ -345,14 +403,27 @@ def run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir):
     done_at = None
     open_streams = 2
 
+    def show(data):
+        nonlocal demo_started, demo_pending
+        if not demo_started:
+            demo_pending += data
+            i = demo_pending.find(b"\n####")
+            if i < 0:
+                demo_pending = demo_pending[-8:]
+                return
+            data, demo_started = demo_pending[i + 1:], True
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
     def on_marker(line):
         nonlocal done, expect_reboot, booted_at, done_at
-        if args.verbose:
+        if args.verbose and not demo:
             log("   [marker] " + line)
         if line.startswith("@@BOOTED"):
             booted_at = time.monotonic() - t0
         elif line.startswith("@@CASE "):
-            log("-- %s (t=%.1f s)" % (line[7:], time.monotonic() - t0))
+            if not demo:
+                log("-- %s (t=%.1f s)" % (line[7:], time.monotonic() - t0))
         elif line.startswith("@@SENDKEY "):
             spec = line.split(None, 1)[1].strip()
             try:
@@ -371,7 +442,8 @@ def run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir):
                 return
             ok = m.group(2) == "PASS"
             results.append((m.group(1), ok, m.group(3)))
-            log("%s %s %s" % (m.group(2), m.group(1), m.group(3)))
+            if not (demo and ok):
+                log("%s %s %s" % (m.group(2), m.group(1), m.group(3)))
         elif line.startswith("@@DONE"):
             done = True
             done_at = time.monotonic()
@@ -392,9 +464,8 @@ def run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir):
                     continue
                 console.write(data)
                 console.flush()
-                if args.verbose:
-                    sys.stdout.buffer.write(data)
-                    sys.stdout.buffer.flush()
+                if stream:
+                    show(data)
             else:
                 try:
                     data = mk.recv(65536)
@@ -479,7 +550,37 @@ def tail(lines, n=60):
         log("   | " + ln)
 
 
+def run_demo(args):
+    kernel = find_kernel(args)
+    workdir = tempfile.mkdtemp(prefix="sysrqmon-demo-")
+    t0 = time.monotonic()
+    try:
+        helper_dir = os.path.join(workdir, "helpers")
+        build_helpers(helper_dir)
+        results = run_boot("demo", [("demo", "demo", False, None)], None, kernel, args, workdir,
+                           helper_dir, demo=True)
+    finally:
+        if args.keep:
+            log("work directory kept: " + workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    bad = [r for r in results if not r[1]]
+    if not results:
+        bad = [("demo/ran", False, "the demo reported nothing")]
+    log("")
+    if bad:
+        for name, _ok, detail in bad:
+            log("FAIL %s %s" % (name, detail))
+        log("== the demo did not run through (console log: %s)"
+            % os.path.relpath(os.path.join(OUT_DIR, "demo.console.log")))
+        return 1
+    log("== the demo ran through in %.0f s (console log: %s)"
+        % (time.monotonic() - t0, os.path.relpath(os.path.join(OUT_DIR, "demo.console.log"))))
+    return 0
+
+
 def main():
+    global OUT_DIR
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog="\n".join(__doc__.split("\n")[1:]))
@@ -493,17 +594,39 @@ def main():
     ap.add_argument("--expect-reboot", action="append", metavar="CASE",
                     help="same as --cases CASE for a reboot case")
     ap.add_argument("--all", action="store_true", help="main suite plus every reboot case")
-    ap.add_argument("--timeout", type=int, default=300, help="per boot, seconds")
+    ap.add_argument("--timeout", type=int, default=900,
+                    help="per boot, seconds (default 900: the main boot takes about 5 min)")
     ap.add_argument("--smp", type=int, default=1,
                     help="guest CPUs; >1 adds -accel tcg,thread=single")
     ap.add_argument("--append", default="", help="extra kernel command line")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--verbose", "-v", action="store_true", help="stream the console")
+    ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                    help="variable for the guest's cases (/tests/env), e.g. NLFUZZ_COUNT=100000")
+    ap.add_argument("--nlfuzz-count", type=int, metavar="N",
+                    help="messages per sender in the netlink fuzz case (same as "
+                         "--env NLFUZZ_COUNT=N; default 2000)")
+    ap.add_argument("--demo", action="store_true",
+                    help="boot tests/qemu/demo.sh and stream it to the terminal")
+    ap.add_argument("--kdir", help="kernel tree the module was built against (only its release "
+                                   "is used, when the module has no vermagic)")
+    ap.add_argument("--out-dir", default=OUT_DIR,
+                    help="where the console logs go (default tests/qemu/out)")
     ap.add_argument("--qemu", default="qemu-system-x86_64")
     ap.add_argument("--busybox", default="/bin/busybox")
     args = ap.parse_args()
+    OUT_DIR = os.path.abspath(args.out_dir)
     if args.expect_reboot:
         args.cases = (args.cases or []) + args.expect_reboot
+    env = {}
+    for kv in args.env:
+        k, sep, v = kv.partition("=")
+        if not sep or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", k):
+            ap.error("--env wants NAME=VALUE, not %r" % kv)
+        env[k] = v
+    if args.nlfuzz_count is not None:
+        env["NLFUZZ_COUNT"] = str(args.nlfuzz_count)
+    args.env = env
 
     for p, what in ((args.module, "module"), (args.busybox, "busybox")):
         if not os.path.isfile(p):
@@ -515,6 +638,9 @@ def main():
         args.tool = os.path.abspath(args.tool)
         if not os.path.isfile(args.tool):
             log("note: no tool at %s: the sysrqmonctl cases will fail" % args.tool)
+
+    if args.demo:
+        return run_demo(args)
 
     boots = select_cases(args)
     kernel = find_kernel(args)

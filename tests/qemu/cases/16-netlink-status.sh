@@ -1,0 +1,79 @@
+#!/bin/sh
+# `sysrqmonctl status --json`: type status from netlink, mode, the counters, every hook with
+# name, method ftrace and missed 0. With one listener attached, 2000 writes of
+# `echo 1 > /proc/sys/kernel/sysrq` (an open and a sysctl event each): every status taken
+# during and after the burst has generated == sent + no_listener + dropped + queued; the
+# listener gets every event (no lost record, exit 0), and sent grows by exactly what
+# generated grows by.
+. /tests/lib.sh
+
+BURST=${STATUS_BURST:-2000}
+reload || { fail load "insmod failed"; exit 0; }
+set_mask 1
+
+tool_run status --json
+S0=$TOOL_OUT
+check exit-0 "exit $TOOL_RC" [ $TOOL_RC -eq 0 ]
+check type "type=$(json_str "$S0" type) source=$(json_str "$S0" source)" \
+	[ "$(json_str "$S0" type)" = status -a "$(json_str "$S0" source)" = netlink ]
+check mode "mode=$(json_str "$S0" mode)" [ "$(json_str "$S0" mode)" = monitor ]
+for k in generated sent no_listener dropped queued; do
+	v=$(counter $k "$S0")
+	check counter-$k "$k=$v" [ -n "$v" ]
+done
+check buffer-size "buffer_size=$(json_get "$S0" buffer_size) ($(param buffer_events))" \
+	[ "$(json_get "$S0" buffer_size)" = "$(param buffer_events)" ]
+hooks=$(printf '%s\n' "$S0" | sed -nE 's/.*"hooks":\[(.*)\].*/\1/p' | sed 's/},{/}\n{/g')
+nh=$(printf '%s\n' "$hooks" | grep -c '"name"')
+check hooks-listed "$nh hooks" [ "$nh" -ge 5 ]
+bad=$(printf '%s\n' "$hooks" | while IFS= read -r h; do
+	[ "$(json_str "$h" method)" = ftrace ] && [ "$(json_get "$h" missed)" = 0 ] &&
+		[ -n "$(json_str "$h" name)" ] || printf '%s ' "$h"
+done)
+check hooks-ftrace-missed-0 "$(printf '%s' "$hooks" | sed -nE 's/.*"name":"([^"]*)".*/\1/p' | tr '\n' ' ')${bad:+ bad: $bad}" [ -z "$bad" ]
+for f in security_file_open sysrq_sysctl_handler write_sysrq_trigger __handle_sysrq; do
+	check hook-$f "$f listed" sh -c "printf '%s' '$hooks' | grep -q '\"name\":\"$f\"'"
+done
+check identity-idle "$(counter generated "$S0") = sum" counters_ok "$S0"
+
+F=/tmp/status-listener.json
+listener_start $F --json || fail listener "did not join: $(cat $F.err)"
+status_json
+S1=$STATUS
+(
+	i=0
+	while [ $i -lt $BURST ]; do
+		echo 1 > /proc/sys/kernel/sysrq
+		i=$((i + 1))
+	done
+) &
+burst=$!
+snaps=0
+badsnap=
+while kill -0 $burst 2>/dev/null; do
+	status_json
+	snaps=$((snaps + 1))
+	counters_ok || badsnap="$badsnap $STATUS"
+done
+wait $burst
+check identity-during-burst "$snaps snapshots during the burst${badsnap:+, broken:$badsnap}" \
+	[ -z "$badsnap" -a $snaps -gt 0 ]
+wait_drained || fail drained "queue not empty after 5 s: $STATUS"
+S2=$STATUS
+check identity-after-burst "$(counter generated "$S2") = $(counter sent "$S2") + $(counter no_listener "$S2") + $(counter dropped "$S2") + $(counter queued "$S2")" counters_ok "$S2"
+listener_stop
+gen=$(( $(counter generated "$S2") - $(counter generated "$S1") ))
+sent=$(( $(counter sent "$S2") - $(counter sent "$S1") ))
+drop=$(( $(counter dropped "$S2") - $(counter dropped "$S1") ))
+nol=$(( $(counter no_listener "$S2") - $(counter no_listener "$S1") ))
+ev=$(grep -c '"type":"event"' $F)
+lost=$(grep -c '"type":"lost"' $F)
+info "burst of $BURST: generated +$gen sent +$sent dropped +$drop no_listener +$nol; listener: $ev events, $lost lost, exit $LISTENER_RC"
+check burst-generated "generated +$gen (want $((2 * BURST)): open + sysctl per write)" [ $gen -eq $((2 * BURST)) ]
+check burst-all-sent "sent +$sent dropped +$drop no_listener +$nol" [ $sent -eq $gen -a $drop -eq 0 -a $nol -eq 0 ]
+check listener-got-all "$ev events, $lost lost records (want $gen, 0)" [ $ev -eq $gen -a $lost -eq 0 ]
+check listener-exit-0 "exit $LISTENER_RC: $(cat $F.err)" [ "$LISTENER_RC" -eq 0 ]
+seqs_ok=$(sed -nE 's/.*[{,]"seq":([0-9]+).*/\1/p' $F | awk 'NR > 1 && $1 != p + 1 { bad++ } { p = $1 } END { print bad + 0 }')
+check listener-seq "seq gaps or reorders: $seqs_ok" [ "$seqs_ok" -eq 0 ]
+set_mask 438
+exit 0

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Module not loaded: `sysrqmonctl status` (text and --json), `listen`, `mode` and `set` exit 3
+# with a clear message. A listener running when the module is removed does not keep rmmod
+# from working and ends cleanly at its --timeout.
+. /tests/lib.sh
+
+ensure_loaded || { fail load "insmod failed"; exit 0; }
+F=/tmp/unload-listener.json
+listener_start $F --json --timeout 4 || fail listener "did not join: $(cat $F.err)"
+echo h > /proc/sysrq-trigger
+if rmmod sysrqmon; then
+	pass rmmod-with-listener "rmmod works while a listener is attached"
+else
+	fail rmmod-with-listener "rmmod failed"
+fi
+wait $LISTENER_PID
+rc=$?
+check listener-ends "exit $rc after its timeout; $(wc -l < $F) events; $(cat $F.err)" [ $rc -eq 0 ]
+
+for args in "status" "status --json" "listen" "listen --json --count 1 --timeout 2" \
+	"mode deny" "set audit 0" "lock"; do
+	# shellcheck disable=SC2086
+	tool_run $args
+	name=$(printf '%s' "$args" | sed 's/ --count.*//; s/ /-/g')
+	if [ $TOOL_RC -eq 3 ] && printf '%s' "$TOOL_OUT" | grep -q 'not loaded'; then
+		pass "$name" "exit 3: $TOOL_OUT"
+	else
+		fail "$name" "sysrqmonctl $args: exit $TOOL_RC (want 3, 'not loaded'): $TOOL_OUT"
+	fi
+done
+out=$(as_id user "$TOOL" status 2>&1)
+rc=$?
+check user-status "uid 1000: exit $rc: $out" [ $rc -eq 3 ]
+exit 0

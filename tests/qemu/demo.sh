@@ -1,0 +1,101 @@
+#!/bin/sh
+# demo.sh: the narrated sysrqmon demo (`make demo`, i.e. run.py --demo). run.py boots it as the
+# only "case" with DEMO=1 and a quiet kernel console (loglevel=3) and streams the console to
+# the operator's terminal; the markers (@@SENDKEY, @@RESULT, @@DONE) stay on ttyS1.
+#
+# Two background readers show what the module reports while the steps run:
+#   [kernel log]  kmsgtail (dmesg -w) filtered to "sysrqmon:" lines: the audit lines
+#   [listener]    `sysrqmonctl listen`, the generic netlink events, as text
+. /tests/lib.sh
+
+PAUSE=${DEMO_PAUSE:-1}
+step=0
+say() {
+	step=$((step + 1))
+	printf '\n==== %d. %s\n' "$step" "$*"
+}
+note() {
+	printf '     %s\n' "$*"
+}
+# run CMD...: show the command, run it, show a non-zero status; then let the readers catch up
+run() {
+	printf '# %s\n' "$*"
+	eval "$*"
+	_rc=$?
+	[ $_rc -eq 0 ] || printf '     (exit status %d)\n' $_rc
+	sleep "$PAUSE"
+	return 0
+}
+
+printf '\n################################################################\n'
+printf '  sysrqmon demo - kernel %s, %s\n' "$(uname -r)" "$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+printf '  Every SysRq touch below is reported twice: as an audit line in\n'
+printf '  the kernel log and as a generic netlink event to listeners.\n'
+printf '################################################################\n'
+
+say "Load the module"
+run insmod $KO
+run 'cat /sys/module/sysrqmon/parameters/mode'
+kmsgtail --match 'sysrqmon:' --prefix '  [kernel log] ' &
+KPID=$!
+mkfifo /tmp/demo-listen
+while IFS= read -r l; do printf '  [listener]   %s\n' "$l"; done < /tmp/demo-listen &
+RPID=$!
+note "started: dmesg -w | grep sysrqmon:  and  sysrqmonctl listen"
+"$TOOL" listen > /tmp/demo-listen 2>&1 &
+LISTENER_PID=$!
+i=0
+while [ "$(nl_joined)" -lt 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+sleep "$PAUSE"
+
+say "Trigger a SysRq command: h (help) through /proc/sysrq-trigger"
+run 'echo h > /proc/sysrq-trigger'
+
+say "Change the SysRq mask with sysctl"
+run 'sysctl -w kernel.sysrq=16'
+
+say "Another path to the same file: a second procfs mount"
+note "the module knows the file by identity, not by its path"
+run 'mkdir -p /mnt/proc2 && mount -t proc proc /mnt/proc2'
+run 'echo h > /mnt/proc2/sysrq-trigger'
+run 'umount /mnt/proc2'
+
+say "A hostile process name: a newline and a fake field in comm"
+note "the comm is quoted and escaped: one event is always one line"
+run "sysrqwrite --comm-hex 780a6576656e743d6f70656e /proc/sysrq-trigger h"
+
+say "The console: Alt+SysRq+H on the keyboard (QEMU sendkey)"
+run 'sysctl -w kernel.sysrq=1'
+mark
+printf '# (the host presses alt-sysrq-h)\n'
+sendkey alt-sysrq-h
+find_audit 'event=console ' 20 || note "(no console event after 20 s)"
+sleep "$PAUSE"
+
+say "Deny mode: sysrqmonctl mode deny"
+run "$TOOL mode deny"
+
+say "A refused write: the trigger cannot be opened for writing any more"
+run "sh -c 'echo s > /proc/sysrq-trigger'"
+run 'sysrqwrite /proc/sysrq-trigger s'
+note "result=EPERM: the kernel never ran 's'; the event says verdict=denied"
+
+say "Back to monitor mode, and the status"
+run "$TOOL mode monitor"
+run "$TOOL status"
+
+kill $LISTENER_PID $KPID 2>/dev/null
+wait $LISTENER_PID $KPID $RPID 2>/dev/null
+rm -f /tmp/demo-listen
+
+problems=$(dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace|general protection|KASAN' | head -n 3)
+printf '\n################################################################\n'
+if [ -n "$problems" ]; then
+	printf '  The kernel reported problems:\n%s\n' "$problems"
+	fail ran "kernel problems: $problems"
+else
+	printf '  Demo done: the guest powers off now.\n'
+	pass ran "demo ran through"
+fi
+printf '################################################################\n'
+exit 0

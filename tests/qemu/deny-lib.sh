@@ -1,0 +1,153 @@
+# shellcheck shell=sh
+# deny-lib.sh: shared functions of the deny-mode and lock cases (2N-deny-*.sh, 9N-lock*.sh).
+# Sourced after lib.sh:
+#   . /tests/lib.sh
+#   if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+# (run.py copies lib.sh to /tests/; until it copies this file too, helpers/Makefile ships it
+# as /tests/bin/deny-lib.sh.)
+#
+#   deny_load [PARAMS...]         reload the module with mode=deny PARAMS...; marks
+#   in_mode MODE CMD...           run CMD with mode=MODE, then restore the mode; marks after
+#   setup_mask V                  set kernel.sysrq to V in monitor mode (deny might refuse it)
+#   ran_re KEY                    ERE of the kernel's own line when command KEY runs
+#   expect_ran NAME KEY [N]       the kernel ran KEY (exactly N times, default at least once)
+#   expect_not_ran NAME KEY       the kernel did not run KEY since the mark
+#   expect_result NAME LINE WANT  helper report LINE has result=WANT
+#   shell_write VAR DATA PATH     echo DATA > PATH from this shell; VAR gets its status and
+#                                 error text ("rc=N err=...")
+#   expect_shell_eperm NAME "$VAR"  shell_write's result says the write failed with "Operation not permitted"
+#   expect_mask NAME V            kernel.sysrq reads back V
+#   denied_trigger_re KEY [PID] [COMM]   ERE of a denied trigger event
+#   expect_denied_open NAME PATH [PID] [COMM]
+#   expect_denied_trigger NAME KEY [PID] [COMM]
+#   expect_denied_sysctl NAME OLD NEW [PID] [COMM]
+#   wait_file FILE                wait up to 10 s until FILE is non-empty
+
+P=/proc/sysrq-trigger
+S=/proc/sys/kernel/sysrq
+# Every write these cases make is decided and logged (and a command run) before the system
+# call returns, io_uring included (the worker logs before it completes the request): a short
+# settle for the negative checks is enough and keeps the many checks fast.
+SETTLE=${DENY_SETTLE:-0.1}
+GO=/tmp/deny-go
+
+deny_load() {
+	reload mode=deny "$@" || { fail load "insmod mode=deny $*"; exit 0; }
+	mark
+}
+
+in_mode() {
+	_im_m=$1
+	shift
+	_im_old=$(param mode)
+	echo "$_im_m" > "$PARAMS/mode"
+	"$@"
+	_im_rc=$?
+	echo "$_im_old" > "$PARAMS/mode"
+	mark
+	return $_im_rc
+}
+
+_setup_mask() { echo "$1" > "$S"; }
+setup_mask() {
+	in_mode monitor _setup_mask "$1"
+	[ "$(sysrq_mask)" = "$1" ] || fail setup "cannot set kernel.sysrq=$1 (reads $(sysrq_mask))"
+}
+
+# The kernel's own line for a trigger command (pr_info in __handle_sysrq: "sysrq: " + the
+# handler's action message, or "HELP :" for a key without handler).
+ran_re() {
+	case $1 in
+	h) echo 'sysrq: HELP :' ;;
+	m) echo 'sysrq: Show Memory' ;;
+	7) echo 'sysrq: Changing Loglevel' ;;
+	b) echo 'sysrq: Resetting' ;;
+	c) echo 'sysrq: Trigger a crash' ;;
+	*) echo "unknown key $1" ;;
+	esac
+}
+
+expect_ran() {
+	_er_c=$(new_klog | grep -c "$(ran_re "$2")")
+	if [ -n "$3" ]; then
+		if [ "$_er_c" -eq "$3" ]; then
+			pass "$1" "'$(ran_re "$2")' printed $_er_c times"
+		else
+			fail "$1" "'$(ran_re "$2")' printed $_er_c times, want $3"
+		fi
+	elif [ "$_er_c" -ge 1 ]; then
+		pass "$1" "'$(ran_re "$2")' printed: the command ran"
+	else
+		fail "$1" "no '$(ran_re "$2")' line: the command did not run"
+	fi
+}
+
+expect_not_ran() {
+	sleep 0.05
+	_enr=$(new_klog | grep -m 1 "$(ran_re "$2")")
+	if [ -z "$_enr" ]; then
+		pass "$1" "no '$(ran_re "$2")' line: '$2' did not run"
+	else
+		fail "$1" "the command ran: $_enr"
+	fi
+}
+
+expect_result() {
+	if [ "$(field "$2" result)" = "$3" ]; then
+		pass "$1" "$2"
+	else
+		fail "$1" "want result=$3: $2"
+	fi
+}
+
+shell_write() {
+	# in this shell (pid $$, comm sh), not a subshell
+	{ echo "$2" > "$3"; } 2> /tmp/shell_write.err
+	_sw_rc=$?
+	_sw_err=$(tr '\n' ' ' < /tmp/shell_write.err)
+	eval "$1=\"rc=\$_sw_rc err=\$_sw_err\""
+}
+
+expect_shell_eperm() {
+	_es=$2
+	case $_es in
+	"rc=0 "*) fail "$1" "the write succeeded: $_es" ;;
+	*"Operation not permitted"*) pass "$1" "$_es" ;;
+	*) fail "$1" "failed, but not with EPERM: $_es" ;;
+	esac
+}
+
+expect_mask() {
+	_em=$(sysrq_mask)
+	if [ "$_em" = "$2" ]; then
+		pass "$1" "kernel.sysrq reads $_em"
+	else
+		fail "$1" "kernel.sysrq reads $_em, want $2"
+	fi
+}
+
+denied_trigger_re() {
+	printf '%s key=%s action=[^ ]+( |$)' "$(HDR_VERDICT=denied hdr trigger "$2" "$3")" \
+		"$(re_quote "$1")"
+}
+
+expect_denied_open() {
+	HDR_VERDICT=denied expect_open "$1" sysrq-trigger "$2" w "$3" "$4"
+}
+
+expect_denied_trigger() {
+	expect_audit "$1" "$(denied_trigger_re "$2" "$3" "$4")"
+}
+
+expect_denied_sysctl() {
+	HDR_VERDICT=denied expect_sysctl "$1" "$2" "$3" "$4" "$5"
+}
+
+wait_file() {
+	_wf=0
+	while [ ! -s "$1" ] && [ $_wf -lt 100 ]; do
+		sleep 0.1
+		_wf=$((_wf + 1))
+	done
+	[ -s "$1" ]
+}

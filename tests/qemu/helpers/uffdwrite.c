@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * uffdwrite [--serve CHAR] PATH
+ *
+ * Writes one byte to PATH (opened for writing) from a page that is registered with
+ * userfaultfd (missing mode) and not populated yet, so nothing can read the byte without the
+ * fault handler. A handler thread serves every fault with a page full of CHAR (default 'b'):
+ * if the kernel reads the byte anyway, it reads CHAR.
+ * Prints "pid=P tid=T fdpath=F op=write result=R faults=N" (faults: how often the handler was
+ * asked); exit 0 on a successful write, 1 on error.
+ */
+#include "common.h"
+
+#include <linux/userfaultfd.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+static int uffd;
+static long page;
+static char serve = 'b';
+static atomic_int faults, stop;
+
+static void *handler(void *arg)
+{
+	char *src = arg;
+
+	while (!atomic_load(&stop)) {
+		struct pollfd pfd = { uffd, POLLIN, 0 };
+		struct uffd_msg msg;
+		struct uffdio_copy cp;
+
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		if (read(uffd, &msg, sizeof(msg)) != sizeof(msg))
+			continue;
+		if (msg.event != UFFD_EVENT_PAGEFAULT)
+			continue;
+		atomic_fetch_add(&faults, 1);
+		cp.dst = msg.arg.pagefault.address & ~((unsigned long long)page - 1);
+		cp.src = (unsigned long)src;
+		cp.len = page;
+		cp.mode = 0;
+		cp.copy = 0;
+		if (ioctl(uffd, UFFDIO_COPY, &cp))
+			perror("uffdwrite: UFFDIO_COPY");
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg;
+	char fdpath[PATH_MAX], *area, *src;
+	pthread_t th;
+	ssize_t res;
+	int fd, e;
+
+	if (argc == 4 && !strcmp(argv[1], "--serve")) {
+		serve = argv[2][0];
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc != 2) {
+		fprintf(stderr, "usage: uffdwrite [--serve CHAR] PATH\n");
+		return 2;
+	}
+	page = sysconf(_SC_PAGESIZE);
+	uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0) {
+		report(NULL, "userfaultfd", -1, errno);
+		return 1;
+	}
+	if (ioctl(uffd, UFFDIO_API, &api)) {
+		report(NULL, "uffdio_api", -1, errno);
+		return 1;
+	}
+	area = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	src = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (area == MAP_FAILED || src == MAP_FAILED)
+		return perror("mmap"), 1;
+	memset(src, serve, page);
+	reg.range.start = (unsigned long)area;
+	reg.range.len = page;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg)) {
+		report(NULL, "uffdio_register", -1, errno);
+		return 1;
+	}
+	if (pthread_create(&th, NULL, handler, src))
+		return perror("pthread_create"), 1;
+
+	fd = open(argv[1], O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		atomic_store(&stop, 1);
+		pthread_join(th, NULL);
+		report(NULL, "open", -1, e);
+		return 1;
+	}
+	fd_path(fd, fdpath, sizeof(fdpath));
+	res = write(fd, area, 1);
+	e = errno;
+	atomic_store(&stop, 1);
+	pthread_join(th, NULL);
+	if (res >= 0)
+		printf("pid=%d tid=%d fdpath=%s op=write result=%zd faults=%d\n", getpid(),
+		       gettid_raw(), fdpath, res, atomic_load(&faults));
+	else
+		printf("pid=%d tid=%d fdpath=%s op=write result=%s faults=%d\n", getpid(),
+		       gettid_raw(), fdpath, errname(e), atomic_load(&faults));
+	return res < 0;
+}
