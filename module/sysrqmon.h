@@ -20,7 +20,7 @@ struct sysrq_key_op;
 
 #define SYSRQMON_KEY_NONE	(-1)
 #define SYSRQMON_ACTION_LEN	40
-#define SYSRQMON_SETTING_LEN	16
+#define SYSRQMON_SETTING_LEN	32
 #define SYSRQMON_VALUE_LEN	64
 
 /**
