@@ -9,6 +9,7 @@
  * is confirmed once after a short pause and only if no hooked change ran in
  * between, so a change in flight through a hook is not mistaken for drift.
  */
+#include <linux/capability.h>
 #include <linux/delay.h>
 #include <linux/moduleparam.h>
 #include <linux/rcupdate.h>
@@ -36,6 +37,9 @@ static struct {
 } known = {
 	.lock = __SPIN_LOCK_UNLOCKED(known.lock),
 };
+
+/* The handlers at load: what "changed" in the key list is relative to. */
+static const struct sysrq_key_op *baseline_table[SYSRQ_KEYS];
 
 static atomic64_t drift_count, restored_count, tamper_count;
 static spinlock_t *driver_table_lock;
@@ -158,8 +162,40 @@ int sysrqmon_integrity_init(void)
 	known.mask = sysrq_mask();
 	for (slot = 0; slot < SYSRQ_KEYS; slot++)
 		known.table[slot] = READ_ONCE(table[slot]);
+	memcpy(baseline_table, known.table, sizeof(baseline_table));
 	spin_unlock_irq(&known.lock);
 	return 0;
+}
+
+/**
+ * sysrqmon_key_entry() - one slot of the live key table, for listing
+ * @slot: 0 to 61
+ * @entry: receives the key, its handler's help text, symbol and owner
+ *
+ * Context: process context.
+ * Return: false when the slot has no handler.
+ */
+bool sysrqmon_key_entry(int slot, struct sysrqmon_key_entry *entry)
+{
+	const struct sysrq_key_op *op;
+	struct module *mod;
+
+	rcu_read_lock();
+	op = READ_ONCE(sysrqmon_key_table()[slot]);
+	if (op) {
+		entry->key = key_slots[slot];
+		strscpy(entry->help, op->help_msg ?: "", sizeof(entry->help));
+		snprintf(entry->handler, sizeof(entry->handler), "%ps",
+			 op->handler);
+		preempt_disable();
+		mod = sysrqmon_module_of((unsigned long)op);
+		strscpy(entry->module, mod ? mod->name : "vmlinux",
+			sizeof(entry->module));
+		preempt_enable();
+		entry->changed = op != baseline_table[slot];
+	}
+	rcu_read_unlock();
+	return op;
 }
 
 /**

@@ -386,6 +386,51 @@ static int cmd_set_config(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+static int put_key_entry(struct sk_buff *skb,
+			 const struct sysrqmon_key_entry *entry)
+{
+	struct nlattr *nest = nla_nest_start(skb, SYSRQMON_ATTR_KEY_ENTRY);
+
+	if (!nest ||
+	    nla_put_u8(skb, SYSRQMON_ATTR_KEY, entry->key) ||
+	    nla_put_string(skb, SYSRQMON_ATTR_HELP, entry->help) ||
+	    nla_put_string(skb, SYSRQMON_ATTR_HANDLER, entry->handler) ||
+	    nla_put_string(skb, SYSRQMON_ATTR_MODULE, entry->module) ||
+	    nla_put_u8(skb, SYSRQMON_ATTR_CHANGED, entry->changed))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* 62 slots of a few short strings each: well under 16 KiB. */
+#define KEYS_MSG_SIZE	16384
+
+static int cmd_get_keys(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sysrqmon_key_entry entry;
+	struct sk_buff *msg;
+	void *hdr;
+	int slot;
+
+	msg = genlmsg_new(KEYS_MSG_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &sysrqmon_family, 0,
+				SYSRQMON_CMD_GET_KEYS);
+	if (!hdr)
+		goto too_big;
+	for (slot = 0; slot < 62; slot++)
+		if (sysrqmon_key_entry(slot, &entry) &&
+		    put_key_entry(msg, &entry))
+			goto too_big;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+too_big:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
 static int cmd_lock(struct sk_buff *skb, struct genl_info *info)
 {
 	const char *why;
@@ -404,7 +449,8 @@ static int cmd_lock(struct sk_buff *skb, struct genl_info *info)
 static int sysrqmon_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 			     struct genl_info *info)
 {
-	if (ops->cmd == SYSRQMON_CMD_GET_STATUS)
+	if (ops->cmd == SYSRQMON_CMD_GET_STATUS ||
+	    ops->cmd == SYSRQMON_CMD_GET_KEYS)
 		return 0;
 	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
 		GENL_SET_ERR_MSG(info, "CAP_SYS_ADMIN is required");
@@ -425,6 +471,10 @@ static const struct genl_small_ops sysrqmon_ops[] = {
 	{
 		.cmd = SYSRQMON_CMD_LOCK,
 		.doit = cmd_lock,
+	},
+	{
+		.cmd = SYSRQMON_CMD_GET_KEYS,
+		.doit = cmd_get_keys,
 	},
 };
 

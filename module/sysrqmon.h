@@ -114,6 +114,19 @@ void sysrqmon_count_tamper(void);
 unsigned int sysrqmon_verify_ms(void);
 const struct sysrq_key_op **sysrqmon_key_table(void);
 
+/**
+ * struct sysrqmon_key_entry - a key table slot as sysrqmon_key_entry() lists it
+ */
+struct sysrqmon_key_entry {
+	char key;
+	bool changed;
+	char help[SYSRQMON_ACTION_LEN];
+	char handler[64];
+	char module[MODULE_NAME_LEN];
+};
+
+bool sysrqmon_key_entry(int slot, struct sysrqmon_key_entry *entry);
+
 /* identity.c */
 int sysrqmon_identity_init(void);
 enum sysrqmon_target sysrqmon_file_target(const struct file *file);

@@ -19,6 +19,7 @@ enum sysrqmon_cmd {
 	SYSRQMON_CMD_SET_CONFIG,	/* CAP_SYS_ADMIN: change settings */
 	SYSRQMON_CMD_EVENT,		/* kernel -> "events" group */
 	SYSRQMON_CMD_LOCK,		/* CAP_SYS_ADMIN: lock until reboot */
+	SYSRQMON_CMD_GET_KEYS,		/* any user: the live key table */
 	__SYSRQMON_CMD_MAX,
 };
 
@@ -144,6 +145,8 @@ enum sysrqmon_attr {
 	SYSRQMON_ATTR_NAME,		/* string, param: parameter name */
 	SYSRQMON_ATTR_VALUE,		/* string, param: written value */
 	SYSRQMON_ATTR_VERIFY_MS,	/* u32, status: verification period */
+	SYSRQMON_ATTR_KEY_ENTRY,	/* nest, GET_KEYS: KEY HELP MODULE HANDLER CHANGED */
+	SYSRQMON_ATTR_CHANGED,		/* u8, GET_KEYS: differs from the load-time handler */
 	__SYSRQMON_ATTR_MAX,
 };
 
