@@ -42,6 +42,7 @@ static struct sysrqmon_hook hooks[] = {
 	{
 		.symbol = "handle_sysrq",
 		.func = sysrqmon_hook_handle_sysrq,
+		.enforcing = true,
 	},
 	{
 		.symbol = "sysrq_toggle_support",
