@@ -20,7 +20,8 @@
 
 enum { SYSRQMON_GROUP_EVENTS };
 
-static const struct nla_policy sysrqmon_policy[SYSRQMON_ATTR_MAX + 1] = {
+/* Only SET_CONFIG takes attributes; the others reject any. */
+static const struct nla_policy config_policy[SYSRQMON_ATTR_MAX + 1] = {
 	[SYSRQMON_ATTR_MODE] = NLA_POLICY_MAX(NLA_U8, SYSRQMON_MODE_DENY),
 	[SYSRQMON_ATTR_AUDIT] = NLA_POLICY_MAX(NLA_U8, 1),
 	[SYSRQMON_ATTR_WATCH_READS] = NLA_POLICY_MAX(NLA_U8, 1),
@@ -459,7 +460,7 @@ static int sysrqmon_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 	return 0;
 }
 
-static const struct genl_small_ops sysrqmon_ops[] = {
+static const struct genl_ops sysrqmon_ops[] = {
 	{
 		.cmd = SYSRQMON_CMD_GET_STATUS,
 		.doit = cmd_get_status,
@@ -467,6 +468,8 @@ static const struct genl_small_ops sysrqmon_ops[] = {
 	{
 		.cmd = SYSRQMON_CMD_SET_CONFIG,
 		.doit = cmd_set_config,
+		.policy = config_policy,
+		.maxattr = SYSRQMON_ATTR_MAX,
 	},
 	{
 		.cmd = SYSRQMON_CMD_LOCK,
@@ -481,14 +484,13 @@ static const struct genl_small_ops sysrqmon_ops[] = {
 static struct genl_family sysrqmon_family __ro_after_init = {
 	.name = SYSRQMON_GENL_NAME,
 	.version = SYSRQMON_GENL_VERSION,
-	.maxattr = SYSRQMON_ATTR_MAX,
-	.policy = sysrqmon_policy,
 	.netnsok = false,
 	.pre_doit = sysrqmon_pre_doit,
 	.module = THIS_MODULE,
-	.small_ops = sysrqmon_ops,
-	.n_small_ops = ARRAY_SIZE(sysrqmon_ops),
-	.resv_start_op = SYSRQMON_CMD_MAX + 1,
+	.ops = sysrqmon_ops,
+	.n_ops = ARRAY_SIZE(sysrqmon_ops),
+	/* Every command: strict header checks, no attribute it does not take. */
+	.resv_start_op = SYSRQMON_CMD_GET_STATUS,
 	.mcgrps = sysrqmon_groups,
 	.n_mcgrps = ARRAY_SIZE(sysrqmon_groups),
 };

@@ -265,8 +265,9 @@ int sysrqmon_config_parse(enum sysrqmon_setting id, const char *val,
 	strscpy(raw, val, sizeof(raw));
 	raw[strcspn(raw, "\n")] = '\0';
 	sysrqmon_audit_encode(enc, sizeof(enc), raw, &cut);
-	pr_err("sysrqmon: invalid %s=%s%s, expected %s\n", settings[id].name,
-	       enc, cut ? "..." : "", settings[id].expected);
+	pr_err_ratelimited("sysrqmon: invalid %s=%s%s, expected %s\n",
+			   settings[id].name, enc, cut ? "..." : "",
+			   settings[id].expected);
 	return -EINVAL;
 }
 
