@@ -211,6 +211,8 @@ def build_initramfs(path, args, case_names, helper_dir, case_files=None, env=Non
     for h in sorted(os.listdir(helper_dir)):
         c.copy("tests/bin/" + h, os.path.join(helper_dir, h), 0o755)
     c.copy("tests/sysrqmon.ko", args.module, 0o644)
+    if getattr(args, "evil_ko", None):
+        c.copy("tests/sysrqevil.ko", args.evil_ko, 0o644)
 
     seen = set()
     for guest, host, _why in GUEST_PROGRAMS:
@@ -250,6 +252,29 @@ def find_kernel(args):
     if res.returncode != 0:
         raise SystemExit("run.py: get-kernel.sh %s failed" % rel)
     return res.stdout.strip().splitlines()[-1]
+
+
+def build_evil_module(args, workdir):
+    """Build tests/module (the hostile test module) for the module's kernel."""
+    kdir = args.kdir
+    if not kdir:
+        rel = module_release(args.module)
+        kdir = "/usr/src/linux-headers-%s" % rel if rel else None
+    if not kdir or not os.path.isdir(kdir):
+        log("note: no kernel tree for sysrqevil.ko: the integrity cases will fail")
+        return None
+    src = os.path.join(workdir, "evil")
+    shutil.copytree(os.path.join(REPO, "tests", "module"), src,
+                    ignore=shutil.ignore_patterns("*.ko", "*.o", "*.mod*", ".*", "modules.order",
+                                                  "Module.symvers"))
+    res = subprocess.run(["make", "-s", "-C", kdir, "M=" + src, "modules"],
+                         capture_output=True, text=True)
+    ko = os.path.join(src, "sysrqevil.ko")
+    if res.returncode != 0 or not os.path.isfile(ko):
+        sys.stderr.write(res.stdout + res.stderr)
+        log("note: sysrqevil.ko did not build: the integrity cases will fail")
+        return None
+    return ko
 
 
 def build_helpers(outdir):
@@ -650,6 +675,7 @@ def main():
     try:
         helper_dir = os.path.join(workdir, "helpers")
         build_helpers(helper_dir)
+        args.evil_ko = build_evil_module(args, workdir)
         for label, cases, reboot_case in boots:
             results += run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir)
     finally:
