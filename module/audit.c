@@ -116,6 +116,7 @@ size_t sysrqmon_audit_encode(char *dst, size_t size, const char *src,
 	dst[n] = '\0';
 	return n;
 }
+EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_audit_encode);
 
 struct audit_line {
 	char buf[LINE_MAX_LEN];

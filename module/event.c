@@ -37,6 +37,7 @@ bool sysrqmon_current_contained(void)
 		return true;
 	return ns && ns->mnt_ns != init_task.nsproxy->mnt_ns;
 }
+EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_current_contained);
 
 static const struct proc_ns_operations *mntns_ops;
 static struct file *(*mm_exe_file)(struct mm_struct *mm);
@@ -131,6 +132,7 @@ void sysrqmon_event_init(struct sysrqmon_event *ev, enum sysrqmon_kind kind,
 	if (from_task)
 		fill_task(ev);
 }
+EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_event_init);
 
 /**
  * sysrqmon_event_emit() - report an event: kernel log, then listeners
@@ -158,6 +160,7 @@ u64 sysrqmon_event_count(int kind, int verdict)
 {
 	return atomic64_read(&event_counts[kind][verdict]);
 }
+EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_event_count);
 
 /**
  * sysrqmon_kind_count() - events of one kind since load, any verdict
@@ -170,3 +173,4 @@ u64 sysrqmon_kind_count(int kind)
 	return sysrqmon_event_count(kind, SYSRQMON_VERDICT_ALLOWED) +
 	       sysrqmon_event_count(kind, SYSRQMON_VERDICT_DENIED);
 }
+EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_kind_count);

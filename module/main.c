@@ -11,6 +11,7 @@ struct sysrqmon_config sysrqmon_cfg = {
 	.mode = SYSRQMON_MODE_MONITOR,
 	.audit = true,
 };
+EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_cfg);
 
 /* Tells listeners that sequence numbers started again. */
 u64 sysrqmon_instance;

@@ -43,6 +43,7 @@ int sysrqmon_key_index(int key)
 		return key - 'A' + 36;
 	return -1;
 }
+EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_key_index);
 
 /**
  * sysrqmon_key_table() - the driver's key table
@@ -85,6 +86,7 @@ void sysrqmon_key_action(int key, char *buf, size_t len)
 	}
 	rcu_read_unlock();
 }
+EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_key_action);
 
 /**
  * sysrqmon_action_is_destructive() - whether an action ends the system
@@ -102,3 +104,4 @@ bool sysrqmon_action_is_destructive(const char *action)
 			return true;
 	return false;
 }
+EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_action_is_destructive);

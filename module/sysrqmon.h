@@ -19,6 +19,13 @@ struct sysrq_key_op;
 #include "../include/uapi/sysrqmon.h"
 
 #define SYSRQMON_KEY_NONE	(-1)
+
+/* The KUnit suites are a module of their own, built only with KUnit. */
+#if IS_ENABLED(CONFIG_KUNIT)
+#define EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sym) EXPORT_SYMBOL_GPL(sym)
+#else
+#define EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sym)
+#endif
 #define SYSRQMON_ACTION_LEN	40
 #define SYSRQMON_SETTING_LEN	32
 #define SYSRQMON_VALUE_LEN	64
