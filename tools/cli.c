@@ -21,8 +21,12 @@ static const char usage_text[] =
 "\n"
 "Subcommands:\n"
 "  status [--json]          show version, settings, counters and hooks\n"
-"  listen [--json] [--count N] [--timeout SEC]\n"
-"                           print one line per event as it happens\n"
+"  listen [--format FORMAT] [--json] [--count N] [--timeout SEC]\n"
+"         [--metrics FILE]  print each event as it happens\n"
+"  keys [--json]            list the live key table: help text, module,\n"
+"                           handler and whether it changed since load\n"
+"  metrics [--output FILE]  Prometheus metrics on stdout, or written to\n"
+"                           FILE atomically (node_exporter textfile)\n"
 "  mode monitor|deny|off    switch the mode\n"
 "  set KEY VALUE            change a setting: audit 0|1, watch_reads 0|1,\n"
 "                           allowed_mask N, allowed_keys STRING,\n"
@@ -32,12 +36,17 @@ static const char usage_text[] =
 "Options:\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n"
-"  --json                   one JSON object per line\n"
+"  --json                   one JSON object per line (listen: --format json)\n"
+"  --format FORMAT          listen: text (default), json, export (systemd\n"
+"                           Journal Export Format), journal (to journald)\n"
+"  --output FILE            metrics: write FILE via a temporary file + rename\n"
+"  --metrics FILE           listen: keep FILE (Prometheus) up to date with\n"
+"                           the events seen, by kind and verdict\n"
 "  --count N                listen: stop after N events\n"
 "  --timeout SEC            listen: stop after SEC seconds (decimals allowed)\n"
 "\n"
 "Exit status: 0 success, 1 runtime error, 2 usage, 3 module not loaded,\n"
-"4 permission denied (needs CAP_SYS_ADMIN), 5 --timeout before --count,\n"
+"4 permission denied (CAP_SYS_ADMIN, or locked), 5 --timeout before --count,\n"
 "6 events were lost while listening.\n";
 
 void smon_cli_usage(FILE *f)
@@ -239,10 +248,34 @@ static int parse_listen(int argc, char *const argv[], int i,
 {
 	const char *v;
 	bool m;
+	int f;
 
 	for (; i < argc; i++) {
 		if (!strcmp(argv[i], "--json")) {
 			cli->json = true;
+			cli->format = SMON_FMT_JSON;
+			continue;
+		}
+		v = opt_value(argc, argv, &i, "--format", &m);
+		if (m) {
+			if (!v)
+				return fail(err, errlen,
+					    "--format needs a value");
+			f = smon_format_parse(v);
+			if (f < 0)
+				return fail(err, errlen,
+					    "--format must be text, json, export or journal, not '%s'",
+					    v);
+			cli->format = (enum smon_format)f;
+			cli->json = f == SMON_FMT_JSON;
+			continue;
+		}
+		v = opt_value(argc, argv, &i, "--metrics", &m);
+		if (m) {
+			if (!v || !*v)
+				return fail(err, errlen,
+					    "--metrics needs a file name");
+			cli->metrics_file = v;
 			continue;
 		}
 		v = opt_value(argc, argv, &i, "--count", &m);
@@ -281,6 +314,30 @@ static int parse_listen(int argc, char *const argv[], int i,
 	return 0;
 }
 
+static int parse_metrics(int argc, char *const argv[], int i,
+			 struct smon_cli *cli, char *err, size_t errlen)
+{
+	const char *v;
+	bool m;
+
+	for (; i < argc; i++) {
+		v = opt_value(argc, argv, &i, "--output", &m);
+		if (m) {
+			if (!v || !*v)
+				return fail(err, errlen,
+					    "--output needs a file name");
+			cli->output = v;
+			continue;
+		}
+		if (argv[i][0] == '-')
+			return fail(err, errlen, "metrics: unknown option '%s'",
+				    argv[i]);
+		return fail(err, errlen, "metrics: unexpected argument '%s'",
+			    argv[i]);
+	}
+	return 0;
+}
+
 int smon_cli_parse(int argc, char *const argv[], struct smon_cli *cli,
 		   char *err, size_t errlen)
 {
@@ -312,21 +369,25 @@ int smon_cli_parse(int argc, char *const argv[], struct smon_cli *cli,
 		return 0;
 	}
 
-	if (!strcmp(sub, "status")) {
-		cli->cmd = SMON_CMD_STATUS;
+	if (!strcmp(sub, "status") || !strcmp(sub, "keys")) {
+		cli->cmd = sub[0] == 's' ? SMON_CMD_STATUS : SMON_CMD_KEYS;
 		for (i = 2; i < argc; i++) {
 			if (!strcmp(argv[i], "--json"))
 				cli->json = true;
 			else if (argv[i][0] == '-')
 				return fail(err, errlen,
-					    "status: unknown option '%s'",
+					    "%s: unknown option '%s'", sub,
 					    argv[i]);
 			else
 				return fail(err, errlen,
-					    "status: unexpected argument '%s'",
-					    argv[i]);
+					    "%s: unexpected argument '%s'",
+					    sub, argv[i]);
 		}
 		return 0;
+	}
+	if (!strcmp(sub, "metrics")) {
+		cli->cmd = SMON_CMD_METRICS;
+		return parse_metrics(argc, argv, 2, cli, err, errlen);
 	}
 	if (!strcmp(sub, "listen")) {
 		cli->cmd = SMON_CMD_LISTEN;

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "output.h"
+
 /* Exit codes, see contract.md and sysrqmonctl(8). */
 enum smon_exit {
 	SMON_EXIT_OK		= 0,
@@ -30,6 +32,8 @@ enum smon_cmd {
 	SMON_CMD_MODE,
 	SMON_CMD_SET,
 	SMON_CMD_LOCK,
+	SMON_CMD_KEYS,
+	SMON_CMD_METRICS,
 };
 
 enum smon_value_type {
@@ -40,7 +44,10 @@ enum smon_value_type {
 
 struct smon_cli {
 	enum smon_cmd cmd;
-	bool json;
+	bool json;			/* status, keys; listen: --format json */
+	enum smon_format format;	/* listen */
+	const char *output;		/* metrics --output FILE, or NULL */
+	const char *metrics_file;	/* listen --metrics FILE, or NULL */
 	bool has_count;
 	uint64_t count;
 	bool has_timeout;

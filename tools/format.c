@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -68,6 +69,15 @@ static const char * const counter_names[] = {
 	[SYSRQMON_COUNTER_QUEUED]	= "queued",
 	[SYSRQMON_COUNTER_SUPPRESSED]	= "suppressed",
 	[SYSRQMON_COUNTER_UNDECIDED]	= "undecided",
+	[SYSRQMON_COUNTER_DRIFT]	= "drift",
+	[SYSRQMON_COUNTER_TAMPER]	= "tamper",
+	[SYSRQMON_COUNTER_RESTORED]	= "restored",
+};
+
+static const char * const op_names[] = {
+	[SYSRQMON_OP_NONE]		= "none",
+	[SYSRQMON_OP_REGISTER]		= "register",
+	[SYSRQMON_OP_UNREGISTER]	= "unregister",
 };
 
 static inline const char *name_of(const char * const *table, size_t n,
@@ -114,6 +124,11 @@ const char *smon_attach_name(unsigned int method)
 const char *smon_counter_name(unsigned int counter)
 {
 	return name_of(counter_names, ARRAY_SIZE(counter_names), counter);
+}
+
+const char *smon_op_name(unsigned int op)
+{
+	return name_of(op_names, ARRAY_SIZE(op_names), op);
 }
 
 static int lookup(const char * const *table, size_t n, const char *s)
@@ -273,11 +288,12 @@ const char *smon_severity(const struct smon_event *ev)
 	case SYSRQMON_KIND_TAMPER:
 	case SYSRQMON_KIND_TOGGLE:
 	case SYSRQMON_KIND_KERNEL:
-	/*
-	 * Only "op=register" is critical, but the uapi carries no op:
-	 * keytable changes are treated as registrations.
-	 */
+		return "critical";
 	case SYSRQMON_KIND_KEYTABLE:
+		/* A keytable event without a known op counts as a register. */
+		if (has(ev, SYSRQMON_ATTR_OP) &&
+		    ev->op == SYSRQMON_OP_UNREGISTER)
+			return "high";
 		return "critical";
 	case SYSRQMON_KIND_OPEN:
 		return smon_event_read_only(ev) ? "info" : "high";
@@ -350,6 +366,26 @@ void smon_event_text(struct strbuf *sb, const struct smon_event *ev)
 		sb_printf(sb, " old_mask=%d", ev->old_mask);
 	if (has(ev, SYSRQMON_ATTR_NEW_MASK))
 		sb_printf(sb, " new_mask=%d", ev->new_mask);
+	if (has(ev, SYSRQMON_ATTR_MASK))
+		sb_printf(sb, " mask=%d", ev->mask);
+	if (has(ev, SYSRQMON_ATTR_KEYS))
+		text_field(sb, "keys", &ev->keys);
+	if (has(ev, SYSRQMON_ATTR_OP)) {
+		sb_puts(sb, " op=");
+		text_enum(sb, smon_op_name(ev->op), ev->op);
+	}
+	if (has(ev, SYSRQMON_ATTR_MODULE))
+		text_field(sb, "module", &ev->module);
+	if (has(ev, SYSRQMON_ATTR_HANDLER))
+		text_field(sb, "handler", &ev->handler);
+	if (has(ev, SYSRQMON_ATTR_HELP))
+		text_field(sb, "help", &ev->help);
+	if (has(ev, SYSRQMON_ATTR_WHAT))
+		text_field(sb, "what", &ev->what);
+	if (has(ev, SYSRQMON_ATTR_NAME))
+		text_field(sb, "name", &ev->name);
+	if (has(ev, SYSRQMON_ATTR_VALUE))
+		text_field(sb, "value", &ev->value);
 	if (has(ev, SYSRQMON_ATTR_SETTING))
 		text_field(sb, "setting", &ev->setting);
 	if (has(ev, SYSRQMON_ATTR_OLD))
@@ -391,81 +427,229 @@ static void json_enum(struct json_obj *o, const char *key, const char *name,
 	json_cstr(o, key, name);
 }
 
-static void json_field(struct json_obj *o, const struct smon_event *ev,
-		       unsigned int attr, const char *key,
-		       const struct smon_str *s)
+static struct smon_field *fl_add(struct smon_fields *fl, const char *key,
+				 enum smon_field_type type)
 {
-	if (has(ev, attr))
-		json_str(o, key, s->s, s->len);
+	struct smon_field *f;
+
+	/* SMON_MAX_FIELDS is above the number of members a record has. */
+	if (fl->n >= SMON_MAX_FIELDS)
+		return NULL;
+	f = &fl->f[fl->n++];
+	memset(f, 0, sizeof(*f));
+	f->key = key;
+	f->type = type;
+	return f;
 }
 
-static void json_num(struct json_obj *o, const struct smon_event *ev,
-		     unsigned int attr, const char *key, int64_t v)
+static void fl_str(struct smon_fields *fl, const char *key, const void *s,
+		   size_t len)
+{
+	struct smon_field *f = fl_add(fl, key, SMON_FT_STR);
+
+	if (f) {
+		f->s = s;
+		f->len = len;
+	}
+}
+
+static void fl_cstr(struct smon_fields *fl, const char *key, const char *s)
+{
+	fl_str(fl, key, s, strlen(s));
+}
+
+static void fl_u64(struct smon_fields *fl, const char *key, uint64_t v)
+{
+	struct smon_field *f = fl_add(fl, key, SMON_FT_U64);
+
+	if (f)
+		f->u = v;
+}
+
+static void fl_s64(struct smon_fields *fl, const char *key, int64_t v)
+{
+	struct smon_field *f = fl_add(fl, key, SMON_FT_S64);
+
+	if (f)
+		f->i = v;
+}
+
+static void fl_bool(struct smon_fields *fl, const char *key, bool v)
+{
+	struct smon_field *f = fl_add(fl, key, SMON_FT_BOOL);
+
+	if (f)
+		f->b = v;
+}
+
+static void fl_null(struct smon_fields *fl, const char *key)
+{
+	fl_add(fl, key, SMON_FT_NULL);
+}
+
+/* A scratch string of @fl, or NULL when all are taken. */
+static char *fl_scratch(struct smon_fields *fl)
+{
+	if (fl->nr_scratch >= SMON_FIELD_SCRATCH)
+		return NULL;
+	return fl->scratch[fl->nr_scratch++];
+}
+
+static void fl_enum(struct smon_fields *fl, const char *key, const char *name,
+		    unsigned int v)
+{
+	char *buf;
+
+	if (!name) {
+		buf = fl_scratch(fl);
+		if (!buf)
+			return;
+		snprintf(buf, sizeof(fl->scratch[0]), "unknown-%u", v);
+		name = buf;
+	}
+	fl_cstr(fl, key, name);
+}
+
+static void fl_ev_str(struct smon_fields *fl, const struct smon_event *ev,
+		      unsigned int attr, const char *key,
+		      const struct smon_str *s)
 {
 	if (has(ev, attr))
-		json_s64(o, key, v);
+		fl_str(fl, key, s->s, s->len);
+}
+
+static void fl_ev_num(struct smon_fields *fl, const struct smon_event *ev,
+		      unsigned int attr, const char *key, int64_t v)
+{
+	if (has(ev, attr))
+		fl_s64(fl, key, v);
+}
+
+static void fl_time(struct smon_fields *fl, const char *key, uint64_t ns)
+{
+	char *buf = fl_scratch(fl);
+	struct strbuf sb;
+
+	if (!buf)
+		return;
+	sb_init(&sb);
+	smon_format_time(&sb, ns);
+	snprintf(buf, sizeof(fl->scratch[0]), "%s", sb_str(&sb));
+	sb_free(&sb);
+	fl_cstr(fl, key, buf);
+}
+
+void smon_event_fields(const struct smon_event *ev, struct smon_fields *fl)
+{
+	char *buf;
+
+	memset(fl, 0, sizeof(*fl));
+	fl_cstr(fl, "type", "event");
+	if (has(ev, SYSRQMON_ATTR_SEQ))
+		fl_u64(fl, "seq", ev->seq);
+	if (has(ev, SYSRQMON_ATTR_INSTANCE))
+		fl_u64(fl, "instance", ev->instance);
+	if (has(ev, SYSRQMON_ATTR_TIME_NS))
+		fl_time(fl, "time", ev->time_ns);
+	if (has(ev, SYSRQMON_ATTR_KIND))
+		fl_enum(fl, "event", smon_kind_name(ev->kind), ev->kind);
+	if (has(ev, SYSRQMON_ATTR_VERDICT))
+		fl_enum(fl, "verdict", smon_verdict_name(ev->verdict),
+			ev->verdict);
+	if (has(ev, SYSRQMON_ATTR_TARGET))
+		fl_enum(fl, "target", smon_target_name(ev->target),
+			ev->target);
+	fl_ev_str(fl, ev, SYSRQMON_ATTR_PATH, "path", &ev->path);
+	if (has(ev, SYSRQMON_ATTR_FLAGS)) {
+		buf = fl_scratch(fl);
+		if (buf) {
+			snprintf(buf, sizeof(fl->scratch[0]), "0x%x",
+				 ev->flags);
+			fl_cstr(fl, "flags", buf);
+		}
+	}
+	if (has(ev, SYSRQMON_ATTR_KEY))
+		fl_str(fl, "key", &ev->key, 1);
+	fl_ev_str(fl, ev, SYSRQMON_ATTR_ACTION, "action", &ev->action);
+	if (has(ev, SYSRQMON_ATTR_SOURCE))
+		fl_enum(fl, "source", smon_source_name(ev->source),
+			ev->source);
+	fl_ev_num(fl, ev, SYSRQMON_ATTR_OLD_MASK, "old_mask", ev->old_mask);
+	fl_ev_num(fl, ev, SYSRQMON_ATTR_NEW_MASK, "new_mask", ev->new_mask);
+	fl_ev_num(fl, ev, SYSRQMON_ATTR_MASK, "mask", ev->mask);
+	fl_ev_str(fl, ev, SYSRQMON_ATTR_KEYS, "keys", &ev->keys);
+	if (has(ev, SYSRQMON_ATTR_OP))
+		fl_enum(fl, "op", smon_op_name(ev->op), ev->op);
+	fl_ev_str(fl, ev, SYSRQMON_ATTR_MODULE, "module", &ev->module);
+	fl_ev_str(fl, ev, SYSRQMON_ATTR_HANDLER, "handler", &ev->handler);
+	fl_ev_str(fl, ev, SYSRQMON_ATTR_HELP, "help", &ev->help);
+	fl_ev_str(fl, ev, SYSRQMON_ATTR_WHAT, "what", &ev->what);
+	fl_ev_str(fl, ev, SYSRQMON_ATTR_NAME, "name", &ev->name);
+	fl_ev_str(fl, ev, SYSRQMON_ATTR_VALUE, "value", &ev->value);
+	fl_ev_str(fl, ev, SYSRQMON_ATTR_SETTING, "setting", &ev->setting);
+	fl_ev_str(fl, ev, SYSRQMON_ATTR_OLD, "old", &ev->old);
+	fl_ev_str(fl, ev, SYSRQMON_ATTR_NEW, "new", &ev->new);
+	fl_ev_num(fl, ev, SYSRQMON_ATTR_PID, "pid", ev->pid);
+	fl_ev_num(fl, ev, SYSRQMON_ATTR_TID, "tid", ev->tid);
+	fl_ev_num(fl, ev, SYSRQMON_ATTR_PPID, "ppid", ev->ppid);
+	fl_ev_num(fl, ev, SYSRQMON_ATTR_UID, "uid", ev->uid);
+	fl_ev_num(fl, ev, SYSRQMON_ATTR_EUID, "euid", ev->euid);
+	fl_ev_num(fl, ev, SYSRQMON_ATTR_GID, "gid", ev->gid);
+	fl_ev_str(fl, ev, SYSRQMON_ATTR_COMM, "comm", &ev->comm);
+	fl_ev_str(fl, ev, SYSRQMON_ATTR_EXE, "exe", &ev->exe);
+	if (has(ev, SYSRQMON_ATTR_CGROUP_ID))
+		fl_u64(fl, "cgroup_id", ev->cgroup_id);
+	fl_ev_num(fl, ev, SYSRQMON_ATTR_PIDNS, "pidns", ev->pidns);
+	fl_ev_num(fl, ev, SYSRQMON_ATTR_MNTNS, "mntns", ev->mntns);
+	if (has(ev, SYSRQMON_ATTR_CONTAINED))
+		fl_bool(fl, "container", ev->contained);
+	fl_cstr(fl, "technique", smon_technique(ev));
+	fl_cstr(fl, "severity", smon_severity(ev));
+	if (has(ev, SYSRQMON_ATTR_TRUNCATED))
+		fl_bool(fl, "truncated", ev->truncated);
+}
+
+void smon_fields_json(struct strbuf *sb, const struct smon_fields *fl)
+{
+	const struct smon_field *f;
+	struct json_obj o;
+	size_t i;
+
+	json_begin(&o, sb);
+	for (i = 0; i < fl->n; i++) {
+		f = &fl->f[i];
+		switch (f->type) {
+		case SMON_FT_STR:
+			json_str(&o, f->key, f->s, f->len);
+			break;
+		case SMON_FT_U64:
+			json_u64(&o, f->key, f->u);
+			break;
+		case SMON_FT_S64:
+			json_s64(&o, f->key, f->i);
+			break;
+		case SMON_FT_BOOL:
+			json_bool(&o, f->key, f->b);
+			break;
+		case SMON_FT_NULL:
+			json_null(&o, f->key);
+			break;
+		}
+	}
+	json_end(&o);
 }
 
 void smon_event_json(struct strbuf *sb, const struct smon_event *ev)
 {
-	struct json_obj o;
-	char hex[16];
+	struct smon_fields *fl = malloc(sizeof(*fl));
 
-	json_begin(&o, sb);
-	json_cstr(&o, "type", "event");
-	if (has(ev, SYSRQMON_ATTR_SEQ))
-		json_u64(&o, "seq", ev->seq);
-	if (has(ev, SYSRQMON_ATTR_INSTANCE))
-		json_u64(&o, "instance", ev->instance);
-	if (has(ev, SYSRQMON_ATTR_TIME_NS)) {
-		json_key(&o, "time");
-		sb_putc(sb, '"');
-		smon_format_time(sb, ev->time_ns);
-		sb_putc(sb, '"');
+	if (!fl) {
+		sb->oom = true;
+		return;
 	}
-	if (has(ev, SYSRQMON_ATTR_KIND))
-		json_enum(&o, "event", smon_kind_name(ev->kind), ev->kind);
-	if (has(ev, SYSRQMON_ATTR_VERDICT))
-		json_enum(&o, "verdict", smon_verdict_name(ev->verdict),
-			  ev->verdict);
-	if (has(ev, SYSRQMON_ATTR_TARGET))
-		json_enum(&o, "target", smon_target_name(ev->target),
-			  ev->target);
-	json_field(&o, ev, SYSRQMON_ATTR_PATH, "path", &ev->path);
-	if (has(ev, SYSRQMON_ATTR_FLAGS)) {
-		snprintf(hex, sizeof(hex), "0x%x", ev->flags);
-		json_cstr(&o, "flags", hex);
-	}
-	if (has(ev, SYSRQMON_ATTR_KEY))
-		json_str(&o, "key", &ev->key, 1);
-	json_field(&o, ev, SYSRQMON_ATTR_ACTION, "action", &ev->action);
-	if (has(ev, SYSRQMON_ATTR_SOURCE))
-		json_enum(&o, "source", smon_source_name(ev->source),
-			  ev->source);
-	json_num(&o, ev, SYSRQMON_ATTR_OLD_MASK, "old_mask", ev->old_mask);
-	json_num(&o, ev, SYSRQMON_ATTR_NEW_MASK, "new_mask", ev->new_mask);
-	json_field(&o, ev, SYSRQMON_ATTR_SETTING, "setting", &ev->setting);
-	json_field(&o, ev, SYSRQMON_ATTR_OLD, "old", &ev->old);
-	json_field(&o, ev, SYSRQMON_ATTR_NEW, "new", &ev->new);
-	json_num(&o, ev, SYSRQMON_ATTR_PID, "pid", ev->pid);
-	json_num(&o, ev, SYSRQMON_ATTR_TID, "tid", ev->tid);
-	json_num(&o, ev, SYSRQMON_ATTR_PPID, "ppid", ev->ppid);
-	json_num(&o, ev, SYSRQMON_ATTR_UID, "uid", ev->uid);
-	json_num(&o, ev, SYSRQMON_ATTR_EUID, "euid", ev->euid);
-	json_num(&o, ev, SYSRQMON_ATTR_GID, "gid", ev->gid);
-	json_field(&o, ev, SYSRQMON_ATTR_COMM, "comm", &ev->comm);
-	json_field(&o, ev, SYSRQMON_ATTR_EXE, "exe", &ev->exe);
-	if (has(ev, SYSRQMON_ATTR_CGROUP_ID))
-		json_u64(&o, "cgroup_id", ev->cgroup_id);
-	json_num(&o, ev, SYSRQMON_ATTR_PIDNS, "pidns", ev->pidns);
-	json_num(&o, ev, SYSRQMON_ATTR_MNTNS, "mntns", ev->mntns);
-	if (has(ev, SYSRQMON_ATTR_CONTAINED))
-		json_bool(&o, "container", ev->contained);
-	json_cstr(&o, "technique", smon_technique(ev));
-	json_cstr(&o, "severity", smon_severity(ev));
-	if (has(ev, SYSRQMON_ATTR_TRUNCATED))
-		json_bool(&o, "truncated", ev->truncated);
-	json_end(&o);
+	smon_event_fields(ev, fl);
+	smon_fields_json(sb, fl);
+	free(fl);
 }
 
 void smon_lost_init(struct smon_lost_tracker *t)
@@ -531,22 +715,32 @@ void smon_lost_text(struct strbuf *sb, const struct smon_lost *lost)
 	sb_printf(sb, " reason=%s", lost_reason(lost));
 }
 
+void smon_lost_fields(const struct smon_lost *lost, struct smon_fields *fl)
+{
+	memset(fl, 0, sizeof(*fl));
+	fl_cstr(fl, "type", "lost");
+	if (lost->from_known)
+		fl_u64(fl, "from_seq", lost->from_seq);
+	else
+		fl_null(fl, "from_seq");
+	if (lost->to_known)
+		fl_u64(fl, "to_seq", lost->to_seq);
+	else
+		fl_null(fl, "to_seq");
+	fl_cstr(fl, "reason", lost_reason(lost));
+}
+
 void smon_lost_json(struct strbuf *sb, const struct smon_lost *lost)
 {
-	struct json_obj o;
+	struct smon_fields *fl = malloc(sizeof(*fl));
 
-	json_begin(&o, sb);
-	json_cstr(&o, "type", "lost");
-	if (lost->from_known)
-		json_u64(&o, "from_seq", lost->from_seq);
-	else
-		json_null(&o, "from_seq");
-	if (lost->to_known)
-		json_u64(&o, "to_seq", lost->to_seq);
-	else
-		json_null(&o, "to_seq");
-	json_cstr(&o, "reason", lost_reason(lost));
-	json_end(&o);
+	if (!fl) {
+		sb->oom = true;
+		return;
+	}
+	smon_lost_fields(lost, fl);
+	smon_fields_json(sb, fl);
+	free(fl);
 }
 
 static const char *kind_or_none(unsigned int kind)
@@ -599,6 +793,8 @@ void smon_status_text(struct strbuf *sb, const struct smon_status *st)
 		sb_printf(sb, "locked:        %s\n", st->locked ? "yes" : "no");
 	if (st_has(st, SYSRQMON_ATTR_BUFFER_SIZE))
 		sb_printf(sb, "buffer_size:   %u\n", st->buffer_size);
+	if (st_has(st, SYSRQMON_ATTR_VERIFY_MS))
+		sb_printf(sb, "verify_ms:     %u\n", st->verify_ms);
 	if (st->counters_present) {
 		sb_puts(sb, "counters:\n");
 		for (i = 0; i <= SYSRQMON_COUNTER_MAX; i++)
@@ -674,6 +870,8 @@ void smon_status_json(struct strbuf *sb, const struct smon_status *st)
 		json_bool(&o, "locked", st->locked);
 	if (st_has(st, SYSRQMON_ATTR_BUFFER_SIZE))
 		json_u64(&o, "buffer_size", st->buffer_size);
+	if (st_has(st, SYSRQMON_ATTR_VERIFY_MS))
+		json_u64(&o, "verify_ms", st->verify_ms);
 	if (st_has(st, SYSRQMON_ATTR_COUNTERS)) {
 		json_key(&o, "counters");
 		json_begin(&sub, sb);
@@ -718,4 +916,97 @@ void smon_status_json(struct strbuf *sb, const struct smon_status *st)
 			json_bool(&o, "hooks_truncated", true);
 	}
 	json_end(&o);
+}
+
+static void text_padded(struct strbuf *sb, const char *s, size_t len,
+			size_t width)
+{
+	size_t start = sb->len;
+
+	smon_text_value(sb, s, len);
+	while (sb->len - start < width)
+		sb_putc(sb, ' ');
+}
+
+void smon_keys_text(struct strbuf *sb, const struct smon_keys *keys)
+{
+	size_t i, wm = 6, wh = 7;
+	char kbuf[5];
+
+	/* Widths of the bare values; a quoted one just pushes its line. */
+	for (i = 0; i < keys->nr; i++) {
+		if (keys->entries[i].module_len > wm)
+			wm = keys->entries[i].module_len;
+		if (keys->entries[i].handler_len > wh)
+			wh = keys->entries[i].handler_len;
+	}
+	sb_printf(sb, "%-4s %-7s %-*s %-*s %s\n", "KEY", "CHANGED",
+		  (int)wm, "MODULE", (int)wh, "HANDLER", "HELP");
+	for (i = 0; i < keys->nr; i++) {
+		const struct smon_key_entry *e = &keys->entries[i];
+
+		sb_printf(sb, "%-4s ", smon_has(e->present, SYSRQMON_ATTR_KEY) ?
+			  smon_key_text(e->key, kbuf) : "-");
+		sb_printf(sb, "%-7s ",
+			  !smon_has(e->present, SYSRQMON_ATTR_CHANGED) ? "-" :
+			  e->changed ? "yes" : "no");
+		text_padded(sb, e->module, e->module_len, wm);
+		sb_putc(sb, ' ');
+		text_padded(sb, e->handler, e->handler_len, wh);
+		sb_putc(sb, ' ');
+		smon_text_value(sb, e->help, e->help_len);
+		sb_putc(sb, '\n');
+	}
+	if (keys->truncated)
+		sb_puts(sb, "(list truncated)\n");
+}
+
+void smon_keys_json(struct strbuf *sb, const struct smon_keys *keys)
+{
+	struct json_obj o, sub;
+	size_t i;
+
+	json_begin(&o, sb);
+	json_cstr(&o, "type", "keys");
+	json_key(&o, "keys");
+	sb_putc(sb, '[');
+	for (i = 0; i < keys->nr; i++) {
+		const struct smon_key_entry *e = &keys->entries[i];
+
+		if (i)
+			sb_putc(sb, ',');
+		json_begin(&sub, sb);
+		if (smon_has(e->present, SYSRQMON_ATTR_KEY))
+			json_str(&sub, "key", &e->key, 1);
+		if (smon_has(e->present, SYSRQMON_ATTR_HELP))
+			json_str(&sub, "help", e->help, e->help_len);
+		if (smon_has(e->present, SYSRQMON_ATTR_MODULE))
+			json_str(&sub, "module", e->module, e->module_len);
+		if (smon_has(e->present, SYSRQMON_ATTR_HANDLER))
+			json_str(&sub, "handler", e->handler, e->handler_len);
+		if (smon_has(e->present, SYSRQMON_ATTR_CHANGED))
+			json_bool(&sub, "changed", e->changed);
+		json_end(&sub);
+	}
+	sb_putc(sb, ']');
+	if (keys->truncated)
+		json_bool(&o, "truncated", true);
+	json_end(&o);
+}
+
+void smon_perm_message(struct strbuf *sb, const char *extack, bool locked)
+{
+	/* The kernel's reason names the lock: it is the whole story. */
+	if (extack && strstr(extack, "locked")) {
+		sb_puts(sb, extack);
+		return;
+	}
+	if (locked && (!extack || !*extack)) {
+		sb_puts(sb, "the configuration is locked until reboot");
+		return;
+	}
+	sb_puts(sb, "permission denied: needs CAP_SYS_ADMIN in the initial user namespace");
+	/* Any other reason, unless it only repeats the capability. */
+	if (extack && *extack && !strstr(extack, "CAP_SYS_ADMIN"))
+		sb_printf(sb, " (%s)", extack);
 }

@@ -38,9 +38,11 @@ struct smon_event {
 	uint8_t key;
 	uint8_t contained;
 	uint8_t truncated;
+	uint8_t op;
 	uint32_t flags;
 	int32_t old_mask;
 	int32_t new_mask;
+	int32_t mask;
 	uint32_t pid;
 	uint32_t tid;
 	uint32_t ppid;
@@ -56,6 +58,13 @@ struct smon_event {
 	struct smon_str setting;
 	struct smon_str old;
 	struct smon_str new;
+	struct smon_str keys;
+	struct smon_str module;
+	struct smon_str handler;
+	struct smon_str help;
+	struct smon_str what;
+	struct smon_str name;
+	struct smon_str value;
 };
 
 static_assert(SYSRQMON_ATTR_MAX < 64, "presence bits must fit in a u64");
@@ -96,6 +105,7 @@ struct smon_status {
 	char allowed_keys[SYSRQMON_STR_MAX];
 	size_t allowed_keys_len;
 	uint32_t buffer_size;
+	uint32_t verify_ms;
 	uint32_t counters_present;	/* bits of SYSRQMON_COUNTER_x */
 	uint64_t counters[SYSRQMON_COUNTER_MAX + 1];
 	uint32_t kinds_present;		/* bits of SYSRQMON_KIND_x */
@@ -103,6 +113,61 @@ struct smon_status {
 	size_t nr_hooks;
 	bool hooks_truncated;		/* more than SMON_MAX_HOOKS came */
 	struct smon_hook hooks[SMON_MAX_HOOKS];
+};
+
+/* One entry of the live key table (SYSRQMON_CMD_GET_KEYS). */
+struct smon_key_entry {
+	uint64_t present;		/* bits of SYSRQMON_ATTR_x */
+	uint8_t key;
+	uint8_t changed;
+	char help[SYSRQMON_STR_MAX];
+	size_t help_len;
+	char handler[SYSRQMON_STR_MAX];
+	size_t handler_len;
+	char module[SYSRQMON_STR_MAX];
+	size_t module_len;
+};
+
+/* The table has 62 slots (0-9, a-z, A-Z); room for a few more. */
+#define SMON_MAX_KEYS		128
+
+struct smon_keys {
+	size_t nr;
+	bool truncated;			/* more than SMON_MAX_KEYS came */
+	struct smon_key_entry entries[SMON_MAX_KEYS];
+};
+
+/*
+ * The members of one JSON record, in order, with their types: the JSON
+ * line, the journal fields and the export format are all written from it.
+ */
+enum smon_field_type {
+	SMON_FT_STR,
+	SMON_FT_U64,
+	SMON_FT_S64,
+	SMON_FT_BOOL,
+	SMON_FT_NULL,
+};
+
+struct smon_field {
+	const char *key;
+	enum smon_field_type type;
+	const void *s;			/* SMON_FT_STR: bytes, no NUL needed */
+	size_t len;
+	uint64_t u;
+	int64_t i;
+	bool b;
+};
+
+#define SMON_MAX_FIELDS		64
+#define SMON_FIELD_SCRATCH	8
+
+/* Strings point into the event, static tables or @scratch. */
+struct smon_fields {
+	size_t n;
+	struct smon_field f[SMON_MAX_FIELDS];
+	size_t nr_scratch;
+	char scratch[SMON_FIELD_SCRATCH][48];
 };
 
 /* Names of the uapi enums; NULL when the value is unknown. */
@@ -114,6 +179,7 @@ const char *smon_mode_name(unsigned int mode);
 const char *smon_scope_name(unsigned int scope);
 const char *smon_attach_name(unsigned int method);
 const char *smon_counter_name(unsigned int counter);
+const char *smon_op_name(unsigned int op);
 
 /* Reverse lookups for the command line; -1 when unknown. */
 int smon_mode_parse(const char *s);
@@ -140,6 +206,14 @@ bool smon_event_destructive(const struct smon_event *ev);
 const char *smon_technique(const struct smon_event *ev);
 /* "critical", "high" or "info". */
 const char *smon_severity(const struct smon_event *ev);
+
+struct smon_lost;
+
+/* The members of an event's or a lost record's JSON object, in order. */
+void smon_event_fields(const struct smon_event *ev, struct smon_fields *fl);
+void smon_lost_fields(const struct smon_lost *lost, struct smon_fields *fl);
+/* One JSON object of @fl, without the trailing newline. */
+void smon_fields_json(struct strbuf *sb, const struct smon_fields *fl);
 
 /* One event, without the trailing newline. */
 void smon_event_text(struct strbuf *sb, const struct smon_event *ev);
@@ -189,5 +263,16 @@ void smon_lost_json(struct strbuf *sb, const struct smon_lost *lost);
 /* Status, several lines of text or one JSON line (no trailing newline). */
 void smon_status_text(struct strbuf *sb, const struct smon_status *st);
 void smon_status_json(struct strbuf *sb, const struct smon_status *st);
+
+/* The key table, text lines or one JSON line (no trailing newline). */
+void smon_keys_text(struct strbuf *sb, const struct smon_keys *keys);
+void smon_keys_json(struct strbuf *sb, const struct smon_keys *keys);
+
+/*
+ * What a refused change (EPERM/EACCES) tells the user, after "what: ":
+ * the kernel's reason when the configuration is locked (from @extack, or
+ * @locked when the kernel gave no message), else the missing capability.
+ */
+void smon_perm_message(struct strbuf *sb, const char *extack, bool locked);
 
 #endif /* SYSRQMONCTL_FORMAT_H */

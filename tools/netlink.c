@@ -60,6 +60,22 @@ static const struct nla_policy event_policy[SYSRQMON_ATTR_MAX + 1] = {
 					    .maxlen = SYSRQMON_STR_MAX },
 	[SYSRQMON_ATTR_NEW]		= { .type = NLA_STRING,
 					    .maxlen = SYSRQMON_STR_MAX },
+	[SYSRQMON_ATTR_MASK]		= { .type = NLA_U32 },
+	[SYSRQMON_ATTR_KEYS]		= { .type = NLA_STRING,
+					    .maxlen = SYSRQMON_STR_MAX },
+	[SYSRQMON_ATTR_MODULE]		= { .type = NLA_STRING,
+					    .maxlen = SYSRQMON_STR_MAX },
+	[SYSRQMON_ATTR_OP]		= { .type = NLA_U8 },
+	[SYSRQMON_ATTR_HANDLER]		= { .type = NLA_STRING,
+					    .maxlen = SYSRQMON_STR_MAX },
+	[SYSRQMON_ATTR_HELP]		= { .type = NLA_STRING,
+					    .maxlen = SYSRQMON_STR_MAX },
+	[SYSRQMON_ATTR_WHAT]		= { .type = NLA_STRING,
+					    .maxlen = SYSRQMON_STR_MAX },
+	[SYSRQMON_ATTR_NAME]		= { .type = NLA_STRING,
+					    .maxlen = SYSRQMON_STR_MAX },
+	[SYSRQMON_ATTR_VALUE]		= { .type = NLA_STRING,
+					    .maxlen = SYSRQMON_STR_MAX },
 };
 
 static const struct nla_policy status_policy[SYSRQMON_ATTR_MAX + 1] = {
@@ -75,6 +91,7 @@ static const struct nla_policy status_policy[SYSRQMON_ATTR_MAX + 1] = {
 	[SYSRQMON_ATTR_DENY_SCOPE]	= { .type = NLA_U8 },
 	[SYSRQMON_ATTR_LOCKED]		= { .type = NLA_U8 },
 	[SYSRQMON_ATTR_BUFFER_SIZE]	= { .type = NLA_U32 },
+	[SYSRQMON_ATTR_VERIFY_MS]	= { .type = NLA_U32 },
 	[SYSRQMON_ATTR_COUNTERS]	= { .type = NLA_NESTED },
 	[SYSRQMON_ATTR_KIND_COUNTS]	= { .type = NLA_NESTED },
 	[SYSRQMON_ATTR_HOOKS]		= { .type = NLA_NESTED },
@@ -88,6 +105,25 @@ static const struct nla_policy counter_policy[SYSRQMON_COUNTER_MAX + 1] = {
 	[SYSRQMON_COUNTER_QUEUED]	= { .type = NLA_U64 },
 	[SYSRQMON_COUNTER_SUPPRESSED]	= { .type = NLA_U64 },
 	[SYSRQMON_COUNTER_UNDECIDED]	= { .type = NLA_U64 },
+	[SYSRQMON_COUNTER_DRIFT]	= { .type = NLA_U64 },
+	[SYSRQMON_COUNTER_TAMPER]	= { .type = NLA_U64 },
+	[SYSRQMON_COUNTER_RESTORED]	= { .type = NLA_U64 },
+};
+
+/* GET_KEYS: the reply and each SYSRQMON_ATTR_KEY_ENTRY. */
+static const struct nla_policy keys_policy[SYSRQMON_ATTR_MAX + 1] = {
+	[SYSRQMON_ATTR_KEY_ENTRY]	= { .type = NLA_NESTED },
+};
+
+static const struct nla_policy key_entry_policy[SYSRQMON_ATTR_MAX + 1] = {
+	[SYSRQMON_ATTR_KEY]		= { .type = NLA_U8 },
+	[SYSRQMON_ATTR_HELP]		= { .type = NLA_STRING,
+					    .maxlen = SYSRQMON_STR_MAX },
+	[SYSRQMON_ATTR_HANDLER]		= { .type = NLA_STRING,
+					    .maxlen = SYSRQMON_STR_MAX },
+	[SYSRQMON_ATTR_MODULE]		= { .type = NLA_STRING,
+					    .maxlen = SYSRQMON_STR_MAX },
+	[SYSRQMON_ATTR_CHANGED]		= { .type = NLA_U8 },
 };
 
 static const struct nla_policy hook_policy[SYSRQMON_HOOK_ATTR_MAX + 1] = {
@@ -272,6 +308,33 @@ int smon_parse_event(struct nlmsghdr *nlh, struct smon_event *ev)
 		case SYSRQMON_ATTR_NEW:
 			get_str(a, &ev->new);
 			break;
+		case SYSRQMON_ATTR_MASK:
+			ev->mask = nla_get_s32(tb[i]);
+			break;
+		case SYSRQMON_ATTR_KEYS:
+			get_str(a, &ev->keys);
+			break;
+		case SYSRQMON_ATTR_MODULE:
+			get_str(a, &ev->module);
+			break;
+		case SYSRQMON_ATTR_OP:
+			ev->op = nla_get_u8(tb[i]);
+			break;
+		case SYSRQMON_ATTR_HANDLER:
+			get_str(a, &ev->handler);
+			break;
+		case SYSRQMON_ATTR_HELP:
+			get_str(a, &ev->help);
+			break;
+		case SYSRQMON_ATTR_WHAT:
+			get_str(a, &ev->what);
+			break;
+		case SYSRQMON_ATTR_NAME:
+			get_str(a, &ev->name);
+			break;
+		case SYSRQMON_ATTR_VALUE:
+			get_str(a, &ev->value);
+			break;
 		default:
 			ev->present &= ~SMON_BIT(i);
 			break;
@@ -395,6 +458,9 @@ int smon_parse_status(struct nlmsghdr *nlh, struct smon_status *st)
 	a = tb[SYSRQMON_ATTR_BUFFER_SIZE];
 	if (a)
 		st->buffer_size = nla_get_u32(a);
+	a = tb[SYSRQMON_ATTR_VERIFY_MS];
+	if (a)
+		st->verify_ms = nla_get_u32(a);
 	a = tb[SYSRQMON_ATTR_COUNTERS];
 	if (a) {
 		err = parse_counters(a, st);
@@ -413,6 +479,59 @@ int smon_parse_status(struct nlmsghdr *nlh, struct smon_status *st)
 	for (i = 0; i <= SYSRQMON_ATTR_MAX; i++)
 		if (tb[i] && status_policy[i].type != NLA_UNSPEC)
 			st->present |= SMON_BIT(i);
+	return 0;
+}
+
+static int parse_key_entry(struct nlattr *nest, struct smon_key_entry *e)
+{
+	struct nlattr *tb[SYSRQMON_ATTR_MAX + 1];
+	unsigned int i;
+
+	memset(e, 0, sizeof(*e));
+	if (nla_parse_nested(tb, SYSRQMON_ATTR_MAX, nest, key_entry_policy))
+		return -EBADMSG;
+	if (tb[SYSRQMON_ATTR_KEY])
+		e->key = nla_get_u8(tb[SYSRQMON_ATTR_KEY]);
+	if (tb[SYSRQMON_ATTR_CHANGED])
+		e->changed = nla_get_u8(tb[SYSRQMON_ATTR_CHANGED]);
+	if (tb[SYSRQMON_ATTR_HELP])
+		e->help_len = copy_str(tb[SYSRQMON_ATTR_HELP], e->help,
+				       sizeof(e->help));
+	if (tb[SYSRQMON_ATTR_HANDLER])
+		e->handler_len = copy_str(tb[SYSRQMON_ATTR_HANDLER],
+					  e->handler, sizeof(e->handler));
+	if (tb[SYSRQMON_ATTR_MODULE])
+		e->module_len = copy_str(tb[SYSRQMON_ATTR_MODULE], e->module,
+					 sizeof(e->module));
+	for (i = 0; i <= SYSRQMON_ATTR_MAX; i++)
+		if (tb[i] && key_entry_policy[i].type != NLA_UNSPEC)
+			e->present |= SMON_BIT(i);
+	return 0;
+}
+
+int smon_parse_keys(struct nlmsghdr *nlh, struct smon_keys *keys)
+{
+	struct nlattr *tb[SYSRQMON_ATTR_MAX + 1];
+	struct nlattr *pos;
+	int rem, err;
+
+	memset(keys, 0, sizeof(*keys));
+	/* Validates the types; the entries are walked in order below. */
+	if (genlmsg_parse(nlh, 0, tb, SYSRQMON_ATTR_MAX, keys_policy) < 0)
+		return -EBADMSG;
+	nla_for_each_attr(pos, genlmsg_attrdata(nlmsg_data(nlh), 0),
+			  genlmsg_attrlen(nlmsg_data(nlh), 0), rem) {
+		if (nla_type(pos) != SYSRQMON_ATTR_KEY_ENTRY)
+			continue;
+		if (keys->nr >= SMON_MAX_KEYS) {
+			keys->truncated = true;
+			break;
+		}
+		err = parse_key_entry(pos, &keys->entries[keys->nr]);
+		if (err)
+			return err;
+		keys->nr++;
+	}
 	return 0;
 }
 
@@ -605,6 +724,20 @@ int smon_nl_get_status(struct smon_nl *nl, struct smon_status *st)
 	if (!msg)
 		return -ENOMEM;
 	return transact(nl, msg, parse_status_cb, st);
+}
+
+static int parse_keys_cb(struct nlmsghdr *nlh, void *arg)
+{
+	return smon_parse_keys(nlh, arg);
+}
+
+int smon_nl_get_keys(struct smon_nl *nl, struct smon_keys *keys)
+{
+	struct nl_msg *msg = new_request(nl, SYSRQMON_CMD_GET_KEYS);
+
+	if (!msg)
+		return -ENOMEM;
+	return transact(nl, msg, parse_keys_cb, keys);
 }
 
 int smon_nl_set_u8(struct smon_nl *nl, int attr, uint8_t v)

@@ -31,6 +31,7 @@ int smon_nl_open(struct smon_nl *nl);
 void smon_nl_close(struct smon_nl *nl);
 
 int smon_nl_get_status(struct smon_nl *nl, struct smon_status *st);
+int smon_nl_get_keys(struct smon_nl *nl, struct smon_keys *keys);
 int smon_nl_set_u8(struct smon_nl *nl, int attr, uint8_t v);
 int smon_nl_set_s32(struct smon_nl *nl, int attr, int32_t v);
 int smon_nl_set_str(struct smon_nl *nl, int attr, const char *s);
@@ -57,5 +58,6 @@ int smon_nl_recv_events(struct smon_nl *nl,
 /* Message parsers, exposed for the unit tests. */
 int smon_parse_event(struct nlmsghdr *nlh, struct smon_event *ev);
 int smon_parse_status(struct nlmsghdr *nlh, struct smon_status *st);
+int smon_parse_keys(struct nlmsghdr *nlh, struct smon_keys *keys);
 
 #endif /* SYSRQMONCTL_NETLINK_H */

@@ -17,9 +17,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fleet.h"
 #include "format.h"
 #include "json.h"
 #include "netlink.h"
+#include "output.h"
 
 #ifndef SYSRQMON_VERSION
 #error "SYSRQMON_VERSION must come from the Makefile (../VERSION)"
@@ -234,38 +236,43 @@ static int cmd_status(const struct smon_cli *cli)
 
 struct listen_ctx {
 	const struct smon_cli *cli;
-	struct smon_lost_tracker lost;
-	struct strbuf sb;
+	struct smon_output out;
 	uint64_t events;
+	uint64_t metrics_seen;		/* out.seen when FILE was written */
+	bool metrics_failed;		/* said once, then quiet */
 	bool done;
 	bool failed;
 };
 
-static void emit_lost(struct listen_ctx *c, const struct smon_lost *lost)
+/* listen --metrics FILE: rewritten when something new was seen. */
+static void write_listener_metrics(struct listen_ctx *c, bool force)
 {
-	sb_reset(&c->sb);
-	if (c->cli->json)
-		smon_lost_json(&c->sb, lost);
-	else
-		smon_lost_text(&c->sb, lost);
-	if (!put_line(&c->sb))
-		c->failed = true;
+	struct strbuf sb;
+	int err;
+
+	if (!c->cli->metrics_file || (!force && c->out.seen == c->metrics_seen))
+		return;
+	sb_init(&sb);
+	smon_output_metrics(&c->out, &sb);
+	err = sb.oom ? -ENOMEM :
+	      smon_write_atomic(c->cli->metrics_file, sb_str(&sb), sb.len);
+	sb_free(&sb);
+	if (!err) {
+		c->metrics_seen = c->out.seen;
+		c->metrics_failed = false;
+	} else if (!c->metrics_failed) {
+		/* Events matter more than metrics: keep listening. */
+		fprintf(stderr, PROG ": writing %s: %s\n",
+			c->cli->metrics_file, strerror(-err));
+		c->metrics_failed = true;
+	}
 }
 
 static bool on_event(const struct smon_event *ev, void *arg)
 {
 	struct listen_ctx *c = arg;
-	struct smon_lost lost;
 
-	if (smon_has(ev->present, SYSRQMON_ATTR_SEQ) &&
-	    smon_lost_event(&c->lost, ev->instance, ev->seq, &lost))
-		emit_lost(c, &lost);
-	sb_reset(&c->sb);
-	if (c->cli->json)
-		smon_event_json(&c->sb, ev);
-	else
-		smon_event_text(&c->sb, ev);
-	if (!put_line(&c->sb))
+	if (!smon_output_event(&c->out, ev))
 		c->failed = true;
 	c->events++;
 	if (c->cli->has_count && c->events >= c->cli->count)
@@ -296,8 +303,9 @@ static bool drain(struct smon_nl *nl, struct listen_ctx *c)
 		case -EAGAIN:
 			return true;
 		case -ENOBUFS:
-			smon_lost_overrun(&c->lost, &lost);
-			emit_lost(c, &lost);
+			smon_lost_overrun(&c->out.lost, &lost);
+			if (!smon_output_lost(&c->out, &lost))
+				c->failed = true;
 			break;
 		case -EBADMSG:
 			fprintf(stderr, PROG ": skipped a malformed event\n");
@@ -367,8 +375,8 @@ static int cmd_listen(const struct smon_cli *cli)
 		return SMON_EXIT_ERROR;
 	}
 
-	smon_lost_init(&c.lost);
-	sb_init(&c.sb);
+	smon_output_init(&c.out, cli->format, stdout);
+	write_listener_metrics(&c, true);
 	pfd[0].fd = smon_nl_fd(&nl);
 	pfd[0].events = POLLIN;
 	pfd[1].fd = sfd;
@@ -404,24 +412,25 @@ static int cmd_listen(const struct smon_cli *cli)
 		}
 		if (pfd[0].revents)
 			ok = drain(&nl, &c);
+		write_listener_metrics(&c, false);
 	}
 	close(sfd);
 	smon_nl_close(&nl);
-	sb_free(&c.sb);
 
 	if (!ok)
 		rc = SMON_EXIT_ERROR;
-	else if (c.lost.records)
+	else if (c.out.lost.records)
 		rc = SMON_EXIT_LOST;
 	else if (timed_out && cli->has_count)
 		rc = SMON_EXIT_TIMEOUT;
 	else
 		rc = SMON_EXIT_OK;
-	if (c.lost.records)
+	if (c.out.lost.records)
 		fprintf(stderr,
 			"%s: events were lost: %llu lost record(s), %llu event(s) known missing\n",
-			PROG, (unsigned long long)c.lost.records,
-			(unsigned long long)c.lost.events);
+			PROG, (unsigned long long)c.out.lost.records,
+			(unsigned long long)c.out.lost.events);
+	smon_output_free(&c.out);
 	if (timed_out && cli->has_count && !c.done)
 		fprintf(stderr, PROG ": timeout after %llu of %llu event(s)\n",
 			(unsigned long long)c.events,
@@ -435,22 +444,28 @@ static int config_error(struct smon_nl *nl, const char *what, int err)
 	struct smon_status *st;
 	bool locked = false;
 	char msg[sizeof(nl->extack) + 2] = "";
+	struct strbuf sb;
 
 	if (nl->extack[0])
 		snprintf(msg, sizeof(msg), ": %s", nl->extack);
 	switch (err) {
 	case -EPERM:
 	case -EACCES:
-		/* Root also gets EPERM once the configuration is locked. */
-		st = calloc(1, sizeof(*st));
-		if (st && !smon_nl_get_status(nl, st) &&
-		    smon_has(st->present, SYSRQMON_ATTR_LOCKED))
-			locked = st->locked;
-		free(st);
-		fprintf(stderr, PROG ": %s: permission denied: %s%s%s\n", what,
-			cap_hint,
-			locked ? " (and the configuration is locked until reboot)" : "",
-			msg);
+		/*
+		 * Root gets EPERM too once the configuration is locked. The
+		 * kernel's message says which; without one, ask the status.
+		 */
+		if (!nl->extack[0]) {
+			st = calloc(1, sizeof(*st));
+			if (st && !smon_nl_get_status(nl, st) &&
+			    smon_has(st->present, SYSRQMON_ATTR_LOCKED))
+				locked = st->locked;
+			free(st);
+		}
+		sb_init(&sb);
+		smon_perm_message(&sb, nl->extack, locked);
+		fprintf(stderr, PROG ": %s: %s\n", what, sb_str(&sb));
+		sb_free(&sb);
 		return SMON_EXIT_PERM;
 	case -ENOENT:
 		not_loaded();
@@ -500,6 +515,100 @@ static int cmd_config(const struct smon_cli *cli)
 	return rc;
 }
 
+static int cmd_keys(const struct smon_cli *cli)
+{
+	struct smon_keys *keys;
+	struct smon_nl nl;
+	struct strbuf sb;
+	int err, rc;
+
+	err = smon_nl_open(&nl);
+	if (err == -ENOENT) {
+		not_loaded();
+		return SMON_EXIT_NOT_LOADED;
+	}
+	if (err) {
+		fprintf(stderr, PROG ": generic netlink: %s\n", strerror(-err));
+		return SMON_EXIT_ERROR;
+	}
+	keys = calloc(1, sizeof(*keys));
+	err = keys ? smon_nl_get_keys(&nl, keys) : -ENOMEM;
+	if (err) {
+		if (err == -EOPNOTSUPP)
+			fprintf(stderr,
+				PROG ": the loaded module does not list its keys (too old)\n");
+		else
+			fprintf(stderr, PROG ": keys: %s%s%s\n",
+				strerror(-err), nl.extack[0] ? ": " : "",
+				nl.extack);
+		smon_nl_close(&nl);
+		free(keys);
+		return SMON_EXIT_ERROR;
+	}
+	smon_nl_close(&nl);
+	sb_init(&sb);
+	if (cli->json) {
+		smon_keys_json(&sb, keys);
+	} else {
+		smon_keys_text(&sb, keys);
+		if (sb.len && sb.buf[sb.len - 1] == '\n')
+			sb.buf[--sb.len] = '\0';
+	}
+	rc = put_line(&sb) ? SMON_EXIT_OK : SMON_EXIT_ERROR;
+	sb_free(&sb);
+	free(keys);
+	return rc;
+}
+
+/*
+ * Metrics for Prometheus. A module that is not loaded is a state worth
+ * scraping (sysrqmon_up 0), not an error: exit 0.
+ */
+static int cmd_metrics(const struct smon_cli *cli)
+{
+	struct smon_status *st;
+	struct smon_nl nl;
+	struct strbuf sb;
+	int err, rc = SMON_EXIT_OK;
+
+	st = calloc(1, sizeof(*st));
+	if (!st) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return SMON_EXIT_ERROR;
+	}
+	err = smon_nl_open(&nl);
+	if (!err) {
+		err = smon_nl_get_status(&nl, st);
+		smon_nl_close(&nl);
+	}
+	if (err && err != -ENOENT) {
+		fprintf(stderr, PROG ": status: %s\n", strerror(-err));
+		rc = SMON_EXIT_ERROR;
+	}
+	sb_init(&sb);
+	smon_metrics(&sb, err ? NULL : st, SYSRQMON_VERSION);
+	free(st);
+	if (sb.oom) {
+		fprintf(stderr, PROG ": out of memory\n");
+		sb_free(&sb);
+		return SMON_EXIT_ERROR;
+	}
+	if (cli->output) {
+		err = smon_write_atomic(cli->output, sb_str(&sb), sb.len);
+		if (err) {
+			fprintf(stderr, PROG ": writing %s: %s\n", cli->output,
+				strerror(-err));
+			rc = SMON_EXIT_ERROR;
+		}
+	} else if (fwrite(sb_str(&sb), 1, sb.len, stdout) != sb.len ||
+		   fflush(stdout)) {
+		fprintf(stderr, PROG ": writing output: %s\n", strerror(errno));
+		rc = SMON_EXIT_ERROR;
+	}
+	sb_free(&sb);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct smon_cli cli;
@@ -522,6 +631,10 @@ int main(int argc, char **argv)
 		return cmd_status(&cli);
 	case SMON_CMD_LISTEN:
 		return cmd_listen(&cli);
+	case SMON_CMD_KEYS:
+		return cmd_keys(&cli);
+	case SMON_CMD_METRICS:
+		return cmd_metrics(&cli);
 	case SMON_CMD_MODE:
 	case SMON_CMD_SET:
 	case SMON_CMD_LOCK:

@@ -213,6 +213,8 @@ def build_initramfs(path, args, case_names, helper_dir, case_files=None, env=Non
     c.copy("tests/sysrqmon.ko", args.module, 0o644)
     if getattr(args, "evil_ko", None):
         c.copy("tests/sysrqevil.ko", args.evil_ko, 0o644)
+    if getattr(args, "kunit_module", None):
+        c.copy("tests/sysrqmon_test.ko", args.kunit_module, 0o644)
 
     seen = set()
     for guest, host, _why in GUEST_PROGRAMS:
@@ -604,6 +606,44 @@ def run_demo(args):
     return 0
 
 
+def shard_main_boot(boots, jobs):
+    """Deal the main cases round-robin over `jobs` guests; order is kept in each, so the
+    last case (the lock, which leaves the module loaded) stays last in its guest."""
+    out = []
+    for label, cases, reboot_case in boots:
+        if label != "main" or jobs <= 1 or len(cases) < 2:
+            out.append((label, cases, reboot_case))
+            continue
+        n = min(jobs, len(cases))
+        for i in range(n):
+            out.append(("main-%d" % (i + 1), cases[i::n], None))
+    return out
+
+
+def run_boots(boots, kernel, args, workdir, helper_dir):
+    """Run the boots, the main shards concurrently, each in its own thread."""
+    import threading
+    results = {}
+
+    def one(i, boot):
+        label, cases, reboot_case = boot
+        try:
+            results[i] = run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir)
+        except Exception as e:  # a harness error is a failure, not a crash
+            results[i] = [(label + "/harness", False, repr(e))]
+
+    shards = [(i, b) for i, b in enumerate(boots) if b[0].startswith("main")]
+    threads = [threading.Thread(target=one, args=(i, b)) for i, b in shards]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i, b in enumerate(boots):
+        if not b[0].startswith("main"):
+            one(i, b)
+    return [r for i in sorted(results) for r in results[i]]
+
+
 def main():
     global OUT_DIR
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
@@ -619,8 +659,13 @@ def main():
     ap.add_argument("--expect-reboot", action="append", metavar="CASE",
                     help="same as --cases CASE for a reboot case")
     ap.add_argument("--all", action="store_true", help="main suite plus every reboot case")
-    ap.add_argument("--timeout", type=int, default=900,
-                    help="per boot, seconds (default 900: the main boot takes about 5 min)")
+    ap.add_argument("--timeout", type=int,
+                    help="per boot, seconds (default 900; 3600 on the debug kernel, which "
+                         "is about 30 times slower per write)")
+    ap.add_argument("--jobs", "-j", type=int, default=2,
+                    help="run the main cases in this many guests at once (default 2: "
+                         "every case loads and unloads the module itself)")
+    ap.add_argument("--kunit-module", help="sysrqmon_test.ko to ship (default: beside --module)")
     ap.add_argument("--smp", type=int, default=1,
                     help="guest CPUs; >1 adds -accel tcg,thread=single")
     ap.add_argument("--append", default="", help="extra kernel command line")
@@ -633,8 +678,10 @@ def main():
                          "--env NLFUZZ_COUNT=N; default 2000)")
     ap.add_argument("--demo", action="store_true",
                     help="boot tests/qemu/demo.sh and stream it to the terminal")
-    ap.add_argument("--kdir", help="kernel tree the module was built against (only its release "
-                                   "is used, when the module has no vermagic)")
+    ap.add_argument("--kdir", help="kernel tree the module was built against: gives the release "
+                                   "when the module has no vermagic, the kernel to boot when it "
+                                   "holds arch/x86/boot/bzImage (the debug kernel), and the "
+                                   "tree to build the hostile test module in")
     ap.add_argument("--out-dir", default=OUT_DIR,
                     help="where the console logs go (default tests/qemu/out)")
     ap.add_argument("--qemu", default="qemu-system-x86_64")
@@ -664,10 +711,18 @@ def main():
         if not os.path.isfile(args.tool):
             log("note: no tool at %s: the sysrqmonctl cases will fail" % args.tool)
 
+    if args.timeout is None:
+        args.timeout = 3600 if "-sysrqmon-debug" in (module_release(args.module) or "") else 900
     if args.demo:
         return run_demo(args)
 
-    boots = select_cases(args)
+    if not args.kunit_module:
+        sibling = os.path.join(os.path.dirname(args.module), "sysrqmon_test.ko")
+        args.kunit_module = sibling if os.path.isfile(sibling) else None
+    boots = shard_main_boot(select_cases(args), args.jobs)
+    if not args.kernel and args.kdir and \
+            os.path.isfile(os.path.join(args.kdir, "arch/x86/boot/bzImage")):
+        args.kernel = os.path.join(args.kdir, "arch/x86/boot/bzImage")
     kernel = find_kernel(args)
     log("kernel %s, module %s" % (kernel, os.path.relpath(args.module)))
     workdir = tempfile.mkdtemp(prefix="sysrqmon-qemu-")
@@ -676,8 +731,7 @@ def main():
         helper_dir = os.path.join(workdir, "helpers")
         build_helpers(helper_dir)
         args.evil_ko = build_evil_module(args, workdir)
-        for label, cases, reboot_case in boots:
-            results += run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir)
+        results = run_boots(boots, kernel, args, workdir, helper_dir)
     finally:
         if args.keep:
             log("work directory kept: " + workdir)

@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Runs every sysrqmonctl test: the unit tests, JSON validation of every line
-# the encoder produced, the command line's exit codes, and the man page
-# against --help. Each check prints "PASS ..." or "FAIL ..."; the last line
+# the encoder produced, the command line's exit codes, the man page against
+# --help, and the fleet outputs with the real consumers: synthetic events in
+# the Journal Export Format through systemd-journal-remote and journalctl,
+# and metrics and alert rules through promtool. Those tools are required:
+# when one is missing the check fails and names the Debian package. Each check prints "PASS ..." or "FAIL ..."; the last line
 # is "N passed, M failed" and the exit status is non-zero on any failure.
 
 set -u
@@ -11,6 +14,10 @@ set -u
 tools=${1:?usage: run.sh TOOLS_DIR}
 prog=$tools/sysrqmonctl
 unit=$tools/tests/unit_tests
+# Test-only program (never installed): synthetic events through listen's
+# output path, and sample metrics; see tests/synth_events.c.
+synth=$tools/tests/synth_events
+rules=$tools/sysrqmon.rules.yml
 man=$tools/sysrqmonctl.8
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -97,6 +104,11 @@ expect 2 "set unknown key" "$prog" set colour blue
 expect 2 "set allowed_mask 0xzz" "$prog" set allowed_mask 0xzz
 expect 2 "lock extra argument" "$prog" lock now
 expect 2 "--version extra argument" "$prog" --version now
+expect 2 "listen --format xml" "$prog" listen --format xml
+has "$tmp/err" "text, json, export or journal" "names the formats"
+expect 2 "keys extra argument" "$prog" keys now
+expect 2 "metrics --output without value" "$prog" metrics --output
+expect 2 "metrics unknown option" "$prog" metrics --json
 
 # Without the module (the usual case on build machines): exit 3, and the
 # sysfs fallback of status. Skipped where the real module is loaded.
@@ -112,6 +124,23 @@ else
 	expect 3 "mode without module" "$prog" mode monitor
 	expect 3 "set without module" "$prog" set audit 1
 	expect 3 "lock without module" "$prog" lock
+	expect 3 "keys without module" "$prog" keys
+	has "$tmp/err" "sysrqmon: module not loaded" "keys says module not loaded"
+	expect 3 "keys --json without module" "$prog" keys --json
+	expect 3 "listen --format export without module" "$prog" listen \
+		--format export --timeout 0.1
+	expect 0 "metrics without module" "$prog" metrics
+	has "$tmp/out" "sysrqmon_up 0" "metrics without module: sysrqmon_up 0"
+	has "$tmp/out" "sysrqmon_build_info{version=\"$version\"} 1" \
+		"metrics without module: build_info"
+	expect 0 "metrics --output without module" "$prog" metrics \
+		--output "$tmp/node.prom"
+	has "$tmp/node.prom" "sysrqmon_up 0" "metrics --output writes the file"
+	if [ -s "$tmp/out" ]; then
+		fail "cli: metrics --output also printed to stdout"
+	else
+		pass "cli: metrics --output prints nothing"
+	fi
 
 	p="$tmp/sys/module/sysrqmon/parameters"
 	mkdir -p "$p"
@@ -179,6 +208,131 @@ if command -v groff >/dev/null 2>&1; then
 		pass "man: groff -man -ww finds no problem"
 	else
 		fail "man: groff warns: $(head -n 3 "$tmp/groff")"
+	fi
+fi
+
+# 5. Fleet: the journal and Prometheus consumers read what we write.
+jremote=""
+for d in /lib/systemd /usr/lib/systemd; do
+	[ -x "$d/systemd-journal-remote" ] && jremote=$d/systemd-journal-remote && break
+done
+if [ -z "$jremote" ] || ! command -v journalctl >/dev/null 2>&1; then
+	fail "journal: systemd-journal-remote (or journalctl) is not installed: install the Debian package systemd-journal-remote (add it to tests/deps.sh)"
+elif ! command -v python3 >/dev/null 2>&1; then
+	fail "journal: python3 is needed to read journalctl's JSON"
+else
+	"$synth" export >"$tmp/synth.export" 2>"$tmp/synth.err" &&
+		"$synth" json >"$tmp/synth.json" 2>>"$tmp/synth.err"
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		fail "journal: synth_events failed: $(head -c 300 "$tmp/synth.err")"
+	elif ! "$jremote" -o "$tmp/synth.journal" - <"$tmp/synth.export" \
+		>"$tmp/jr.out" 2>&1; then
+		fail "journal: systemd-journal-remote rejects the export: $(tail -n 3 "$tmp/jr.out")"
+	else
+		pass "journal: systemd-journal-remote imports the export format"
+		journalctl --file "$tmp/synth.journal" -o json >"$tmp/j.json" 2>"$tmp/jc.err"
+		if python3 - "$tmp/j.json" "$tmp/synth.json" "$tools/fleet.c" \
+			>"$tmp/jcheck" 2>&1 <<'PY'
+import json, re, sys
+
+def val(v):
+    # journalctl -o json: a string, or an array of bytes when not text.
+    return bytes(v) if isinstance(v, list) else v.encode()
+
+entries = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+events = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+ids = dict(re.findall(r'\[SYSRQMON_KIND_([A-Z]+)\]\s*= "([0-9a-f]{32})"',
+                      open(sys.argv[3]).read()))
+gap_id = re.search(r'MESSAGE_ID_LOST_GAP\s+"([0-9a-f]{32})"',
+                   open(sys.argv[3]).read()).group(1)
+ok = True
+
+def check(cond, name):
+    global ok
+    print(("PASS " if cond else "FAIL ") + "journal: " + name)
+    ok = ok and cond
+
+check(len(entries) == len(events) == 13,
+      "13 entries (12 events, 1 lost record) read back, got %d" % len(entries))
+for e in entries:
+    check(val(e["SYSLOG_IDENTIFIER"]) == b"sysrqmonctl" and
+          val(e["MESSAGE_ID"]).decode() ==
+          (gap_id if val(e["SYSRQMON_TYPE"]) == b"lost"
+           else ids[val(e["SYSRQMON_EVENT"]).decode().upper()]),
+          "MESSAGE_ID of %s" % val(e.get("SYSRQMON_EVENT", e["SYSRQMON_TYPE"])).decode())
+prio = {"critical": b"2", "high": b"4", "info": b"6"}
+for ev, e in zip(events, entries):
+    if ev["type"] == "lost":
+        check(val(e["SYSRQMON_FROM_SEQ"]) == b"4" and
+              val(e["MESSAGE"]) == b"LOST from_seq=4 to_seq=4 reason=gap",
+              "lost record fields")
+        continue
+    check(val(e["PRIORITY"]) == prio[ev["severity"]],
+          "PRIORITY of seq %d" % ev["seq"])
+    for k, v in ev.items():
+        if k.endswith("_hex"):
+            continue
+        if k + "_hex" in ev:
+            want = bytes.fromhex(ev[k + "_hex"])
+        elif isinstance(v, bool):
+            want = b"true" if v else b"false"
+        else:
+            want = str(v).encode()
+        f = "SYSRQMON_" + k.upper()
+        if f not in e or val(e[f]) != want:
+            check(False, "seq %d: %s is %r, want %r" % (ev["seq"], f, e.get(f), want))
+            break
+    else:
+        check(True, "seq %d: every JSON member is a SYSRQMON_ field" % ev["seq"])
+trig = [e for e in entries if e.get("SYSRQMON_EVENT") == "trigger"][0]
+check(val(trig["SYSRQMON_COMM"]) == b'ev"il\n\xff', "hostile comm is byte-exact")
+check(val(trig["SYSRQMON_VERDICT"]) == b"denied" and
+      val(trig["SYSRQMON_PID"]) == b"4242", "verdict and pid of the trigger")
+check(val(trig["MESSAGE"]) == b'2026-11-23T15:19:16.000000000Z DENIED trigger key=b action=reboot comm="ev\\"il\\x0a\\xff" pid=4242 uid=0 container=no severity=critical technique=T1529 seq=2',
+      "MESSAGE is the text line")
+check(trig["__REALTIME_TIMESTAMP"] == "1795447156000000",
+      "the entry's time is the event's")
+sys.exit(0 if ok else 1)
+PY
+		then
+			:
+		else
+			echo "FAIL journal: checks of journalctl's output failed" >>"$log"
+		fi
+		grep -E '^(PASS|FAIL) ' "$tmp/jcheck" >>"$log"
+		grep -qE '^(PASS|FAIL) ' "$tmp/jcheck" ||
+			fail "journal: check script: $(tail -n 3 "$tmp/jcheck")"
+		kid=$(sed -n 's/.*\[SYSRQMON_KIND_KEYTABLE\][^"]*"\([0-9a-f]*\)".*/\1/p' "$tools/fleet.c")
+		n=$(journalctl --file "$tmp/synth.journal" -o cat "MESSAGE_ID=$kid" 2>/dev/null | wc -l)
+		if [ "$n" -eq 1 ]; then
+			pass "journal: journalctl MESSAGE_ID=<keytable id> finds the keytable event"
+		else
+			fail "journal: journalctl MESSAGE_ID=$kid found $n entries, want 1"
+		fi
+	fi
+fi
+
+if ! command -v promtool >/dev/null 2>&1; then
+	fail "prometheus: promtool is not installed: install the Debian package prometheus (add it to tests/deps.sh)"
+else
+	for m in metrics metrics-down listener-metrics; do
+		if "$synth" "$m" >"$tmp/$m.prom" 2>&1 &&
+			promtool check metrics <"$tmp/$m.prom" >"$tmp/pt" 2>&1; then
+			pass "prometheus: promtool check metrics accepts $m"
+		else
+			fail "prometheus: promtool check metrics rejects $m: $(head -n 5 "$tmp/pt")"
+		fi
+	done
+	if promtool check rules "$rules" >"$tmp/pt" 2>&1; then
+		pass "prometheus: promtool check rules accepts sysrqmon.rules.yml"
+	else
+		fail "prometheus: promtool check rules: $(head -n 8 "$tmp/pt")"
+	fi
+	if (cd "$tools/tests" && promtool test rules rules_test.yml) >"$tmp/pt" 2>&1; then
+		pass "prometheus: promtool test rules: every alert fires as written"
+	else
+		fail "prometheus: promtool test rules: $(head -n 20 "$tmp/pt")"
 	fi
 fi
 

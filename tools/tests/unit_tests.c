@@ -9,14 +9,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
 #include "cli.h"
+#include "fleet.h"
 #include "format.h"
 #include "json.h"
 #include "netlink.h"
+#include "output.h"
 
 static int passed, failed;
 static FILE *json_out;
@@ -144,6 +148,33 @@ static void test_cli_good(void)
 	      c.u8 == SYSRQMON_SCOPE_CONTAINER,
 	      "cli: set deny_scope container", NULL);
 	check(!PARSE(&c, "lock") && c.cmd == SMON_CMD_LOCK, "cli: lock", NULL);
+
+	check(!PARSE(&c, "listen") && c.format == SMON_FMT_TEXT,
+	      "cli: listen formats text by default", NULL);
+	check(!PARSE(&c, "listen", "--json") && c.format == SMON_FMT_JSON,
+	      "cli: listen --json is --format json", NULL);
+	check(!PARSE(&c, "listen", "--format", "export") &&
+	      c.format == SMON_FMT_EXPORT && !c.json,
+	      "cli: listen --format export", NULL);
+	check(!PARSE(&c, "listen", "--format=journal") &&
+	      c.format == SMON_FMT_JOURNAL, "cli: listen --format=journal",
+	      NULL);
+	check(!PARSE(&c, "listen", "--format", "json") && c.json,
+	      "cli: listen --format json", NULL);
+	check(!PARSE(&c, "listen", "--metrics", "/x/l.prom") &&
+	      c.metrics_file && !strcmp(c.metrics_file, "/x/l.prom"),
+	      "cli: listen --metrics FILE", NULL);
+	check(!PARSE(&c, "keys") && c.cmd == SMON_CMD_KEYS && !c.json,
+	      "cli: keys", NULL);
+	check(!PARSE(&c, "keys", "--json") && c.json, "cli: keys --json",
+	      NULL);
+	check(!PARSE(&c, "metrics") && c.cmd == SMON_CMD_METRICS && !c.output,
+	      "cli: metrics", NULL);
+	check(!PARSE(&c, "metrics", "--output", "/var/lib/x.prom") &&
+	      c.output && !strcmp(c.output, "/var/lib/x.prom"),
+	      "cli: metrics --output FILE", NULL);
+	check(!PARSE(&c, "metrics", "--output=a.prom") &&
+	      !strcmp(c.output, "a.prom"), "cli: metrics --output=FILE", NULL);
 }
 
 static void test_cli_bad(void)
@@ -191,6 +222,16 @@ static void test_cli_bad(void)
 		BAD("set", "deny_scope", "some"),
 		BAD("set", "audit", "1", "extra"),
 		BAD("lock", "now"),
+		BAD("listen", "--format"),
+		BAD("listen", "--format", "xml"),
+		BAD("listen", "--format", "JSON"),
+		BAD("listen", "--metrics"),
+		BAD("keys", "extra"),
+		BAD("keys", "--count", "1"),
+		BAD("metrics", "--json"),
+		BAD("metrics", "--output"),
+		BAD("metrics", "--output="),
+		BAD("metrics", "extra"),
 #undef BAD
 	};
 	char name[256];
@@ -440,6 +481,12 @@ static void test_tables(void)
 		{ "kernel", K(KERNEL), A, NULL, -1, -1, "T1014", "critical" },
 		{ "keytable", K(KEYTABLE), A, NULL, -1, -1,
 		  "T1547.006", "critical" },
+		{ "kernel crash", K(KERNEL), A, "crash", -1, -1,
+		  "T1529", "critical" },
+		{ "param contained", K(PARAM), A, NULL, 1, -1,
+		  "T1611", "high" },
+		{ "drift contained", K(DRIFT), A, NULL, 1, -1,
+		  "T1014", "critical" },
 		{ "sysctl write", K(SYSCTL), A, NULL, 0, -1, "T1562", "high" },
 		{ "sysctl denied", K(SYSCTL), D, NULL, 0, -1,
 		  "T1562", "critical" },
@@ -476,6 +523,20 @@ static void test_tables(void)
 		snprintf(name, sizeof(name), "severity: %s", t[i].name);
 		check_str(name, smon_severity(&ev), t[i].severity);
 	}
+
+	ev = mk(SYSRQMON_KIND_KEYTABLE, SYSRQMON_VERDICT_ALLOWED, NULL, -1, -1);
+	ev.present |= SMON_BIT(SYSRQMON_ATTR_OP);
+	ev.op = SYSRQMON_OP_REGISTER;
+	check_str("severity: keytable op=register", smon_severity(&ev),
+		  "critical");
+	ev.op = SYSRQMON_OP_UNREGISTER;
+	check_str("severity: keytable op=unregister", smon_severity(&ev),
+		  "high");
+	check_str("technique: keytable op=unregister", smon_technique(&ev),
+		  "T1547.006");
+	ev.verdict = SYSRQMON_VERDICT_DENIED;
+	check_str("severity: keytable op=unregister denied",
+		  smon_severity(&ev), "critical");
 }
 
 /* ---- lost records ---- */
@@ -769,6 +830,574 @@ static void test_status_roundtrip(void)
 	free(st);
 }
 
+/* ---- the integrity event kinds ---- */
+
+/* Parses @msg (and frees it), then checks JSON and text. */
+static void kind_case(const char *name, struct nl_msg *msg,
+		      const char *want_json, const char *want_text)
+{
+	struct smon_event ev;
+	struct strbuf sb;
+	char n[160];
+
+	snprintf(n, sizeof(n), "%s: parses", name);
+	check(!smon_parse_event(nlmsg_hdr(msg), &ev), n, NULL);
+	sb_init(&sb);
+	smon_event_json(&sb, &ev);
+	snprintf(n, sizeof(n), "%s: JSON", name);
+	check_str(n, sb_str(&sb), want_json);
+	json_line(&sb);
+	sb_reset(&sb);
+	smon_event_text(&sb, &ev);
+	snprintf(n, sizeof(n), "%s: text", name);
+	check_str(n, sb_str(&sb), want_text);
+	sb_free(&sb);
+	nlmsg_free(msg);
+}
+
+static struct nl_msg *kind_msg(uint8_t kind, uint8_t verdict)
+{
+	struct nl_msg *msg = event_msg();
+
+	nla_put_u8(msg, SYSRQMON_ATTR_KIND, kind);
+	nla_put_u8(msg, SYSRQMON_ATTR_VERDICT, verdict);
+	return msg;
+}
+
+/* What the kernel sends for an event without a task. */
+static void no_task(struct nl_msg *msg)
+{
+	nla_put_u32(msg, SYSRQMON_ATTR_PID, 0);
+	nla_put_u32(msg, SYSRQMON_ATTR_TID, 0);
+	nla_put_u32(msg, SYSRQMON_ATTR_UID, 0);
+	nla_put_u32(msg, SYSRQMON_ATTR_EUID, 0);
+	nla_put_string(msg, SYSRQMON_ATTR_COMM, "-");
+}
+
+static void test_new_kinds(void)
+{
+	struct nl_msg *m;
+
+	m = kind_msg(SYSRQMON_KIND_BASELINE, SYSRQMON_VERDICT_ALLOWED);
+	nla_put_u32(m, SYSRQMON_ATTR_PID, 311);
+	nla_put_string(m, SYSRQMON_ATTR_COMM, "modprobe");
+	nla_put_s32(m, SYSRQMON_ATTR_MASK, 438);
+	nla_put_string(m, SYSRQMON_ATTR_KEYS, "0bcs");
+	kind_case("kind baseline", m,
+		  "{\"type\":\"event\",\"event\":\"baseline\",\"verdict\":\"allowed\",\"mask\":438,\"keys\":\"0bcs\",\"pid\":311,\"comm\":\"modprobe\",\"technique\":\"none\",\"severity\":\"info\"}",
+		  "- ALLOWED baseline mask=438 keys=0bcs comm=modprobe pid=311 severity=info technique=none");
+
+	m = kind_msg(SYSRQMON_KIND_TOGGLE, SYSRQMON_VERDICT_ALLOWED);
+	nla_put_s32(m, SYSRQMON_ATTR_OLD_MASK, 438);
+	nla_put_s32(m, SYSRQMON_ATTR_NEW_MASK, 1);
+	nla_put_string(m, SYSRQMON_ATTR_MODULE, "sysrqevil");
+	kind_case("kind toggle", m,
+		  "{\"type\":\"event\",\"event\":\"toggle\",\"verdict\":\"allowed\",\"old_mask\":438,\"new_mask\":1,\"module\":\"sysrqevil\",\"technique\":\"T1014\",\"severity\":\"critical\"}",
+		  "- ALLOWED toggle old_mask=438 new_mask=1 module=sysrqevil severity=critical technique=T1014");
+
+	m = kind_msg(SYSRQMON_KIND_KEYTABLE, SYSRQMON_VERDICT_ALLOWED);
+	nla_put_u8(m, SYSRQMON_ATTR_OP, SYSRQMON_OP_REGISTER);
+	nla_put_u8(m, SYSRQMON_ATTR_KEY, 'x');
+	nla_put_string(m, SYSRQMON_ATTR_MODULE, "sysrqevil");
+	nla_put_string(m, SYSRQMON_ATTR_HANDLER, "backdoor [sysrqevil]");
+	nla_put_string(m, SYSRQMON_ATTR_HELP, "backdoor(x)");
+	kind_case("kind keytable register", m,
+		  "{\"type\":\"event\",\"event\":\"keytable\",\"verdict\":\"allowed\",\"key\":\"x\",\"op\":\"register\",\"module\":\"sysrqevil\",\"handler\":\"backdoor [sysrqevil]\",\"help\":\"backdoor(x)\",\"technique\":\"T1547.006\",\"severity\":\"critical\"}",
+		  "- ALLOWED keytable key=x op=register module=sysrqevil handler=\"backdoor [sysrqevil]\" help=backdoor(x) severity=critical technique=T1547.006");
+
+	m = kind_msg(SYSRQMON_KIND_KEYTABLE, SYSRQMON_VERDICT_ALLOWED);
+	nla_put_u8(m, SYSRQMON_ATTR_OP, SYSRQMON_OP_UNREGISTER);
+	nla_put_u8(m, SYSRQMON_ATTR_KEY, 'x');
+	nla_put_string(m, SYSRQMON_ATTR_MODULE, "sysrqevil");
+	nla_put_string(m, SYSRQMON_ATTR_HANDLER, "backdoor [sysrqevil]");
+	nla_put_string(m, SYSRQMON_ATTR_HELP, "backdoor(x)");
+	kind_case("kind keytable unregister", m,
+		  "{\"type\":\"event\",\"event\":\"keytable\",\"verdict\":\"allowed\",\"key\":\"x\",\"op\":\"unregister\",\"module\":\"sysrqevil\",\"handler\":\"backdoor [sysrqevil]\",\"help\":\"backdoor(x)\",\"technique\":\"T1547.006\",\"severity\":\"high\"}",
+		  "- ALLOWED keytable key=x op=unregister module=sysrqevil handler=\"backdoor [sysrqevil]\" help=backdoor(x) severity=high technique=T1547.006");
+
+	m = kind_msg(SYSRQMON_KIND_KEYTABLE, SYSRQMON_VERDICT_ALLOWED);
+	nla_put_u8(m, SYSRQMON_ATTR_OP, 9);
+	kind_case("kind keytable unknown op", m,
+		  "{\"type\":\"event\",\"event\":\"keytable\",\"verdict\":\"allowed\",\"op\":\"unknown-9\",\"technique\":\"T1547.006\",\"severity\":\"critical\"}",
+		  "- ALLOWED keytable op=unknown-9 severity=critical technique=T1547.006");
+
+	m = kind_msg(SYSRQMON_KIND_KERNEL, SYSRQMON_VERDICT_ALLOWED);
+	nla_put_u8(m, SYSRQMON_ATTR_KEY, 's');
+	nla_put_string(m, SYSRQMON_ATTR_ACTION, "sync");
+	nla_put_string(m, SYSRQMON_ATTR_MODULE, "sysrqevil");
+	kind_case("kind kernel", m,
+		  "{\"type\":\"event\",\"event\":\"kernel\",\"verdict\":\"allowed\",\"key\":\"s\",\"action\":\"sync\",\"module\":\"sysrqevil\",\"technique\":\"T1014\",\"severity\":\"critical\"}",
+		  "- ALLOWED kernel key=s action=sync module=sysrqevil severity=critical technique=T1014");
+
+	m = kind_msg(SYSRQMON_KIND_KERNEL, SYSRQMON_VERDICT_ALLOWED);
+	nla_put_u8(m, SYSRQMON_ATTR_KEY, 'b');
+	nla_put_string(m, SYSRQMON_ATTR_ACTION, "reboot");
+	nla_put_string(m, SYSRQMON_ATTR_MODULE, "sysrqevil");
+	kind_case("kind kernel reboot", m,
+		  "{\"type\":\"event\",\"event\":\"kernel\",\"verdict\":\"allowed\",\"key\":\"b\",\"action\":\"reboot\",\"module\":\"sysrqevil\",\"technique\":\"T1529\",\"severity\":\"critical\"}",
+		  "- ALLOWED kernel key=b action=reboot module=sysrqevil severity=critical technique=T1529");
+
+	m = kind_msg(SYSRQMON_KIND_PARAM, SYSRQMON_VERDICT_ALLOWED);
+	nla_put_u32(m, SYSRQMON_ATTR_PID, 77);
+	nla_put_string(m, SYSRQMON_ATTR_NAME, "sysrq_downtime_ms");
+	nla_put_string(m, SYSRQMON_ATTR_VALUE, "0 1");
+	kind_case("kind param", m,
+		  "{\"type\":\"event\",\"event\":\"param\",\"verdict\":\"allowed\",\"name\":\"sysrq_downtime_ms\",\"value\":\"0 1\",\"pid\":77,\"technique\":\"T1562\",\"severity\":\"high\"}",
+		  "- ALLOWED param name=sysrq_downtime_ms value=\"0 1\" pid=77 severity=high technique=T1562");
+
+	m = kind_msg(SYSRQMON_KIND_DRIFT, SYSRQMON_VERDICT_ALLOWED);
+	no_task(m);
+	nla_put_string(m, SYSRQMON_ATTR_WHAT, "mask");
+	nla_put_u8(m, SYSRQMON_ATTR_SOURCE, SYSRQMON_SOURCE_VERIFY);
+	nla_put_s32(m, SYSRQMON_ATTR_OLD_MASK, 0);
+	nla_put_s32(m, SYSRQMON_ATTR_NEW_MASK, 1);
+	kind_case("kind drift mask", m,
+		  "{\"type\":\"event\",\"event\":\"drift\",\"verdict\":\"allowed\",\"source\":\"verify\",\"old_mask\":0,\"new_mask\":1,\"what\":\"mask\",\"pid\":0,\"tid\":0,\"uid\":0,\"euid\":0,\"comm\":\"-\",\"technique\":\"T1014\",\"severity\":\"critical\"}",
+		  "- ALLOWED drift source=verify old_mask=0 new_mask=1 what=mask comm=- pid=0 uid=0 severity=critical technique=T1014");
+
+	m = kind_msg(SYSRQMON_KIND_DRIFT, SYSRQMON_VERDICT_DENIED);
+	no_task(m);
+	nla_put_string(m, SYSRQMON_ATTR_WHAT, "keytable");
+	nla_put_u8(m, SYSRQMON_ATTR_SOURCE, SYSRQMON_SOURCE_VERIFY);
+	nla_put_u8(m, SYSRQMON_ATTR_KEY, 'x');
+	kind_case("kind drift keytable", m,
+		  "{\"type\":\"event\",\"event\":\"drift\",\"verdict\":\"denied\",\"key\":\"x\",\"source\":\"verify\",\"what\":\"keytable\",\"pid\":0,\"tid\":0,\"uid\":0,\"euid\":0,\"comm\":\"-\",\"technique\":\"T1014\",\"severity\":\"critical\"}",
+		  "- DENIED drift key=x source=verify what=keytable comm=- pid=0 uid=0 severity=critical technique=T1014");
+
+	m = kind_msg(SYSRQMON_KIND_TAMPER, SYSRQMON_VERDICT_DENIED);
+	nla_put_string(m, SYSRQMON_ATTR_WHAT, "ftrace");
+	kind_case("kind tamper ftrace", m,
+		  "{\"type\":\"event\",\"event\":\"tamper\",\"verdict\":\"denied\",\"what\":\"ftrace\",\"technique\":\"T1562.001\",\"severity\":\"critical\"}",
+		  "- DENIED tamper what=ftrace severity=critical technique=T1562.001");
+
+	m = kind_msg(SYSRQMON_KIND_TAMPER, SYSRQMON_VERDICT_ALLOWED);
+	nla_put_string(m, SYSRQMON_ATTR_WHAT, "kprobes");
+	kind_case("kind tamper kprobes", m,
+		  "{\"type\":\"event\",\"event\":\"tamper\",\"verdict\":\"allowed\",\"what\":\"kprobes\",\"technique\":\"T1562.001\",\"severity\":\"critical\"}",
+		  "- ALLOWED tamper what=kprobes severity=critical technique=T1562.001");
+
+	/* The reset sequence's first press: no key. */
+	m = kind_msg(SYSRQMON_KIND_CONSOLE, SYSRQMON_VERDICT_ALLOWED);
+	no_task(m);
+	nla_put_string(m, SYSRQMON_ATTR_ACTION, "reboot");
+	nla_put_u8(m, SYSRQMON_ATTR_SOURCE, SYSRQMON_SOURCE_RESET);
+	kind_case("kind console reset without key", m,
+		  "{\"type\":\"event\",\"event\":\"console\",\"verdict\":\"allowed\",\"action\":\"reboot\",\"source\":\"reset\",\"pid\":0,\"tid\":0,\"uid\":0,\"euid\":0,\"comm\":\"-\",\"technique\":\"T1529\",\"severity\":\"critical\"}",
+		  "- ALLOWED console action=reboot source=reset comm=- pid=0 uid=0 severity=critical technique=T1529");
+
+	/* Hostile strings in the new attributes are escaped. */
+	m = kind_msg(SYSRQMON_KIND_KEYTABLE, SYSRQMON_VERDICT_ALLOWED);
+	nla_put_string(m, SYSRQMON_ATTR_HANDLER, "a=b\n\xff");
+	kind_case("kind keytable hostile handler", m,
+		  "{\"type\":\"event\",\"event\":\"keytable\",\"verdict\":\"allowed\",\"handler\":\"a=b\\u000a\\ufffd\",\"handler_hex\":\"613d620aff\",\"technique\":\"T1547.006\",\"severity\":\"critical\"}",
+		  "- ALLOWED keytable handler=\"a=b\\x0a\\xff\" severity=critical technique=T1547.006");
+
+	m = event_msg();
+	nla_put(m, SYSRQMON_ATTR_WHAT, 3, "abc");
+	{
+		struct smon_event ev;
+
+		check(smon_parse_event(nlmsg_hdr(m), &ev) == -EBADMSG,
+		      "kind: WHAT without NUL refused", NULL);
+	}
+	nlmsg_free(m);
+}
+
+/* ---- status additions, keys, permission messages ---- */
+
+static void test_status_integrity(void)
+{
+	struct smon_status *st = calloc(1, sizeof(*st));
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *nest;
+	struct strbuf sb;
+
+	genlmsg_put(msg, 0, 0, FAMILY, 0, 0, SYSRQMON_CMD_GET_STATUS, 1);
+	nla_put_u32(msg, SYSRQMON_ATTR_VERIFY_MS, 1000);
+	nest = nla_nest_start(msg, SYSRQMON_ATTR_COUNTERS);
+	nla_put_u64(msg, SYSRQMON_COUNTER_GENERATED, 10);
+	nla_put_u64(msg, SYSRQMON_COUNTER_DRIFT, 2);
+	nla_put_u64(msg, SYSRQMON_COUNTER_TAMPER, 3);
+	nla_put_u64(msg, SYSRQMON_COUNTER_RESTORED, 1);
+	nla_nest_end(msg, nest);
+	check(!smon_parse_status(nlmsg_hdr(msg), st),
+	      "status: integrity parses", NULL);
+	sb_init(&sb);
+	smon_status_json(&sb, st);
+	check_str("status: verify_ms and integrity counters JSON", sb_str(&sb),
+		  "{\"type\":\"status\",\"source\":\"netlink\",\"verify_ms\":1000,\"counters\":{\"generated\":10,\"drift\":2,\"tamper\":3,\"restored\":1}}");
+	json_line(&sb);
+	sb_reset(&sb);
+	smon_status_text(&sb, st);
+	check_str("status: verify_ms and integrity counters text", sb_str(&sb),
+		  "verify_ms:     1000\ncounters:\n  generated     10\n  drift         2\n  tamper        3\n  restored      1\n");
+	sb_free(&sb);
+	nlmsg_free(msg);
+	free(st);
+}
+
+static void key_entry(struct nl_msg *msg, uint8_t key, const char *help,
+		      const char *handler, const char *module, uint8_t changed)
+{
+	struct nlattr *nest = nla_nest_start(msg, SYSRQMON_ATTR_KEY_ENTRY);
+
+	nla_put_u8(msg, SYSRQMON_ATTR_KEY, key);
+	nla_put_string(msg, SYSRQMON_ATTR_HELP, help);
+	nla_put_string(msg, SYSRQMON_ATTR_HANDLER, handler);
+	nla_put_string(msg, SYSRQMON_ATTR_MODULE, module);
+	nla_put_u8(msg, SYSRQMON_ATTR_CHANGED, changed);
+	nla_nest_end(msg, nest);
+}
+
+static void test_keys_table(void)
+{
+	struct smon_keys *keys = calloc(1, sizeof(*keys));
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *nest;
+	struct strbuf sb;
+
+	genlmsg_put(msg, 0, 0, FAMILY, 0, 0, SYSRQMON_CMD_GET_KEYS, 1);
+	key_entry(msg, 'b', "reboot(b)", "sysrq_handle_reboot", "vmlinux", 0);
+	key_entry(msg, 'x', "backdoor(x)", "backdoor [sysrqevil]", "sysrqevil",
+		  1);
+	check(!smon_parse_keys(nlmsg_hdr(msg), keys), "keys: parses", NULL);
+	check_u64("keys: two entries", keys->nr, 2);
+	sb_init(&sb);
+	smon_keys_json(&sb, keys);
+	check_str("keys: JSON", sb_str(&sb),
+		  "{\"type\":\"keys\",\"keys\":[{\"key\":\"b\",\"help\":\"reboot(b)\",\"module\":\"vmlinux\",\"handler\":\"sysrq_handle_reboot\",\"changed\":false},{\"key\":\"x\",\"help\":\"backdoor(x)\",\"module\":\"sysrqevil\",\"handler\":\"backdoor [sysrqevil]\",\"changed\":true}]}");
+	json_line(&sb);
+	sb_reset(&sb);
+	smon_keys_text(&sb, keys);
+	check_str("keys: text", sb_str(&sb),
+		  "KEY  CHANGED MODULE    HANDLER              HELP\n"
+		  "b    no      vmlinux   sysrq_handle_reboot  reboot(b)\n"
+		  "x    yes     sysrqevil \"backdoor [sysrqevil]\" backdoor(x)\n");
+	nlmsg_free(msg);
+
+	msg = nlmsg_alloc();
+	genlmsg_put(msg, 0, 0, FAMILY, 0, 0, SYSRQMON_CMD_GET_KEYS, 1);
+	check(!smon_parse_keys(nlmsg_hdr(msg), keys) && keys->nr == 0,
+	      "keys: an empty table parses", NULL);
+	sb_reset(&sb);
+	smon_keys_json(&sb, keys);
+	check_str("keys: empty JSON", sb_str(&sb),
+		  "{\"type\":\"keys\",\"keys\":[]}");
+	json_line(&sb);
+	nlmsg_free(msg);
+
+	msg = nlmsg_alloc();
+	genlmsg_put(msg, 0, 0, FAMILY, 0, 0, SYSRQMON_CMD_GET_KEYS, 1);
+	nest = nla_nest_start(msg, SYSRQMON_ATTR_KEY_ENTRY);
+	nla_put(msg, SYSRQMON_ATTR_HELP, 2, "ab");
+	nla_nest_end(msg, nest);
+	check(smon_parse_keys(nlmsg_hdr(msg), keys) == -EBADMSG,
+	      "keys: a help without NUL is refused", NULL);
+	nlmsg_free(msg);
+	sb_free(&sb);
+	free(keys);
+}
+
+static void perm_case(const char *name, const char *extack, bool locked,
+		      const char *want)
+{
+	struct strbuf sb;
+
+	sb_init(&sb);
+	smon_perm_message(&sb, extack, locked);
+	check_str(name, sb_str(&sb), want);
+	sb_free(&sb);
+}
+
+static void test_perm(void)
+{
+	perm_case("perm: locked (kernel's reason, once)",
+		  "the configuration is locked until reboot", true,
+		  "the configuration is locked until reboot");
+	perm_case("perm: locked, status not read",
+		  "the configuration is locked until reboot", false,
+		  "the configuration is locked until reboot");
+	perm_case("perm: missing capability names CAP_SYS_ADMIN once",
+		  "CAP_SYS_ADMIN is required", false,
+		  "permission denied: needs CAP_SYS_ADMIN in the initial user namespace");
+	perm_case("perm: no message, locked", "", true,
+		  "the configuration is locked until reboot");
+	perm_case("perm: no message, not locked", "", false,
+		  "permission denied: needs CAP_SYS_ADMIN in the initial user namespace");
+	perm_case("perm: another reason is kept", "something else", false,
+		  "permission denied: needs CAP_SYS_ADMIN in the initial user namespace (something else)");
+}
+
+/* ---- journal export format ---- */
+
+static void test_export(void)
+{
+	static const char comm[] = "ev\"il\n\xff";
+	struct smon_journal j;
+	struct smon_event ev;
+	struct smon_lost lost;
+	struct strbuf sb;
+	struct nl_msg *msg;
+	const char *p, *e;
+	char want[64];
+	size_t n;
+
+	check(!smon_export_binary("plain text=ok", 13),
+	      "export: printable is text", NULL);
+	check(!smon_export_binary("h\xc3\xa9", 3), "export: UTF-8 is text",
+	      NULL);
+	check(smon_export_binary("a\nb", 3), "export: newline is binary",
+	      NULL);
+	check(smon_export_binary("a\tb", 3), "export: tab is binary", NULL);
+	check(smon_export_binary("\x7f", 1), "export: DEL is binary", NULL);
+	check(smon_export_binary("\xff", 1), "export: 0xff is binary", NULL);
+
+	smon_journal_init(&j);
+	sb_init(&sb);
+	smon_journal_add(&j, "A", "x=y", 3);
+	smon_journal_add(&j, "B", "1\n2", 3);
+	smon_journal_add(&j, "C", "", 0);
+	smon_journal_export(&sb, &j);
+	check(sb.len == 24 &&
+	      !memcmp(sb.buf, "A=x=y\nB\n\x03\0\0\0\0\0\0\0\x31\n2\nC=\n\n", 24),
+	      "export: text, binary (le64 length) and empty fields", NULL);
+
+	msg = event_msg();
+	nla_put_u64(msg, SYSRQMON_ATTR_SEQ, 2);
+	nla_put_u64(msg, SYSRQMON_ATTR_TIME_NS, 1795447154123456789ull);
+	nla_put_u8(msg, SYSRQMON_ATTR_KIND, SYSRQMON_KIND_TRIGGER);
+	nla_put_u8(msg, SYSRQMON_ATTR_VERDICT, SYSRQMON_VERDICT_DENIED);
+	nla_put_u8(msg, SYSRQMON_ATTR_KEY, 'b');
+	nla_put_string(msg, SYSRQMON_ATTR_ACTION, "sync");
+	nla_put_u32(msg, SYSRQMON_ATTR_PID, 4242);
+	nla_put_string(msg, SYSRQMON_ATTR_COMM, comm);
+	nla_put_u8(msg, SYSRQMON_ATTR_CONTAINED, 1);
+	check(!smon_parse_event(nlmsg_hdr(msg), &ev), "export: event parses",
+	      NULL);
+	smon_journal_event(&j, &ev, 5);
+	sb_reset(&sb);
+	smon_journal_export(&sb, &j);
+	p = sb_str(&sb);
+	check_contains("export: MESSAGE is the text line", p,
+		       "MESSAGE=2026-11-23T15:19:14.123456789Z DENIED trigger key=b action=sync comm=\"ev\\\"il\\x0a\\xff\" pid=4242 container=yes severity=critical technique=T1611 seq=2\n");
+	check_contains("export: MESSAGE_ID of trigger", p,
+		       "\nMESSAGE_ID=69b2d15f7b62c9e2198e82cd267d3c47\n");
+	check_contains("export: PRIORITY critical is 2", p, "\nPRIORITY=2\n");
+	check_contains("export: SYSLOG_IDENTIFIER", p,
+		       "\nSYSLOG_IDENTIFIER=sysrqmonctl\n");
+	check_contains("export: realtime from the event", p,
+		       "\n__REALTIME_TIMESTAMP=1795447154123456\n");
+	check_contains("export: verdict", p, "\nSYSRQMON_VERDICT=denied\n");
+	check_contains("export: pid", p, "\nSYSRQMON_PID=4242\n");
+	check_contains("export: seq", p, "\nSYSRQMON_SEQ=2\n");
+	/* Past the binary comm (its length has NUL bytes): memmem. */
+	check(memmem(sb.buf, sb.len, "\nSYSRQMON_CONTAINER=true\n", 25),
+	      "export: container", NULL);
+	check(memmem(sb.buf, sb.len, "\nSYSRQMON_TECHNIQUE=T1611\n", 26),
+	      "export: technique", NULL);
+	check(!memmem(sb.buf, sb.len, "COMM_HEX", 8),
+	      "export: no _hex sibling (bytes exact)", NULL);
+	/* The hostile comm in the binary form, byte for byte. */
+	n = sizeof(comm) - 1;
+	memcpy(want, "\nSYSRQMON_COMM\n", 15);
+	want[15] = (char)n;
+	memset(want + 16, 0, 7);
+	memcpy(want + 23, comm, n);
+	want[23 + n] = '\n';
+	e = memmem(sb.buf, sb.len, want, 24 + n);
+	check(e, "export: hostile comm is binary and byte-exact", NULL);
+	check(sb.len >= 2 && !memcmp(sb.buf + sb.len - 2, "\n\n", 2),
+	      "export: entry ends with an empty line", NULL);
+	nlmsg_free(msg);
+
+	/* No time: the one given; info is priority 6, high 4. */
+	memset(&ev, 0, sizeof(ev));
+	ev.present = SMON_BIT(SYSRQMON_ATTR_KIND);
+	ev.kind = SYSRQMON_KIND_BASELINE;
+	smon_journal_event(&j, &ev, 777);
+	sb_reset(&sb);
+	smon_journal_export(&sb, &j);
+	check_contains("export: realtime falls back to now", sb_str(&sb),
+		       "\n__REALTIME_TIMESTAMP=777\n");
+	check_contains("export: PRIORITY info is 6", sb_str(&sb),
+		       "\nPRIORITY=6\n");
+	check_contains("export: MESSAGE_ID of baseline", sb_str(&sb),
+		       "\nMESSAGE_ID=6e9e05f676544f021f0db20d65276632\n");
+	ev.kind = SYSRQMON_KIND_PARAM;
+	smon_journal_event(&j, &ev, 777);
+	sb_reset(&sb);
+	smon_journal_export(&sb, &j);
+	check_contains("export: PRIORITY high is 4", sb_str(&sb),
+		       "\nPRIORITY=4\n");
+
+	memset(&lost, 0, sizeof(lost));
+	lost.reason = SMON_LOST_OVERRUN;
+	lost.from_known = true;
+	lost.from_seq = 9;
+	smon_journal_lost(&j, &lost, 1000);
+	sb_reset(&sb);
+	smon_journal_export(&sb, &j);
+	check_str("export: lost overrun record", sb_str(&sb),
+		  "MESSAGE=LOST from_seq=9 to_seq=? reason=overrun\n"
+		  "MESSAGE_ID=0c356fe2b4800999119b9b3d4eb3db7e\n"
+		  "PRIORITY=3\n"
+		  "SYSLOG_IDENTIFIER=sysrqmonctl\n"
+		  "__REALTIME_TIMESTAMP=1000\n"
+		  "SYSRQMON_TYPE=lost\n"
+		  "SYSRQMON_FROM_SEQ=9\n"
+		  "SYSRQMON_REASON=overrun\n\n");
+	check_str("export: lost gap id", smon_message_id_lost(SMON_LOST_GAP),
+		  "417cd34f027dfac26b383fe43e2f3308");
+
+	/* Every id: 32 lowercase hex digits, all different. */
+	{
+		const char *ids[SYSRQMON_KIND_MAX + 4];
+		size_t i, k, nr = 0;
+		bool ok = true;
+
+		for (i = 0; i <= SYSRQMON_KIND_MAX; i++)
+			ids[nr++] = smon_message_id_event((unsigned int)i);
+		ids[nr++] = smon_message_id_lost(SMON_LOST_GAP);
+		ids[nr++] = smon_message_id_lost(SMON_LOST_OVERRUN);
+		for (i = 0; i < nr; i++) {
+			ok = ok && strlen(ids[i]) == 32 &&
+			     strspn(ids[i], "0123456789abcdef") == 32;
+			for (k = 0; k < i; k++)
+				ok = ok && strcmp(ids[i], ids[k]);
+		}
+		check(ok, "export: MESSAGE_IDs are 128-bit, lowercase, unique",
+		      NULL);
+		check_str("export: unknown kind uses the none id",
+			  smon_message_id_event(200),
+			  smon_message_id_event(SYSRQMON_KIND_NONE));
+	}
+	sb_free(&sb);
+	smon_journal_free(&j);
+}
+
+/* ---- Prometheus ---- */
+
+static void test_metrics(void)
+{
+	struct smon_status *st = calloc(1, sizeof(*st));
+	struct smon_output out;
+	struct smon_event ev;
+	struct strbuf sb;
+	const char *p;
+
+	sb_init(&sb);
+	smon_metrics(&sb, NULL, "1.2.3");
+	check_str("metrics: module not loaded", sb_str(&sb),
+		  "# HELP sysrqmon_up 1 when the sysrqmon module answered over netlink.\n"
+		  "# TYPE sysrqmon_up gauge\n"
+		  "sysrqmon_up 0\n"
+		  "# HELP sysrqmon_build_info The version of sysrqmonctl that wrote these metrics.\n"
+		  "# TYPE sysrqmon_build_info gauge\n"
+		  "sysrqmon_build_info{version=\"1.2.3\"} 1\n");
+
+	st->present = SMON_BIT(SYSRQMON_ATTR_MODE) |
+		      SMON_BIT(SYSRQMON_ATTR_LOCKED) |
+		      SMON_BIT(SYSRQMON_ATTR_HOOKS) |
+		      SMON_BIT(SYSRQMON_ATTR_COUNTERS) |
+		      SMON_BIT(SYSRQMON_ATTR_KIND_COUNTS);
+	st->mode = SYSRQMON_MODE_MONITOR;
+	st->counters_present = (1u << SYSRQMON_COUNTER_DROPPED) |
+			       (1u << SYSRQMON_COUNTER_QUEUED) |
+			       (1u << SYSRQMON_COUNTER_TAMPER);
+	st->counters[SYSRQMON_COUNTER_DROPPED] = 4;
+	st->counters[SYSRQMON_COUNTER_QUEUED] = 2;
+	st->counters[SYSRQMON_COUNTER_TAMPER] = 1;
+	st->kinds_present = 1u << SYSRQMON_KIND_TRIGGER;
+	st->kind_counts[SYSRQMON_KIND_TRIGGER] = 9;
+	st->nr_hooks = 2;
+	strcpy(st->hooks[0].name, "a\"b");
+	st->hooks[0].name_len = 3;
+	st->hooks[0].present = SMON_BIT(SYSRQMON_HOOK_ATTR_NAME) |
+			       SMON_BIT(SYSRQMON_HOOK_ATTR_METHOD) |
+			       SMON_BIT(SYSRQMON_HOOK_ATTR_MISSED);
+	st->hooks[0].method = SYSRQMON_ATTACH_FTRACE;
+	st->hooks[0].missed = 5;
+	strcpy(st->hooks[1].name, "x\n\xff");
+	st->hooks[1].name_len = 3;
+	st->hooks[1].present = SMON_BIT(SYSRQMON_HOOK_ATTR_NAME);
+	st->hooks[1].enforcing = 1;
+	sb_reset(&sb);
+	smon_metrics(&sb, st, "1.2.3");
+	p = sb_str(&sb);
+	check_contains("metrics: up", p, "\nsysrqmon_up 1\n");
+	check_contains("metrics: events by kind", p,
+		       "# TYPE sysrqmon_events_total counter\nsysrqmon_events_total{kind=\"trigger\"} 9\n");
+	check_contains("metrics: dropped", p,
+		       "# TYPE sysrqmon_events_dropped_total counter\nsysrqmon_events_dropped_total 4\n");
+	check_contains("metrics: queued is a gauge", p,
+		       "# TYPE sysrqmon_events_queued gauge\nsysrqmon_events_queued 2\n");
+	check_contains("metrics: tamper", p, "\nsysrqmon_tamper_total 1\n");
+	check(!strstr(p, "sysrqmon_drift_total"),
+	      "metrics: a counter the kernel did not send is left out", NULL);
+	check_contains("metrics: mode", p,
+		       "sysrqmon_mode{mode=\"off\"} 0\nsysrqmon_mode{mode=\"monitor\"} 1\nsysrqmon_mode{mode=\"deny\"} 0\n");
+	check_contains("metrics: locked", p, "\nsysrqmon_locked 0\n");
+	check_contains("metrics: hooks attached", p,
+		       "\nsysrqmon_hooks 2\n# HELP sysrqmon_hooks_attached Hooks attached.\n# TYPE sysrqmon_hooks_attached gauge\nsysrqmon_hooks_attached 1\n");
+	check_contains("metrics: hook label escaped", p,
+		       "sysrqmon_hook_attached{hook=\"a\\\"b\",enforcing=\"false\"} 1\n");
+	check_contains("metrics: hook label newline and 0xff", p,
+		       "sysrqmon_hook_attached{hook=\"x\\n?\",enforcing=\"true\"} 0\n");
+	check_contains("metrics: hook missed", p,
+		       "sysrqmon_hook_missed_total{hook=\"a\\\"b\"} 5\n");
+	check(!strstr(p, "sysrqmon_hook_missed_total{hook=\"x"),
+	      "metrics: no missed count, no sample", NULL);
+
+	/* listen --metrics: every kind and verdict, also at 0. */
+	smon_output_init(&out, SMON_FMT_TEXT, NULL);
+	memset(&ev, 0, sizeof(ev));
+	ev.present = SMON_BIT(SYSRQMON_ATTR_KIND) |
+		     SMON_BIT(SYSRQMON_ATTR_VERDICT);
+	ev.kind = SYSRQMON_KIND_OPEN;
+	ev.verdict = SYSRQMON_VERDICT_DENIED;
+	out.counts[ev.kind][ev.verdict] = 3;
+	sb_reset(&sb);
+	smon_output_metrics(&out, &sb);
+	p = sb_str(&sb);
+	check_contains("metrics: listener denied opens", p,
+		       "sysrqmon_listener_events_total{kind=\"open\",verdict=\"denied\"} 3\n");
+	check_contains("metrics: listener zero kept", p,
+		       "sysrqmon_listener_events_total{kind=\"tamper\",verdict=\"allowed\"} 0\n");
+	check_contains("metrics: listener lost", p,
+		       "\nsysrqmon_listener_lost_records_total 0\n");
+	smon_output_free(&out);
+	sb_free(&sb);
+	free(st);
+}
+
+static void test_write_atomic(void)
+{
+	char dir[] = "/tmp/smon-unit-XXXXXX", path[64], buf[32];
+	struct stat sb;
+	FILE *f;
+	size_t n = 0;
+
+	if (!mkdtemp(dir)) {
+		check(false, "atomic: mkdtemp", strerror(errno));
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/m.prom", dir);
+	check(!smon_write_atomic(path, "one\n", 4), "atomic: writes", NULL);
+	check(!smon_write_atomic(path, "two\n", 4), "atomic: replaces", NULL);
+	f = fopen(path, "r");
+	if (f) {
+		n = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+	}
+	check(n == 4 && !memcmp(buf, "two\n", 4), "atomic: content", NULL);
+	check(!stat(path, &sb) && (sb.st_mode & 07777) == 0644,
+	      "atomic: mode 0644", NULL);
+	check(smon_write_atomic("/nonexistent-dir/m.prom", "x", 1) == -ENOENT,
+	      "atomic: missing directory is an error", NULL);
+	unlink(path);
+	check(!rmdir(dir), "atomic: no temporary file left behind", NULL);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1) {
@@ -788,6 +1417,13 @@ int main(int argc, char **argv)
 	test_lost();
 	test_event_roundtrip();
 	test_status_roundtrip();
+	test_new_kinds();
+	test_status_integrity();
+	test_keys_table();
+	test_perm();
+	test_export();
+	test_metrics();
+	test_write_atomic();
 	if (json_out && fclose(json_out)) {
 		perror(argv[1]);
 		failed++;
