@@ -51,6 +51,7 @@ if [ -f module/sysrqmon.ko ]; then
 		--tool tools/sysrqmonctl
 	phase dkms tests/dkms.sh "$KDIR"
 fi
+phase debug-kernel tests/debug.sh
 
 echo
 echo "phase           time   results"

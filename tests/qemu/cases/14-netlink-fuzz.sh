@@ -79,7 +79,8 @@ probe cmd-0 EOPNOTSUPP 0
 probe cmd-200 EOPNOTSUPP 200
 probe status-dump EOPNOTSUPP status --flags dump
 probe status-version-0 OK status --version 0
-probe status-reserved OK status --reserved 0x1234
+# Every command is at or past resv_start_op: the reserved header field must be 0.
+probe status-reserved EINVAL status --reserved 0x1234
 probe lock-unknown-attr EINVAL lock --attr unknown=00
 # Contract: "attributes a command does not take are rejected with an extack message".
 probe status-with-setting EINVAL status --attr audit=00

@@ -1,0 +1,73 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The suite on the debug kernel (KASAN, lockdep, atomic-sleep checks,
+# kmemleak, KUnit): build it (cached by source version and config), build
+# the module and its KUnit suites against it out of the source tree, run
+# the QEMU suite with loads sized for a kernel ~30 times slower per write,
+# and parse the KUnit output with the kernel's own kunit.py.
+# Usage: tests/debug.sh
+set -u
+cd "$(dirname "$0")/.."
+CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon
+OUT=tests/qemu/out-debug
+passed=0
+failed=0
+result() {
+	if [ "$2" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+	echo "debug: $1 $2 $3"
+}
+finish() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+DKDIR=$(tests/kernel/build-debug-kernel.sh | tail -n 1)
+if [ -z "$DKDIR" ] || [ ! -f "$DKDIR/arch/x86/boot/bzImage" ]; then
+	result kernel FAIL "the debug kernel did not build"
+	finish
+fi
+result kernel PASS "$DKDIR"
+
+# A copy of the module sources, so the tree stays built for Debian's kernel.
+BUILD=$CACHE/debug-module
+rm -rf "$BUILD"
+mkdir -p "$BUILD"
+cp -r Kbuild VERSION include module "$BUILD/"
+find "$BUILD" -name '*.o' -o -name '*.ko' -o -name '.*.cmd' | xargs rm -f
+if make -s -C "$DKDIR" M="$BUILD" modules > "$BUILD.log" 2>&1 &&
+	[ -f "$BUILD/module/sysrqmon_test.ko" ]; then
+	result module PASS "sysrqmon.ko and sysrqmon_test.ko"
+else
+	cat "$BUILD.log"
+	result module FAIL "build against $DKDIR"
+	finish
+fi
+
+python3 tests/qemu/run.py --all --module "$BUILD/module/sysrqmon.ko" \
+	--tool tools/sysrqmonctl --kdir "$DKDIR" --out-dir "$OUT" \
+	--env LOAD_SCALE="${DEBUG_LOAD_SCALE:-5}" --nlfuzz-count 200 > "$OUT.log" 2>&1
+rc=$?
+cat "$OUT.log"
+line=$(tail -n 1 "$OUT.log")
+p=$(echo "$line" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1/p')
+f=$(echo "$line" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\2/p')
+passed=$((passed + ${p:-0}))
+failed=$((failed + ${f:-1}))
+[ "$rc" -ne 0 ] && [ "${f:-1}" -eq 0 ] && failed=$((failed + 1))
+
+# KUnit's own parser over the KTAP the guest printed.
+KUNIT_PY=$CACHE/linux-source-6.1/tools/testing/kunit/kunit.py
+ktap=$(cat "$OUT"/main*.console.log 2>/dev/null |
+	sed -n '/@@KTAP-BEGIN/,/@@KTAP-END/p' | grep -v '@@KTAP')
+if [ -z "$ktap" ]; then
+	result kunit-parse FAIL "no KTAP output in the console logs"
+elif out=$(printf '%s\n' "$ktap" | python3 "$KUNIT_PY" parse 2>&1); then
+	echo "$out" | tail -n 3
+	result kunit-parse PASS "$(echo "$out" | grep -o 'Ran [0-9]* tests.*' | tail -n 1)"
+else
+	echo "$out" | tail -n 20
+	result kunit-parse FAIL "kunit.py parse reported failures"
+fi
+finish
