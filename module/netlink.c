@@ -234,17 +234,23 @@ static int put_counters(struct sk_buff *skb)
 	return nla_put_u32(skb, SYSRQMON_ATTR_BUFFER_SIZE, c.buffer_events);
 }
 
-static int put_kind_counts(struct sk_buff *skb)
+/* All events per kind, or (@denied) only the denied ones. */
+static int put_kind_counts(struct sk_buff *skb, bool denied)
 {
-	struct nlattr *nest = nla_nest_start(skb, SYSRQMON_ATTR_KIND_COUNTS);
+	struct nlattr *nest;
+	u64 count;
 	int kind;
 
+	nest = nla_nest_start(skb, denied ? SYSRQMON_ATTR_KIND_DENIED :
+					    SYSRQMON_ATTR_KIND_COUNTS);
 	if (!nest)
 		return -EMSGSIZE;
-	for (kind = SYSRQMON_KIND_OPEN; kind <= SYSRQMON_KIND_MAX; kind++)
-		if (put_u64(skb, kind, sysrqmon_kind_count(kind),
-			    SYSRQMON_ATTR_UNSPEC))
+	for (kind = SYSRQMON_KIND_OPEN; kind <= SYSRQMON_KIND_MAX; kind++) {
+		count = denied ? sysrqmon_event_count(kind, SYSRQMON_VERDICT_DENIED) :
+				 sysrqmon_kind_count(kind);
+		if (put_u64(skb, kind, count, SYSRQMON_ATTR_UNSPEC))
 			return -EMSGSIZE;
+	}
 	nla_nest_end(skb, nest);
 	return 0;
 }
@@ -297,7 +303,8 @@ static int put_status(struct sk_buff *skb)
 	       nla_put_u8(skb, SYSRQMON_ATTR_LOCKED, READ_ONCE(cfg->locked)) ?:
 	       nla_put_u32(skb, SYSRQMON_ATTR_VERIFY_MS, sysrqmon_verify_ms()) ?:
 	       put_counters(skb) ?:
-	       put_kind_counts(skb) ?:
+	       put_kind_counts(skb, false) ?:
+	       put_kind_counts(skb, true) ?:
 	       put_hooks(skb);
 }
 

@@ -368,7 +368,21 @@ static void metrics_status(struct strbuf *sb, const struct smon_status *st)
 		sb_printf(sb, "\",instance=\"0x%016llx\"} 1\n",
 			  (unsigned long long)st->instance);
 	}
-	if (st->kinds_present) {
+	if (st->kinds_present && st->denied_present) {
+		metric_head(sb, "sysrqmon_events_total", "counter",
+			    "Events by kind and verdict since the module was loaded.");
+		for (i = 0; i <= SYSRQMON_KIND_MAX; i++) {
+			name = smon_kind_name(i);
+			if (!name || !(st->kinds_present & (1u << i)))
+				continue;
+			v = st->kind_counts[i] - st->kind_denied[i];
+			sb_printf(sb, "sysrqmon_events_total{kind=\"%s\",verdict=\"%s\"} %llu\n",
+				  name, "allowed", (unsigned long long)v);
+			v = st->kind_denied[i];
+			sb_printf(sb, "sysrqmon_events_total{kind=\"%s\",verdict=\"%s\"} %llu\n",
+				  name, "denied", (unsigned long long)v);
+		}
+	} else if (st->kinds_present) {
 		metric_head(sb, "sysrqmon_events_total", "counter",
 			    "Events by kind since the module was loaded.");
 		for (i = 0; i <= SYSRQMON_KIND_MAX; i++) {

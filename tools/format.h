@@ -110,6 +110,8 @@ struct smon_status {
 	uint64_t counters[SYSRQMON_COUNTER_MAX + 1];
 	uint32_t kinds_present;		/* bits of SYSRQMON_KIND_x */
 	uint64_t kind_counts[SYSRQMON_KIND_MAX + 1];
+	uint64_t kind_denied[SYSRQMON_KIND_MAX + 1];
+	uint32_t denied_present;	/* bits of SYSRQMON_KIND_x */
 	size_t nr_hooks;
 	bool hooks_truncated;		/* more than SMON_MAX_HOOKS came */
 	struct smon_hook hooks[SMON_MAX_HOOKS];

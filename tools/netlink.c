@@ -94,6 +94,7 @@ static const struct nla_policy status_policy[SYSRQMON_ATTR_MAX + 1] = {
 	[SYSRQMON_ATTR_VERIFY_MS]	= { .type = NLA_U32 },
 	[SYSRQMON_ATTR_COUNTERS]	= { .type = NLA_NESTED },
 	[SYSRQMON_ATTR_KIND_COUNTS]	= { .type = NLA_NESTED },
+	[SYSRQMON_ATTR_KIND_DENIED]	= { .type = NLA_NESTED },
 	[SYSRQMON_ATTR_HOOKS]		= { .type = NLA_NESTED },
 };
 
@@ -359,7 +360,8 @@ static int parse_counters(struct nlattr *nest, struct smon_status *st)
 	return 0;
 }
 
-static void parse_kind_counts(struct nlattr *nest, struct smon_status *st)
+static void parse_kind_counts(struct nlattr *nest, uint64_t *counts,
+			      uint32_t *present)
 {
 	struct nlattr *pos;
 	int rem, kind;
@@ -370,8 +372,8 @@ static void parse_kind_counts(struct nlattr *nest, struct smon_status *st)
 		if (kind <= SYSRQMON_KIND_NONE || kind > SYSRQMON_KIND_MAX ||
 		    nla_len(pos) < (int)sizeof(uint64_t))
 			continue;
-		st->kind_counts[kind] = nla_get_u64(pos);
-		st->kinds_present |= 1u << kind;
+		counts[kind] = nla_get_u64(pos);
+		*present |= 1u << kind;
 	}
 }
 
@@ -469,7 +471,10 @@ int smon_parse_status(struct nlmsghdr *nlh, struct smon_status *st)
 	}
 	a = tb[SYSRQMON_ATTR_KIND_COUNTS];
 	if (a)
-		parse_kind_counts(a, st);
+		parse_kind_counts(a, st->kind_counts, &st->kinds_present);
+	a = tb[SYSRQMON_ATTR_KIND_DENIED];
+	if (a)
+		parse_kind_counts(a, st->kind_denied, &st->denied_present);
 	a = tb[SYSRQMON_ATTR_HOOKS];
 	if (a) {
 		err = parse_hooks(a, st);
