@@ -28,7 +28,7 @@ DKMS_FILES := Kbuild VERSION dkms.conf include/uapi/sysrqmon.h \
 	      module/Kbuild $(wildcard module/*.c module/*.h)
 
 .PHONY: all module tools clean check demo deps static install uninstall \
-	dkms-install dkms-uninstall
+	dkms-install dkms-uninstall bench stress
 
 all: module tools
 
@@ -81,6 +81,14 @@ dkms-install:
 
 dkms-uninstall:
 	rm -rf $(DKMS_SRC)
+
+# Overhead figures (QEMU, instruction-count mode and wall clock): not a test.
+bench: deps all
+	python3 tests/bench/bench.py --module module/sysrqmon.ko --tool tools/sysrqmonctl
+
+# The long adversarial and reliability runs.
+stress: deps all
+	tests/stress.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
