@@ -38,7 +38,12 @@ int sysrqmon_integrity_hooks_init(void)
 
 static bool from_our_module(unsigned long addr)
 {
-	return sysrqmon_module_of(addr) == THIS_MODULE;
+	bool ours;
+
+	preempt_disable_notrace();
+	ours = sysrqmon_module_of(addr) == THIS_MODULE;
+	preempt_enable_notrace();
+	return ours;
 }
 
 /* int sysrq_toggle_support(int enable_mask) */
@@ -276,15 +281,17 @@ void sysrqmon_hook_dointvec(unsigned long ip, unsigned long parent_ip,
 			    struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
 	const struct ctl_table *table = (void *)hook_arg(fregs, 0);
-	const char *buffer = (const char *)hook_arg(fregs, 2);
-	size_t len = *(size_t *)hook_arg(fregs, 3);
+	const char *buffer;
 	char value[16];
+	size_t len;
 	int bit, n;
 
 	/* Every int sysctl comes here, ours included: compare first. */
 	if (!ftrace_enabled_flag || table->data != ftrace_enabled_flag ||
 	    !hook_arg(fregs, 1))
 		return;
+	buffer = (const char *)hook_arg(fregs, 2);
+	len = *(size_t *)hook_arg(fregs, 3);
 	strscpy(value, buffer, min(len + 1, sizeof(value)));
 	if (kstrtoint(strim(value), 0, &n) || n)
 		return;

@@ -71,6 +71,8 @@ BAD_PATTERNS = re.compile(
     r"|kmemleak: .*(suspected memory leak|unreferenced)|unreferenced object")
 KERNEL_LINE = re.compile(r"\[\s*\d+\.\d+\]")
 RESULT_RE = re.compile(r"^@@RESULT (\S+) (PASS|FAIL) ?(.*)$")
+FIGURE_RE = re.compile(r"^@@FIGURE (\S+) (\S+)")
+FIGURES = []  # (boot label, name, value) from @@FIGURE markers
 
 
 def log(msg):
@@ -292,6 +294,9 @@ def build_helpers(outdir):
 # cases
 
 
+SMP2_CASES = set()  # cases with a line "# qemu-test: smp2": also run in the 2-vCPU boot
+
+
 def all_cases():
     """[(file-stem, name, is_reboot, reboot_regex)] in run order."""
     out = []
@@ -304,6 +309,8 @@ def all_cases():
         is_reboot = re.search(r"^# qemu-test: reboot\s*$", text, re.M) is not None
         rx = re.search(r"^# reboot-expect: (.+)$", text, re.M)
         out.append((fn[:-3], m.group(2), is_reboot, rx.group(1).strip() if rx else None))
+        if re.search(r"^# qemu-test: smp2\s*$", text, re.M):
+            SMP2_CASES.add(fn[:-3])
     return out
 
 
@@ -330,6 +337,10 @@ def select_cases(args):
     for c in chosen:
         if c[2]:
             boots.append(("reboot-" + c[1], [c], c))
+    # --all and --smp2: the "# qemu-test: smp2" cases again, in a guest with two vCPUs
+    smp2 = [c for c in main if c[0] in SMP2_CASES]
+    if smp2 and (args.all or args.smp2):
+        boots.append(("smp2", smp2, None))
     return boots
 
 
@@ -386,8 +397,10 @@ def run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir, demo=
            "-serial", "stdio",
            "-chardev", "socket,id=markers,path=%s,server=on,wait=on" % mk_path,
            "-serial", "chardev:markers"]
-    if args.smp > 1:
-        cmd += ["-smp", str(args.smp), "-accel", "tcg,thread=single"]
+    smp = 2 if label == "smp2" else args.smp
+    prefix = "smp2:" if label == "smp2" else ""
+    if smp > 1:
+        cmd += ["-smp", str(smp), "-accel", "tcg,thread=single"]
     stream = args.verbose or demo
     # The demo shows the guest from its banner on (no firmware screen, no boot noise).
     demo_started = not demo
@@ -468,9 +481,13 @@ def run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir, demo=
                 log("FAIL %s/marker malformed: %s" % (label, line))
                 return
             ok = m.group(2) == "PASS"
-            results.append((m.group(1), ok, m.group(3)))
+            results.append((prefix + m.group(1), ok, m.group(3)))
             if not (demo and ok):
                 log("%s %s %s" % (m.group(2), m.group(1), m.group(3)))
+        elif line.startswith("@@FIGURE "):
+            m = FIGURE_RE.match(line)
+            if m:
+                FIGURES.append((label, m.group(1), m.group(2)))
         elif line.startswith("@@DONE"):
             done = True
             done_at = time.monotonic()
@@ -632,7 +649,7 @@ def run_boots(boots, kernel, args, workdir, helper_dir):
         except Exception as e:  # a harness error is a failure, not a crash
             results[i] = [(label + "/harness", False, repr(e))]
 
-    shards = [(i, b) for i, b in enumerate(boots) if b[0].startswith("main")]
+    shards = [(i, b) for i, b in enumerate(boots) if b[0].startswith("main") or b[0] == "smp2"]
     threads = [threading.Thread(target=one, args=(i, b)) for i, b in shards]
     for t in threads:
         t.start()
@@ -642,6 +659,33 @@ def run_boots(boots, kernel, args, workdir, helper_dir):
         if not b[0].startswith("main"):
             one(i, b)
     return [r for i in sorted(results) for r in results[i]]
+
+
+def figures_table(results):
+    """Lines "name value": cases tried/passed (a case passes when none of its checks fails),
+    checks, then every @@FIGURE (numbers summed over boots and repeats, others last value)."""
+    cases = {}
+    for name, ok, _detail in results:
+        case = name.split("/", 1)[0]
+        cases[case] = cases.get(case, True) and ok
+    rows = [("date", time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())),
+            ("cases-tried", str(len(cases))),
+            ("cases-passed", str(sum(1 for v in cases.values() if v))),
+            ("checks-passed", str(sum(1 for r in results if r[1]))),
+            ("checks-failed", str(sum(1 for r in results if not r[1])))]
+    figs = {}
+    for label, name, value in FIGURES:
+        key = ("smp2:" if label == "smp2" else "") + name
+        try:
+            prev = figs.get(key, 0)
+            figs[key] = (prev if isinstance(prev, (int, float)) else 0) + \
+                (float(value) if "." in value else int(value))
+        except ValueError:
+            figs[key] = value
+    for key in sorted(figs):
+        v = figs[key]
+        rows.append((key, "%.1f" % v if isinstance(v, float) else str(v)))
+    return ["%-28s %s" % r for r in rows]
 
 
 def main():
@@ -668,6 +712,11 @@ def main():
     ap.add_argument("--kunit-module", help="sysrqmon_test.ko to ship (default: beside --module)")
     ap.add_argument("--smp", type=int, default=1,
                     help="guest CPUs; >1 adds -accel tcg,thread=single")
+    ap.add_argument("--smp2", action="store_true",
+                    help="also run the selected '# qemu-test: smp2' cases in a guest with two "
+                         "vCPUs (results prefixed smp2:); --all does this always")
+    ap.add_argument("--figures", metavar="FILE",
+                    help="write the figures table (@@FIGURE markers, case counts) to FILE")
     ap.add_argument("--append", default="", help="extra kernel command line")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--verbose", "-v", action="store_true", help="stream the console")
@@ -720,6 +769,9 @@ def main():
         sibling = os.path.join(os.path.dirname(args.module), "sysrqmon_test.ko")
         args.kunit_module = sibling if os.path.isfile(sibling) else None
     boots = shard_main_boot(select_cases(args), args.jobs)
+    if "LOAD_SCALE" not in args.env and \
+            "-sysrqmon-debug" in (module_release(args.module) or ""):
+        args.env["LOAD_SCALE"] = "5"  # the debug kernel is ~30x slower per write
     if not args.kernel and args.kdir and \
             os.path.isfile(os.path.join(args.kdir, "arch/x86/boot/bzImage")):
         args.kernel = os.path.join(args.kdir, "arch/x86/boot/bzImage")
@@ -742,6 +794,13 @@ def main():
     failed = len(results) - passed
     if not results:
         failed = 1
+    table = figures_table(results)
+    log("== figures")
+    for line in table:
+        log("   " + line)
+    if args.figures:
+        with open(args.figures, "w") as f:
+            f.write("".join(line + "\n" for line in table))
     log("== summary")
     for name, ok, detail in results:
         if not ok:
