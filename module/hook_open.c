@@ -3,8 +3,9 @@
  * security_file_open: opens of the two targets.
  *
  * Every open on the machine passes here. The fast path reads the superblock
- * magic and returns for anything that is not procfs: no locks, no strings,
- * no stack beyond a few registers. Everything else is out of line.
+ * magic and returns for anything that is not procfs, and for read-only
+ * procfs opens unless watch_reads is set: no locks, no strings, no stack
+ * beyond a few registers. Everything else is out of line.
  */
 #include <linux/dcache.h>
 #include <linux/fs.h>
@@ -56,8 +57,6 @@ static noinline void proc_file_open(struct ftrace_ops *ops, unsigned long ip,
 
 	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
 		return;
-	if (!(file->f_mode & FMODE_WRITE) && !READ_ONCE(sysrqmon_cfg.watch_reads))
-		return;
 	target = sysrqmon_file_target(file);
 	if (target == SYSRQMON_TARGET_NONE)
 		return;
@@ -79,6 +78,9 @@ void sysrqmon_hook_file_open(unsigned long ip, unsigned long parent_ip,
 	struct file *file = (struct file *)hook_arg(fregs, 0);
 
 	if (likely(file_inode(file)->i_sb->s_magic != PROC_SUPER_MAGIC))
+		return;
+	/* Most procfs opens are reads, which are not events by default. */
+	if (!(file->f_mode & FMODE_WRITE) && !READ_ONCE(sysrqmon_cfg.watch_reads))
 		return;
 	proc_file_open(ops, ip, parent_ip, file, fregs);
 }

@@ -1,0 +1,842 @@
+#!/usr/bin/env python3
+"""Benchmark sysrqmon in one QEMU guest boot (Debian's 6.1 kernel, instruction-count mode).
+
+Usage (from the repository root; `make bench` runs the first line):
+  python3 tests/bench/bench.py                 # full run: 7 rounds, about 10 minutes
+  python3 tests/bench/bench.py --smoke         # 1 round, small sizes, about 2 minutes
+  python3 tests/bench/bench.py --rounds 5 --sections hot,target --verbose
+  python3 tests/bench/bench.py --from-json bench/results.json   # re-render results.md
+
+One boot of `qemu-system-x86_64 -icount shift=0,sleep=off`: guest time advances one
+nanosecond per emulated instruction, so every CLOCK_MONOTONIC figure taken inside the guest is
+an instruction count (deterministic, immune to host load). The host also times each measured
+stretch on its own clock (the guest brackets it with markers on a second serial port): those
+wall-clock figures are TCG emulation time, noisy, and shown beside the instruction figures.
+No bare-metal figure is produced.
+
+Inside the boot, configurations are interleaved (none X none Y none ... per round); each X is
+compared with the "none" runs on either side of it, and medians and min-max over the rounds
+are reported. Sections: hot (open+close of non-target files: module modes and the floors of
+tests/bench/floor), target (kernel.sysrq and sysrq-trigger writes), latency (write returned ->
+event received, tests/bench/guest/nlbench.c), burst (largest burst with 0 drops), memory,
+verify (cost of the drift verifier, verify_ms=0/1000/100 on a CPU-bound loop).
+
+Output: a table on stdout, bench/results.json and bench/results.md (--smoke: bench/smoke/;
+--out DIR). The last line
+is "bench: OK ..." or "bench: FAILED ..."; the exit status is 1 when the benchmark itself failed
+(build, boot, a guest operation, missing figures), never because a goal was missed.
+
+Builds: the static guest programs (gcc -static) and the floor module (against the kernel
+headers of the module's vermagic release, or --kdir) into a temporary directory; the module and
+sysrqmonctl must already be built (`make module tools`). Uses tests/qemu/run.py for the
+initramfs, the kernel download and the guest /init.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import selectors
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import types
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "tests", "qemu"))
+import run as qemu_run  # noqa: E402  (tests/qemu/run.py: initramfs, kernel, markers)
+
+GOALS = {"regular": 1.01, "procfs": 1.03}
+
+# Sizes per mode. Instruction counts are deterministic, so the sizes are set by the wall-clock
+# figures (long enough stretches to time on the host) and by the 15-minute budget.
+FULL = dict(rounds=7, verify_rounds=5, n_open=30000, n_write=10000, n_trig=2000, n_lat=2000,
+            loop=250000000, n_storm=20000, bursts="1000 2000 4000 6000 8000 12000 16000 32000",
+            fifo_bursts="2000 4000 4095 4096")
+SMOKE = dict(rounds=1, verify_rounds=1, n_open=3000, n_write=2000, n_trig=300, n_lat=200,
+             loop=50000000, n_storm=5000, bursts="1000 4000", fifo_bursts="4095 4096")
+SECTIONS = ["hot", "target", "latency", "burst", "memory", "verify"]
+
+CFG_LABEL = {
+    "none": "module not loaded",
+    "monitor": "sysrqmon, mode=monitor",
+    "deny": "sysrqmon, mode=deny",
+    "watch_reads": "sysrqmon, monitor + watch_reads=1",
+    "floor_ftrace": "floor: empty ftrace_ops callback",
+    "floor_ftrace_magic": "floor: ftrace_ops, s_magic check",
+    "floor_kprobe": "floor: kprobe, s_magic check",
+    "listener": "sysrqmon, monitor + listener",
+    "verify_0": "verify_ms=0",
+    "verify_1000": "verify_ms=1000 (default)",
+    "verify_100": "verify_ms=100",
+}
+OP_LABEL = {
+    "sysctl_write": "kernel.sysrq: write(2) of the same value on an open fd",
+    "sysctl_open_write_close": "kernel.sysrq: open+write+close (like sysctl -w)",
+    "trigger_write": "sysrq-trigger: write(2) of the current loglevel digit",
+}
+
+
+def log(msg=""):
+    print(msg, flush=True)
+
+
+# --------------------------------------------------------------------------------------------
+# build
+
+
+def kdir_for(args):
+    if args.kdir:
+        return args.kdir
+    rel = qemu_run.module_release(args.module)
+    for cand in ("/usr/src/linux-headers-%s" % rel, "/lib/modules/%s/build" % rel):
+        if rel and os.path.isfile(os.path.join(cand, "Makefile")):
+            return cand
+    raise SystemExit("bench.py: no kernel headers for %s (install linux-headers-%s or pass "
+                     "--kdir)" % (rel, rel))
+
+
+def build(args, workdir):
+    """Static guest programs and the floor module, all into workdir/bin."""
+    bindir = os.path.join(workdir, "bin")
+    os.makedirs(bindir)
+    guest = os.path.join(HERE, "guest")
+    cflags = ["-static", "-O2", "-Wall", "-Wextra", "-Werror"]
+    for prog, extra in (("benchop", []), ("nlbench", ["-I" + os.path.join(REPO, "include",
+                                                                          "uapi")])):
+        cmd = ["gcc"] + cflags + extra + ["-o", os.path.join(bindir, prog),
+                                          os.path.join(guest, prog + ".c")]
+        res = subprocess.run(cmd, capture_output=True, text=True)
+        if res.returncode:
+            sys.stderr.write(res.stdout + res.stderr)
+            raise SystemExit("bench.py: building %s failed" % prog)
+    floor = os.path.join(workdir, "floor")
+    os.makedirs(floor)
+    for fn in ("Kbuild", "sysrqbench_floor.c"):
+        shutil.copy(os.path.join(HERE, "floor", fn), floor)
+    res = subprocess.run(["make", "-s", "-C", kdir_for(args), "M=" + floor, "modules"],
+                         capture_output=True, text=True)
+    ko = os.path.join(floor, "sysrqbench_floor.ko")
+    if res.returncode or not os.path.isfile(ko):
+        sys.stderr.write(res.stdout + res.stderr)
+        raise SystemExit("bench.py: building the floor module failed")
+    shutil.copy(ko, bindir)
+    return bindir
+
+
+# --------------------------------------------------------------------------------------------
+# boot
+
+
+def boot(args, kernel, initrd, console_path):
+    """One icount boot; returns (records, results, problems, elapsed)."""
+    sock_dir = tempfile.mkdtemp(prefix="sysrqmon-bench-sock-")
+    mk_path = os.path.join(sock_dir, "markers.sock")
+    append = ("console=ttyS0 panic=-1 loglevel=4 log_buf_len=8M printk.time=1 "
+              "8250.nr_uarts=4 " + args.append).strip()
+    cmd = [args.qemu, "-m", "1G", "-nographic", "-no-reboot",
+           "-kernel", kernel, "-initrd", initrd, "-append", append,
+           "-serial", "stdio",
+           "-chardev", "socket,id=markers,path=%s,server=on,wait=on" % mk_path,
+           "-serial", "chardev:markers", "-monitor", "none"]
+    if args.icount:
+        cmd += ["-icount", "shift=0,sleep=off"]
+    if args.verbose:
+        log("   " + " ".join(cmd))
+    records, results, problems = [], [], []
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    mk = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    while True:
+        try:
+            mk.connect(mk_path)
+            break
+        except (FileNotFoundError, ConnectionRefusedError):
+            if proc.poll() is not None or time.monotonic() - t0 > 30:
+                proc.kill()
+                err = proc.stderr.read().decode(errors="replace")
+                shutil.rmtree(sock_dir, ignore_errors=True)
+                return [], [], ["QEMU did not start: " + err.strip()], 0.0
+            time.sleep(0.05)
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ, "console")
+    sel.register(mk, selectors.EVENT_READ, "markers")
+    console = open(console_path, "wb")
+    buf = b""
+    state = {"wb": None, "we": None, "done": False, "booted": None, "section": None}
+    open_streams = 2
+    deadline = t0 + args.timeout
+    timed_out = False
+
+    def on_marker(line, now):
+        if line == "@@WB":
+            state["wb"], state["we"] = now, None
+        elif line == "@@WE":
+            state["we"] = now
+        elif line.startswith("@@M "):
+            rec = {}
+            for tok in line[4:].split():
+                k, _, v = tok.partition("=")
+                rec[k] = v
+            if state["wb"] is not None and state["we"] is not None:
+                rec["wall_s"] = state["we"] - state["wb"]
+            state["wb"] = state["we"] = None
+            records.append(rec)
+            if args.verbose:
+                log("   " + line[4:] + ("  wall=%.3fs" % rec["wall_s"] if "wall_s" in rec
+                                        else ""))
+            sec = rec.get("sec")
+            if sec != state["section"] and sec != "info":
+                state["section"] = sec
+                log("-- %s (t=%.0f s)" % (sec, now - t0))
+        elif line.startswith("@@RESULT "):
+            m = qemu_run.RESULT_RE.match(line)
+            if m:
+                results.append((m.group(1), m.group(2) == "PASS", m.group(3)))
+                if m.group(2) != "PASS" or args.verbose:
+                    log("%s %s %s" % (m.group(2), m.group(1), m.group(3)))
+            else:
+                results.append(("bench/marker", False, "malformed: " + line))
+        elif line.startswith("@@BOOTED"):
+            state["booted"] = now - t0
+            log("   guest booted after %.1f s" % state["booted"])
+        elif line.startswith("@@DONE"):
+            state["done"] = True
+
+    while open_streams:
+        now = time.monotonic()
+        if now > deadline:
+            timed_out = True
+            break
+        for key, _ in sel.select(timeout=0.5):
+            if key.data == "console":
+                data = os.read(proc.stdout.fileno(), 65536)
+                if not data:
+                    sel.unregister(proc.stdout)
+                    open_streams -= 1
+                    continue
+                console.write(data)
+            else:
+                try:
+                    data = mk.recv(65536)
+                except OSError:
+                    data = b""
+                now = time.monotonic()
+                if not data:
+                    sel.unregister(mk)
+                    open_streams -= 1
+                    continue
+                buf += data
+                while b"\n" in buf:
+                    raw, buf = buf.split(b"\n", 1)
+                    on_marker(raw.decode(errors="replace").strip("\r\0 "), now)
+        if state["done"] and proc.poll() is not None:
+            break
+    if proc.poll() is None:
+        proc.kill()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+    console.write(proc.stdout.read() or b"")
+    console.close()
+    mk.close()
+    shutil.rmtree(sock_dir, ignore_errors=True)
+    elapsed = time.monotonic() - t0
+    with open(console_path, "rb") as f:
+        lines = f.read().decode(errors="replace").replace("\r", "").split("\n")
+    bad = [ln for ln in lines if qemu_run.KERNEL_LINE.search(ln)
+           and qemu_run.BAD_PATTERNS.search(ln)]
+    if bad:
+        problems.append("the kernel reported %d problem line(s), first: %s"
+                        % (len(bad), bad[0].strip()))
+    if not state["done"]:
+        why = ("timeout after %d s" % args.timeout if timed_out
+               else "QEMU exited (status %s) before @@DONE" % proc.returncode)
+        problems.append(why)
+        for ln in lines[-40:]:
+            log("   | " + ln)
+    return records, results, problems, elapsed
+
+
+# --------------------------------------------------------------------------------------------
+# analysis
+
+
+def num(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def stats(values):
+    values = [v for v in values if v is not None]
+    if not values:
+        return None
+    return {"median": statistics.median(values), "min": min(values), "max": max(values),
+            "n": len(values)}
+
+
+def paired(records, key_fields, cfg_field="cfg", base="none"):
+    """Interleaved runs: each non-base record against the mean of the base records of the
+    same key just before and just after it. Returns {key: {cfg: [(x, baseline, rec), ...]}}."""
+    out = {}
+    groups = {}
+    for rec in records:
+        groups.setdefault(tuple(rec.get(k) for k in key_fields), []).append(rec)
+    for key, recs in groups.items():
+        for i, rec in enumerate(recs):
+            if rec.get(cfg_field) == base:
+                continue
+            before = next((r for r in reversed(recs[:i]) if r.get(cfg_field) == base), None)
+            after = next((r for r in recs[i + 1:] if r.get(cfg_field) == base), None)
+            out.setdefault(key, {}).setdefault(rec[cfg_field], []).append((rec, before, after))
+    return out
+
+
+def ratio_stats(triples, value):
+    """value(rec) -> number; ratios of each record to the mean of its neighbours."""
+    ratios = []
+    for rec, before, after in triples:
+        x = value(rec)
+        bases = [value(b) for b in (before, after) if b is not None and value(b)]
+        if x is None or not bases:
+            continue
+        ratios.append(x / (sum(bases) / len(bases)))
+    return stats(ratios)
+
+
+def per_op(rec):
+    return num(rec.get("per_op"))
+
+
+def wall_per_op(rec):
+    w, n = rec.get("wall_s"), num(rec.get("n"))
+    return w * 1e9 / n if w and n else None
+
+
+def analyse(records):
+    res = {"hot": {}, "target": {}, "latency": {}, "burst": [], "memory": {}, "verify": {},
+           "info": {}}
+    for rec in records:
+        if rec.get("sec") == "info":
+            res["info"][rec["key"]] = rec.get("value")
+
+    hot = [r for r in records if r.get("sec") == "hot"]
+    for (file,), cfgs in sorted(paired(hot, ["file"]).items()):
+        base = [per_op(r) for r in hot if r.get("file") == file and r.get("cfg") == "none"]
+        wbase = [wall_per_op(r) for r in hot if r.get("file") == file and r.get("cfg") == "none"]
+        entry = {"none": {"instructions_per_op": stats(base), "wall_ns_per_op": stats(wbase)}}
+        for cfg, triples in cfgs.items():
+            entry[cfg] = {
+                "instructions_per_op": stats([per_op(t[0]) for t in triples]),
+                "wall_ns_per_op": stats([wall_per_op(t[0]) for t in triples]),
+                "icount_ratio": ratio_stats(triples, per_op),
+                "wall_ratio": ratio_stats(triples, wall_per_op),
+                "added_instructions": stats([
+                    per_op(t[0]) - statistics.mean([per_op(b) for b in t[1:] if b])
+                    for t in triples if any(t[1:])]),
+            }
+        res["hot"][file] = entry
+
+    tgt = [r for r in records if r.get("sec") == "target"]
+    for (op,), cfgs in sorted(paired(tgt, ["op"]).items()):
+        base = [r for r in tgt if r.get("op") == op and r.get("cfg") == "none"]
+        entry = {"none": {"instructions_per_op": stats([per_op(r) for r in base]),
+                          "wall_ns_per_op": stats([wall_per_op(r) for r in base]),
+                          "wall_ops_per_s": stats([1e9 / wall_per_op(r) for r in base
+                                                   if wall_per_op(r)])}}
+        for cfg, triples in cfgs.items():
+            recs = [t[0] for t in triples]
+            entry[cfg] = {
+                "instructions_per_op": stats([per_op(r) for r in recs]),
+                "wall_ns_per_op": stats([wall_per_op(r) for r in recs]),
+                "wall_ops_per_s": stats([1e9 / wall_per_op(r) for r in recs
+                                         if wall_per_op(r)]),
+                "icount_ratio": ratio_stats(triples, per_op),
+                "wall_ratio": ratio_stats(triples, wall_per_op),
+                "added_instructions": stats([
+                    per_op(t[0]) - statistics.mean([per_op(b) for b in t[1:] if b])
+                    for t in triples if any(t[1:])]),
+            }
+        res["target"][op] = entry
+
+    for rec in records:
+        if rec.get("sec") == "latency":
+            res["latency"][rec["op"]] = {k: num(v) for k, v in rec.items()
+                                         if k not in ("sec", "op", "wall_s")}
+        elif rec.get("sec") == "burst":
+            b = {k: num(v) for k, v in rec.items() if k not in ("sec", "op", "wall_s")}
+            if rec.get("wall_s"):
+                b["wall_s"] = rec["wall_s"]
+            b["zero_drops"] = (b.get("dropped") == 0 and b.get("lost_records") == 0
+                               and (b.get("received") or 0) >= (b.get("generated") or 0))
+            res["burst"].append(b)
+        elif rec.get("sec") == "memory":
+            res["memory"][rec["state"]] = {k: num(v) for k, v in rec.items()
+                                           if k not in ("sec", "state", "wall_s")}
+    for prio in sorted({b.get("prio") for b in res["burst"]}):
+        ok = [b["size"] for b in res["burst"] if b.get("prio") == prio and b["zero_drops"]]
+        bad = [b["size"] for b in res["burst"] if b.get("prio") == prio and not b["zero_drops"]]
+        res.setdefault("burst_summary", {})["fifo" if prio else "normal"] = {
+            "largest_zero_drop": max(ok) if ok else None,
+            "smallest_with_drops": min(bad) if bad else None}
+
+    ver = [r for r in records if r.get("sec") == "verify"]
+    for _key, cfgs in paired(ver, [], base="verify_0").items():
+        base = [num(r["ns"]) for r in ver if r.get("cfg") == "verify_0"]
+        res["verify"]["verify_0"] = {"loop_instructions": stats(base)}
+        for cfg, triples in cfgs.items():
+            ms = int(cfg.split("_")[1])
+
+            def total(r):
+                return num(r["ns"]) if r else None
+            added = [total(t[0]) - statistics.mean([total(b) for b in t[1:] if b])
+                     for t in triples if any(t[1:])]
+            # passes of the verifier that fall into one loop: loop time / period
+            passes = [total(t[0]) / (ms * 1e6) for t in triples]
+            per_pass = [a / p for a, p in zip(added, passes) if p]
+            res["verify"][cfg] = {
+                "loop_instructions": stats([total(t[0]) for t in triples]),
+                "icount_ratio": ratio_stats(triples, total),
+                "wall_ratio": ratio_stats(triples, lambda r: r.get("wall_s") if r else None),
+                "added_instructions": stats(added),
+                "instructions_per_pass": stats(per_pass),
+                "cpu_share": stats([pp / (ms * 1e6) for pp in per_pass]),
+            }
+    return res
+
+
+# --------------------------------------------------------------------------------------------
+# report
+
+
+def fmt_r(s, digits=3):
+    if not s:
+        return "-"
+    if s["n"] == 1:
+        return "%.*f" % (digits, s["median"])
+    return "%.*f (%.*f–%.*f)" % (digits, s["median"], digits, s["min"], digits, s["max"])
+
+
+def fmt_n(s, unit=""):
+    if not s:
+        return "-"
+    v = s["median"]
+    return ("%.0f" % v if abs(v) >= 100 else "%.1f" % v) + unit
+
+
+def md_table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+def report(res, meta):
+    """Markdown text (also printed)."""
+    parts = []
+    parts.append("sysrqmon benchmark, %s, %s; guest %s, QEMU %s TCG, 1 vCPU, %s; %d round(s) "
+                 "(verifier: %d)%s; one boot, %.0f s."
+                 % (meta["date"], meta["machine"], meta["kernel_release"], meta["qemu_version"],
+                    "-icount shift=0,sleep=off" if meta["icount"] else "no icount",
+                    meta["rounds"], meta["sizes"]["verify_rounds"],
+                    " (smoke)" if meta["smoke"] else "", meta["boot_seconds"]))
+    parts.append("")
+    parts.append("**icount** = instructions per operation measured with "
+                 "`-icount shift=0,sleep=off` (deterministic path length); **wall** = host "
+                 "clock time of the same stretch under TCG emulation (noisy: it swings with "
+                 "the host's load). Ratios are to \"module not "
+                 "loaded\", each run against the unloaded runs on either side of it; median "
+                 "(min–max) over the rounds. No bare-metal figure is included.")
+    hot = res.get("hot")
+    if hot:
+        parts.append("")
+        parts.append("### Hot path: open()+close() of files the module does not watch")
+        parts.append("")
+        rows = []
+        cfgs = ["none", "monitor", "deny", "watch_reads", "floor_ftrace", "floor_ftrace_magic",
+                "floor_kprobe"]
+        for cfg in cfgs:
+            if not any(cfg in hot[f] for f in hot):
+                continue
+            row = [CFG_LABEL[cfg]]
+            for f in ("regular", "procfs"):
+                e = hot.get(f, {}).get(cfg)
+                if not e:
+                    row += ["-", "-", "-"]
+                elif cfg == "none":
+                    row += [fmt_n(e["instructions_per_op"]), "1", "1"]
+                else:
+                    added = e.get("added_instructions")
+                    row += ["%s (%+.0f)" % (fmt_n(e["instructions_per_op"]), added["median"])
+                            if added else fmt_n(e["instructions_per_op"]),
+                            fmt_r(e["icount_ratio"]), fmt_r(e["wall_ratio"], 2)]
+            rows.append(row)
+        parts.append(md_table(["configuration", "regular: instr/op (added)",
+                               "regular: icount ratio",
+                               "regular: wall ratio", "procfs: instr/op (added)",
+                               "procfs: icount ratio", "procfs: wall ratio"], rows))
+        parts.append("")
+        goal = []
+        for f, g in GOALS.items():
+            for cfg in ("monitor", "deny", "watch_reads"):
+                e = hot.get(f, {}).get(cfg)
+                if e and e["icount_ratio"]:
+                    r = e["icount_ratio"]["median"]
+                    goal.append("%s %s %.3f %s %.2f" % (f, cfg, r, "≤" if r <= g else ">", g))
+        parts.append("Goals (icount medians; regular ≤ 1.01, procfs ≤ 1.03): "
+                     + "; ".join(goal) + ".")
+        parts.append("Regular file: a file on tmpfs; procfs file: /proc/sys/kernel/printk "
+                     "(read-only opens).")
+    tgt = res.get("target")
+    if tgt:
+        parts.append("")
+        parts.append("### Target path: writes to kernel.sysrq and /proc/sysrq-trigger")
+        parts.append("")
+        rows = []
+        for op, e in tgt.items():
+            for cfg in ("none", "monitor", "listener"):
+                c = e.get(cfg)
+                if not c:
+                    continue
+                rows.append([OP_LABEL.get(op, op) if cfg == "none" else "", CFG_LABEL[cfg],
+                             fmt_n(c["instructions_per_op"]),
+                             "1" if cfg == "none" else fmt_r(c["icount_ratio"]),
+                             "" if cfg == "none" else fmt_n(c["added_instructions"]),
+                             fmt_n(c["wall_ops_per_s"]),
+                             "1" if cfg == "none" else fmt_r(c["wall_ratio"], 2)])
+        parts.append(md_table(["operation", "configuration", "instr/op", "icount ratio",
+                               "added instr/op", "wall writes/s (TCG)", "wall ratio"], rows))
+        parts.append("")
+        parts.append("The trigger key is the current console loglevel digit (%s): no state "
+                     "changes, but the kernel prints two `sysrq:` lines on the serial console "
+                     "for every write, with or without the module, which dilutes the ratio; "
+                     "\"added instr/op\" is what the module adds (with a listener, also the "
+                     "listener's own work: one vCPU runs writer, worker and listener). Audit "
+                     "lines are on (the default), but their rate limit (200 per 5 s) "
+                     "suppresses almost all of them in these loops. The listener is "
+                     "`sysrqmonctl listen --json > /dev/null`."
+                     % res.get("info", {}).get("console_loglevel", "?"))
+    lat = res.get("latency")
+    if lat:
+        parts.append("")
+        parts.append("### Event delivery latency (instructions, icount)")
+        parts.append("")
+        rows = []
+        for op, e in lat.items():
+            rows.append([OP_LABEL.get(op, op), "%d" % e.get("n", 0),
+                         "%.0f" % e["ret_p50"], "%.0f" % e["ret_p99"],
+                         "%.0f" % e["hook_p50"], "%.0f" % e["hook_p99"]])
+        parts.append(md_table(["write", "events", "write returned → received: p50",
+                               "p99", "hook → received: p50", "p99"], rows))
+        parts.append("")
+        parts.append("One process writes, then blocks in recv() on its own raw generic-netlink "
+                     "socket (tests/bench/guest/nlbench.c) until the event of that write "
+                     "arrives; \"hook\" uses the event's SYSRQMON_ATTR_TIME_NS. One vCPU: the "
+                     "module's worker mostly runs before the write has returned to user space, "
+                     "so \"write returned → received\" is then the cost of clock_gettime() + "
+                     "recv() themselves. Under icount, 1 ns = 1 instruction.")
+    if res.get("burst"):
+        parts.append("")
+        parts.append("### Bursts (default buffer) with `sysrqmonctl listen --json` attached")
+        parts.append("")
+        rows = []
+        for b in res["burst"]:
+            rows.append(["SCHED_FIFO %d" % b["prio"] if b.get("prio") else "normal",
+                         "%d" % b["size"], "%d" % b.get("generated", 0),
+                         "%d" % b.get("sent", 0), "%d" % b.get("dropped", 0),
+                         "%d" % b.get("received", 0), "%d" % b.get("lost_records", 0),
+                         "yes" if b["zero_drops"] else "no"])
+        parts.append(md_table(["writer", "writes", "generated", "sent", "dropped",
+                               "received", "lost records", "0 drops"], rows))
+        summ = res.get("burst_summary", {})
+        parts.append("")
+        parts.append("Largest burst with 0 drops (buffer %s events): normal-priority writer %s; "
+                     "SCHED_FIFO writer (the module's worker cannot run until the burst ends) "
+                     "%s. A burst stops growing at its first drop; \"> N\" means no size tried "
+                     "dropped."
+                     % (fmt_int(res["burst"][0].get("buffer")),
+                        burst_word(summ.get("normal")), burst_word(summ.get("fifo"))))
+    mem = res.get("memory")
+    if mem:
+        parts.append("")
+        parts.append("### Memory")
+        parts.append("")
+        un = mem.get("unloaded", {})
+        rows = []
+        for state, label in (("idle", "loaded, idle"),
+                             ("storm_no_listener", "right after a storm, no listener"),
+                             ("storm_stalled_listener", "storm into a stalled listener"),
+                             ("after_storm", "after the storms, listener gone")):
+            m = mem.get(state)
+            if not m:
+                continue
+            rows.append([label, delta(m, un, "slab"), delta(m, un, "sunreclaim"),
+                         delta(m, un, "vmallocused"),
+                         fmt_int((m.get("vmalloc_module") or 0) / 1024) + " KiB",
+                         fmt_int((m.get("nl_rmem") or 0) / 1024) + " KiB"])
+        parts.append("Module size in /proc/modules: %s bytes (the floor module: %s bytes); "
+                     "buffer_events=%s; a storm is %s kernel.sysrq writes."
+                     % (fmt_int(mem.get("idle", {}).get("module_size")),
+                        fmt_int(mem.get("floor", {}).get("module_size")),
+                        fmt_int(mem.get("idle", {}).get("buffer")),
+                        fmt_int(meta["sizes"]["n_storm"])))
+        parts.append("")
+        parts.append(md_table(["state", "Slab Δ", "SUnreclaim Δ", "VmallocUsed Δ",
+                               "vmalloc by sysrqmon (/proc/vmallocinfo)",
+                               "queued in netlink sockets"], rows))
+        parts.append("")
+        parts.append("Δ: /proc/meminfo against the same guest before the load (whole-system "
+                     "counters: a few hundred KiB either way are the shell and its children). "
+                     "VmallocUsed includes the module's text and data. The stalled listener is "
+                     "`sysrqmonctl listen` stopped with SIGSTOP: its socket (SO_RCVBUFFORCE "
+                     "8 MiB) holds the events, which is the listener's memory, not the module's.")
+    ver = res.get("verify")
+    if ver:
+        parts.append("")
+        parts.append("### Drift verifier (CPU-bound loop in the guest, module loaded, monitor)")
+        parts.append("")
+        rows = []
+        for cfg in ("verify_0", "verify_1000", "verify_100"):
+            e = ver.get(cfg)
+            if not e:
+                continue
+            if cfg == "verify_0":
+                rows.append([CFG_LABEL[cfg], fmt_n(e["loop_instructions"]), "1", "1",
+                             "", "", ""])
+            else:
+                rows.append([CFG_LABEL[cfg], fmt_n(e["loop_instructions"]),
+                             fmt_r(e["icount_ratio"], 5), fmt_r(e["wall_ratio"], 3),
+                             fmt_n(e["added_instructions"]), fmt_n(e["instructions_per_pass"]),
+                             "%.4f %%" % (100 * e["cpu_share"]["median"])
+                             if e.get("cpu_share") else "-"])
+        parts.append(md_table(["configuration", "loop instructions", "icount ratio",
+                               "wall ratio", "added instr / loop", "instr / verifier pass",
+                               "CPU share"], rows))
+        parts.append("")
+        parts.append("Per pass = added instructions divided by the passes the period fits into "
+                     "one loop (loop time / period; under icount 1 s = 10^9 instructions).")
+        v0 = (ver.get("verify_0") or {}).get("loop_instructions")
+        pp = (ver.get("verify_100") or {}).get("instructions_per_pass")
+        if v0 and pp:
+            parts.append("The verify_ms=0 loops spread over %.0f instructions (min–max), so the "
+                         "default period's few passes per loop are inside the noise; from the "
+                         "per-pass cost measured at 100 ms (%.0f instructions), verify_ms=1000 "
+                         "costs %.0f instructions per second of guest time, %.5f %% of one CPU "
+                         "under icount." % (v0["max"] - v0["min"], pp["median"], pp["median"],
+                                            100 * pp["median"] / 1e9))
+    return "\n".join(parts) + "\n"
+
+
+def fmt_int(v):
+    return "-" if v is None else "%d" % v
+
+
+def burst_word(s):
+    if not s:
+        return "-"
+    if s["smallest_with_drops"] is None:
+        return "> %s writes (all sizes tried)" % fmt_int(s["largest_zero_drop"])
+    return "%s writes (drops at %s)" % (fmt_int(s["largest_zero_drop"]),
+                                        fmt_int(s["smallest_with_drops"]))
+
+
+def delta(m, base, key):
+    if m.get(key) is None or base.get(key) is None:
+        return "-"
+    return "%+d KiB" % (m[key] - base[key])
+
+
+def check_complete(res, sections):
+    """Names of figures the run should have produced but did not."""
+    missing = []
+    if "hot" in sections:
+        for f in ("regular", "procfs"):
+            for cfg in ("none", "monitor", "deny", "watch_reads", "floor_ftrace",
+                        "floor_kprobe"):
+                e = res["hot"].get(f, {}).get(cfg)
+                if not e or (cfg != "none" and not e.get("icount_ratio")):
+                    missing.append("hot/%s/%s" % (f, cfg))
+    if "target" in sections:
+        for op in OP_LABEL:
+            for cfg in ("none", "monitor", "listener"):
+                if not res["target"].get(op, {}).get(cfg):
+                    missing.append("target/%s/%s" % (op, cfg))
+    if "latency" in sections:
+        for op in ("sysctl_write", "trigger_write"):
+            if not res["latency"].get(op):
+                missing.append("latency/" + op)
+    if "burst" in sections and not res["burst"]:
+        missing.append("burst")
+    if "memory" in sections:
+        for st in ("unloaded", "idle", "storm_no_listener", "storm_stalled_listener",
+                   "after_storm", "floor"):
+            if st not in res["memory"]:
+                missing.append("memory/" + st)
+    if "verify" in sections:
+        for cfg in ("verify_1000", "verify_100"):
+            if not (res["verify"].get(cfg) or {}).get("icount_ratio"):
+                missing.append("verify/" + cfg)
+    return missing
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog="\n".join(__doc__.split("\n")[1:]))
+    ap.add_argument("--smoke", action="store_true",
+                    help="1 round, small sizes (about 2 minutes; for make check)")
+    ap.add_argument("--rounds", type=int,
+                    help="rounds per interleaved section (default 7; the verifier 5)")
+    ap.add_argument("--sections", default=",".join(SECTIONS),
+                    help="comma separated subset of: " + ",".join(SECTIONS))
+    ap.add_argument("--module", default=os.path.join(REPO, "module", "sysrqmon.ko"))
+    ap.add_argument("--tool", default=os.path.join(REPO, "tools", "sysrqmonctl"))
+    ap.add_argument("--kernel", help="vmlinuz to boot (default: Debian's, cached)")
+    ap.add_argument("--kernel-release", help="Debian kernel release (default: the module's)")
+    ap.add_argument("--kdir", help="kernel headers to build the floor module against")
+    ap.add_argument("--out", help="directory for results.json, results.md, console.log "
+                                  "(default bench/, with --smoke bench/smoke/)")
+    ap.add_argument("--timeout", type=int, default=1800, help="boot timeout, seconds")
+    ap.add_argument("--no-icount", dest="icount", action="store_false",
+                    help="boot without -icount (guest figures become wall-clock too)")
+    ap.add_argument("--append", default="", help="extra kernel command line")
+    ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--verbose", "-v", action="store_true", help="print every record")
+    ap.add_argument("--from-json", metavar="FILE",
+                    help="no boot: print and write results.md again from a results.json")
+    ap.add_argument("--qemu", default="qemu-system-x86_64")
+    ap.add_argument("--busybox", default="/bin/busybox")
+    args = ap.parse_args()
+    if not args.out:
+        args.out = os.path.join(REPO, "bench", "smoke" if args.smoke else "")
+
+    if args.from_json:
+        with open(args.from_json) as f:
+            saved = json.load(f)
+        saved["meta"]["sizes"].setdefault("verify_rounds", saved["meta"]["rounds"])
+        text = report(analyse(saved["records"]), saved["meta"])
+        log(text)
+        os.makedirs(args.out, exist_ok=True)
+        with open(os.path.join(args.out, "results.md"), "w") as f:
+            f.write(text)
+        return 0
+    sizes = dict(SMOKE if args.smoke else FULL)
+    if args.rounds:
+        sizes["rounds"] = sizes["verify_rounds"] = args.rounds
+    sections = [s for s in re.split(r"[,\s]+", args.sections) if s]
+    bad = [s for s in sections if s not in SECTIONS]
+    if bad:
+        ap.error("unknown section(s): " + ", ".join(bad))
+    for p, what in ((args.module, "module (make module)"), (args.tool, "tool (make tools)"),
+                    (args.busybox, "busybox (busybox-static)")):
+        if not os.path.isfile(p):
+            log("bench.py: %s not found: %s" % (what, p))
+            log("bench: FAILED (missing input)")
+            return 1
+    args.module = os.path.abspath(args.module)
+    args.tool = os.path.abspath(args.tool)
+    os.makedirs(args.out, exist_ok=True)
+
+    t_start = time.monotonic()
+    kernel = qemu_run.find_kernel(types.SimpleNamespace(
+        kernel=args.kernel, kernel_release=args.kernel_release, module=args.module,
+        kdir=args.kdir))
+    workdir = tempfile.mkdtemp(prefix="sysrqmon-bench-")
+    try:
+        bindir = build(args, workdir)
+        env = {"BENCH_ROUNDS": str(sizes["rounds"]),
+               "BENCH_VERIFY_ROUNDS": str(sizes["verify_rounds"]),
+               "BENCH_N_OPEN": str(sizes["n_open"]),
+               "BENCH_N_WRITE": str(sizes["n_write"]), "BENCH_N_TRIG": str(sizes["n_trig"]),
+               "BENCH_N_LAT": str(sizes["n_lat"]), "BENCH_LOOP": str(sizes["loop"]),
+               "BENCH_N_STORM": str(sizes["n_storm"]),
+               "BENCH_BURSTS": sizes["bursts"], "BENCH_FIFO_BURSTS": sizes["fifo_bursts"],
+               "BENCH_SECTIONS": " ".join(sections)}
+        initrd = os.path.join(workdir, "initrd.gz")
+        qemu_run.build_initramfs(
+            initrd, types.SimpleNamespace(busybox=args.busybox, module=args.module,
+                                          tool=args.tool),
+            ["bench"], bindir, {"bench": os.path.join(HERE, "guest", "bench.sh")}, env)
+        console_path = os.path.join(args.out, "console.log")
+        log("== bench: kernel %s, module %s, %s, %d round(s), sections %s"
+            % (os.path.basename(kernel), os.path.relpath(args.module),
+               "icount" if args.icount else "no icount", sizes["rounds"], ",".join(sections)))
+        records, results, problems, elapsed = boot(args, kernel, initrd, console_path)
+    finally:
+        if args.keep:
+            log("work directory kept: " + workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    res = analyse(records)
+    failures = [r for r in results if not r[1]]
+    missing = check_complete(res, sections) if not problems else []
+    qv = subprocess.run([args.qemu, "--version"], capture_output=True, text=True).stdout
+    m = re.search(r"version (\S+)", qv)
+    meta = {
+        "date": datetime.date.today().isoformat(),
+        "machine": "host: %d cores, %s" % (os.cpu_count() or 0, cpu_model()),
+        "kernel_release": res["info"].get("kernel") or os.path.basename(kernel),
+        "qemu_version": m.group(1) if m else "?",
+        "icount": args.icount,
+        "rounds": sizes["rounds"],
+        "smoke": args.smoke,
+        "sizes": sizes,
+        "sections": sections,
+        "boot_seconds": round(elapsed, 1),
+        "module": os.path.relpath(args.module, REPO),
+        "goals": GOALS,
+        "bare_metal": None,
+    }
+    text = report(res, meta)
+    log("")
+    log(text)
+    out = {"meta": meta, "results": res, "records": records,
+           "failures": [{"name": n, "detail": d} for n, _ok, d in failures],
+           "problems": problems, "missing": missing}
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump(out, f, indent=1, sort_keys=True)
+    with open(os.path.join(args.out, "results.md"), "w") as f:
+        f.write(text)
+    log("results: %s, %s; console: %s"
+        % (os.path.relpath(os.path.join(args.out, "results.json")),
+           os.path.relpath(os.path.join(args.out, "results.md")), os.path.relpath(console_path)))
+    total = time.monotonic() - t_start
+    errors = problems + ["%s: %s" % (n, d) for n, _ok, d in failures]
+    if missing:
+        errors.append("missing figures: " + ", ".join(missing))
+    if errors:
+        for e in errors:
+            log("FAIL " + e)
+        log("bench: FAILED (%d problem(s)) in %.0f s" % (len(errors), total))
+        return 1
+    log("bench: OK in %.0f s (boot %.0f s)" % (total, elapsed))
+    return 0
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.machine()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sysrqbench_floor: the floors under sysrqmon's security_file_open hook, for
+ * the benchmark in tests/bench. Never loaded outside a QEMU guest.
+ *
+ * hook=ftrace (default): a plain ftrace_ops attached the way sysrqmon
+ * attaches its hooks (FTRACE_OPS_FL_PERMANENT | FTRACE_OPS_FL_IPMODIFY, no
+ * SAVE_REGS, address resolved through a kprobe on kallsyms_lookup_name),
+ * with an empty callback: the price of the attachment alone.
+ * hook=ftrace_magic: the same ftrace_ops, the callback reads the file's
+ * superblock magic (sysrqmon's fast path, without anything behind it).
+ * hook=kprobe: a kprobe whose pre-handler only checks the superblock magic.
+ */
+#include <linux/fs.h>
+#include <linux/ftrace.h>
+#include <linux/kprobes.h>
+#include <linux/magic.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+#define HOOKED "security_file_open"
+
+static char *hook = "ftrace";
+module_param(hook, charp, 0444);
+MODULE_PARM_DESC(hook, "ftrace (empty callback), ftrace_magic or kprobe");
+
+static unsigned long procfs_hits;
+module_param(procfs_hits, ulong, 0444);
+MODULE_PARM_DESC(procfs_hits, "opens of procfs files the magic check saw");
+
+static void floor_empty(unsigned long ip, unsigned long parent_ip,
+			struct ftrace_ops *ops, struct ftrace_regs *fregs)
+{
+}
+
+static void floor_magic(unsigned long ip, unsigned long parent_ip,
+			struct ftrace_ops *ops, struct ftrace_regs *fregs)
+{
+	struct file *file;
+
+	file = (struct file *)regs_get_kernel_argument(&fregs->regs, 0);
+	if (unlikely(file_inode(file)->i_sb->s_magic == PROC_SUPER_MAGIC))
+		WRITE_ONCE(procfs_hits, procfs_hits + 1);
+}
+
+static int floor_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct file *file = (struct file *)regs_get_kernel_argument(regs, 0);
+
+	if (unlikely(file_inode(file)->i_sb->s_magic == PROC_SUPER_MAGIC))
+		WRITE_ONCE(procfs_hits, procfs_hits + 1);
+	return 0;
+}
+
+static struct ftrace_ops floor_ops;
+static struct kprobe floor_kp = {
+	.symbol_name = HOOKED,
+	.pre_handler = floor_pre,
+};
+
+static bool use_kprobe;
+
+static unsigned long lookup(const char *name)
+{
+	unsigned long (*lookup_name)(const char *name);
+	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+
+	if (register_kprobe(&kp))
+		return 0;
+	lookup_name = (void *)kp.addr;
+	unregister_kprobe(&kp);
+	return lookup_name(name);
+}
+
+static int __init floor_init(void)
+{
+	unsigned long addr;
+	int ret;
+
+	if (!strcmp(hook, "kprobe")) {
+		use_kprobe = true;
+		return register_kprobe(&floor_kp);
+	}
+	if (!strcmp(hook, "ftrace"))
+		floor_ops.func = floor_empty;
+	else if (!strcmp(hook, "ftrace_magic"))
+		floor_ops.func = floor_magic;
+	else
+		return -EINVAL;
+	addr = lookup(HOOKED);
+	if (!addr)
+		return -ENOENT;
+	floor_ops.flags = FTRACE_OPS_FL_PERMANENT | FTRACE_OPS_FL_IPMODIFY;
+	ret = ftrace_set_filter_ip(&floor_ops, addr, 0, 0);
+	if (ret)
+		return ret;
+	ret = register_ftrace_function(&floor_ops);
+	if (ret)
+		ftrace_free_filter(&floor_ops);
+	return ret;
+}
+
+static void __exit floor_exit(void)
+{
+	if (use_kprobe) {
+		unregister_kprobe(&floor_kp);
+		return;
+	}
+	unregister_ftrace_function(&floor_ops);
+	ftrace_free_filter(&floor_ops);
+}
+
+module_init(floor_init);
+module_exit(floor_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("sysrqmon benchmark: empty hooks on security_file_open");
