@@ -55,8 +55,11 @@ void sysrqmon_hook_toggle(unsigned long ip, unsigned long parent_ip,
 	bool denied;
 	int bit;
 
-	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
+	/* Off reports nothing, but a hooked change is still never drift. */
+	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF) {
+		sysrqmon_known_mask(new);
 		return;
+	}
 	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
 	/* The sysctl path was decided and reported as event=sysctl. */
 	if (parent_ip >= sysctl_handler_start && parent_ip < sysctl_handler_end) {
@@ -116,13 +119,13 @@ void sysrqmon_hook_register_key(unsigned long ip, unsigned long parent_ip,
 	bool denied;
 	int bit;
 
-	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
-		return;
 	denied = sysrqmon_deny_applies();
 	if (denied)
 		sysrqmon_return_early(fregs, -EPERM);
 	else
 		sysrqmon_known_key(key, NULL, op);
+	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
+		return;
 	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
 	if (bit < 0)
 		return;

@@ -1,0 +1,243 @@
+# shellcheck shell=sh
+# integrity-lib.sh: shared functions of the integrity cases (3N-integrity-*.sh): SysRq state
+# changed by a hostile module (/tests/sysrqevil.ko, source tests/module/sysrqevil.c) rather
+# than through the two files. Sourced after lib.sh and deny-lib.sh:
+#   . /tests/lib.sh
+#   if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+#   . /tests/integrity-lib.sh
+#
+#   evil_need                     fail and exit the case when /tests/sysrqevil.ko is missing
+#   evil ARGS...                  insmod sysrqevil ARGS (act=..., mask=, key=, addr=): EVIL_RC,
+#                                 EVIL_OUT (insmod's output), EVIL_RET (ret= of its log line)
+#   evil_unload                   rmmod sysrqevil if it is loaded; EVIL_RC
+#   evil_loaded
+#   ksym NAME                     address of kernel symbol NAME (0x...), from /proc/kallsyms
+#   int_load [PARAMS...]          reload sysrqmon with verify_ms=$VERIFY_MS PARAMS; marks
+#   klog_count ERE                new kernel log lines (timestamps cut) matching ERE
+#   expect_klog NAME ERE [N]      a new kernel log line matches ERE (exactly N when given)
+#   expect_no_klog NAME ERE       no new kernel log line matches ERE
+#   uptime_ms                     /proc/uptime in ms (10 ms resolution)
+#   wait_audit ERE MS             wait up to MS ms for a new event line matching ERE; sets
+#                                 AUDIT_LINE and WAITED (ms); returns 1 on timeout
+#   drift_re WHAT VERDICT ARGS    ERE of a drift event: WHAT=mask ARGS="OLD NEW", WHAT=keytable
+#                                 ARGS=KEY
+#   expect_drift NAME VERDICT WHAT ARGS...   a drift event within one period (+ DRIFT_SLACK_MS)
+#                                 of the change, on kernel timestamps (klog_ms ERE)
+#   settle_periods N              sleep N verify periods
+#   rd FILE                       FILE's content, trailing newline cut
+#   hidden_ran_re / evil_re       the hostile handler's and the evil module's own log lines
+
+EVIL=$T/sysrqevil.ko
+SRQP=/sys/module/sysrq/parameters
+KPE=/sys/kernel/debug/kprobes/enabled
+FTE=/proc/sys/kernel/ftrace_enabled
+VERIFY_MS=${VERIFY_MS:-200}
+# Scheduling, the 10 ms confirmation and the log polling in an emulated guest.
+DRIFT_SLACK_MS=${DRIFT_SLACK_MS:-300}
+hidden_ran_re='sysrqevil: the hidden key ran'
+
+evil_need() {
+	if [ ! -r "$EVIL" ]; then
+		fail evil-module "$EVIL is missing: run.py could not build tests/module for this kernel"
+		exit 0
+	fi
+}
+
+evil_loaded() {
+	[ -d /sys/module/sysrqevil ]
+}
+
+evil() {
+	EVIL_OUT=$(insmod "$EVIL" "$@" 2>&1)
+	EVIL_RC=$?
+	EVIL_LINE=$(new_klog | grep 'sysrqevil: act=' | tail -n 1)
+	EVIL_RET=$(printf '%s\n' "$EVIL_LINE" | sed -n 's/.* ret=\(-\{0,1\}[0-9][0-9]*\).*/\1/p')
+	info "insmod sysrqevil $*: status $EVIL_RC${EVIL_OUT:+ ($EVIL_OUT)}: $EVIL_LINE"
+	return $EVIL_RC
+}
+
+evil_unload() {
+	EVIL_RC=0
+	evil_loaded || return 0
+	rmmod sysrqevil
+	EVIL_RC=$?
+	return $EVIL_RC
+}
+
+ksym() {
+	awk -v n="$1" 'NF == 3 && $3 == n { print "0x" $1; exit }' /proc/kallsyms
+}
+
+int_load() {
+	reload verify_ms="$VERIFY_MS" "$@" || { fail load "insmod verify_ms=$VERIFY_MS $*"; exit 0; }
+	mark
+}
+
+klog_count() {
+	new_klog | grep -cE -e "$1"
+}
+
+expect_klog() {
+	_ek_t=10
+	while :; do
+		_ek_c=$(klog_count "$2")
+		[ "$_ek_c" -ge "${3:-1}" ] || [ "$_ek_t" -le 0 ] && break
+		_ek_t=$((_ek_t - 1))
+		sleep 0.1
+	done
+	if [ -n "$3" ]; then
+		sleep "$SETTLE"
+		_ek_c=$(klog_count "$2")
+		if [ "$_ek_c" -eq "$3" ]; then
+			pass "$1" "$_ek_c lines match /$2/"
+			return 0
+		fi
+		fail "$1" "$_ek_c lines match /$2/, want $3"
+		return 1
+	fi
+	if [ "$_ek_c" -ge 1 ]; then
+		pass "$1" "$(new_klog | grep -m 1 -E -e "$2")"
+		return 0
+	fi
+	fail "$1" "no kernel log line matches /$2/; last lines: $(new_klog | tail -n 3 | sed 's/$/ |/')"
+	return 1
+}
+
+expect_no_klog() {
+	sleep "$SETTLE"
+	_enk=$(new_klog | grep -m 1 -E -e "$2")
+	if [ -z "$_enk" ]; then
+		pass "$1" "no line matches /$2/"
+		return 0
+	fi
+	fail "$1" "unexpected: $_enk"
+	return 1
+}
+
+uptime_ms() {
+	awk '{ split($1, a, "."); print a[1] * 1000 + substr(a[2] "00", 1, 2) * 10 }' /proc/uptime
+}
+
+wait_audit() {
+	_wa_t0=$(uptime_ms)
+	while :; do
+		AUDIT_LINE=$(new_audit | grep -m 1 -E -e "$1")
+		WAITED=$(( $(uptime_ms) - _wa_t0 ))
+		[ -n "$AUDIT_LINE" ] && return 0
+		[ "$WAITED" -ge "$2" ] && return 1
+		sleep 0.05
+	done
+}
+
+drift_re() {
+	_dr="sysrqmon: event=drift verdict=$2 pid=0 tid=0 uid=0 euid=0 comm=- what=$1"
+	if [ "$1" = mask ]; then
+		printf '%s old_mask=%s new_mask=%s source=verify( |$)' "$_dr" "$3" "$4"
+	else
+		printf '%s key=%s source=verify( |$)' "$_dr" "$(re_quote "$3")"
+	fi
+}
+
+# klog_ms ERE: kernel timestamp, in ms, of the first kernel log line since the mark matching ERE
+klog_ms() {
+	dmesg | sed -n "$((MARK + 1)),\$p" | grep -m 1 -E -e "$1" |
+		awk -F'[][]' '{ split($2, t, "."); printf "%d\n", t[1] * 1000 + substr(t[2] "000", 1, 3) }'
+}
+
+# expect_drift NAME VERDICT WHAT ARGS...: a drift event since the mark, found within one period
+# of the change. The latency is measured on the kernel's own timestamps, from the line the
+# hostile module prints right after its write (CHANGE_RE, default its act= or unloaded line) to
+# the drift line, so a slow shell does not count; DRIFT_SLACK_MS covers the 10 ms confirmation
+# and the worker's scheduling in an emulated guest on a busy host.
+expect_drift() {
+	_ed_n=$1
+	_ed_re=$(drift_re "$3" "$2" "$4" "$5")
+	_ed_lim=$((VERIFY_MS + DRIFT_SLACK_MS))
+	_ed_wait=$((_ed_lim + 5 * VERIFY_MS + 5000))
+	_ed_cre=${CHANGE_RE:-'sysrqevil: (act=|unloaded)'}
+	CHANGE_RE=
+	if ! wait_audit "$_ed_re" "$_ed_wait"; then
+		fail "$_ed_n" "no /$_ed_re/ within $_ed_wait ms; $(audit_summary)"
+		return 1
+	fi
+	if ! grammar_ok "$AUDIT_LINE"; then
+		fail "$_ed_n" "line breaks the contract grammar: $AUDIT_LINE"
+		return 1
+	fi
+	_ed_t1=$(klog_ms "$_ed_cre")
+	_ed_t2=$(klog_ms "$_ed_re")
+	if [ -z "$_ed_t1" ] || [ -z "$_ed_t2" ]; then
+		fail "$_ed_n" "no kernel timestamp for /$_ed_cre/ ($_ed_t1) or the drift line ($_ed_t2)"
+		return 1
+	fi
+	_ed_lat=$((_ed_t2 - _ed_t1))
+	if [ "$_ed_lat" -gt "$_ed_lim" ]; then
+		fail "$_ed_n" "found ${_ed_lat} ms after the change (kernel time), more than verify_ms=$VERIFY_MS + ${DRIFT_SLACK_MS} ms: $AUDIT_LINE"
+		return 1
+	fi
+	pass "$_ed_n" "found ${_ed_lat} ms after the change (verify_ms=$VERIFY_MS): $AUDIT_LINE"
+}
+
+settle_periods() {
+	_sp=$(( ${1:-3} * VERIFY_MS ))
+	sleep "$((_sp / 1000)).$(printf '%03d' $((_sp % 1000)))"
+}
+
+rd() {
+	cat "$1" 2>/dev/null
+}
+
+# A write in this shell that must succeed: W holds "rc=N err=..."
+expect_write_ok() {
+	case $2 in
+	"rc=0 "*) pass "$1" "$2" ;;
+	*) fail "$1" "$2" ;;
+	esac
+}
+
+# addr_ok ADDR: a non-zero address (kallsyms shows zeros when it hides them)
+addr_ok() {
+	case $1 in
+	0x*[1-9a-f]*) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
+# params_restore RESET_SEQ DOWNTIME [NAME]: put the sysrq driver's parameters back and check
+# they read back. An array write empties the sequence before it parses, so an unparsable value
+# (refused with EINVAL) is how an empty sequence is restored.
+params_restore() {
+	if [ -n "$1" ]; then
+		echo "$1" > $SRQP/reset_seq
+	else
+		echo none > $SRQP/reset_seq 2>/dev/null
+	fi
+	echo "${2:-0}" > $SRQP/sysrq_downtime_ms
+	_pr_rs=$(rd $SRQP/reset_seq)
+	_pr_dt=$(rd $SRQP/sysrq_downtime_ms)
+	if [ "$_pr_rs" = "$1" ] && [ "$_pr_dt" = "$2" ]; then
+		pass "${3:-params-restored}" "reset_seq='$_pr_rs' sysrq_downtime_ms=$_pr_dt"
+	else
+		fail "${3:-params-restored}" "reset_seq='$_pr_rs' (want '$1') sysrq_downtime_ms=$_pr_dt (want $2)"
+	fi
+	mark
+}
+
+SLOTS=0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ
+
+# slot_order CHARS: CHARS once each, in key-table order (0-9, a-z, A-Z)
+slot_order() {
+	awk -v s="$1" -v o="$SLOTS" 'BEGIN {
+		for (i = 1; i <= length(o); i++) { c = substr(o, i, 1); if (index(s, c)) r = r c }
+		print r }'
+}
+
+# help_keys HELP-LINE: the keys of the kernel's "sysrq: HELP : name(k) name(0-9) ..." line,
+# in table order: every key that has a handler (the kernel prints one help text per handler)
+help_keys() {
+	_hk=$(printf '%s\n' "$1" | grep -o '([^)]*)' | tr -d '()' | awk -v o="$SLOTS" '
+		length($0) == 1 { printf "%s", $0 }
+		/^.-.$/ { a = index(o, substr($0, 1, 1)); b = index(o, substr($0, 3, 1))
+			  for (i = a; i <= b; i++) printf "%s", substr(o, i, 1) }')
+	slot_order "$_hk"
+}
