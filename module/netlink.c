@@ -165,7 +165,7 @@ EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_event_fill);
  * @ev: the event
  *
  * Context: process context (the queue's worker).
- * Return: 0 when handed to netlink, -ESRCH when nobody listens, or
+ * Return: 0 when handed to netlink, -ESRCH when nobody is subscribed, or
  * -ENOMEM / -EMSGSIZE when the message could not be built.
  */
 int sysrqmon_netlink_send(const struct sysrqmon_event *ev)
@@ -192,10 +192,14 @@ int sysrqmon_netlink_send(const struct sysrqmon_event *ev)
 		return ret;
 	}
 	genlmsg_end(skb, hdr);
-	/* A listener whose socket is full loses it; that is its own loss. */
-	ret = genlmsg_multicast(&sysrqmon_family, skb, 0,
-				SYSRQMON_GROUP_EVENTS, GFP_KERNEL);
-	return ret == -ESRCH ? ret : 0;
+	/*
+	 * Someone is subscribed: what a full socket refuses (ESRCH when it
+	 * was the only one) is that listener's own loss, which it sees as an
+	 * overrun. For us the event was sent.
+	 */
+	genlmsg_multicast(&sysrqmon_family, skb, 0, SYSRQMON_GROUP_EVENTS,
+			  GFP_KERNEL);
+	return 0;
 }
 
 static int put_counters(struct sk_buff *skb)

@@ -39,6 +39,8 @@ static struct {
 
 static void queue_drain(struct work_struct *work);
 static DECLARE_WORK(drain_work, queue_drain);
+/* High priority, so that a storm of writers does not outrun delivery. */
+static struct workqueue_struct *drain_wq;
 
 static int buffer_events_set(const char *val, const struct kernel_param *kp)
 {
@@ -68,8 +70,15 @@ MODULE_PARM_DESC(buffer_events, "events buffered for netlink listeners (16-65536
  */
 int sysrqmon_queue_init(void)
 {
+	drain_wq = alloc_workqueue("sysrqmon", WQ_HIGHPRI, 1);
+	if (!drain_wq)
+		return -ENOMEM;
 	queue.slots = vcalloc(buffer_events, sizeof(*queue.slots));
-	return queue.slots ? 0 : -ENOMEM;
+	if (!queue.slots) {
+		destroy_workqueue(drain_wq);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /**
@@ -88,6 +97,7 @@ void sysrqmon_queue_flush(void)
 void sysrqmon_queue_exit(void)
 {
 	flush_work(&drain_work);
+	destroy_workqueue(drain_wq);
 	vfree(queue.slots);
 	queue.slots = NULL;
 }
@@ -116,7 +126,7 @@ void sysrqmon_queue_event(struct sysrqmon_event *ev)
 	spin_unlock_irqrestore(&queue.lock, flags);
 
 	if (queued)
-		schedule_work(&drain_work);
+		queue_work(drain_wq, &drain_work);
 }
 
 /*

@@ -158,6 +158,9 @@ static const struct {
 	{ "deny_scope",		SYSRQMON_ATTR_DENY_SCOPE,	SETTING_SCOPE },
 };
 
+#define SYSRQ_KEY_CHARS \
+	"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
 static int parse_setting(const char *name, const char *value,
 			 struct smon_cli *cli, char *err, size_t errlen)
 {
@@ -206,9 +209,13 @@ static int parse_setting(const char *name, const char *value,
 		cli->type = SMON_VAL_S32;
 		break;
 	case SETTING_STRING:
-		if (strlen(value) >= SYSRQMON_STR_MAX)
-			return fail(err, errlen, "%s is longer than %d bytes",
-				    name, SYSRQMON_STR_MAX - 1);
+		/* allowed_keys is the only string: SysRq command characters. */
+		if (strspn(value, SYSRQ_KEY_CHARS) != strlen(value))
+			return fail(err, errlen,
+				    "%s takes SysRq command characters [0-9a-zA-Z], not '%s'",
+				    name, value);
+		if (strlen(value) > 62)
+			return fail(err, errlen, "%s has at most 62 keys", name);
 		cli->type = SMON_VAL_STR;
 		cli->str = value;
 		break;

@@ -23,11 +23,16 @@ to a unix socket, so kernel messages on the console can never split a marker lin
   @@SENDKEY <spec>        host runs `sendkey <spec>` on the human monitor (unix socket)
   @@RESULT <name> PASS|FAIL <detail>
   @@EXPECT_REBOOT <name>  the next thing the guest does is reboot (see below)
+  @@FIGURE <name> <value> a figure for the table printed before the summary (--figures FILE
+                          writes it to FILE too)
   @@DONE                  all cases ran; the guest powers off
 The boot fails (one failure each) if @@DONE never comes (crash, hang, --timeout: the last 60
 console lines are printed) or if a timestamped kernel line on the console reports BUG:,
 WARNING:, Oops, Call Trace, general protection, KASAN, possible circular locking, sleeping
 function called from invalid context, or a kmemleak leak.
+
+2-vCPU cases: a case with a line `# qemu-test: smp2` runs again in a boot "smp2" with
+`-smp 2 -accel tcg,thread=single` (with --all or --smp2), results prefixed "smp2:".
 
 Reboot cases: a case script with a line `# qemu-test: reboot` never runs in the main boot; each
 gets a boot of its own (select it with --cases NAME, or --all). Its line
@@ -483,7 +488,7 @@ def run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir, demo=
             ok = m.group(2) == "PASS"
             results.append((prefix + m.group(1), ok, m.group(3)))
             if not (demo and ok):
-                log("%s %s %s" % (m.group(2), m.group(1), m.group(3)))
+                log("%s %s%s %s" % (m.group(2), prefix, m.group(1), m.group(3)))
         elif line.startswith("@@FIGURE "):
             m = FIGURE_RE.match(line)
             if m:
@@ -656,7 +661,7 @@ def run_boots(boots, kernel, args, workdir, helper_dir):
     for t in threads:
         t.join()
     for i, b in enumerate(boots):
-        if not b[0].startswith("main"):
+        if not (b[0].startswith("main") or b[0] == "smp2"):
             one(i, b)
     return [r for i in sorted(results) for r in results[i]]
 

@@ -140,9 +140,14 @@ static void test_cli_good(void)
 	      c.attr == SYSRQMON_ATTR_ALLOWED_KEYS &&
 	      c.type == SMON_VAL_STR && !strcmp(c.str, "wmt"),
 	      "cli: set allowed_keys wmt", NULL);
-	check(!PARSE(&c, "set", "allowed_keys", "-h") &&
-	      c.cmd == SMON_CMD_SET && !strcmp(c.str, "-h"),
-	      "cli: set allowed_keys -h is a value, not --help", NULL);
+	/* -h is the value (refused: not a key), never --help. */
+	check(PARSE(&c, "set", "allowed_keys", "-h") == -1 &&
+	      c.cmd != SMON_CMD_HELP,
+	      "cli: set allowed_keys -h is a bad value, not --help", NULL);
+	check(PARSE(&c, "set", "allowed_keys", "!") == -1,
+	      "cli: rejects allowed_keys with a non-key character", NULL);
+	check(!PARSE(&c, "set", "allowed_keys", "") && !strcmp(c.str, ""),
+	      "cli: set allowed_keys to none", NULL);
 	check(!PARSE(&c, "set", "deny_scope", "container") &&
 	      c.attr == SYSRQMON_ATTR_DENY_SCOPE &&
 	      c.u8 == SYSRQMON_SCOPE_CONTAINER,
@@ -245,9 +250,12 @@ static void test_cli_bad(void)
 	keys[sizeof(keys) - 1] = '\0';
 	check(PARSE(&c, "set", "allowed_keys", keys) == -1,
 	      "cli: rejects allowed_keys longer than SYSRQMON_STR_MAX", NULL);
-	keys[SYSRQMON_STR_MAX - 1] = '\0';
+	keys[63] = '\0';
+	check(PARSE(&c, "set", "allowed_keys", keys) == -1,
+	      "cli: rejects allowed_keys of more than 62 keys", NULL);
+	keys[62] = '\0';
 	check(PARSE(&c, "set", "allowed_keys", keys) == 0,
-	      "cli: accepts allowed_keys of SYSRQMON_STR_MAX - 1 bytes", NULL);
+	      "cli: accepts allowed_keys of 62 keys", NULL);
 }
 
 static void test_parsers(void)

@@ -1,0 +1,91 @@
+#!/bin/sh
+# Evasion matrix, concurrency (docs/evasion-matrix.md, rows "concurrency"): threads writing
+# one descriptor at once, in monitor mode (every write reported, with each thread's tid) and
+# deny mode (every write denied and reported); and writers racing a switch monitor -> deny:
+# every write is either allowed and run, or refused (EPERM) and reported denied, never both,
+# never neither. Counted on a JSON listener (audit lines are rate limited).
+# qemu-test: smp2
+# (run.py --all, or --smp2, runs it again in a guest with two vCPUs)
+#   THREADS_WRITES  writes per thread (default 40, scaled by LOAD_SCALE), 8 threads
+. /tests/lib.sh
+if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/adv-lib.sh
+
+reload audit=0 || { fail load "insmod failed"; exit 0; }
+printk=$(cut -f1 /proc/sys/kernel/printk)
+dmesg -n 1
+setup_mask 438
+TH=8
+W=$(scaled ${THREADS_WRITES:-40})
+N=$((TH * W))
+info "cpus: $(grep -c ^processor /proc/cpuinfo), $TH threads x $W writes"
+F=/tmp/adv-threads.sum
+
+# --- monitor: threads on one trigger descriptor ('7': loglevel, short output) ---
+json_listen $F || fail listener "did not join"
+mark
+path_run R write open --threads $TH --count $W $P 7
+wait_drained
+json_listen_stop
+info "monitor: $R; listener: $(cat $F)"
+check mon-writes "$R" [ "$(field "$R" ok)" = $N ]
+check mon-trigger-events "$(summary_get $F trigger_allowed) allowed trigger events (want $N)" \
+	[ "$(summary_get $F trigger_allowed)" = $N ]
+check mon-tids "$(summary_get $F trigger_tids) distinct writer tids (want $TH)" \
+	[ "$(summary_get $F trigger_tids)" = $TH ]
+check mon-no-loss "$(summary_get $F lost) lost records" [ "$(summary_get $F lost)" = 0 ]
+expect_ran mon-ran 7 $N
+
+# --- monitor: threads on one sysctl descriptor (the current value: one event each) ---
+json_listen $F || fail listener "did not join"
+path_run R write open --threads $TH --count $W $S 438
+wait_drained
+json_listen_stop
+check mon-sysctl "$R; $(summary_get $F sysctl_allowed) sysctl events" \
+	[ "$(field "$R" ok)" = $N ] && [ "$(summary_get $F sysctl_allowed)" = $N ]
+
+# --- deny: threads on a trigger descriptor opened in monitor mode ---
+json_listen $F || fail listener "did not join"
+path_staged R deny write open --threads $TH --count $W $P 7
+wait_drained
+json_listen_stop
+info "deny: $R; listener: $(cat $F)"
+check deny-writes "$R" [ "$(field "$R" eperm)" = $N ]
+check deny-trigger-events "$(summary_get $F trigger_denied) denied trigger events (want $N), $(summary_get $F trigger_allowed) allowed" \
+	[ "$(summary_get $F trigger_denied)" = $N ] && [ "$(summary_get $F trigger_allowed)" = 0 ]
+expect_not_ran deny-not-ran 7
+mode_set monitor
+
+# --- race: writer threads against a switch monitor -> deny ---
+for round in 1 2 3; do
+	json_listen $F || fail listener "did not join"
+	rm -f /tmp/adv-ready /tmp/adv-go /tmp/adv-out
+	sysrqpath --threads $TH --count $W --ready /tmp/adv-ready --go /tmp/adv-go $P 7 > /tmp/adv-out 2>&1 &
+	wp=$!
+	wait_file /tmp/adv-ready
+	mark
+	touch /tmp/adv-go
+	# switch after a short, varying delay
+	usleep $((round * 3000)) 2>/dev/null || sleep 0.01
+	echo deny > "$PARAMS/mode"
+	wait $wp
+	R=$(tail -n 1 /tmp/adv-out)
+	wait_drained
+	json_listen_stop
+	ok=$(field "$R" ok) eperm=$(field "$R" eperm) other=$(field "$R" other)
+	al=$(summary_get $F trigger_allowed) de=$(summary_get $F trigger_denied)
+	ran=$(new_klog | grep -c "$(ran_re 7)")
+	s="round $round: ok=$ok eperm=$eperm other=$other; events allowed=$al denied=$de; ran=$ran"
+	info "$s"
+	check race-$round-accounted "$s" [ "$((ok + eperm))" = $N ] && [ "$other" = 0 ]
+	check race-$round-allowed-ran "$s" [ "$al" = "$ok" ] && [ "$ran" = "$ok" ]
+	check race-$round-denied-reported "$s" [ "$de" = "$eperm" ]
+	check race-$round-no-loss "$(summary_get $F lost) lost" [ "$(summary_get $F lost)" = 0 ]
+	mode_set monitor
+done
+dmesg -n "$printk"
+status_json
+check identity "$(counter generated) = sent + no_listener + dropped + queued" counters_ok
+figure threads-writes "$((N * 6))"
+reload
+exit 0
