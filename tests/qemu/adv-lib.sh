@@ -142,6 +142,8 @@ json_listen() {
 }
 
 json_listen_stop() {
+	# Let the listener read what its socket already holds before it stops.
+	[ "${1:-INT}" = INT ] && wait_listeners_idle 10
 	kill -"${1:-INT}" $JL_PID 2>/dev/null
 	wait $JL_PID
 	# shellcheck disable=SC2034 # read by the cases
