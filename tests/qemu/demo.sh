@@ -80,6 +80,14 @@ run "sh -c 'echo s > /proc/sysrq-trigger'"
 run 'sysrqwrite /proc/sysrq-trigger s'
 note "result=EPERM: the kernel never ran 's'; the event says verdict=denied"
 
+if [ -f /tests/sysrqevil.ko ]; then
+	say "A module tries to register a backdoor SysRq key (still deny mode)"
+	run 'insmod /tests/sysrqevil.ko act=register key=y'
+	note "register_sysrq_key returned -EPERM (ret=-1): the event says op=register verdict=denied"
+	run 'rmmod sysrqevil'
+	run "$TOOL keys"
+fi
+
 say "Back to monitor mode, and the status"
 run "$TOOL mode monitor"
 run "$TOOL status"

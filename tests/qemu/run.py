@@ -606,6 +606,7 @@ def run_demo(args):
     try:
         helper_dir = os.path.join(workdir, "helpers")
         build_helpers(helper_dir)
+        args.evil_ko = build_evil_module(args, workdir)
         results = run_boot("demo", [("demo", "demo", False, None)], None, kernel, args, workdir,
                            helper_dir, demo=True)
     finally:
