@@ -139,7 +139,13 @@ nl=$(summary_get /tmp/stalled.sum lost)
 s="stalled listener: $ev events, $nl lost records covering $ls, exit $src; $(cat /tmp/stalled.sum) $(cat /tmp/stalled.sum.err | tr '\n' ' ')"
 info "$s"
 check stalled-accounts "$s" [ $((ev + ls)) = "$gen" ]
-check stalled-lost-records "$s" [ "$nl" -gt 0 ] && [ "$src" = 6 ]
+# A small storm (a slow kernel's LOAD_SCALE) may fit in the stalled socket: then nothing is
+# lost and the listener exits 0; whatever it did lose must show as lost records and exit 6.
+if [ "$ls" -gt 0 ]; then
+	check stalled-lost-records "$s" [ "$nl" -gt 0 ] && [ "$src" = 6 ]
+else
+	check stalled-lost-records "(nothing lost) $s" [ "$nl" = 0 ] && [ "$src" = 0 ]
+fi
 figure stalled-generated "$gen"
 figure stalled-dropped "$drop"
 figure stalled-listener-lost "$ls"
