@@ -123,7 +123,7 @@ echo 194,195 > $SRQP/reset_seq
 echo 1234 > $SRQP/sysrq_downtime_ms
 echo deny > "$PARAMS/mode"
 check params-set-up "reset_seq=$(rd $SRQP/reset_seq) sysrq_downtime_ms=$(rd $SRQP/sysrq_downtime_ms)" \
-	eval '[ "$(rd $SRQP/reset_seq)" = 194,195 ] && [ "$(rd $SRQP/sysrq_downtime_ms)" = 1234 ]'
+	eval '[ "$(rd $SRQP/reset_seq)" = 194,195 -a "$(rd $SRQP/sysrq_downtime_ms)" = 1234 ]'
 for v in 1 1,2,3 none; do
 	mark
 	shell_write W "$v" $SRQP/reset_seq

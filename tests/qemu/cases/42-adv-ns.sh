@@ -56,7 +56,7 @@ ns_write() {
 	wait $_nsj
 	R=$(tail -n 1 /tmp/ns-out)
 	check "$1-pidns" "pid inside $(field "$R" pid), in the initial namespace ${HOSTPID:-?}" \
-		[ -n "$HOSTPID" ] && [ "$HOSTPID" != "$(field "$R" pid)" ]
+		[ -n "$HOSTPID" -a "$HOSTPID" != "$(field "$R" pid)" ]
 }
 
 for shape in "mpf --mount-proc" "rmpf --mount-proc"; do

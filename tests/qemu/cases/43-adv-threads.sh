@@ -42,7 +42,7 @@ path_run R write open --threads $TH --count $W $S 438
 wait_drained
 json_listen_stop
 check mon-sysctl "$R; $(summary_get $F sysctl_allowed) sysctl events" \
-	[ "$(field "$R" ok)" = $N ] && [ "$(summary_get $F sysctl_allowed)" = $N ]
+	[ "$(field "$R" ok)" = $N -a "$(summary_get $F sysctl_allowed)" = $N ]
 
 # --- deny: threads on a trigger descriptor opened in monitor mode ---
 json_listen $F || fail listener "did not join"
@@ -52,7 +52,7 @@ json_listen_stop
 info "deny: $R; listener: $(cat $F)"
 check deny-writes "$R" [ "$(field "$R" eperm)" = $N ]
 check deny-trigger-events "$(summary_get $F trigger_denied) denied trigger events (want $N), $(summary_get $F trigger_allowed) allowed" \
-	[ "$(summary_get $F trigger_denied)" = $N ] && [ "$(summary_get $F trigger_allowed)" = 0 ]
+	[ "$(summary_get $F trigger_denied)" = $N -a "$(summary_get $F trigger_allowed)" = 0 ]
 expect_not_ran deny-not-ran 7
 mode_set monitor
 
@@ -77,8 +77,8 @@ for round in 1 2 3; do
 	ran=$(new_klog | grep -c "$(ran_re 7)")
 	s="round $round: ok=$ok eperm=$eperm other=$other; events allowed=$al denied=$de; ran=$ran"
 	info "$s"
-	check race-$round-accounted "$s" [ "$((ok + eperm))" = $N ] && [ "$other" = 0 ]
-	check race-$round-allowed-ran "$s" [ "$al" = "$ok" ] && [ "$ran" = "$ok" ]
+	check race-$round-accounted "$s" [ "$((ok + eperm))" = $N -a "$other" = 0 ]
+	check race-$round-allowed-ran "$s" [ "$al" = "$ok" -a "$ran" = "$ok" ]
 	check race-$round-denied-reported "$s" [ "$de" = "$eperm" ]
 	check race-$round-no-loss "$(summary_get $F lost) lost" [ "$(summary_get $F lost)" = 0 ]
 	mode_set monitor

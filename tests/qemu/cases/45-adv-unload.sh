@@ -64,7 +64,7 @@ touch $STOP
 for h in $h1 $h2 $h3 $h4 $h5 $h6 $h7; do wait $h; done
 secs=$(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }')
 info "$N cycles in $secs s; insmod failures $ins_fail, rmmod failures $rm_fail (retries $rm_retry)"
-check cycles "$N insmod/rmmod cycles under load in $secs s" [ $ins_fail = 0 ] && [ $rm_fail = 0 ]
+check cycles "$N insmod/rmmod cycles under load in $secs s" [ $ins_fail = 0 -a $rm_fail = 0 ]
 left=$(hooks_left)
 check no-hooks-left "${left:-enabled_functions and kprobes/list name none of our functions}" [ -z "$left" ]
 probs=$(kernel_problems | head -n 5)
