@@ -19,27 +19,23 @@
 
 #include "sysrqmon.h"
 
-#define SYSRQ_KEYS		62
 #define VERIFY_MS_MIN		100
 #define VERIFY_MS_MAX		60000
 #define CONFIRM_MS		10
-
-static const char key_slots[SYSRQ_KEYS + 1] =
-	"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 static unsigned int verify_ms = 1000;
 
 static struct {
 	spinlock_t lock;	/* protects the fields below */
 	int mask;
-	const struct sysrq_key_op *table[SYSRQ_KEYS];
+	const struct sysrq_key_op *table[SYSRQMON_KEY_SLOTS];
 	unsigned long generation;	/* bumped by every hooked change */
 } known = {
 	.lock = __SPIN_LOCK_UNLOCKED(known.lock),
 };
 
 /* The handlers at load: what "changed" in the key list is relative to. */
-static const struct sysrq_key_op *baseline_table[SYSRQ_KEYS];
+static const struct sysrq_key_op *baseline_table[SYSRQMON_KEY_SLOTS];
 
 static atomic64_t drift_count, restored_count, tamper_count;
 static spinlock_t *driver_table_lock;
@@ -136,9 +132,9 @@ static void report_baseline(void)
 
 	sysrqmon_event_init(&ev, SYSRQMON_KIND_BASELINE, true);
 	ev.new_mask = known.mask;
-	for (slot = 0; slot < SYSRQ_KEYS; slot++)
+	for (slot = 0; slot < SYSRQMON_KEY_SLOTS; slot++)
 		if (READ_ONCE(table[slot]))
-			ev.keys[n++] = key_slots[slot];
+			ev.keys[n++] = sysrqmon_slot_key(slot);
 	ev.keys[n] = '\0';
 	sysrqmon_event_emit(&ev);
 }
@@ -160,7 +156,7 @@ int sysrqmon_integrity_init(void)
 	}
 	spin_lock_irq(&known.lock);
 	known.mask = sysrq_mask();
-	for (slot = 0; slot < SYSRQ_KEYS; slot++)
+	for (slot = 0; slot < SYSRQMON_KEY_SLOTS; slot++)
 		known.table[slot] = READ_ONCE(table[slot]);
 	memcpy(baseline_table, known.table, sizeof(baseline_table));
 	spin_unlock_irq(&known.lock);
@@ -183,7 +179,7 @@ bool sysrqmon_key_entry(int slot, struct sysrqmon_key_entry *entry)
 	rcu_read_lock();
 	op = READ_ONCE(sysrqmon_key_table()[slot]);
 	if (op) {
-		entry->key = key_slots[slot];
+		entry->key = sysrqmon_slot_key(slot);
 		strscpy(entry->help, op->help_msg ?: "", sizeof(entry->help));
 		snprintf(entry->handler, sizeof(entry->handler), "%ps",
 			 op->handler);
@@ -325,7 +321,7 @@ static void check_table(void)
 	unsigned long gen;
 	int slot;
 
-	for (slot = 0; slot < SYSRQ_KEYS; slot++) {
+	for (slot = 0; slot < SYSRQMON_KEY_SLOTS; slot++) {
 		spin_lock_irq(&known.lock);
 		gen = known.generation;
 		want = known.table[slot];
@@ -347,7 +343,7 @@ static void check_table(void)
 
 		if (restore_drift())
 			restore_slot(slot, want);
-		report_drift("keytable", key_slots[slot], 0, 0,
+		report_drift("keytable", sysrqmon_slot_key(slot), 0, 0,
 			     restore_drift());
 	}
 }

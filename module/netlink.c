@@ -415,7 +415,7 @@ static int put_key_entry(struct sk_buff *skb,
 	return 0;
 }
 
-/* 62 slots of a few short strings each: well under 16 KiB. */
+/* Every slot, a few short strings each: well under 16 KiB. */
 #define KEYS_MSG_SIZE	16384
 
 static int cmd_get_keys(struct sk_buff *skb, struct genl_info *info)
@@ -432,7 +432,7 @@ static int cmd_get_keys(struct sk_buff *skb, struct genl_info *info)
 				SYSRQMON_CMD_GET_KEYS);
 	if (!hdr)
 		goto too_big;
-	for (slot = 0; slot < 62; slot++)
+	for (slot = 0; slot < SYSRQMON_KEY_SLOTS; slot++)
 		if (sysrqmon_key_entry(slot, &entry) &&
 		    put_key_entry(msg, &entry))
 			goto too_big;

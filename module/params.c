@@ -25,10 +25,6 @@ static const char * const scope_names[] = {
 	[SYSRQMON_SCOPE_CONTAINER] = "container",
 };
 
-/* The key slots in the SysRq driver's table order. */
-static const char key_slots[] =
-	"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
-
 /* Set once init has finished: from then on, changes are runtime changes. */
 static bool loaded;
 /* Set under the parameter lock when exit begins: no change gets past it. */
@@ -123,9 +119,9 @@ static void format_keys(s64 value, char *buf, size_t len)
 	size_t n = 0;
 	int slot;
 
-	for (slot = 0; slot < sizeof(key_slots) - 1 && n + 1 < len; slot++)
+	for (slot = 0; slot < SYSRQMON_KEY_SLOTS && n + 1 < len; slot++)
 		if ((u64)value & BIT_ULL(slot))
-			buf[n++] = key_slots[slot];
+			buf[n++] = sysrqmon_slot_key(slot);
 	buf[n] = '\0';
 }
 

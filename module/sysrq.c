@@ -56,6 +56,20 @@ const struct sysrq_key_op **sysrqmon_key_table(void)
 }
 
 /**
+ * sysrqmon_slot_key() - the command key of a table slot
+ * @slot: 0 to %SYSRQMON_KEY_SLOTS - 1, as sysrqmon_key_index() returns
+ *
+ * Return: the key character.
+ */
+char sysrqmon_slot_key(int slot)
+{
+	static const char keys[SYSRQMON_KEY_SLOTS + 1] =
+		"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+	return keys[slot];
+}
+
+/**
  * sysrqmon_key_action() - the action a key runs, named as the kernel does
  * @key: command character
  * @buf: receives the handler's help text up to '(', or "help" when the key

@@ -19,6 +19,8 @@ struct sysrq_key_op;
 #include "../include/uapi/sysrqmon.h"
 
 #define SYSRQMON_KEY_NONE	(-1)
+/* Slots in the SysRq driver's key table: 0-9, a-z, A-Z. */
+#define SYSRQMON_KEY_SLOTS	62
 
 /* The KUnit suites are a module of their own, built only with KUnit. */
 #if IS_ENABLED(CONFIG_KUNIT)
@@ -142,6 +144,7 @@ enum sysrqmon_target sysrqmon_file_target(const struct file *file);
 int sysrqmon_sysrq_init(void);
 void sysrqmon_key_action(int key, char *buf, size_t len);
 int sysrqmon_key_index(int key);
+char sysrqmon_slot_key(int slot);
 bool sysrqmon_action_is_destructive(const char *action);
 
 /* event.c */
