@@ -48,7 +48,7 @@ static bool from_our_module(unsigned long addr)
 
 /* int sysrq_toggle_support(int enable_mask) */
 void sysrqmon_hook_toggle(unsigned long ip, unsigned long parent_ip,
-			  struct ftrace_ops *ops, struct ftrace_regs *fregs)
+			  struct sysrqmon_hook *hook, struct ftrace_regs *fregs)
 {
 	int new = (int)hook_arg(fregs, 0), old = sysrq_mask();
 	struct sysrqmon_event ev;
@@ -60,7 +60,7 @@ void sysrqmon_hook_toggle(unsigned long ip, unsigned long parent_ip,
 		sysrqmon_known_mask(new);
 		return;
 	}
-	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
+	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
 	/* The sysctl path was decided and reported as event=sysctl. */
 	if (parent_ip >= sysctl_handler_start && parent_ip < sysctl_handler_end) {
 		sysrqmon_known_mask(new);
@@ -111,7 +111,7 @@ static void report_keytable(unsigned long parent_ip, int key,
 
 /* int register_sysrq_key(int key, const struct sysrq_key_op *op) */
 void sysrqmon_hook_register_key(unsigned long ip, unsigned long parent_ip,
-				struct ftrace_ops *ops,
+				struct sysrqmon_hook *hook,
 				struct ftrace_regs *fregs)
 {
 	const struct sysrq_key_op *op = (void *)hook_arg(fregs, 1);
@@ -126,7 +126,7 @@ void sysrqmon_hook_register_key(unsigned long ip, unsigned long parent_ip,
 		sysrqmon_known_key(key, NULL, op);
 	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
 		return;
-	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
+	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
 	if (bit < 0)
 		return;
 	report_keytable(parent_ip, key, op, SYSRQMON_OP_REGISTER, denied);
@@ -140,7 +140,7 @@ void sysrqmon_hook_register_key(unsigned long ip, unsigned long parent_ip,
  * before it goes.
  */
 void sysrqmon_hook_unregister_key(unsigned long ip, unsigned long parent_ip,
-				  struct ftrace_ops *ops,
+				  struct sysrqmon_hook *hook,
 				  struct ftrace_regs *fregs)
 {
 	const struct sysrq_key_op *op = (void *)hook_arg(fregs, 1);
@@ -150,14 +150,14 @@ void sysrqmon_hook_unregister_key(unsigned long ip, unsigned long parent_ip,
 	sysrqmon_known_key(key, op, NULL);
 	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
 		return;
-	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
+	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
 	if (bit < 0)
 		return;
 	report_keytable(parent_ip, key, op, SYSRQMON_OP_UNREGISTER, false);
 	sysrqmon_hook_exit(bit);
 }
 
-static void param_write(struct ftrace_ops *ops, unsigned long ip,
+static void param_write(struct sysrqmon_hook *hook, unsigned long ip,
 			unsigned long parent_ip, struct ftrace_regs *fregs,
 			const char *name)
 {
@@ -172,7 +172,7 @@ static void param_write(struct ftrace_ops *ops, unsigned long ip,
 	denied = sysrqmon_deny_applies();
 	if (denied)
 		sysrqmon_return_early(fregs, -EPERM);
-	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
+	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
 	if (bit < 0)
 		return;
 	sysrqmon_event_init(&ev, SYSRQMON_KIND_PARAM, true);
@@ -186,19 +186,19 @@ static void param_write(struct ftrace_ops *ops, unsigned long ip,
 
 /* int param_array_set(const char *val, const struct kernel_param *kp) */
 void sysrqmon_hook_param_array(unsigned long ip, unsigned long parent_ip,
-			       struct ftrace_ops *ops,
+			       struct sysrqmon_hook *hook,
 			       struct ftrace_regs *fregs)
 {
 	if (reset_seq_param && (void *)hook_arg(fregs, 1) == reset_seq_param)
-		param_write(ops, ip, parent_ip, fregs, "reset_seq");
+		param_write(hook, ip, parent_ip, fregs, "reset_seq");
 }
 
 /* int param_set_int(const char *val, const struct kernel_param *kp) */
 void sysrqmon_hook_param_int(unsigned long ip, unsigned long parent_ip,
-			     struct ftrace_ops *ops, struct ftrace_regs *fregs)
+			     struct sysrqmon_hook *hook, struct ftrace_regs *fregs)
 {
 	if (downtime_param && (void *)hook_arg(fregs, 1) == downtime_param)
-		param_write(ops, ip, parent_ip, fregs, "sysrq_downtime_ms");
+		param_write(hook, ip, parent_ip, fregs, "sysrq_downtime_ms");
 }
 
 /*
@@ -206,7 +206,7 @@ void sysrqmon_hook_param_int(unsigned long ip, unsigned long parent_ip,
  * press reboots without entering the SysRq dispatch.
  */
 void sysrqmon_hook_orderly_reboot(unsigned long ip, unsigned long parent_ip,
-				  struct ftrace_ops *ops,
+				  struct sysrqmon_hook *hook,
 				  struct ftrace_regs *fregs)
 {
 	struct sysrqmon_event ev;
@@ -217,7 +217,7 @@ void sysrqmon_hook_orderly_reboot(unsigned long ip, unsigned long parent_ip,
 	if (!(parent_ip >= reset_start && parent_ip < reset_end) &&
 	    !sysrqmon_from_keyboard(parent_ip))
 		return;
-	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
+	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
 	if (bit < 0)
 		return;
 	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONSOLE, false);
@@ -247,7 +247,7 @@ static void report_tamper(const char *what, bool denied)
  * other tools' kprobes do; while locked, disarming them is refused.
  */
 void sysrqmon_hook_kprobes_enabled(unsigned long ip, unsigned long parent_ip,
-				   struct ftrace_ops *ops,
+				   struct sysrqmon_hook *hook,
 				   struct ftrace_regs *fregs)
 {
 	const char __user *ubuf = (const char __user *)hook_arg(fregs, 1);
@@ -266,7 +266,7 @@ void sysrqmon_hook_kprobes_enabled(unsigned long ip, unsigned long parent_ip,
 	}
 	if (locked)
 		sysrqmon_return_early(fregs, -EPERM);
-	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
+	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
 	if (bit < 0)
 		return;
 	report_tamper("kprobes", locked);
@@ -281,7 +281,7 @@ void sysrqmon_hook_kprobes_enabled(unsigned long ip, unsigned long parent_ip,
  * are registered: it is reported as refused.
  */
 void sysrqmon_hook_dointvec(unsigned long ip, unsigned long parent_ip,
-			    struct ftrace_ops *ops, struct ftrace_regs *fregs)
+			    struct sysrqmon_hook *hook, struct ftrace_regs *fregs)
 {
 	const struct ctl_table *table = (void *)hook_arg(fregs, 0);
 	const char *buffer;
@@ -298,7 +298,7 @@ void sysrqmon_hook_dointvec(unsigned long ip, unsigned long parent_ip,
 	strscpy(value, buffer, min(len + 1, sizeof(value)));
 	if (kstrtoint(strim(value), 0, &n) || n)
 		return;
-	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
+	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
 	if (bit < 0)
 		return;
 	report_tamper("ftrace", true);

@@ -159,7 +159,7 @@ static bool from_other_module(unsigned long addr)
  * (userfaultfd, not yet paged in) cannot be decided: denied and counted.
  */
 void sysrqmon_hook_trigger_write(unsigned long ip, unsigned long parent_ip,
-				 struct ftrace_ops *ops,
+				 struct sysrqmon_hook *hook,
 				 struct ftrace_regs *fregs)
 {
 	const char __user *buf = (const char __user *)hook_arg(fregs, 1);
@@ -178,7 +178,7 @@ void sysrqmon_hook_trigger_write(unsigned long ip, unsigned long parent_ip,
 		return;
 
 	sysrqmon_return_early(fregs, -EPERM);
-	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
+	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
 	if (bit < 0)
 		return;
 	report_key(SYSRQMON_KIND_TRIGGER, SYSRQMON_SOURCE_NONE, key, true);
@@ -187,7 +187,7 @@ void sysrqmon_hook_trigger_write(unsigned long ip, unsigned long parent_ip,
 
 /* void __handle_sysrq(int key, bool check_mask) */
 void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
-			    struct ftrace_ops *ops, struct ftrace_regs *fregs)
+			    struct sysrqmon_hook *hook, struct ftrace_regs *fregs)
 {
 	int key = (int)hook_arg(fregs, 0);
 	bool check_mask = hook_arg(fregs, 1) & 1;
@@ -209,7 +209,7 @@ void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
 	if (denied)
 		sysrqmon_return_early(fregs, 0);
 
-	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
+	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
 	if (bit < 0)
 		return;
 	if (from_trigger)
@@ -232,7 +232,7 @@ void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
  * is an action run by module code, which follows the trigger policy.
  */
 void sysrqmon_hook_handle_sysrq(unsigned long ip, unsigned long parent_ip,
-				struct ftrace_ops *ops,
+				struct sysrqmon_hook *hook,
 				struct ftrace_regs *fregs)
 {
 	int key = (int)hook_arg(fregs, 0);
@@ -248,7 +248,7 @@ void sysrqmon_hook_handle_sysrq(unsigned long ip, unsigned long parent_ip,
 		 !sysrqmon_key_allowed(READ_ONCE(sysrqmon_cfg.allowed_keys), key);
 	if (denied)
 		sysrqmon_return_early(fregs, 0);
-	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
+	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
 	if (bit < 0)
 		return;
 	if (module)

@@ -47,7 +47,7 @@ static bool open_denied(const struct file *file, enum sysrqmon_target target)
 	       sysrqmon_deny_applies();
 }
 
-static noinline void proc_file_open(struct ftrace_ops *ops, unsigned long ip,
+static noinline void proc_file_open(struct sysrqmon_hook *hook, unsigned long ip,
 				    unsigned long parent_ip, struct file *file,
 				    struct ftrace_regs *fregs)
 {
@@ -64,7 +64,7 @@ static noinline void proc_file_open(struct ftrace_ops *ops, unsigned long ip,
 	denied = open_denied(file, target);
 	if (denied)
 		sysrqmon_return_early(fregs, -EPERM);
-	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
+	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
 	if (bit < 0)
 		return;
 	report_open(file, target, denied);
@@ -73,7 +73,7 @@ static noinline void proc_file_open(struct ftrace_ops *ops, unsigned long ip,
 
 /* int security_file_open(struct file *file) */
 void sysrqmon_hook_file_open(unsigned long ip, unsigned long parent_ip,
-			     struct ftrace_ops *ops, struct ftrace_regs *fregs)
+			     struct sysrqmon_hook *hook, struct ftrace_regs *fregs)
 {
 	struct file *file = (struct file *)hook_arg(fregs, 0);
 
@@ -82,5 +82,5 @@ void sysrqmon_hook_file_open(unsigned long ip, unsigned long parent_ip,
 	/* Most procfs opens are reads, which are not events by default. */
 	if (!(file->f_mode & FMODE_WRITE) && !READ_ONCE(sysrqmon_cfg.watch_reads))
 		return;
-	proc_file_open(ops, ip, parent_ip, file, fregs);
+	proc_file_open(hook, ip, parent_ip, file, fregs);
 }

@@ -60,7 +60,7 @@ static noinline bool sysctl_write(void *buffer, size_t len, loff_t pos)
  *			    void *buffer, size_t *lenp, loff_t *ppos)
  */
 void sysrqmon_hook_sysctl(unsigned long ip, unsigned long parent_ip,
-			  struct ftrace_ops *ops, struct ftrace_regs *fregs)
+			  struct sysrqmon_hook *hook, struct ftrace_regs *fregs)
 {
 	int bit;
 
@@ -68,7 +68,7 @@ void sysrqmon_hook_sysctl(unsigned long ip, unsigned long parent_ip,
 		return;
 	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
 		return;
-	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
+	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
 	if (bit < 0) {
 		/* Cannot decide: fail closed. */
 		if (sysrqmon_deny_applies()) {

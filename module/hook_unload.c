@@ -48,7 +48,7 @@ static int names_us(const char __user *uname)
 
 /* long __x64_sys_delete_module(const struct pt_regs *regs) */
 void sysrqmon_hook_delete_module(unsigned long ip, unsigned long parent_ip,
-				 struct ftrace_ops *ops,
+				 struct sysrqmon_hook *hook,
 				 struct ftrace_regs *fregs)
 {
 	const struct pt_regs *user_regs;
@@ -65,7 +65,7 @@ void sysrqmon_hook_delete_module(unsigned long ip, unsigned long parent_ip,
 		sysrqmon_count_undecided();
 
 	sysrqmon_return_early(fregs, -EPERM);
-	bit = sysrqmon_hook_enter(ops, ip, parent_ip);
+	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
 	if (bit < 0)
 		return;
 	report_refused_unload();

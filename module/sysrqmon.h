@@ -196,17 +196,18 @@ u64 sysrqmon_audit_suppressed(void);
  * @func: our callback
  * @enforcing: the callback may make the function return early (deny)
  * @required: loading fails when it cannot be attached
- * @ops: its ftrace attachment
- * @attached: whether @ops is registered
+ * @addr: where @symbol starts, once resolved
+ * @attached: whether the ftrace_ops that carries it is registered
  * @missed: calls the callback skipped because it was already running in
  *	    the same context
  */
 struct sysrqmon_hook {
 	const char *symbol;
-	ftrace_func_t func;
+	void (*func)(unsigned long ip, unsigned long parent_ip,
+		     struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
 	bool enforcing;
 	bool required;
-	struct ftrace_ops ops;
+	unsigned long addr;
 	bool attached;
 	atomic64_t missed;
 };
@@ -223,14 +224,14 @@ static __always_inline unsigned long hook_arg(struct ftrace_regs *fregs,
  * for nothing it does not use. Past that fast path they take the guard
  * here, which also disables preemption until sysrqmon_hook_exit().
  */
-static __always_inline int sysrqmon_hook_enter(struct ftrace_ops *ops,
+static __always_inline int sysrqmon_hook_enter(struct sysrqmon_hook *hook,
 					       unsigned long ip,
 					       unsigned long parent_ip)
 {
 	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
 
 	if (unlikely(bit < 0))
-		atomic64_inc(&container_of(ops, struct sysrqmon_hook, ops)->missed);
+		atomic64_inc(&hook->missed);
 	return bit;
 }
 
@@ -263,16 +264,16 @@ void sysrqmon_hooks_remove(void);
 
 /* hook_open.c, hook_sysctl.c, hook_key.c: the callbacks */
 void sysrqmon_hook_file_open(unsigned long ip, unsigned long parent_ip,
-			     struct ftrace_ops *ops, struct ftrace_regs *fregs);
+			     struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
 void sysrqmon_hook_sysctl(unsigned long ip, unsigned long parent_ip,
-			  struct ftrace_ops *ops, struct ftrace_regs *fregs);
+			  struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
 void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
-			    struct ftrace_ops *ops, struct ftrace_regs *fregs);
+			    struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
 void sysrqmon_hook_handle_sysrq(unsigned long ip, unsigned long parent_ip,
-				struct ftrace_ops *ops,
+				struct sysrqmon_hook *hook,
 				struct ftrace_regs *fregs);
 void sysrqmon_hook_trigger_write(unsigned long ip, unsigned long parent_ip,
-				 struct ftrace_ops *ops,
+				 struct sysrqmon_hook *hook,
 				 struct ftrace_regs *fregs);
 int sysrqmon_key_hooks_init(void);
 bool sysrqmon_from_keyboard(unsigned long addr);
@@ -280,30 +281,30 @@ bool sysrqmon_from_keyboard(unsigned long addr);
 /* hook_integrity.c */
 int sysrqmon_integrity_hooks_init(void);
 void sysrqmon_hook_toggle(unsigned long ip, unsigned long parent_ip,
-			  struct ftrace_ops *ops, struct ftrace_regs *fregs);
+			  struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
 void sysrqmon_hook_register_key(unsigned long ip, unsigned long parent_ip,
-				struct ftrace_ops *ops,
+				struct sysrqmon_hook *hook,
 				struct ftrace_regs *fregs);
 void sysrqmon_hook_unregister_key(unsigned long ip, unsigned long parent_ip,
-				  struct ftrace_ops *ops,
+				  struct sysrqmon_hook *hook,
 				  struct ftrace_regs *fregs);
 void sysrqmon_hook_param_array(unsigned long ip, unsigned long parent_ip,
-			       struct ftrace_ops *ops,
+			       struct sysrqmon_hook *hook,
 			       struct ftrace_regs *fregs);
 void sysrqmon_hook_param_int(unsigned long ip, unsigned long parent_ip,
-			     struct ftrace_ops *ops, struct ftrace_regs *fregs);
+			     struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
 void sysrqmon_hook_orderly_reboot(unsigned long ip, unsigned long parent_ip,
-				  struct ftrace_ops *ops,
+				  struct sysrqmon_hook *hook,
 				  struct ftrace_regs *fregs);
 void sysrqmon_hook_kprobes_enabled(unsigned long ip, unsigned long parent_ip,
-				   struct ftrace_ops *ops,
+				   struct sysrqmon_hook *hook,
 				   struct ftrace_regs *fregs);
 void sysrqmon_hook_dointvec(unsigned long ip, unsigned long parent_ip,
-			    struct ftrace_ops *ops, struct ftrace_regs *fregs);
+			    struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
 
 /* hook_unload.c */
 void sysrqmon_hook_delete_module(unsigned long ip, unsigned long parent_ip,
-				 struct ftrace_ops *ops,
+				 struct sysrqmon_hook *hook,
 				 struct ftrace_regs *fregs);
 
 /* params.c */
