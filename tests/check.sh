@@ -4,6 +4,8 @@
 # make check: every phase, each timed; the last line sums their results as
 # "N passed, M failed". Exit status non-zero on any failure.
 # Usage: tests/check.sh KDIR
+# RECORD_FIGURES=1 also writes the QEMU figures of both kernels into
+# docs/testing.md (section "Latest figures: make check").
 set -u
 cd "$(dirname "$0")/.."
 KDIR=$1
@@ -48,12 +50,19 @@ phase unit make -s -C tools check
 phase install tests/install.sh "$KDIR"
 if [ -f module/sysrqmon.ko ]; then
 	phase qemu python3 tests/qemu/run.py --all --module module/sysrqmon.ko \
-		--tool tools/sysrqmonctl
+		--tool tools/sysrqmonctl --figures "$LOG/debian.fig"
+	echo "debian: $p passed, $f failed" >> "$LOG/results"
 	phase dkms tests/dkms.sh "$KDIR"
 	phase bench-smoke python3 tests/bench/bench.py --smoke \
 		--module module/sysrqmon.ko --tool tools/sysrqmonctl
 fi
+export FIGURES="$LOG/debug.fig"
 phase debug-kernel tests/debug.sh
+echo "debug: $p passed, $f failed" >> "$LOG/results"
+if [ "${RECORD_FIGURES:-0}" = 1 ]; then
+	python3 tests/record-figures.py docs/testing.md check "$LOG" \
+		"\`make check\` (LOAD_SCALE 100 on Debian's kernel, 5 on the debug kernel)"
+fi
 
 echo
 echo "phase           time   results"

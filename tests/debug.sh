@@ -6,7 +6,7 @@
 # the module and its KUnit suites against it out of the source tree, run
 # the QEMU suite with loads sized for a kernel ~30 times slower per write,
 # and parse the KUnit output with the kernel's own kunit.py.
-# Usage: tests/debug.sh
+# Usage: tests/debug.sh (FIGURES=FILE: run.py's figures table goes there too)
 set -u
 cd "$(dirname "$0")/.."
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon
@@ -23,31 +23,19 @@ finish() {
 	exit
 }
 
-DKDIR=$(tests/kernel/build-debug-kernel.sh | tail -n 1)
-if [ -z "$DKDIR" ] || [ ! -f "$DKDIR/arch/x86/boot/bzImage" ]; then
-	result kernel FAIL "the debug kernel did not build"
+if ! dirs=$(tests/kernel/build-debug-module.sh); then
+	result build FAIL "the debug kernel or the module against it did not build"
 	finish
 fi
+DKDIR=$(echo "$dirs" | sed -n 1p)
+BUILD=$(echo "$dirs" | sed -n 2p)
 result kernel PASS "$DKDIR"
-
-# A copy of the module sources, so the tree stays built for Debian's kernel.
-BUILD=$CACHE/debug-module
-rm -rf "$BUILD"
-mkdir -p "$BUILD"
-cp -r Kbuild VERSION include module "$BUILD/"
-find "$BUILD" -name '*.o' -o -name '*.ko' -o -name '.*.cmd' | xargs rm -f
-if make -s -C "$DKDIR" M="$BUILD" modules > "$BUILD.log" 2>&1 &&
-	[ -f "$BUILD/module/sysrqmon_test.ko" ]; then
-	result module PASS "sysrqmon.ko and sysrqmon_test.ko"
-else
-	cat "$BUILD.log"
-	result module FAIL "build against $DKDIR"
-	finish
-fi
+result module PASS "sysrqmon.ko and sysrqmon_test.ko"
 
 python3 tests/qemu/run.py --all --module "$BUILD/module/sysrqmon.ko" \
 	--tool tools/sysrqmonctl --kdir "$DKDIR" --out-dir "$OUT" \
-	--env LOAD_SCALE="${DEBUG_LOAD_SCALE:-5}" --nlfuzz-count 200 > "$OUT.log" 2>&1
+	--env LOAD_SCALE="${DEBUG_LOAD_SCALE:-5}" --nlfuzz-count 200 \
+	${FIGURES:+--figures "$FIGURES"} > "$OUT.log" 2>&1
 rc=$?
 cat "$OUT.log"
 line=$(tail -n 1 "$OUT.log")

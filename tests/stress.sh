@@ -4,73 +4,104 @@
 # tests/stress.sh: the long form of the load and fault cases (`make stress`), in QEMU guests
 # running the kernel the module was built for; never loads anything on this host.
 #
-# Usage: tests/stress.sh [--scale PERCENT] [--fuzz N] [--no-record] [-- RUN.PY ARGS...]
-#   --scale PERCENT  LOAD_SCALE for the guests (default 1000: 10x the make-check sizes:
-#                    500 000 storm events, 1000 insmod/rmmod cycles under load, ...)
+# Usage: tests/stress.sh [--scale PERCENT] [--fuzz N] [--kernel debian|debug|both]
+#                        [--no-record] [-- RUN.PY ARGS...]
+#   --scale PERCENT  LOAD_SCALE on Debian's kernel (default 1000: 10x the make-check sizes:
+#                    500 000 storm events, 1000 insmod/rmmod cycles under load, ...); the debug
+#                    kernel, ~30x slower per write, gets PERCENT/20 (10x its make-check sizes)
+#                    but the same number of unload cycles
 #   --fuzz N         netlink fuzz messages per sender (default 100000; senders: root, uid
-#                    1000, uid 1000 with CAP_NET_ADMIN)
+#                    1000, uid 1000 with CAP_NET_ADMIN); N/10 on the debug kernel
+#   --kernel K       debian, debug (KASAN, lockdep, atomic-sleep checks, kmemleak) or both
+#                    (default), one after the other
 #   --no-record      do not write the figures into docs/testing.md
-#   RUN.PY ARGS      passed on (e.g. --kernel-release REL, --module M, --tool T, --verbose)
+#   RUN.PY ARGS      passed on to the run on Debian's kernel (e.g. --verbose)
 # Environment: MODULE (default module/sysrqmon.ko), TOOL (default tools/sysrqmonctl).
 #
 # Runs: the adversarial/load cases (4N-adv-*), netlink fuzzing, the netlink status/lost and
-# deny-race cases, in the main guests and the 2-vCPU guest; prints the figures table; records
-# it with the date in docs/testing.md (section "Latest figures: stress"); ends with
-# "N passed, M failed" (exit 1 when M > 0).
+# deny-race cases, in the main guests and the 2-vCPU guest; prints a figures table per
+# kernel; records them with the date in docs/testing.md (section "Latest figures: stress");
+# ends with "N passed, M failed" (exit 1 when M > 0).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 SCALE=1000
 FUZZ=100000
+KERNELS=both
 RECORD=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--scale) SCALE=$2; shift 2 ;;
 	--fuzz) FUZZ=$2; shift 2 ;;
+	--kernel) KERNELS=$2; shift 2 ;;
 	--no-record) RECORD=0; shift ;;
 	--) shift; break ;;
-	-h|--help) sed -n '4,20p' "$0"; exit 0 ;;
+	-h|--help) sed -n '4,25p' "$0"; exit 0 ;;
 	*) break ;;
 	esac
 done
-case $SCALE$FUZZ in *[!0-9]*) echo "stress.sh: --scale and --fuzz take numbers" >&2; echo "0 passed, 1 failed"; exit 2 ;; esac
+bad() {
+	echo "stress.sh: $*" >&2
+	echo "0 passed, 1 failed"
+	exit 2
+}
+case $SCALE$FUZZ in *[!0-9]*|"") bad "--scale and --fuzz take numbers" ;; esac
+case $KERNELS in debian|debug|both) ;; *) bad "--kernel takes debian, debug or both" ;; esac
 
 MODULE=${MODULE:-module/sysrqmon.ko}
 TOOL=${TOOL:-tools/sysrqmonctl}
-FIG=${TMPDIR:-/tmp}/sysrqmon-stress-figures.$$
-LOG=${TMPDIR:-/tmp}/sysrqmon-stress.$$.log
-trap 'rm -f "$FIG" "$LOG"' EXIT
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/sysrqmon-stress.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+CASES='adv-*,netlink-fuzz,netlink-status,netlink-lost,deny-race'
+CYCLES=$((100 * SCALE / 100))
+passed=0
+failed=0
 
-if [ ! -f "$MODULE" ]; then
-	echo "stress.sh: no $MODULE (run make first)"
-	echo "0 passed, 1 failed"
-	exit 1
+# suite LABEL SCALE FUZZ RUN.PY-ARGS...: one run.py run; figures in $WORK/LABEL.fig, its
+# "N passed, M failed" in $WORK/results.
+suite() {
+	label=$1 scale=$2 fuzz=$3
+	shift 3
+	python3 tests/qemu/run.py --tool "$TOOL" --smp2 --timeout 5400 --cases "$CASES" \
+		--env LOAD_SCALE="$scale" --env NLFUZZ_COUNT="$fuzz" \
+		--env NLFUZZ_SENDERS="root user netadmin" \
+		--env STATUS_BURST=$((2000 * scale / 100)) \
+		--env UNLOAD_CYCLES=$((CYCLES * 100 / scale)) \
+		--figures "$WORK/$label.fig" "$@" 2>&1 | tee "$WORK/$label.log"
+	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$WORK/$label.log" | tail -n 1)
+	[ -n "$last" ] || last="0 passed, 1 failed"
+	echo "$label: $last" >> "$WORK/results"
+	passed=$((passed + $(echo "$last" | cut -d' ' -f1)))
+	failed=$((failed + $(echo "$last" | cut -d' ' -f3)))
+}
+
+if [ "$KERNELS" != debug ]; then
+	if [ -f "$MODULE" ]; then
+		suite debian "$SCALE" "$FUZZ" --module "$MODULE" "$@"
+	else
+		echo "debian: 0 passed, 1 failed (no $MODULE: run make first)" >> "$WORK/results"
+		failed=$((failed + 1))
+	fi
 fi
-
-python3 tests/qemu/run.py --module "$MODULE" --tool "$TOOL" --smp2 --timeout 5400 \
-	--cases 'adv-*,netlink-fuzz,netlink-status,netlink-lost,deny-race' \
-	--env LOAD_SCALE="$SCALE" --env NLFUZZ_COUNT="$FUZZ" \
-	--env NLFUZZ_SENDERS="root user netadmin" --env STATUS_BURST=$((2000 * SCALE / 100)) \
-	--figures "$FIG" "$@" 2>&1 | tee "$LOG"
-last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$LOG" | tail -n 1)
-[ -n "$last" ] || last="0 passed, 1 failed"
-
-if [ "$RECORD" = 1 ] && [ -s "$FIG" ]; then
-	python3 - "$FIG" "$SCALE" "$FUZZ" "$last" <<'EOF'
-import re, sys
-fig, scale, fuzz, last = sys.argv[1:5]
-md = "docs/testing.md"
-body = open(fig).read().rstrip("\n")
-block = ("<!-- figures:stress -->\n"
-         "`tests/stress.sh` (LOAD_SCALE=%s, NLFUZZ_COUNT=%s per sender): %s\n\n```\n%s\n```\n"
-         "<!-- /figures:stress -->" % (scale, fuzz, last, body))
-text = open(md).read()
-new, n = re.subn(r"<!-- figures:stress -->.*?<!-- /figures:stress -->", lambda m: block,
-                 text, flags=re.S)
-if not n:
-    new = text.rstrip("\n") + "\n\n## Latest figures: stress\n\n" + block + "\n"
-open(md, "w").write(new)
-print("figures recorded in " + md)
-EOF
+if [ "$KERNELS" != debian ]; then
+	if dirs=$(tests/kernel/build-debug-module.sh); then
+		dscale=$((SCALE / 20))
+		[ "$dscale" -ge 1 ] || dscale=1
+		suite debug "$dscale" $((FUZZ / 10)) \
+			--kdir "$(echo "$dirs" | sed -n 1p)" \
+			--module "$(echo "$dirs" | sed -n 2p)/module/sysrqmon.ko" \
+			--out-dir tests/qemu/out-debug-stress
+	else
+		echo "debug: 0 passed, 1 failed (the debug kernel or module did not build)" \
+			>> "$WORK/results"
+		failed=$((failed + 1))
+	fi
 fi
+last="$passed passed, $failed failed"
+
+if [ "$RECORD" = 1 ]; then
+	python3 tests/record-figures.py docs/testing.md stress "$WORK" \
+		"\`tests/stress.sh\` (Debian's kernel: LOAD_SCALE=$SCALE, NLFUZZ_COUNT=$FUZZ per sender; debug kernel: LOAD_SCALE=$((SCALE / 20)), NLFUZZ_COUNT=$((FUZZ / 10)); $CYCLES unload cycles on each): $last"
+fi
+cat "$WORK/results"
 echo "$last"
-case $last in *" 0 failed") exit 0 ;; *) exit 1 ;; esac
+[ "$failed" -eq 0 ]
