@@ -2,7 +2,7 @@
 #
 # sysrqmon: `make` builds the module and the tool; `make check` runs every
 # test (static checks, unit tests, the QEMU suite); `make demo` shows the
-# module at work in a QEMU guest.
+# module at work in a QEMU guest; `make deb` builds the Debian packages.
 
 VERSION := $(shell cat VERSION)
 
@@ -95,6 +95,22 @@ dkms-install:
 
 dkms-uninstall:
 	rm -rf $(DKMS_SRC)
+
+# The Debian packages sysrqmon and sysrqmon-dkms (debian/), built by
+# dpkg-buildpackage in a copy of the files git knows (tracked, and untracked
+# but not ignored), so no build product of this tree gets in and the tree
+# stays as it was. Output: build/deb/ (git-ignored).
+DEB_DIR := build/deb
+deb:
+	@git rev-parse --git-dir > /dev/null 2>&1 || { echo "make deb packages the files git knows: run it in a git checkout, or dpkg-buildpackage -b in the tree" >&2; exit 1; }
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/sysrqmon-$(VERSION)
+	git ls-files -z --cached --others --exclude-standard | \
+		tar --null -T - --ignore-failed-read -cf - | \
+		tar -xf - -C $(DEB_DIR)/sysrqmon-$(VERSION)
+	cd $(DEB_DIR)/sysrqmon-$(VERSION) && dpkg-buildpackage -us -uc -b
+	rm -rf $(DEB_DIR)/sysrqmon-$(VERSION)
+	@ls -1 $(DEB_DIR)/*.deb
 
 # Overhead figures (QEMU, instruction-count mode and wall clock): not a test.
 bench: deps all
