@@ -50,6 +50,7 @@ if [ -f module/sysrqmon.ko ]; then
 	phase qemu python3 tests/qemu/run.py --all --module module/sysrqmon.ko \
 		--tool tools/sysrqmonctl
 	phase dkms tests/dkms.sh "$KDIR"
+	phase deb tests/deb.sh "$KDIR"
 	phase bench-smoke python3 tests/bench/bench.py --smoke \
 		--module module/sysrqmon.ko --tool tools/sysrqmonctl
 fi
