@@ -155,10 +155,10 @@ fi
 
 # 5. lintian: no error, no warning (overrides carry their reason).
 if [ -f "$out/sysrqmon_${ver}_$arch.changes" ]; then
-	lintian --fail-on error,warning "$out/sysrqmon_${ver}_$arch.changes" \
-		> "$work/lintian" 2>&1
+	lintian --fail-on error,warning --display-info --show-overrides \
+		"$out/sysrqmon_${ver}_$arch.changes" > "$work/lintian" 2>&1
 	rc=$?
-	summary="$(grep -c '^E:' "$work/lintian") errors, $(grep -c '^W:' "$work/lintian") warnings, $(grep -c '^I:' "$work/lintian") info"
+	summary="$(grep -c '^E:' "$work/lintian") errors, $(grep -c '^W:' "$work/lintian") warnings, $(grep -c '^I:' "$work/lintian") info, $(grep -c '^O:' "$work/lintian") overridden"
 	if [ "$rc" -eq 0 ]; then
 		result lintian PASS "$summary"
 	else
