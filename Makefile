@@ -2,7 +2,7 @@
 #
 # sysrqmon: `make` builds the module and the tool; `make check` runs every
 # test (static checks, unit tests, the QEMU suite); `make demo` shows the
-# module at work in a QEMU guest.
+# module at work in a QEMU guest; `make deb` builds the Debian packages.
 
 VERSION := $(shell cat VERSION)
 
@@ -20,15 +20,19 @@ DESTDIR ?=
 SBINDIR := $(PREFIX)/sbin
 MANDIR := $(PREFIX)/share/man
 UNITDIR ?= /lib/systemd/system
+# Prometheus alert rules (docs/fleet.md).
+DATADIR := $(PREFIX)/share/sysrqmon
+UNITS := sysrqmon.service sysrqmon-metrics.service sysrqmon-metrics.timer
 # 1: load the module at boot through /etc/modules-load.d as well.
 LOAD_AT_BOOT ?= 0
 KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
 DKMS_SRC := $(DESTDIR)/usr/src/sysrqmon-$(VERSION)
-DKMS_FILES := Kbuild VERSION dkms.conf include/uapi/sysrqmon.h \
-	      module/Kbuild $(wildcard module/*.c module/*.h)
+# (Not sysrqmon.mod.c: modpost writes it in a tree where the module was built.)
+DKMS_FILES := Kbuild VERSION dkms.conf include/uapi/sysrqmon.h module/Kbuild \
+	      $(filter-out %.mod.c,$(wildcard module/*.c)) $(wildcard module/*.h)
 
-.PHONY: all module tools clean check demo deps static install uninstall \
-	dkms-install dkms-uninstall bench stress
+.PHONY: all module tools clean check demo deps static install install-tools \
+	uninstall dkms-install dkms-uninstall deb bench stress
 
 all: module tools
 
@@ -51,36 +55,62 @@ check: deps
 demo: deps all
 	python3 tests/qemu/run.py --demo --module module/sysrqmon.ko --tool tools/sysrqmonctl --kdir "$(KDIR)"
 
-install: all
+install: all install-tools
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
 		INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= modules_install
 	$(if $(DESTDIR),,depmod $(KRELEASE))
-	install -D -m 0755 tools/sysrqmonctl $(DESTDIR)$(SBINDIR)/sysrqmonctl
-	install -D -m 0644 tools/sysrqmonctl.8 $(DESTDIR)$(MANDIR)/man8/sysrqmonctl.8
-	install -D -m 0644 tools/sysrqmon.service $(DESTDIR)$(UNITDIR)/sysrqmon.service
-	install -D -m 0644 tools/sysrqmon.modprobe.conf \
-		$(DESTDIR)/etc/modprobe.d/sysrqmon.conf
 ifeq ($(LOAD_AT_BOOT),1)
 	install -d $(DESTDIR)/etc/modules-load.d
 	echo sysrqmon > $(DESTDIR)/etc/modules-load.d/sysrqmon.conf
 endif
+
+# The userspace part alone, no kernel headers needed: what the Debian
+# package sysrqmon ships (debian/rules).
+install-tools: tools
+	install -D -m 0755 tools/sysrqmonctl $(DESTDIR)$(SBINDIR)/sysrqmonctl
+	install -D -m 0644 tools/sysrqmonctl.8 $(DESTDIR)$(MANDIR)/man8/sysrqmonctl.8
+	for u in $(UNITS); do \
+		install -D -m 0644 tools/$$u $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	install -D -m 0644 tools/sysrqmon.modprobe.conf \
+		$(DESTDIR)/etc/modprobe.d/sysrqmon.conf
+	install -D -m 0644 tools/sysrqmon.rules.yml \
+		$(DESTDIR)$(DATADIR)/sysrqmon.rules.yml
 
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KRELEASE)/updates/module/sysrqmon.ko
 	$(if $(DESTDIR),,-depmod $(KRELEASE))
 	rm -f $(DESTDIR)$(SBINDIR)/sysrqmonctl \
 	      $(DESTDIR)$(MANDIR)/man8/sysrqmonctl.8 \
-	      $(DESTDIR)$(UNITDIR)/sysrqmon.service \
+	      $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS)) \
 	      $(DESTDIR)/etc/modprobe.d/sysrqmon.conf \
-	      $(DESTDIR)/etc/modules-load.d/sysrqmon.conf
+	      $(DESTDIR)/etc/modules-load.d/sysrqmon.conf \
+	      $(DESTDIR)$(DATADIR)/sysrqmon.rules.yml
+	rmdir $(DESTDIR)$(DATADIR) 2>/dev/null || true
 
 # Exactly the sources DKMS builds from, with the version filled in.
 dkms-install:
 	for f in $(DKMS_FILES); do install -D -m 0644 $$f $(DKMS_SRC)/$$f; done
-	sed -i 's/@VERSION@/$(VERSION)/' $(DKMS_SRC)/dkms.conf
+	sed -i 's/#MODULE_VERSION#/$(VERSION)/' $(DKMS_SRC)/dkms.conf
 
 dkms-uninstall:
 	rm -rf $(DKMS_SRC)
+
+# The Debian packages sysrqmon and sysrqmon-dkms (debian/), built by
+# dpkg-buildpackage in a copy of the files git knows (tracked, and untracked
+# but not ignored), so no build product of this tree gets in and the tree
+# stays as it was. Output: build/deb/ (git-ignored).
+DEB_DIR := build/deb
+deb:
+	@git rev-parse --git-dir > /dev/null 2>&1 || { echo "make deb packages the files git knows: run it in a git checkout, or dpkg-buildpackage -b in the tree" >&2; exit 1; }
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/sysrqmon-$(VERSION)
+	git ls-files -z --cached --others --exclude-standard | \
+		tar --null -T - --ignore-failed-read -cf - | \
+		tar -xf - -C $(DEB_DIR)/sysrqmon-$(VERSION)
+	cd $(DEB_DIR)/sysrqmon-$(VERSION) && dpkg-buildpackage -us -uc -b
+	rm -rf $(DEB_DIR)/sysrqmon-$(VERSION)
+	@ls -1 $(DEB_DIR)/*.deb
 
 # Overhead figures (QEMU, instruction-count mode and wall clock): not a test.
 bench: deps all

@@ -53,6 +53,7 @@ if [ -f module/sysrqmon.ko ]; then
 		--tool tools/sysrqmonctl --figures "$LOG/debian.fig"
 	echo "debian: $p passed, $f failed" >> "$LOG/results"
 	phase dkms tests/dkms.sh "$KDIR"
+	phase deb tests/deb.sh "$KDIR"
 	phase bench-smoke python3 tests/bench/bench.py --smoke \
 		--module module/sysrqmon.ko --tool tools/sysrqmonctl
 fi

@@ -7,7 +7,8 @@ set -eu
 packages="gcc make pkg-config python3 cpio xz-utils kmod iproute2
 	linux-headers-amd64 linux-source-6.1 qemu-system-x86 busybox-static
 	libnl-genl-3-dev libsystemd-dev liburing-dev dkms sparse systemd
-	systemd-journal-remote prometheus flex bison bc libelf-dev"
+	systemd-journal-remote prometheus flex bison bc libelf-dev
+	dpkg-dev debhelper dh-dkms lintian"
 
 missing=""
 for p in $packages; do

@@ -26,7 +26,11 @@ step() {
 	fi
 }
 
-# A leftover from an interrupted run would make "add" fail.
+# A leftover from an interrupted run would make "add" fail; so would the
+# package of an interrupted tests/deb.sh, which owns the same sources.
+if dpkg-query -W -f='${Status}' sysrqmon-dkms 2>/dev/null | grep -qv 'not-installed$'; then
+	DEBIAN_FRONTEND=noninteractive apt-get purge -y -q sysrqmon-dkms > /dev/null 2>&1
+fi
 dkms remove -m sysrqmon -v "$ver" --all > /dev/null 2>&1
 make -s dkms-uninstall
 

@@ -19,14 +19,17 @@ result() {
 expected="0644 /etc/modprobe.d/sysrqmon.conf
 0644 /etc/modules-load.d/sysrqmon.conf
 0644 /lib/modules/$rel/updates/module/sysrqmon.ko
+0644 /lib/systemd/system/sysrqmon-metrics.service
+0644 /lib/systemd/system/sysrqmon-metrics.timer
 0644 /lib/systemd/system/sysrqmon.service
 0755 /usr/sbin/sysrqmonctl
-0644 /usr/share/man/man8/sysrqmonctl.8"
+0644 /usr/share/man/man8/sysrqmonctl.8
+0644 /usr/share/sysrqmon/sysrqmon.rules.yml"
 
 if make -s install KDIR="$KDIR" DESTDIR="$dest" LOAD_AT_BOOT=1 > "$dest.log" 2>&1; then
 	got=$(cd "$dest" && find . -type f -printf '%m /%P\n' | sed 's/^644/0644/; s/^755/0755/' | sort -k2)
 	if [ "$got" = "$expected" ]; then
-		result file-list PASS "6 files as expected"
+		result file-list PASS "$(echo "$expected" | wc -l) files as expected"
 	else
 		result file-list FAIL "got: $(echo "$got" | tr '\n' ';')"
 	fi
@@ -42,20 +45,22 @@ fi
 rm -f "$dest.log"
 
 if make -s uninstall KDIR="$KDIR" DESTDIR="$dest" > /dev/null 2>&1 &&
-	[ -z "$(find "$dest" -type f)" ]; then
+	[ -z "$(find "$dest" -type f)" ] && [ ! -e "$dest/usr/share/sysrqmon" ]; then
 	result uninstall PASS "no file left"
 else
 	result uninstall FAIL "left: $(find "$dest" -type f | tr '\n' ' ')"
 fi
 
-# The unit as installed, with its programs where this tree has them (the
-# host has no sysrqmonctl in /usr/sbin) and without the man page check.
+# The units as installed, with their programs where this tree has them
+# (the host has no sysrqmonctl in /usr/sbin) and without the man page check.
 if command -v systemd-analyze > /dev/null; then
-	unit=$dest/sysrqmon.service
-	sed -e "s|/usr/sbin/sysrqmonctl|$PWD/tools/sysrqmonctl|" \
-		tools/sysrqmon.service > "$unit"
-	if out=$(systemd-analyze verify --man=no "$unit" 2>&1); then
-		result systemd-analyze PASS ""
+	for u in sysrqmon.service sysrqmon-metrics.service sysrqmon-metrics.timer; do
+		sed -e "s|/usr/sbin/sysrqmonctl|$PWD/tools/sysrqmonctl|" \
+			"tools/$u" > "$dest/$u"
+	done
+	if out=$(cd "$dest" && systemd-analyze verify --man=no sysrqmon.service \
+		sysrqmon-metrics.service sysrqmon-metrics.timer 2>&1); then
+		result systemd-analyze PASS "3 units"
 	else
 		result systemd-analyze FAIL "$out"
 	fi

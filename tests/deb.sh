@@ -1,0 +1,246 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Debian packages on this machine: make deb, their contents, lintian,
+# install both (DKMS builds the module for Debian's kernel), boot the module
+# DKMS installed in a QEMU case with the packaged sysrqmonctl, purge, and
+# check that nothing is left. Installing builds and copies files only: the
+# units are not enabled, nothing is loaded into this kernel.
+# Usage: tests/deb.sh KDIR
+set -u
+cd "$(dirname "$0")/.." || exit 1
+KDIR=$1
+rel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$KDIR/include/generated/utsrelease.h")
+ver=$(cat VERSION)
+arch=$(dpkg --print-architecture)
+out=$PWD/build/deb
+tool_deb=$out/sysrqmon_${ver}_$arch.deb
+dkms_deb=$out/sysrqmon-dkms_${ver}_all.deb
+export DEBIAN_FRONTEND=noninteractive
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+result() {
+	if [ "$2" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+	echo "deb: $1 $2 $3"
+}
+# installed PKG: dpkg knows PKG in a state other than not-installed.
+installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -qv 'not-installed$'
+}
+# What the packages (or make install, make dkms-install, tests/dkms.sh) put
+# on this machine; empty when nothing is there.
+leftovers() {
+	ls -d /usr/src/sysrqmon-* /var/lib/dkms/sysrqmon \
+		/lib/modules/*/updates/dkms/sysrqmon.ko* \
+		/lib/modules/*/updates/module/sysrqmon.ko* \
+		/usr/sbin/sysrqmonctl /usr/share/man/man8/sysrqmonctl.8* \
+		/lib/systemd/system/sysrqmon*.service \
+		/lib/systemd/system/sysrqmon*.timer \
+		/etc/systemd/system/*.wants/sysrqmon* \
+		/var/lib/systemd/deb-systemd-helper-enabled/sysrqmon* \
+		/etc/modprobe.d/sysrqmon.conf /etc/modules-load.d/sysrqmon.conf \
+		/usr/share/sysrqmon /usr/share/doc/sysrqmon* 2>/dev/null
+	for p in sysrqmon sysrqmon-dkms sysrqmon-dbgsym; do
+		installed "$p" && echo "package:$p"
+	done
+}
+
+# 1. Leftovers of an interrupted run, of tests/dkms.sh or of make
+# dkms-install / make install: packages purged, DKMS trees removed, files
+# make install put removed.
+before=$(leftovers)
+pkgs=""
+for p in sysrqmon sysrqmon-dkms sysrqmon-dbgsym; do
+	installed "$p" && pkgs="$pkgs $p"
+done
+# shellcheck disable=SC2086
+[ -n "$pkgs" ] && apt-get purge -y -q $pkgs > /dev/null 2>&1
+for d in /usr/src/sysrqmon-* /var/lib/dkms/sysrqmon/[0-9]*; do
+	[ -e "$d" ] || continue
+	v=${d##*/}
+	dkms remove -m sysrqmon -v "${v#sysrqmon-}" --all > /dev/null 2>&1
+	case $d in /usr/src/*) rm -rf "$d" ;; esac
+done
+rm -rf /var/lib/dkms/sysrqmon
+for ko in /lib/modules/*/updates/dkms/sysrqmon.ko*; do
+	[ -e "$ko" ] || continue
+	rm -f "$ko"
+	r=${ko#/lib/modules/}
+	depmod "${r%%/*}"
+done
+if [ -e /usr/sbin/sysrqmonctl ] || [ -e /etc/modprobe.d/sysrqmon.conf ] ||
+	[ -e /lib/systemd/system/sysrqmon.service ]; then
+	make -s uninstall KDIR="$KDIR" > /dev/null 2>&1
+fi
+left=$(leftovers)
+if [ -n "$left" ]; then
+	result leftovers FAIL "cannot remove: $(echo "$left" | tr '\n' ' ')"
+elif [ -n "$before" ]; then
+	result leftovers PASS "removed: $(echo "$before" | tr '\n' ' ')"
+else
+	result leftovers PASS "none"
+fi
+
+# 2. One version: debian/changelog says what VERSION says.
+clver=$(dpkg-parsechangelog -S Version)
+if [ "$clver" = "$ver" ]; then
+	result version PASS "debian/changelog and VERSION: $ver"
+else
+	result version FAIL "debian/changelog $clver, VERSION $ver"
+fi
+
+# 3. Build, in a copy; the tree is as it was.
+status_before=$(git status --porcelain)
+if make -s deb > "$work/build.log" 2>&1 && [ -f "$tool_deb" ] && [ -f "$dkms_deb" ]; then
+	result build PASS "$(cd "$out" && printf "%s " ./*.deb)"
+else
+	tail -n 30 "$work/build.log"
+	result build FAIL "make deb"
+fi
+if [ "$(git status --porcelain)" = "$status_before" ]; then
+	result tree PASS "git status unchanged by make deb"
+else
+	result tree FAIL "$(git status --porcelain | tr '\n' ' ')"
+fi
+
+# 4. Contents. sysrqmon-dkms: exactly the sources of make dkms-install, and
+# dkms.conf with the version.
+want=$(git ls-files --cached --others --exclude-standard -- Kbuild VERSION \
+	dkms.conf include/uapi/sysrqmon.h module/Kbuild 'module/*.c' 'module/*.h' | sort)
+got=$(dpkg -c "$dkms_deb" 2>/dev/null | awk '$1 !~ /^d/ {print $6}' |
+	sed -n "s|^\./usr/src/sysrqmon-$ver/||p" | sort)
+if [ -n "$got" ] && [ "$got" = "$want" ]; then
+	result contents-dkms PASS "$(echo "$got" | wc -l) files in /usr/src/sysrqmon-$ver"
+else
+	result contents-dkms FAIL "differs: $(printf '%s\n%s\n' "$want" "$got" | sort | uniq -u | tr '\n' ' ')"
+fi
+conf=$(dpkg-deb --fsys-tarfile "$dkms_deb" 2>/dev/null |
+	tar -xOf - "./usr/src/sysrqmon-$ver/dkms.conf" 2>/dev/null)
+if echo "$conf" | grep -qx "PACKAGE_VERSION=\"$ver\""; then
+	result dkms-conf PASS "PACKAGE_VERSION=\"$ver\""
+else
+	result dkms-conf FAIL "$(echo "$conf" | grep PACKAGE_VERSION)"
+fi
+# sysrqmon: every file of make install-tools, the modprobe.d example as a
+# conffile, Recommends: sysrqmon-dkms.
+missing=""
+contents=$(dpkg -c "$tool_deb" 2>/dev/null | awk '{print $6}')
+for f in /usr/sbin/sysrqmonctl /usr/share/man/man8/sysrqmonctl.8.gz \
+	/lib/systemd/system/sysrqmon.service \
+	/lib/systemd/system/sysrqmon-metrics.service \
+	/lib/systemd/system/sysrqmon-metrics.timer \
+	/etc/modprobe.d/sysrqmon.conf /usr/share/sysrqmon/sysrqmon.rules.yml \
+	/usr/share/doc/sysrqmon/copyright; do
+	echo "$contents" | grep -qx "\.$f" || missing="$missing $f"
+done
+if [ -z "$missing" ]; then
+	result contents-tool PASS "$(echo "$contents" | grep -vc '/$') files"
+else
+	result contents-tool FAIL "missing:$missing"
+fi
+if dpkg-deb --ctrl-tarfile "$tool_deb" 2>/dev/null | tar -xOf - ./conffiles 2>/dev/null |
+	grep -qx /etc/modprobe.d/sysrqmon.conf; then
+	result conffile PASS "/etc/modprobe.d/sysrqmon.conf"
+else
+	result conffile FAIL "/etc/modprobe.d/sysrqmon.conf is not a conffile"
+fi
+rec=$(dpkg-deb -f "$tool_deb" Recommends 2>/dev/null)
+if [ "$rec" = sysrqmon-dkms ]; then
+	result recommends PASS "sysrqmon Recommends: $rec"
+else
+	result recommends FAIL "Recommends: $rec"
+fi
+
+# 5. lintian: no error, no warning (overrides carry their reason).
+if [ -f "$out/sysrqmon_${ver}_$arch.changes" ]; then
+	lintian --fail-on error,warning --display-info --show-overrides \
+		"$out/sysrqmon_${ver}_$arch.changes" > "$work/lintian" 2>&1
+	rc=$?
+	summary="$(grep -c '^E:' "$work/lintian") errors, $(grep -c '^W:' "$work/lintian") warnings, $(grep -c '^I:' "$work/lintian") info, $(grep -c '^O:' "$work/lintian") overridden"
+	if [ "$rc" -eq 0 ]; then
+		result lintian PASS "$summary"
+	else
+		grep -E '^[EW]:' "$work/lintian" | head -n 20
+		result lintian FAIL "$summary (exit $rc)"
+	fi
+else
+	result lintian FAIL "no .changes file"
+fi
+
+# 6. Install: dh_dkms's postinst adds, builds and installs the module.
+if apt-get install -y -q "$tool_deb" "$dkms_deb" > "$work/install.log" 2>&1 &&
+	installed sysrqmon && installed sysrqmon-dkms; then
+	result install PASS "$(grep -i 'building for' "$work/install.log" | head -n 1)"
+else
+	tail -n 30 "$work/install.log"
+	result install FAIL "apt-get install"
+fi
+how="by the package's postinst"
+if ! dkms status -m sysrqmon -v "$ver" -k "$rel" 2>/dev/null | grep -q ': installed'; then
+	# The postinst builds for the running and the newest kernel; a kernel
+	# neither gets it from the kernel hook (/etc/kernel/postinst.d/dkms),
+	# which runs this.
+	dkms autoinstall -k "$rel" > "$work/autoinstall.log" 2>&1
+	how="by dkms autoinstall -k $rel (the postinst built for other kernels)"
+fi
+if dkms status -m sysrqmon -v "$ver" -k "$rel" 2>/dev/null | grep -q ': installed'; then
+	result dkms-status PASS "$(dkms status -m sysrqmon -v "$ver" -k "$rel") $how"
+else
+	result dkms-status FAIL "$(dkms status -m sysrqmon 2>&1)"
+fi
+v=$(/usr/sbin/sysrqmonctl --version 2>&1)
+if [ "$v" = "sysrqmonctl $ver" ]; then
+	result tool-version PASS "$v"
+else
+	result tool-version FAIL "$v"
+fi
+# The units are installed but not enabled (debian/rules: installing must
+# not load a kernel module).
+en=$(ls /etc/systemd/system/*.wants/sysrqmon* 2>/dev/null)
+if [ -f /lib/systemd/system/sysrqmon.service ] && [ -z "$en" ]; then
+	result units PASS "installed, not enabled"
+else
+	result units FAIL "enabled: $en"
+fi
+
+# 7. The module DKMS installed, in a real kernel, with the packaged tool.
+ko=$(find "/lib/modules/$rel/updates/dkms" -name 'sysrqmon.ko*' 2>/dev/null | head -n 1)
+if [ -n "$ko" ]; then
+	case $ko in
+	*.xz) xz -dc "$ko" > "$work/sysrqmon.ko" ;;
+	*) cp "$ko" "$work/sysrqmon.ko" ;;
+	esac
+	if [ "$(modinfo -F version "$work/sysrqmon.ko")" = "$ver" ]; then
+		result modinfo PASS "$ko version $ver"
+	else
+		result modinfo FAIL "version $(modinfo -F version "$work/sysrqmon.ko")"
+	fi
+	if python3 tests/qemu/run.py --module "$work/sysrqmon.ko" \
+		--tool /usr/sbin/sysrqmonctl --cases 'load,trigger' > "$work/log" 2>&1; then
+		result qemu PASS "$(tail -n 1 "$work/log")"
+	else
+		tail -n 30 "$work/log"
+		result qemu FAIL "$(tail -n 1 "$work/log")"
+	fi
+else
+	result module FAIL "no sysrqmon.ko under /lib/modules/$rel/updates/dkms"
+fi
+
+# 8. Purge: dh_dkms's prerm removes the module from every kernel.
+if apt-get purge -y -q sysrqmon sysrqmon-dkms > "$work/purge.log" 2>&1; then
+	result purge PASS ""
+else
+	tail -n 30 "$work/purge.log"
+	result purge FAIL "apt-get purge"
+fi
+left=$(leftovers)
+if [ -z "$left" ]; then
+	result clean PASS "nothing left, neither package installed"
+else
+	result clean FAIL "left: $(echo "$left" | tr '\n' ' ')"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
