@@ -140,7 +140,7 @@ drift_re() {
 
 # klog_ms ERE: kernel timestamp, in ms, of the first kernel log line since the mark matching ERE
 klog_ms() {
-	dmesg | sed -n "$((MARK + 1)),\$p" | grep -m 1 -E -e "$1" |
+	klog_since | grep -m 1 -E -e "$1" |
 		awk -F'[][]' '{ split($2, t, "."); printf "%d\n", t[1] * 1000 + substr(t[2] "000", 1, 3) }'
 }
 

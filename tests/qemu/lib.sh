@@ -9,9 +9,9 @@
 #   pass NAME DETAIL / fail NAME DETAIL     one result; NAME is prefixed with "CASE/"
 #   check NAME CONDITION-COMMAND... DETAIL   see below
 #   sendkey SPEC                             ask the host to `sendkey SPEC` on the QEMU monitor
-# Kernel log (busybox dmesg + a line counter; log_buf_len=8M on the command line keeps the ring
-# buffer from wrapping during a run, and `mark` fails loudly if it ever shrinks):
-#   mark                          remember how many lines the kernel log has now
+# Kernel log (busybox dmesg + a timestamp mark; log_buf_len=8M on the command line keeps the ring
+# buffer from wrapping in a make-check run; a mark is a timestamp, so a full buffer still works):
+#   mark                          remember the kernel timestamp of the last log line
 #   new_audit                     sysrqmon event lines logged since the mark (timestamps cut)
 #   find_audit ERE [TIMEOUT]      wait (default 1 s; events are logged synchronously) for a new event line matching ERE; sets
 #                                 AUDIT_LINE; returns 1 if none
@@ -56,7 +56,6 @@ CASE=${CASE:-adhoc}
 CASE_NAME=${CASE#[0-9][0-9]-}
 EXPECT_TIMEOUT=${EXPECT_TIMEOUT:-1}
 SETTLE=${SETTLE:-0.3}
-MARK=0
 
 # --- markers --------------------------------------------------------------------------------
 
@@ -103,25 +102,43 @@ sendkey() {
 
 # --- kernel log -----------------------------------------------------------------------------
 
-klog_lines() {
-	dmesg | wc -l
+# The mark is the kernel timestamp of the last log line and how many lines carry exactly that
+# timestamp, not a line count: once the ring buffer is full (a long stress run fills even 8 MiB)
+# every new line pushes an old one out and the count stops growing.
+MARK_TS=-1
+MARK_SAME=0
+
+# Prefixes each kernel log line with its timestamp (a line without one takes the last seen).
+klog_stamped() {
+	dmesg | awk '{ if (match($0, /^\[ *[0-9]+\.[0-9]+\]/)) { t = substr($0, 2, RLENGTH - 2) + 0 }
+		print t, $0 }'
 }
 
 mark() {
-	_now=$(klog_lines)
-	if [ "$_now" -lt "$MARK" ]; then
-		fail klog "kernel log shrank ($MARK -> $_now lines): ring buffer wrapped?"
+	set -- $(klog_stamped | awk '{ if ($1 != t) { t = $1; n = 0 } n++ } END { print t + 0, n + 0 }')
+	MARK_TS=$1
+	MARK_SAME=$2
+}
+
+# Kernel log lines since the mark, timestamps cut. A failure is reported when the ring buffer
+# no longer reaches back to the mark.
+klog_since() {
+	_first=$(klog_stamped | head -n 1 | cut -d' ' -f1)
+	if awk -v a="${_first:-0}" -v b="$MARK_TS" 'BEGIN { exit !(b >= 0 && a > b) }'; then
+		fail klog "kernel log wrapped past the mark ($MARK_TS; oldest line now $_first)"
 	fi
-	MARK=$_now
+	klog_stamped | awk -v ts="$MARK_TS" -v same="$MARK_SAME" '
+		{ t = $1; sub(/^[^ ]* /, "") }
+		t > ts + 0 || (t == ts + 0 && ++seen > same) { print }'
 }
 
 # Kernel log lines since the mark, timestamps cut.
 new_klog() {
-	dmesg | sed -n "$((MARK + 1)),\$p" | sed 's/^\[[ 0-9.]*\] //'
+	klog_since | sed 's/^\[[ 0-9.]*\] //'
 }
 
 new_audit() {
-	dmesg | sed -n "$((MARK + 1)),\$p" | grep -o 'sysrqmon: event=.*'
+	klog_since | grep -o 'sysrqmon: event=.*'
 }
 
 # Bytes allowed bare in a value, and a quoted value (contract: "Audit line").
