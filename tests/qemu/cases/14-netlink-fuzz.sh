@@ -49,6 +49,8 @@ for id in $SENDERS; do
 		e=$(printf '%s\n' "$out" | sed -n 's/.* EPERM=\([0-9]*\).*/\1/p')
 		check $id-eperm "EPERM answers: ${e:-0}" [ "${e:-0}" -gt 0 ]
 	fi
+	marker "@@FIGURE fuzz-sent-$id $(field "$sum" sent)"
+	marker "@@FIGURE fuzz-accepted-$id $(field "$sum" accepted)"
 	seed=$((seed + 1))
 done
 
