@@ -82,6 +82,7 @@ struct sysrqmon_event {
 struct sysrqmon_config {
 	int mode;
 	bool audit;
+	bool audit_records;
 	bool watch_reads;
 	int allowed_mask;
 	u64 allowed_keys;	/* bitmap of SysRq key slots */
@@ -211,6 +212,13 @@ void sysrqmon_audit_log(const struct sysrqmon_event *ev);
 const char *sysrqmon_kind_name(int kind);
 u64 sysrqmon_audit_suppressed(void);
 
+/* audit_record.c */
+size_t sysrqmon_record_encode(char *dst, size_t size, const char *raw,
+			      size_t len);
+size_t sysrqmon_audit_record_format(const struct sysrqmon_event *ev,
+				    char *buf, size_t size);
+void sysrqmon_audit_record(const struct sysrqmon_event *ev);
+
 /**
  * struct sysrqmon_hook - one kernel function sysrqmon attaches to
  * @symbol: the function
@@ -331,6 +339,7 @@ void sysrqmon_hook_delete_module(unsigned long ip, unsigned long parent_ip,
 enum sysrqmon_setting {
 	SYSRQMON_SET_MODE,
 	SYSRQMON_SET_AUDIT,
+	SYSRQMON_SET_AUDIT_RECORDS,
 	SYSRQMON_SET_WATCH_READS,
 	SYSRQMON_SET_ALLOWED_MASK,
 	SYSRQMON_SET_ALLOWED_KEYS,
