@@ -9,6 +9,8 @@
 #   pass NAME DETAIL / fail NAME DETAIL     one result; NAME is prefixed with "CASE/"
 #   check NAME CONDITION-COMMAND... DETAIL   see below
 #   sendkey SPEC                             ask the host to `sendkey SPEC` on the QEMU monitor
+#   host_data TEXT                           one line for the case's host half
+#                                            (cases/NN-name.host.py, run after the boot)
 # Kernel log (busybox dmesg + a line counter; log_buf_len=8M on the command line keeps the ring
 # buffer from wrapping during a run, and `mark` fails loudly if it ever shrinks):
 #   mark                          remember how many lines the kernel log has now
@@ -99,6 +101,10 @@ check() {
 
 sendkey() {
 	marker "@@SENDKEY $1"
+}
+
+host_data() {
+	marker "@@HOST $*"
 }
 
 # --- kernel log -----------------------------------------------------------------------------
