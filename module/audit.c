@@ -5,6 +5,10 @@
  * Values that could break a parser (blanks, quotes, '=', control bytes,
  * newlines in a comm or path) are quoted and escaped, so one event is always
  * exactly one line whatever a process names itself.
+ *
+ * The fields of an event, their order and where a long value is cut are
+ * defined once, in sysrqmon_event_fields(); the audit record (audit_record.c)
+ * is written from the same walk.
  */
 #include <linux/kernel.h>
 #include <linux/printk.h>
@@ -12,7 +16,6 @@
 
 #include "sysrqmon.h"
 
-#define LINE_MAX_LEN	900
 #define VALUE_MAX_LEN	256
 
 /* Allowed events of the ordinary kinds may be held back, never silently. */
@@ -55,22 +58,13 @@ static bool byte_is_bare(unsigned char c)
 	return c >= 0x21 && c <= 0x7e && c != '"' && c != '\\' && c != '=';
 }
 
-/**
- * sysrqmon_audit_encode() - encode one value of an audit line
- * @dst: output buffer
- * @size: size of @dst, at least 4
- * @src: the raw value, NUL-terminated
- * @truncated: set to true if the encoded value had to be cut
- *
- * A value made only of printable bytes other than '"', '\' and '=' is
- * written bare; any other value (the empty one included) is double-quoted
- * with '\"', '\\' and '\xHH' for every byte outside 0x20-0x7e. The output
- * is cut on a whole escape so that it fits @size and %VALUE_MAX_LEN.
- *
- * Return: the length written, without the terminating NUL.
+/*
+ * Encode @src for the audit line; *@kept receives how many bytes of @src
+ * the output holds, so that other renderings of the value can keep the
+ * same bytes.
  */
-size_t sysrqmon_audit_encode(char *dst, size_t size, const char *src,
-			     bool *truncated)
+static size_t encode_value(char *dst, size_t size, const char *src,
+			   size_t *kept, bool *truncated)
 {
 	const unsigned char *s = (const unsigned char *)src;
 	size_t limit = min_t(size_t, size - 1, VALUE_MAX_LEN);
@@ -89,6 +83,7 @@ size_t sysrqmon_audit_encode(char *dst, size_t size, const char *src,
 			n = limit;
 			*truncated = true;
 		}
+		*kept = n;
 		return n;
 	}
 
@@ -114,112 +109,235 @@ size_t sysrqmon_audit_encode(char *dst, size_t size, const char *src,
 	}
 	dst[n++] = '"';
 	dst[n] = '\0';
+	*kept = i;
 	return n;
+}
+
+/**
+ * sysrqmon_audit_encode() - encode one value of an audit line
+ * @dst: output buffer
+ * @size: size of @dst, at least 4
+ * @src: the raw value, NUL-terminated
+ * @truncated: set to true if the encoded value had to be cut
+ *
+ * A value made only of printable bytes other than '"', '\' and '=' is
+ * written bare; any other value (the empty one included) is double-quoted
+ * with '\"', '\\' and '\xHH' for every byte outside 0x20-0x7e. The output
+ * is cut on a whole escape so that it fits @size and %VALUE_MAX_LEN.
+ *
+ * Return: the length written, without the terminating NUL.
+ */
+size_t sysrqmon_audit_encode(char *dst, size_t size, const char *src,
+			     bool *truncated)
+{
+	size_t kept;
+
+	return encode_value(dst, size, src, &kept, truncated);
 }
 EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_audit_encode);
 
-struct audit_line {
-	char buf[LINE_MAX_LEN];
-	size_t len;
+/* One walk over an event's fields, for one output. */
+struct field_walk {
+	const struct sysrqmon_field_sink *sink;
+	void *ctx;
 	bool truncated;
 };
 
-static __printf(2, 3) void line_add(struct audit_line *line,
-				    const char *fmt, ...)
+/* A number or a name from a fixed vocabulary: never encoded. */
+static __printf(3, 4) void put_token(struct field_walk *w, const char *name,
+				     const char *fmt, ...)
 {
+	char value[24];
 	va_list args;
 
 	va_start(args, fmt);
-	line->len += vscnprintf(line->buf + line->len,
-				sizeof(line->buf) - line->len, fmt, args);
+	vscnprintf(value, sizeof(value), fmt, args);
 	va_end(args);
+	w->sink->token(w->ctx, name, value);
 }
 
-static void line_add_value(struct audit_line *line, const char *name,
-			   const char *value)
+/* A string that may hold any byte: cut once here, for every output. */
+static void put_string(struct field_walk *w, const char *name,
+		       const char *raw)
 {
 	char enc[VALUE_MAX_LEN + 1];
+	size_t kept;
 
-	sysrqmon_audit_encode(enc, sizeof(enc), value, &line->truncated);
-	line_add(line, " %s=%s", name, enc);
+	encode_value(enc, sizeof(enc), raw, &kept, &w->truncated);
+	w->sink->string(w->ctx, name, enc, raw, kept);
 }
 
-static void line_add_key(struct audit_line *line, int key)
+static void put_key(struct field_walk *w, int key)
 {
 	char raw[2] = { (char)key, '\0' };
 
-	line_add_value(line, "key", raw);
+	put_string(w, "key", raw);
 }
 
-static void format_kind_fields(struct audit_line *line,
-			       const struct sysrqmon_event *ev)
+static void put_masks(struct field_walk *w, const struct sysrqmon_event *ev)
+{
+	put_token(w, "old_mask", "%d", ev->old_mask);
+	put_token(w, "new_mask", "%d", ev->new_mask);
+}
+
+static void put_kind_fields(struct field_walk *w,
+			    const struct sysrqmon_event *ev)
 {
 	switch (ev->kind) {
 	case SYSRQMON_KIND_OPEN:
-		line_add(line, " target=%s", target_names[ev->target]);
-		line_add_value(line, "path", ev->path);
-		line_add(line, " flags=0x%x", ev->flags);
+		put_token(w, "target", "%s", target_names[ev->target]);
+		put_string(w, "path", ev->path);
+		put_token(w, "flags", "0x%x", ev->flags);
 		break;
 	case SYSRQMON_KIND_SYSCTL:
-		line_add(line, " old_mask=%d new_mask=%d",
-			 ev->old_mask, ev->new_mask);
+		put_masks(w, ev);
 		break;
 	case SYSRQMON_KIND_TRIGGER:
 	case SYSRQMON_KIND_CONSOLE:
 	case SYSRQMON_KIND_KERNEL:
 		if (ev->key != SYSRQMON_KEY_NONE)
-			line_add_key(line, ev->key);
-		line_add_value(line, "action", ev->action);
+			put_key(w, ev->key);
+		put_string(w, "action", ev->action);
 		if (ev->kind == SYSRQMON_KIND_CONSOLE)
-			line_add(line, " source=%s", source_names[ev->source]);
+			put_token(w, "source", "%s", source_names[ev->source]);
 		if (ev->kind == SYSRQMON_KIND_KERNEL)
-			line_add_value(line, "module", ev->module);
+			put_string(w, "module", ev->module);
 		break;
 	case SYSRQMON_KIND_BASELINE:
-		line_add(line, " mask=%d", ev->new_mask);
-		line_add_value(line, "keys", ev->keys);
+		put_token(w, "mask", "%d", ev->new_mask);
+		put_string(w, "keys", ev->keys);
 		break;
 	case SYSRQMON_KIND_TOGGLE:
-		line_add(line, " old_mask=%d new_mask=%d",
-			 ev->old_mask, ev->new_mask);
-		line_add_value(line, "module", ev->module);
+		put_masks(w, ev);
+		put_string(w, "module", ev->module);
 		break;
 	case SYSRQMON_KIND_KEYTABLE:
-		line_add(line, " op=%s", ev->op == SYSRQMON_OP_REGISTER ?
-			 "register" : "unregister");
-		line_add_key(line, ev->key);
-		line_add_value(line, "module", ev->module);
-		line_add_value(line, "handler", ev->handler);
-		line_add_value(line, "help", ev->action);
+		put_token(w, "op", "%s", ev->op == SYSRQMON_OP_REGISTER ?
+			  "register" : "unregister");
+		put_key(w, ev->key);
+		put_string(w, "module", ev->module);
+		put_string(w, "handler", ev->handler);
+		put_string(w, "help", ev->action);
 		break;
 	case SYSRQMON_KIND_PARAM:
-		line_add_value(line, "name", ev->setting);
-		line_add_value(line, "value", ev->new_value);
+		put_string(w, "name", ev->setting);
+		put_string(w, "value", ev->new_value);
 		break;
 	case SYSRQMON_KIND_DRIFT:
-		line_add_value(line, "what", ev->what);
+		put_string(w, "what", ev->what);
 		if (ev->key != SYSRQMON_KEY_NONE)
-			line_add_key(line, ev->key);
+			put_key(w, ev->key);
 		else
-			line_add(line, " old_mask=%d new_mask=%d",
-				 ev->old_mask, ev->new_mask);
-		line_add(line, " source=%s", source_names[ev->source]);
+			put_masks(w, ev);
+		put_token(w, "source", "%s", source_names[ev->source]);
 		break;
 	case SYSRQMON_KIND_TAMPER:
-		line_add_value(line, "what", ev->what);
+		put_string(w, "what", ev->what);
 		break;
 	case SYSRQMON_KIND_CONFIG:
-		line_add_value(line, "setting", ev->setting);
-		line_add_value(line, "old", ev->old_value);
-		line_add_value(line, "new", ev->new_value);
+		put_string(w, "setting", ev->setting);
+		put_string(w, "old", ev->old_value);
+		put_string(w, "new", ev->new_value);
 		break;
 	default:
 		break;
 	}
 }
 
-/* Events an operator must always see, whatever the rate or audit=0. */
-static bool event_is_mandatory(const struct sysrqmon_event *ev)
+/**
+ * sysrqmon_event_fields() - walk an event's fields in audit line order
+ * @ev: the event
+ * @sink: receives each field
+ * @ctx: passed to @sink
+ *
+ * The one definition of which fields an event has, in which order, and
+ * where a long value is cut: the audit line and the audit record are both
+ * written from it. A string is cut where its audit line encoding reaches
+ * %VALUE_MAX_LEN bytes; @sink gets that encoding and the raw bytes it
+ * holds. A cut adds the field truncated=1 at the end, as does an event
+ * whose strings were already cut when it was recorded.
+ *
+ * Context: any but NMI.
+ */
+void sysrqmon_event_fields(const struct sysrqmon_event *ev,
+			   const struct sysrqmon_field_sink *sink, void *ctx)
+{
+	struct field_walk w = {
+		.sink = sink,
+		.ctx = ctx,
+		.truncated = ev->truncated,
+	};
+
+	put_token(&w, "event", "%s", kind_names[ev->kind]);
+	put_token(&w, "verdict", "%s", ev->verdict == SYSRQMON_VERDICT_DENIED ?
+		  "denied" : "allowed");
+	put_token(&w, "pid", "%d", ev->pid);
+	put_token(&w, "tid", "%d", ev->tid);
+	put_token(&w, "uid", "%u", ev->uid);
+	put_token(&w, "euid", "%u", ev->euid);
+	put_string(&w, "comm", ev->has_task ? ev->comm : "-");
+	put_kind_fields(&w, ev);
+	if (w.truncated)
+		put_token(&w, "truncated", "1");
+}
+EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_event_fields);
+
+struct audit_line {
+	char *buf;
+	size_t size;
+	size_t len;
+};
+
+static void line_token(void *ctx, const char *name, const char *value)
+{
+	struct audit_line *line = ctx;
+
+	line->len += scnprintf(line->buf + line->len, line->size - line->len,
+			       "%s%s=%s", line->len ? " " : "", name, value);
+}
+
+static void line_string(void *ctx, const char *name, const char *enc,
+			const char *raw, size_t len)
+{
+	line_token(ctx, name, enc);
+}
+
+static const struct sysrqmon_field_sink line_sink = {
+	.token = line_token,
+	.string = line_string,
+};
+
+/**
+ * sysrqmon_audit_line() - format an event's audit line, without the prefix
+ * @ev: the event
+ * @buf: receives the line, NUL-terminated
+ * @size: size of @buf, %SYSRQMON_LINE_MAX holds any event
+ *
+ * Return: the length written.
+ */
+size_t sysrqmon_audit_line(const struct sysrqmon_event *ev, char *buf,
+			   size_t size)
+{
+	struct audit_line line = { .buf = buf, .size = size, .len = 0 };
+
+	buf[0] = '\0';
+	sysrqmon_event_fields(ev, &line_sink, &line);
+	return line.len;
+}
+EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_audit_line);
+
+/**
+ * sysrqmon_event_mandatory() - whether an event is always reported
+ * @ev: the event
+ *
+ * Denials, configuration changes, tamper, drift, key table and mask
+ * changes by kernel code, the baseline, and destructive actions: the
+ * audit line prints them whatever audit= and the rate limit say, and the
+ * audit record is sent for them whatever audit_records= says.
+ *
+ * Return: true if @ev must be reported.
+ */
+bool sysrqmon_event_mandatory(const struct sysrqmon_event *ev)
 {
 	switch (ev->kind) {
 	case SYSRQMON_KIND_CONFIG:
@@ -252,11 +370,10 @@ static bool event_is_mandatory(const struct sysrqmon_event *ev)
  */
 void sysrqmon_audit_log(const struct sysrqmon_event *ev)
 {
-	struct audit_line line = { .len = 0 };
-	char comm[TASK_COMM_LEN * 4 + 3];
+	char line[SYSRQMON_LINE_MAX];
 	s64 held;
 
-	if (!event_is_mandatory(ev)) {
+	if (!sysrqmon_event_mandatory(ev)) {
 		if (!READ_ONCE(sysrqmon_cfg.audit))
 			return;
 		if (!__ratelimit(&audit_ratelimit)) {
@@ -269,17 +386,8 @@ void sysrqmon_audit_log(const struct sysrqmon_event *ev)
 	if (held)
 		pr_notice("sysrqmon: event=suppressed count=%lld\n", held);
 
-	line.truncated = ev->truncated;
-	sysrqmon_audit_encode(comm, sizeof(comm),
-			      ev->has_task ? ev->comm : "-", &line.truncated);
-	line_add(&line, "event=%s verdict=%s pid=%d tid=%d uid=%u euid=%u comm=%s",
-		 kind_names[ev->kind],
-		 ev->verdict == SYSRQMON_VERDICT_DENIED ? "denied" : "allowed",
-		 ev->pid, ev->tid, ev->uid, ev->euid, comm);
-	format_kind_fields(&line, ev);
-	if (line.truncated)
-		line_add(&line, " truncated=1");
-	pr_notice("sysrqmon: %s\n", line.buf);
+	sysrqmon_audit_line(ev, line, sizeof(line));
+	pr_notice("sysrqmon: %s\n", line);
 }
 
 /**

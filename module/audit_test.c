@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: audit-line value encoding of hostile strings (audit.c).
+ * KUnit: audit-line value encoding of hostile strings (audit.c), and the
+ * audit record written from the same fields (audit_record.c).
  */
 #include <kunit/test.h>
 
@@ -71,9 +72,142 @@ static void encode_limit_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, out, "\"a b c\"");
 }
 
+static const struct encode_case record_cases[] = {
+	{ "sh", "\"sh\"" },
+	{ "/proc/sysrq-trigger", "\"/proc/sysrq-trigger\"" },
+	{ "", "\"\"" },
+	{ "-", "\"-\"" },
+	/* '=' and '\' do not split an audit field; blanks and '"' do. */
+	{ "pid=1", "\"pid=1\"" },
+	{ "x\\y", "\"x\\y\"" },
+	{ "a b", "612062" },
+	{ "a\"b", "612262" },
+	{ "evil\n", "6576696C0A" },
+	{ "\x7f\xff\xc3\xa9", "7FFFC3A9" },
+	{ "a\"b c\\d pid=1\n", "61226220635C64207069643D310A" },
+};
+
+static void record_encode_test(struct kunit *test)
+{
+	char out[300];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(record_cases); i++) {
+		sysrqmon_record_encode(out, sizeof(out), record_cases[i].raw,
+				       strlen(record_cases[i].raw));
+		KUNIT_EXPECT_STREQ(test, out, record_cases[i].encoded);
+	}
+	/* Only the first len bytes are the value. */
+	sysrqmon_record_encode(out, sizeof(out), "abc def", 3);
+	KUNIT_EXPECT_STREQ(test, out, "\"abc\"");
+	sysrqmon_record_encode(out, sizeof(out), "a bc", 2);
+	KUNIT_EXPECT_STREQ(test, out, "6120");
+	/* What does not fit is the empty value, never a fragment. */
+	KUNIT_EXPECT_EQ(test, sysrqmon_record_encode(out, 6, "a b", 3),
+			(size_t)2);
+	KUNIT_EXPECT_STREQ(test, out, "\"\"");
+	KUNIT_EXPECT_EQ(test, sysrqmon_record_encode(out, 7, "a b", 3),
+			(size_t)6);
+	KUNIT_EXPECT_STREQ(test, out, "612062");
+}
+
+static void fill_trigger(struct sysrqmon_event *ev, const char *comm)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = SYSRQMON_KIND_TRIGGER;
+	ev->has_task = true;
+	ev->pid = 412;
+	ev->tid = 413;
+	ev->uid = 1000;
+	strscpy(ev->comm, comm, sizeof(ev->comm));
+	ev->key = 'h';
+	strscpy(ev->action, "help", sizeof(ev->action));
+}
+
+/* The line and the record carry the same fields, each in its encoding. */
+static void fields_test(struct kunit *test)
+{
+	struct sysrqmon_event *ev;
+	char *buf;
+
+	ev = kunit_kzalloc(test, sizeof(*ev), GFP_KERNEL);
+	buf = kunit_kzalloc(test, 1024, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ev);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+
+	fill_trigger(ev, "a\"b c\\d pid=1\n");
+	sysrqmon_audit_line(ev, buf, SYSRQMON_LINE_MAX);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "event=trigger verdict=allowed pid=412 tid=413 uid=1000 euid=0 comm=\"a\\\"b c\\\\d pid=1\\x0a\" key=h action=help");
+	sysrqmon_audit_record_format(ev, buf, 1024);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "event=trigger verdict=allowed pid=412 tid=413 uid=1000 euid=0 comm=61226220635C64207069643D310A key=\"h\" action=\"help\"");
+
+	/* No task: comm is "-" on both. A blank key is hex in the record. */
+	fill_trigger(ev, "");
+	ev->has_task = false;
+	ev->pid = 0;
+	ev->tid = 0;
+	ev->uid = 0;
+	ev->key = ' ';
+	ev->kind = SYSRQMON_KIND_CONSOLE;
+	ev->source = SYSRQMON_SOURCE_KEYBOARD;
+	sysrqmon_audit_line(ev, buf, SYSRQMON_LINE_MAX);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "event=console verdict=allowed pid=0 tid=0 uid=0 euid=0 comm=- key=\" \" action=help source=keyboard");
+	sysrqmon_audit_record_format(ev, buf, 1024);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "event=console verdict=allowed pid=0 tid=0 uid=0 euid=0 comm=\"-\" key=20 action=\"help\" source=keyboard");
+}
+
+/* A value cut on the line is cut at the same byte in the record. */
+static void fields_cut_test(struct kunit *test)
+{
+	struct sysrqmon_event *ev;
+	char *buf, *want;
+	int i;
+
+	ev = kunit_kzalloc(test, sizeof(*ev), GFP_KERNEL);
+	buf = kunit_kzalloc(test, 1024, GFP_KERNEL);
+	want = kunit_kzalloc(test, 1024, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ev);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+
+	ev->kind = SYSRQMON_KIND_OPEN;
+	ev->key = SYSRQMON_KEY_NONE;
+	ev->has_task = true;
+	strscpy(ev->comm, "sh", sizeof(ev->comm));
+	ev->target = SYSRQMON_TARGET_TRIGGER;
+	ev->flags = 0x8241;
+	memset(ev->path, '\n', sizeof(ev->path) - 1);
+
+	/* 63 escapes of 4 bytes and the quotes fit 256 bytes, 64 do not. */
+	sysrqmon_audit_line(ev, buf, SYSRQMON_LINE_MAX);
+	strscpy(want, "event=open verdict=allowed pid=0 tid=0 uid=0 euid=0 comm=sh",
+		1024);
+	strcat(want, " target=sysrq-trigger path=\"");
+	for (i = 0; i < 63; i++)
+		strcat(want, "\\x0a");
+	strcat(want, "\" flags=0x8241 truncated=1");
+	KUNIT_EXPECT_STREQ(test, buf, want);
+
+	sysrqmon_audit_record_format(ev, buf, 1024);
+	strscpy(want, "event=open verdict=allowed pid=0 tid=0 uid=0 euid=0",
+		1024);
+	strcat(want, " comm=\"sh\" target=sysrq-trigger path=");
+	for (i = 0; i < 63; i++)
+		strcat(want, "0A");
+	strcat(want, " flags=0x8241 truncated=1");
+	KUNIT_EXPECT_STREQ(test, buf, want);
+}
+
 static struct kunit_case audit_test_cases[] = {
 	KUNIT_CASE(encode_test),
 	KUNIT_CASE(encode_limit_test),
+	KUNIT_CASE(record_encode_test),
+	KUNIT_CASE(fields_test),
+	KUNIT_CASE(fields_cut_test),
 	{}
 };
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Recording an event: who did it, its sequence number, and its way out to
- * the kernel log.
+ * the kernel log, the audit subsystem and the listeners' buffer.
  */
 #include <linux/cgroup.h>
 #include <linux/cred.h>
@@ -135,10 +135,11 @@ void sysrqmon_event_init(struct sysrqmon_event *ev, enum sysrqmon_kind kind,
 EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_event_init);
 
 /**
- * sysrqmon_event_emit() - report an event: kernel log, then listeners
+ * sysrqmon_event_emit() - report an event: kernel log, audit, listeners
  * @ev: the event, fully filled by the hook
  *
- * Callable from any hook context: it never sleeps or allocates.
+ * Callable from any hook context: it never sleeps. The only allocation is
+ * the audit record's, GFP_ATOMIC, while the audit subsystem is enabled.
  */
 void sysrqmon_event_emit(struct sysrqmon_event *ev)
 {
@@ -146,6 +147,7 @@ void sysrqmon_event_emit(struct sysrqmon_event *ev)
 	ev->time_ns = ktime_get_real_ns();
 	atomic64_inc(&event_counts[ev->kind][ev->verdict]);
 	sysrqmon_audit_log(ev);
+	sysrqmon_audit_record(ev);
 	sysrqmon_queue_event(ev);
 }
 

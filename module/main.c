@@ -10,6 +10,7 @@
 struct sysrqmon_config sysrqmon_cfg = {
 	.mode = SYSRQMON_MODE_MONITOR,
 	.audit = true,
+	.audit_records = true,
 };
 EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_cfg);
 

@@ -134,6 +134,10 @@ static const struct setting settings[] = {
 		"audit", "0 or 1",
 		parse_flag, format_int, &sysrqmon_cfg.audit,
 	},
+	[SYSRQMON_SET_AUDIT_RECORDS] = {
+		"audit_records", "0 or 1",
+		parse_flag, format_int, &sysrqmon_cfg.audit_records,
+	},
 	[SYSRQMON_SET_WATCH_READS] = {
 		"watch_reads", "0 or 1",
 		parse_flag, format_int, &sysrqmon_cfg.watch_reads,
@@ -161,6 +165,8 @@ static s64 setting_load(enum sysrqmon_setting id)
 	switch (id) {
 	case SYSRQMON_SET_AUDIT:
 		return READ_ONCE(sysrqmon_cfg.audit);
+	case SYSRQMON_SET_AUDIT_RECORDS:
+		return READ_ONCE(sysrqmon_cfg.audit_records);
 	case SYSRQMON_SET_WATCH_READS:
 		return READ_ONCE(sysrqmon_cfg.watch_reads);
 	case SYSRQMON_SET_LOCKED:
@@ -178,6 +184,9 @@ static void setting_store(enum sysrqmon_setting id, s64 value)
 	switch (id) {
 	case SYSRQMON_SET_AUDIT:
 		WRITE_ONCE(sysrqmon_cfg.audit, value);
+		break;
+	case SYSRQMON_SET_AUDIT_RECORDS:
+		WRITE_ONCE(sysrqmon_cfg.audit_records, value);
 		break;
 	case SYSRQMON_SET_WATCH_READS:
 		WRITE_ONCE(sysrqmon_cfg.watch_reads, value);
@@ -368,6 +377,8 @@ module_param_cb(mode, &setting_ops, (void *)SYSRQMON_SET_MODE, 0644);
 MODULE_PARM_DESC(mode, "monitor (default): report; deny: report and refuse; off: do nothing");
 module_param_cb(audit, &setting_ops, (void *)SYSRQMON_SET_AUDIT, 0644);
 MODULE_PARM_DESC(audit, "1 (default): kernel log line for allowed events too; 0: only denials, config and tamper events");
+module_param_cb(audit_records, &setting_ops, (void *)SYSRQMON_SET_AUDIT_RECORDS, 0644);
+MODULE_PARM_DESC(audit_records, "1 (default): an audit record (type 1316, KERNEL_OTHER) for allowed events too, while the audit subsystem is enabled; 0: only denials, config and tamper events");
 module_param_cb(watch_reads, &setting_ops, (void *)SYSRQMON_SET_WATCH_READS, 0644);
 MODULE_PARM_DESC(watch_reads, "1: read-only opens of the targets are events too (default 0)");
 module_param_cb(allowed_mask, &setting_ops, (void *)SYSRQMON_SET_ALLOWED_MASK, 0644);

@@ -82,6 +82,7 @@ struct sysrqmon_event {
 struct sysrqmon_config {
 	int mode;
 	bool audit;
+	bool audit_records;
 	bool watch_reads;
 	int allowed_mask;
 	u64 allowed_keys;	/* bitmap of SysRq key slots */
@@ -183,12 +184,40 @@ struct sk_buff;
 int sysrqmon_event_fill(struct sk_buff *skb, const struct sysrqmon_event *ev);
 
 /* audit.c */
+/* Longest audit line, without the "sysrqmon: " prefix and the newline. */
+#define SYSRQMON_LINE_MAX	900
+
+/**
+ * struct sysrqmon_field_sink - one output of sysrqmon_event_fields()
+ * @token: a number or a name from a fixed vocabulary, to write as it is
+ * @string: a string value: @enc is its audit line encoding, @raw its bytes,
+ *	    of which the first @len are the value (the same cut for every
+ *	    output)
+ */
+struct sysrqmon_field_sink {
+	void (*token)(void *ctx, const char *name, const char *value);
+	void (*string)(void *ctx, const char *name, const char *enc,
+		       const char *raw, size_t len);
+};
+
 size_t sysrqmon_audit_encode(char *dst, size_t size, const char *src,
 			     bool *truncated);
+void sysrqmon_event_fields(const struct sysrqmon_event *ev,
+			   const struct sysrqmon_field_sink *sink, void *ctx);
+size_t sysrqmon_audit_line(const struct sysrqmon_event *ev, char *buf,
+			   size_t size);
+bool sysrqmon_event_mandatory(const struct sysrqmon_event *ev);
 void sysrqmon_audit_init(void);
 void sysrqmon_audit_log(const struct sysrqmon_event *ev);
 const char *sysrqmon_kind_name(int kind);
 u64 sysrqmon_audit_suppressed(void);
+
+/* audit_record.c */
+size_t sysrqmon_record_encode(char *dst, size_t size, const char *raw,
+			      size_t len);
+size_t sysrqmon_audit_record_format(const struct sysrqmon_event *ev,
+				    char *buf, size_t size);
+void sysrqmon_audit_record(const struct sysrqmon_event *ev);
 
 /**
  * struct sysrqmon_hook - one kernel function sysrqmon attaches to
@@ -311,6 +340,7 @@ void sysrqmon_hook_delete_module(unsigned long ip, unsigned long parent_ip,
 enum sysrqmon_setting {
 	SYSRQMON_SET_MODE,
 	SYSRQMON_SET_AUDIT,
+	SYSRQMON_SET_AUDIT_RECORDS,
 	SYSRQMON_SET_WATCH_READS,
 	SYSRQMON_SET_ALLOWED_MASK,
 	SYSRQMON_SET_ALLOWED_KEYS,

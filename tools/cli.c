@@ -28,8 +28,8 @@ static const char usage_text[] =
 "  metrics [--output FILE]  Prometheus metrics on stdout, or written to\n"
 "                           FILE atomically (node_exporter textfile)\n"
 "  mode monitor|deny|off    switch the mode\n"
-"  set KEY VALUE            change a setting: audit 0|1, watch_reads 0|1,\n"
-"                           allowed_mask N, allowed_keys STRING,\n"
+"  set KEY VALUE            change a setting: audit 0|1, audit_records 0|1,\n"
+"                           watch_reads 0|1, allowed_mask N, allowed_keys STRING,\n"
 "                           deny_scope all|container, mode MODE\n"
 "  lock                     lock the configuration until reboot\n"
 "\n"
@@ -152,6 +152,7 @@ static const struct {
 } settings[] = {
 	{ "mode",		SYSRQMON_ATTR_MODE,		SETTING_MODE },
 	{ "audit",		SYSRQMON_ATTR_AUDIT,		SETTING_BOOL },
+	{ "audit_records",	SYSRQMON_ATTR_AUDIT_RECORDS,	SETTING_BOOL },
 	{ "watch_reads",	SYSRQMON_ATTR_WATCH_READS,	SETTING_BOOL },
 	{ "allowed_mask",	SYSRQMON_ATTR_ALLOWED_MASK,	SETTING_MASK },
 	{ "allowed_keys",	SYSRQMON_ATTR_ALLOWED_KEYS,	SETTING_STRING },

@@ -775,6 +775,8 @@ void smon_status_text(struct strbuf *sb, const struct smon_status *st)
 	}
 	if (st_has(st, SYSRQMON_ATTR_AUDIT))
 		sb_printf(sb, "audit:         %u\n", st->audit);
+	if (st_has(st, SYSRQMON_ATTR_AUDIT_RECORDS))
+		sb_printf(sb, "audit_records: %u\n", st->audit_records);
 	if (st_has(st, SYSRQMON_ATTR_WATCH_READS))
 		sb_printf(sb, "watch_reads:   %u\n", st->watch_reads);
 	if (st_has(st, SYSRQMON_ATTR_ALLOWED_MASK))
@@ -856,6 +858,8 @@ void smon_status_json(struct strbuf *sb, const struct smon_status *st)
 		json_enum(&o, "mode", smon_mode_name(st->mode), st->mode);
 	if (st_has(st, SYSRQMON_ATTR_AUDIT))
 		json_u64(&o, "audit", st->audit);
+	if (st_has(st, SYSRQMON_ATTR_AUDIT_RECORDS))
+		json_u64(&o, "audit_records", st->audit_records);
 	if (st_has(st, SYSRQMON_ATTR_WATCH_READS))
 		json_u64(&o, "watch_reads", st->watch_reads);
 	if (st_has(st, SYSRQMON_ATTR_ALLOWED_MASK))

@@ -98,6 +98,7 @@ struct smon_status {
 	uint64_t instance;
 	uint8_t mode;
 	uint8_t audit;
+	uint8_t audit_records;
 	uint8_t watch_reads;
 	uint8_t deny_scope;
 	uint8_t locked;

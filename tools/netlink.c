@@ -84,6 +84,7 @@ static const struct nla_policy status_policy[SYSRQMON_ATTR_MAX + 1] = {
 					    .maxlen = SYSRQMON_STR_MAX },
 	[SYSRQMON_ATTR_MODE]		= { .type = NLA_U8 },
 	[SYSRQMON_ATTR_AUDIT]		= { .type = NLA_U8 },
+	[SYSRQMON_ATTR_AUDIT_RECORDS]	= { .type = NLA_U8 },
 	[SYSRQMON_ATTR_WATCH_READS]	= { .type = NLA_U8 },
 	[SYSRQMON_ATTR_ALLOWED_MASK]	= { .type = NLA_U32 },
 	[SYSRQMON_ATTR_ALLOWED_KEYS]	= { .type = NLA_STRING,
@@ -441,6 +442,9 @@ int smon_parse_status(struct nlmsghdr *nlh, struct smon_status *st)
 	a = tb[SYSRQMON_ATTR_AUDIT];
 	if (a)
 		st->audit = nla_get_u8(a);
+	a = tb[SYSRQMON_ATTR_AUDIT_RECORDS];
+	if (a)
+		st->audit_records = nla_get_u8(a);
 	a = tb[SYSRQMON_ATTR_WATCH_READS];
 	if (a)
 		st->watch_reads = nla_get_u8(a);

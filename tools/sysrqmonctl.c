@@ -77,7 +77,9 @@ static bool put_line(struct strbuf *sb)
 }
 
 /* Parameters first in this order, then the others alphabetically. */
-static const char * const first_params[] = { "mode", "audit", "watch_reads" };
+static const char * const first_params[] = {
+	"mode", "audit", "audit_records", "watch_reads"
+};
 
 static int param_rank(const char *name)
 {

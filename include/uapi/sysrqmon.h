@@ -148,6 +148,7 @@ enum sysrqmon_attr {
 	SYSRQMON_ATTR_KEY_ENTRY,	/* nest, GET_KEYS: KEY HELP MODULE HANDLER CHANGED */
 	SYSRQMON_ATTR_CHANGED,		/* u8, GET_KEYS: differs from the load-time handler */
 	SYSRQMON_ATTR_KIND_DENIED,	/* nest of u64, attr type = kind: denied events */
+	SYSRQMON_ATTR_AUDIT_RECORDS,	/* u8, 0 or 1: records to the audit subsystem */
 	__SYSRQMON_ATTR_MAX,
 };
 

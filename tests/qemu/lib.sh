@@ -9,6 +9,8 @@
 #   pass NAME DETAIL / fail NAME DETAIL     one result; NAME is prefixed with "CASE/"
 #   check NAME CONDITION-COMMAND... DETAIL   see below
 #   sendkey SPEC                             ask the host to `sendkey SPEC` on the QEMU monitor
+#   host_data TEXT                           one line for the case's host half
+#                                            (cases/NN-name.host.py, run after the boot)
 # Kernel log (busybox dmesg + a timestamp mark; log_buf_len=8M on the command line keeps the ring
 # buffer from wrapping in a make-check run; a mark is a timestamp, so a full buffer still works):
 #   mark                          remember the kernel timestamp of the last log line
@@ -98,6 +100,10 @@ check() {
 
 sendkey() {
 	marker "@@SENDKEY $1"
+}
+
+host_data() {
+	marker "@@HOST $*"
 }
 
 # --- kernel log -----------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 Usage (from the repository root):
   python3 tests/qemu/run.py [--module module/sysrqmon.ko] [--tool tools/sysrqmonctl]
   python3 tests/qemu/run.py --cases reboot          # the reboot case, in its own boot
-  python3 tests/qemu/run.py --all                   # main suite + every reboot case
+  python3 tests/qemu/run.py --all                   # main suite + reboot and own-boot cases
   python3 tests/qemu/run.py --cases trigger,identity --verbose --keep
   python3 tests/qemu/run.py --cases netlink-fuzz --env NLFUZZ_COUNT=100000   # stress
   python3 tests/qemu/run.py --demo                  # narrated demo on the terminal
@@ -25,6 +25,7 @@ to a unix socket, so kernel messages on the console can never split a marker lin
   @@EXPECT_REBOOT <name>  the next thing the guest does is reboot (see below)
   @@FIGURE <name> <value> a figure for the table printed before the summary (--figures FILE
                           writes it to FILE too)
+  @@HOST <text>           data for the case's host half (see below)
   @@DONE                  all cases ran; the guest powers off
 The boot fails (one failure each) if @@DONE never comes (crash, hang, --timeout: the last 60
 console lines are printed) or if a timestamped kernel line on the console reports BUG:,
@@ -39,6 +40,16 @@ gets a boot of its own (select it with --cases NAME, or --all). Its line
 `# reboot-expect: REGEX` (Python regex) must match the console log BEFORE the kernel's own
 "sysrq: Resetting" line; QEMU exits on the reboot because of -no-reboot.
 
+Own-boot cases: a case with a line `# qemu-test: own-boot` also gets a boot of its own
+("own-NAME"), after the main boots, but is in the default selection; `# qemu-append: ARGS`
+adds ARGS to that boot's kernel command line (50-audit-records: audit=1, which the main boots
+must not have).
+
+Host half of a case: `@@HOST <text>` markers are kept per case; after the boot, if
+cases/<stem>.host.py exists, it runs on the host as `python3 SCRIPT DATA BASE` (DATA: the texts,
+one per line; BASE: tests/qemu/out/<boot>.<case>, a prefix for its files) and prints
+`@@RESULT NAME PASS|FAIL DETAIL` lines, counted like the guest's (NAME prefixed with the case).
+
 Kernel: --kernel VMLINUZ, or --kernel-release REL (fetched by get-kernel.sh into
 ${XDG_CACHE_HOME:-~/.cache}/sysrqmon/kernels/REL), default: the release in the module's
 vermagic (--kdir: the kernel tree the module was built against, used for the release only
@@ -51,6 +62,7 @@ ttyS1, so the operator sees only the demo); exit 0 when it ran through (@@DONE, 
 """
 
 import argparse
+import collections
 import fnmatch
 import gzip
 import io
@@ -301,9 +313,17 @@ def build_helpers(outdir):
 
 SMP2_CASES = set()  # cases with a line "# qemu-test: smp2": also run in the 2-vCPU boot
 
+# A case: its file stem ("50-audit-records") and name ("audit-records"); is_reboot and
+# reboot_rx for "# qemu-test: reboot" / "# reboot-expect:"; own_boot for a case that runs in a
+# boot of its own (reboot cases, "# qemu-test: own-boot"); append, the extra kernel command
+# line of that boot ("# qemu-append: ARGS").
+Case = collections.namedtuple("Case", "stem name is_reboot reboot_rx own_boot append")
+# A boot: label, its cases, the reboot case it is for (or None), extra kernel command line.
+Boot = collections.namedtuple("Boot", "label cases reboot_case append")
+
 
 def all_cases():
-    """[(file-stem, name, is_reboot, reboot_regex)] in run order."""
+    """[Case] in run order."""
     out = []
     for fn in sorted(os.listdir(CASES_DIR)):
         m = re.match(r"^(\d\d)-(.+)\.sh$", fn)
@@ -312,8 +332,11 @@ def all_cases():
         with open(os.path.join(CASES_DIR, fn)) as f:
             text = f.read()
         is_reboot = re.search(r"^# qemu-test: reboot\s*$", text, re.M) is not None
+        own = is_reboot or re.search(r"^# qemu-test: own-boot\s*$", text, re.M) is not None
         rx = re.search(r"^# reboot-expect: (.+)$", text, re.M)
-        out.append((fn[:-3], m.group(2), is_reboot, rx.group(1).strip() if rx else None))
+        app = re.search(r"^# qemu-append: (.+)$", text, re.M)
+        out.append(Case(fn[:-3], m.group(2), is_reboot, rx.group(1).strip() if rx else None,
+                        own, app.group(1).strip() if app else ""))
         if re.search(r"^# qemu-test: smp2\s*$", text, re.M):
             SMP2_CASES.add(fn[:-3])
     return out
@@ -326,26 +349,28 @@ def select_cases(args):
     elif args.cases:
         pats = [p for p in re.split(r"[,\s]+", ",".join(args.cases)) if p]
         chosen = [c for c in cases
-                  if any(fnmatch.fnmatch(c[1], p) or fnmatch.fnmatch(c[0], p) for p in pats)]
+                  if any(fnmatch.fnmatch(c.name, p) or fnmatch.fnmatch(c.stem, p) for p in pats)]
         missing = [p for p in pats
-                   if not any(fnmatch.fnmatch(c[1], p) or fnmatch.fnmatch(c[0], p)
+                   if not any(fnmatch.fnmatch(c.name, p) or fnmatch.fnmatch(c.stem, p)
                               for c in cases)]
         if missing:
             raise SystemExit("run.py: no case matches %s (cases: %s)"
-                             % (", ".join(missing), ", ".join(c[1] for c in cases)))
+                             % (", ".join(missing), ", ".join(c.name for c in cases)))
     else:
-        chosen = [c for c in cases if not c[2]]
+        chosen = [c for c in cases if not c.is_reboot]
     boots = []
-    main = [c for c in chosen if not c[2]]
+    main = [c for c in chosen if not c.own_boot]
     if main:
-        boots.append(("main", main, None))
+        boots.append(Boot("main", main, None, ""))
     for c in chosen:
-        if c[2]:
-            boots.append(("reboot-" + c[1], [c], c))
+        if c.is_reboot:
+            boots.append(Boot("reboot-" + c.name, [c], c, c.append))
+        elif c.own_boot:
+            boots.append(Boot("own-" + c.name, [c], None, c.append))
     # --all and --smp2: the "# qemu-test: smp2" cases again, in a guest with two vCPUs
-    smp2 = [c for c in main if c[0] in SMP2_CASES]
+    smp2 = [c for c in main if c.stem in SMP2_CASES]
     if smp2 and (args.all or args.smp2):
-        boots.append(("smp2", smp2, None))
+        boots.append(Boot("smp2", smp2, None, ""))
     return boots
 
 
@@ -378,8 +403,9 @@ class Monitor:
         return buf.decode(errors="replace")
 
 
-def run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir, demo=False):
-    """Boot once; returns a list of (name, ok, detail)."""
+def run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir, demo=False,
+             append=""):
+    """Boot once (APPEND: extra kernel command line); returns a list of (name, ok, detail)."""
     bootdir = os.path.join(workdir, label)
     os.makedirs(bootdir)
     initrd = os.path.join(bootdir, "initrd.gz")
@@ -388,14 +414,14 @@ def run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir, demo=
     if demo:
         env["DEMO"] = "1"
         case_files = {"demo": os.path.join(HERE, "demo.sh")}
-    build_initramfs(initrd, args, [c[0] for c in cases], helper_dir, case_files, env)
+    build_initramfs(initrd, args, [c.stem for c in cases], helper_dir, case_files, env)
     os.makedirs(OUT_DIR, exist_ok=True)
     console_path = os.path.join(OUT_DIR, label + ".console.log")
     mon_path = os.path.join(bootdir, "mon.sock")
     mk_path = os.path.join(bootdir, "markers.sock")
 
     append = ("console=ttyS0 panic=-1 loglevel=%d log_buf_len=8M printk.time=1 "
-              "8250.nr_uarts=4 " % (3 if demo else 7) + args.append).strip()
+              "8250.nr_uarts=4 " % (3 if demo else 7) + args.append + " " + append).strip()
     cmd = [args.qemu, "-m", "1G", "-nographic", "-no-reboot",
            "-kernel", kernel, "-initrd", initrd, "-append", append,
            "-monitor", "unix:%s,server,nowait" % mon_path,
@@ -413,7 +439,8 @@ def run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir, demo=
     if demo:
         log("== booting the demo guest (%s); it powers off when done" % os.path.basename(kernel))
     else:
-        log("== boot %s: %d case(s): %s" % (label, len(cases), " ".join(c[1] for c in cases)))
+        log("== boot %s: %d case(s): %s%s" % (label, len(cases), " ".join(c.name for c in cases),
+                                              " (append: %s)" % append if append else ""))
     if args.verbose:
         log("   " + " ".join(cmd))
 
@@ -443,6 +470,8 @@ def run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir, demo=
     done = False
     expect_reboot = None
     booted_at = None
+    current_case = None
+    host_data = {}  # case stem -> the payloads of its @@HOST markers
     timed_out = False
     deadline = t0 + args.timeout
     done_at = None
@@ -461,14 +490,17 @@ def run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir, demo=
         sys.stdout.buffer.flush()
 
     def on_marker(line):
-        nonlocal done, expect_reboot, booted_at, done_at
+        nonlocal done, expect_reboot, booted_at, done_at, current_case
         if args.verbose and not demo:
             log("   [marker] " + line)
         if line.startswith("@@BOOTED"):
             booted_at = time.monotonic() - t0
         elif line.startswith("@@CASE "):
+            current_case = line[7:].strip()
             if not demo:
                 log("-- %s (t=%.1f s)" % (line[7:], time.monotonic() - t0))
+        elif line.startswith("@@HOST "):
+            host_data.setdefault(current_case, []).append(line[7:])
         elif line.startswith("@@SENDKEY "):
             spec = line.split(None, 1)[1].strip()
             try:
@@ -559,8 +591,8 @@ def run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir, demo=
                         % (len(bad), bad[0].strip())))
 
     if reboot_case is not None:
-        name = reboot_case[1]
-        rx = reboot_case[3]
+        name = reboot_case.name
+        rx = reboot_case.reboot_rx
         if done or expect_reboot is None:
             why = "guest did not reboot" if done else "guest never got to the reboot"
             results.append((name + "/rebooted", False, why))
@@ -591,6 +623,44 @@ def run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir, demo=
         tail(lines)
         if stderr:
             log("   qemu stderr: " + stderr[-2000:])
+    if not demo:
+        results += run_host_checks(label, cases, host_data, prefix)
+    return results
+
+
+def run_host_checks(label, cases, host_data, prefix):
+    """The host half of a case: cases/<stem>.host.py, when it exists, runs after the boot
+    with the payloads of the case's @@HOST markers (one per line in DATA) and writes
+    @@RESULT NAME PASS|FAIL DETAIL lines, which count like the guest's (NAME gets the case's
+    prefix). Its files go to OUT_DIR/<boot>.<case>.*"""
+    results = []
+    for c in cases:
+        script = os.path.join(CASES_DIR, c.stem + ".host.py")
+        if not os.path.isfile(script):
+            continue
+        base = os.path.join(OUT_DIR, "%s.%s" % (label, c.name))
+        data = base + ".host-data"
+        with open(data, "w") as f:
+            f.write("".join(p + "\n" for p in host_data.get(c.stem, [])))
+        log("-- %s: host checks (%s)" % (c.name, os.path.relpath(script)))
+        res = subprocess.run([sys.executable, script, data, base], capture_output=True,
+                             text=True)
+        got = 0
+        for ln in res.stdout.splitlines():
+            m = RESULT_RE.match(ln.strip())
+            if not m:
+                continue
+            got += 1
+            ok = m.group(2) == "PASS"
+            results.append((prefix + c.name + "/" + m.group(1), ok, m.group(3)))
+            log("%s %s%s/%s %s" % (m.group(2), prefix, c.name, m.group(1), m.group(3)))
+        if res.returncode != 0 or res.stderr.strip():
+            log("   %s exited %d: %s" % (os.path.basename(script), res.returncode,
+                                          res.stderr.strip()[-1000:]))
+        if not got:
+            why = "%s exited %d without a result" % (os.path.basename(script), res.returncode)
+            results.append((prefix + c.name + "/host", False, why))
+            log("FAIL %s%s/host %s" % (prefix, c.name, why))
     return results
 
 
@@ -607,8 +677,8 @@ def run_demo(args):
         helper_dir = os.path.join(workdir, "helpers")
         build_helpers(helper_dir)
         args.evil_ko = build_evil_module(args, workdir)
-        results = run_boot("demo", [("demo", "demo", False, None)], None, kernel, args, workdir,
-                           helper_dir, demo=True)
+        results = run_boot("demo", [Case("demo", "demo", False, None, False, "")], None, kernel,
+                           args, workdir, helper_dir, demo=True)
     finally:
         if args.keep:
             log("work directory kept: " + workdir)
@@ -633,13 +703,13 @@ def shard_main_boot(boots, jobs):
     """Deal the main cases round-robin over `jobs` guests; order is kept in each, so the
     last case (the lock, which leaves the module loaded) stays last in its guest."""
     out = []
-    for label, cases, reboot_case in boots:
-        if label != "main" or jobs <= 1 or len(cases) < 2:
-            out.append((label, cases, reboot_case))
+    for boot in boots:
+        if boot.label != "main" or jobs <= 1 or len(boot.cases) < 2:
+            out.append(boot)
             continue
-        n = min(jobs, len(cases))
+        n = min(jobs, len(boot.cases))
         for i in range(n):
-            out.append(("main-%d" % (i + 1), cases[i::n], None))
+            out.append(Boot("main-%d" % (i + 1), boot.cases[i::n], None, ""))
     return out
 
 
@@ -649,20 +719,21 @@ def run_boots(boots, kernel, args, workdir, helper_dir):
     results = {}
 
     def one(i, boot):
-        label, cases, reboot_case = boot
         try:
-            results[i] = run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir)
+            results[i] = run_boot(boot.label, boot.cases, boot.reboot_case, kernel, args,
+                                  workdir, helper_dir, append=boot.append)
         except Exception as e:  # a harness error is a failure, not a crash
-            results[i] = [(label + "/harness", False, repr(e))]
+            results[i] = [(boot.label + "/harness", False, repr(e))]
 
-    shards = [(i, b) for i, b in enumerate(boots) if b[0].startswith("main") or b[0] == "smp2"]
+    shards = [(i, b) for i, b in enumerate(boots)
+              if b.label.startswith("main") or b.label == "smp2"]
     threads = [threading.Thread(target=one, args=(i, b)) for i, b in shards]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     for i, b in enumerate(boots):
-        if not (b[0].startswith("main") or b[0] == "smp2"):
+        if not (b.label.startswith("main") or b.label == "smp2"):
             one(i, b)
     return [r for i in sorted(results) for r in results[i]]
 
@@ -705,10 +776,12 @@ def main():
     ap.add_argument("--kernel", help="vmlinuz/bzImage to boot (default: Debian's, cached)")
     ap.add_argument("--kernel-release", help="Debian kernel release, e.g. 6.1.0-56-amd64")
     ap.add_argument("--cases", action="append",
-                    help="case names or globs, comma separated (default: all but reboot)")
+                    help="case names or globs, comma separated (default: all but reboot; "
+                         "own-boot cases get their own boot)")
     ap.add_argument("--expect-reboot", action="append", metavar="CASE",
                     help="same as --cases CASE for a reboot case")
-    ap.add_argument("--all", action="store_true", help="main suite plus every reboot case")
+    ap.add_argument("--all", action="store_true",
+                    help="main suite plus every reboot and own-boot case and the 2-vCPU boot")
     ap.add_argument("--timeout", type=int,
                     help="per boot, seconds (default 900; 3600 on the debug kernel, which "
                          "is about 30 times slower per write)")

@@ -146,6 +146,7 @@ else
 	mkdir -p "$p"
 	echo monitor >"$p/mode"
 	echo 1 >"$p/audit"
+	echo 1 >"$p/audit_records"
 	echo 0 >"$p/watch_reads"
 	echo 16 >"$p/allowed_mask"
 	printf 'w m\n' >"$p/allowed_keys"
@@ -168,7 +169,7 @@ p = o["parameters"]
 assert o["type"] == "status" and o["source"] == "sysfs", o
 assert p["mode"] == "monitor" and p["audit"] == "1", p
 assert p["allowed_mask"] == "16" and p["allowed_keys"] == "w m", p
-assert list(p)[:3] == ["mode", "audit", "watch_reads"], p
+assert list(p)[:4] == ["mode", "audit", "audit_records", "watch_reads"], p
 ' <"$tmp/out" 2>"$tmp/pyerr"; then
 			pass "cli: sysfs status --json is valid and complete"
 		else

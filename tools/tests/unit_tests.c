@@ -125,6 +125,11 @@ static void test_cli_good(void)
 	check(!PARSE(&c, "set", "audit", "0") && c.cmd == SMON_CMD_SET &&
 	      c.attr == SYSRQMON_ATTR_AUDIT && c.u8 == 0,
 	      "cli: set audit 0", NULL);
+	check(!PARSE(&c, "set", "audit_records", "0") && c.cmd == SMON_CMD_SET &&
+	      c.attr == SYSRQMON_ATTR_AUDIT_RECORDS && c.type == SMON_VAL_U8 &&
+	      c.u8 == 0, "cli: set audit_records 0", NULL);
+	check(PARSE(&c, "set", "audit_records", "yes"),
+	      "cli: set audit_records yes refused", NULL);
 	check(!PARSE(&c, "set", "watch_reads", "1") &&
 	      c.attr == SYSRQMON_ATTR_WATCH_READS && c.u8 == 1,
 	      "cli: set watch_reads 1", NULL);
@@ -781,6 +786,7 @@ static void test_status_roundtrip(void)
 	nla_put_u64(msg, SYSRQMON_ATTR_INSTANCE, 0xdeadbeefull);
 	nla_put_u8(msg, SYSRQMON_ATTR_MODE, SYSRQMON_MODE_DENY);
 	nla_put_u8(msg, SYSRQMON_ATTR_AUDIT, 1);
+	nla_put_u8(msg, SYSRQMON_ATTR_AUDIT_RECORDS, 0);
 	nla_put_u8(msg, SYSRQMON_ATTR_WATCH_READS, 0);
 	nla_put_s32(msg, SYSRQMON_ATTR_ALLOWED_MASK, 16);
 	nla_put_string(msg, SYSRQMON_ATTR_ALLOWED_KEYS, "wmt");
@@ -821,7 +827,7 @@ static void test_status_roundtrip(void)
 	sb_init(&sb);
 	smon_status_json(&sb, st);
 	check_str("status: JSON", sb_str(&sb),
-		  "{\"type\":\"status\",\"source\":\"netlink\",\"version\":\"0.1.0\",\"instance\":3735928559,\"mode\":\"deny\",\"audit\":1,\"watch_reads\":0,\"allowed_mask\":16,\"allowed_keys\":\"wmt\",\"deny_scope\":\"container\",\"locked\":false,\"buffer_size\":1024,\"counters\":{\"generated\":10,\"sent\":7,\"no_listener\":1,\"dropped\":2,\"queued\":0,\"suppressed\":3,\"undecided\":0},\"kind_counts\":{\"open\":4,\"trigger\":6},\"hooks\":[{\"name\":\"write_sysrq_trigger\",\"method\":\"ftrace\",\"enforcing\":true,\"missed\":0},{\"name\":\"__handle_sysrq\",\"method\":\"kprobe\",\"enforcing\":false,\"missed\":5}]}");
+		  "{\"type\":\"status\",\"source\":\"netlink\",\"version\":\"0.1.0\",\"instance\":3735928559,\"mode\":\"deny\",\"audit\":1,\"audit_records\":0,\"watch_reads\":0,\"allowed_mask\":16,\"allowed_keys\":\"wmt\",\"deny_scope\":\"container\",\"locked\":false,\"buffer_size\":1024,\"counters\":{\"generated\":10,\"sent\":7,\"no_listener\":1,\"dropped\":2,\"queued\":0,\"suppressed\":3,\"undecided\":0},\"kind_counts\":{\"open\":4,\"trigger\":6},\"hooks\":[{\"name\":\"write_sysrq_trigger\",\"method\":\"ftrace\",\"enforcing\":true,\"missed\":0},{\"name\":\"__handle_sysrq\",\"method\":\"kprobe\",\"enforcing\":false,\"missed\":5}]}");
 	json_line(&sb);
 	sb_reset(&sb);
 	smon_status_text(&sb, st);
@@ -829,6 +835,8 @@ static void test_status_roundtrip(void)
 		       "instance:      0x00000000deadbeef\n");
 	check_contains("status: text mode", sb_str(&sb),
 		       "mode:          deny\n");
+	check_contains("status: text audit_records", sb_str(&sb),
+		       "audit:         1\naudit_records: 0\nwatch_reads:   0\n");
 	check_contains("status: text counter", sb_str(&sb),
 		       "  no_listener   1\n");
 	check_contains("status: text hook", sb_str(&sb),

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SET_CONFIG through the tool: `sysrqmonctl mode off|monitor|deny` and `set audit 0`,
-# `set watch_reads 1`, `set allowed_mask 0x10`, `set allowed_keys wm`, `set deny_scope
+# `set audit_records 0`, `set watch_reads 1`, `set allowed_mask 0x10`, `set allowed_keys wm`, `set deny_scope
 # container` each change the sysfs parameter, log one event=config line and send one JSON
 # config event with setting/old/new (verdict allowed, the tool's comm). Bad values fail with
 # exit 2 (the tool's own parser) or 1 with the kernel's extended ack message, and change
@@ -12,7 +12,7 @@ F=/tmp/config-listener.json
 listener_start $F --json || fail listener "did not join: $(cat $F.err)"
 
 snapshot() {
-	for p in mode audit watch_reads allowed_mask allowed_keys deny_scope; do
+	for p in mode audit audit_records watch_reads allowed_mask allowed_keys deny_scope; do
 		printf '%s=%s ' $p "$(param $p)"
 	done
 }
@@ -39,6 +39,7 @@ change mode-off mode off mode monitor off mode off
 change mode-monitor mode monitor mode off monitor mode monitor
 change mode-deny mode deny mode monitor deny mode deny
 change audit-0 audit 0 audit 1 0 set audit 0
+change audit-records-0 audit_records 0 audit_records 1 0 set audit_records 0
 change watch-reads-1 watch_reads 1 watch_reads 0 1 set watch_reads 1
 change allowed-mask allowed_mask 16 allowed_mask 0 16 set allowed_mask 0x10
 change allowed-keys allowed_keys mw allowed_keys '' mw set allowed_keys wm
@@ -75,6 +76,7 @@ bad scope-bogus 2 'deny_scope' set deny_scope bogus
 bad mode-bogus 2 'mode' mode bogus
 bad set-mode-bogus 2 'mode' set mode bogus
 bad audit-2 2 'audit' set audit 2
+bad audit-records-2 2 'audit_records' set audit_records 2
 bad mask-text 2 'allowed_mask' set allowed_mask zz
 bad unknown-setting 2 'unknown setting' set nosuch 1
 bad mode-missing 2 'mode' mode
@@ -93,7 +95,7 @@ check json-config-who "$vc of $n_changes config events: verdict allowed, comm sy
 check json-listener-exit "exit $LISTENER_RC, $(wc -l < $F) lines" [ "$LISTENER_RC" -eq 0 ]
 
 # put the defaults back
-for kv in "set audit 1" "set watch_reads 0" "set allowed_mask 0" "set allowed_keys ''" "set deny_scope all"; do
+for kv in "set audit 1" "set audit_records 1" "set watch_reads 0" "set allowed_mask 0" "set allowed_keys ''" "set deny_scope all"; do
 	eval "\"\$TOOL\" $kv" || fail restore "sysrqmonctl $kv failed"
 done
 exit 0

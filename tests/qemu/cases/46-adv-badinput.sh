@@ -36,13 +36,14 @@ buffer_events=70000 70000
 verify_ms=50 50
 verify_ms=99999 99999
 audit=2 2
+audit_records=7 7
 watch_reads=maybe maybe
 allowed_mask=0x1ff0000000 0x1ff0000000
 LIST
 
 insmod "$KO" || { fail load "insmod failed"; exit 0; }
 settings() {
-	for p in mode audit watch_reads allowed_mask allowed_keys deny_scope locked buffer_events verify_ms; do
+	for p in mode audit audit_records watch_reads allowed_mask allowed_keys deny_scope locked buffer_events verify_ms; do
 		printf '%s=%s ' $p "$(param $p)"
 	done
 }
@@ -61,6 +62,7 @@ done <<'LIST'
 mode bogus
 mode denyx
 audit 2
+audit_records maybe
 watch_reads maybe
 allowed_mask zz
 allowed_mask 0x1ff0000000
@@ -96,6 +98,7 @@ set
 set audit
 set nosuch 1
 set audit 2
+set audit_records maybe
 set watch_reads maybe
 set allowed_mask zz
 set allowed_keys !

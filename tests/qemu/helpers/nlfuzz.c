@@ -34,7 +34,8 @@
  *   nlfuzz --send CMD [--version V] [--reserved R] [--flags dump|norequest]
  *          [--attr TYPE=HEX | TYPE=s:STRING]...
  *       One request; CMD is status, set, lock, event or a number; TYPE a number or mode,
- *       audit, watch_reads, allowed_mask, allowed_keys, deny_scope, seq, locked, unknown
+ *       audit, audit_records, watch_reads, allowed_mask, allowed_keys, deny_scope, seq,
+ *       locked, unknown
  *       (SYSRQMON_ATTR_MAX + 1); HEX the payload bytes ("02", "10000000"). Prints
  *       "result=OK|ENAME reply=0|1 extack=..." (reply=1: a message of the family came back).
  *       Exit 0 when answered.
@@ -364,8 +365,9 @@ static unsigned char pick_cmd(void)
 
 static const unsigned short u8_attrs[] = {
 	SYSRQMON_ATTR_MODE, SYSRQMON_ATTR_AUDIT, SYSRQMON_ATTR_WATCH_READS,
-	SYSRQMON_ATTR_DENY_SCOPE,
+	SYSRQMON_ATTR_DENY_SCOPE, SYSRQMON_ATTR_AUDIT_RECORDS,
 };
+#define N_U8_ATTRS	(sizeof(u8_attrs) / sizeof(u8_attrs[0]))
 
 static void invalid_keys_string(char *s, size_t max)
 {
@@ -389,10 +391,10 @@ static void cat_wrong_type_len(void)
 	msg_begin(family_id, REQ, SYSRQMON_CMD_SET_CONFIG, SYSRQMON_GENL_VERSION, 0);
 	switch (rnd_below(5)) {
 	case 0:	/* u8 with a wrong length */
-		attr(u8_attrs[rnd_below(4)], junk, bad_len[rnd_below(6)]);
+		attr(u8_attrs[rnd_below(N_U8_ATTRS)], junk, bad_len[rnd_below(6)]);
 		break;
 	case 1:	/* u8 out of range */
-		t = u8_attrs[rnd_below(4)];
+		t = u8_attrs[rnd_below(N_U8_ATTRS)];
 		attr_u8(t, (unsigned char)((t == SYSRQMON_ATTR_MODE ? 3 : 2) + rnd_below(250)));
 		break;
 	case 2:	/* s32 with a wrong length */
@@ -430,7 +432,7 @@ static void cat_truncated(void)
 		break;
 	case 1:	/* nla_len < NLA_HDRLEN */
 		msg_begin(family_id, REQ, cmd, SYSRQMON_GENL_VERSION, 0);
-		a.nla_type = u8_attrs[rnd_below(4)];
+		a.nla_type = u8_attrs[rnd_below(N_U8_ATTRS)];
 		a.nla_len = (unsigned short)rnd_below(NLA_HDRLEN);
 		put(&a, sizeof(a));
 		put(junk, 4);
@@ -526,7 +528,7 @@ static void nest(unsigned int depth)
 	unsigned char junk[24];
 	size_t off = m.len;
 	struct nlattr a = { .nla_type = (unsigned short)(NLA_F_NESTED | (rnd_below(2) ?
-			    u8_attrs[rnd_below(4)] : rnd_below(64))) };
+			    u8_attrs[rnd_below(N_U8_ATTRS)] : rnd_below(64))) };
 
 	put(&a, sizeof(a));
 	if (depth)
@@ -775,6 +777,7 @@ static const struct {
 	unsigned short type;
 } attr_names[] = {
 	{ "mode", SYSRQMON_ATTR_MODE }, { "audit", SYSRQMON_ATTR_AUDIT },
+	{ "audit_records", SYSRQMON_ATTR_AUDIT_RECORDS },
 	{ "watch_reads", SYSRQMON_ATTR_WATCH_READS }, { "allowed_mask", SYSRQMON_ATTR_ALLOWED_MASK },
 	{ "allowed_keys", SYSRQMON_ATTR_ALLOWED_KEYS }, { "deny_scope", SYSRQMON_ATTR_DENY_SCOPE },
 	{ "seq", SYSRQMON_ATTR_SEQ }, { "locked", SYSRQMON_ATTR_LOCKED },

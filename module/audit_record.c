@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The audit record: each event also goes to the Linux audit subsystem, as
+ * one record of type AUDIT_KERNEL_OTHER (1316, "for use by 3rd party
+ * modules") with the audit line's fields, so that auditd writes it to
+ * audit.log and ausearch -m KERNEL_OTHER finds it.
+ *
+ * auditd's parser splits a record on blanks and knows no quoting, so string
+ * values follow the kernel's own convention for untrusted strings
+ * (audit_log_untrustedstring(), which is not exported): "value" when every
+ * byte is 0x21-0x7e and none is '"', else the bytes in upper-case hex,
+ * unquoted. Numbers and names from a fixed vocabulary are written as on the
+ * line. A string holds the same bytes as on the line, cut at the same place.
+ *
+ * Records are not held back by the line's rate limit: the audit subsystem
+ * has its own (rate_limit, backlog_limit) and counts what it loses.
+ */
+#include <linux/audit.h>
+#include <linux/gfp.h>
+#include <linux/kernel.h>
+
+#include "sysrqmon.h"
+
+/*
+ * Room for any record body: the longest is an open event's, about 700
+ * bytes (the head with a hex comm, then a 255-byte path in hex); those of
+ * the other kinds, whose strings are shorter, stay under 600.
+ */
+#define RECORD_MAX_LEN	1024
+
+static bool audit_on(void)
+{
+#ifdef CONFIG_AUDIT
+	return READ_ONCE(audit_enabled) != AUDIT_OFF;
+#else
+	return false;
+#endif
+}
+
+static bool byte_needs_hex(unsigned char c)
+{
+	return c == '"' || c < 0x21 || c > 0x7e;
+}
+
+/**
+ * sysrqmon_record_encode() - encode a string value for an audit record
+ * @dst: output buffer
+ * @size: size of @dst
+ * @raw: the value's bytes
+ * @len: how many of them
+ *
+ * The kernel's convention for untrusted strings: "value" when no byte is
+ * '"' or outside 0x21-0x7e (the empty value is ""), else every byte as two
+ * upper-case hex digits, unquoted. A value that does not fit @size is
+ * written as the empty value.
+ *
+ * Return: the length written, without the terminating NUL.
+ */
+size_t sysrqmon_record_encode(char *dst, size_t size, const char *raw,
+			      size_t len)
+{
+	const unsigned char *s = (const unsigned char *)raw;
+	bool hex = false;
+	char *p = dst;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (byte_needs_hex(s[i]))
+			hex = true;
+
+	if (hex && 2 * len < size) {
+		for (i = 0; i < len; i++)
+			p = hex_byte_pack_upper(p, s[i]);
+	} else if (!hex && len + 2 < size) {
+		*p++ = '"';
+		memcpy(p, raw, len);
+		p += len;
+		*p++ = '"';
+	} else if (size >= 3) {
+		*p++ = '"';
+		*p++ = '"';
+	}
+	*p = '\0';
+	return p - dst;
+}
+EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_record_encode);
+
+struct record_text {
+	char *buf;
+	size_t size;
+	size_t len;
+};
+
+static void record_token(void *ctx, const char *name, const char *value)
+{
+	struct record_text *rec = ctx;
+
+	rec->len += scnprintf(rec->buf + rec->len, rec->size - rec->len,
+			      "%s%s=%s", rec->len ? " " : "", name, value);
+}
+
+static void record_string(void *ctx, const char *name, const char *enc,
+			  const char *raw, size_t len)
+{
+	struct record_text *rec = ctx;
+
+	record_token(ctx, name, "");
+	rec->len += sysrqmon_record_encode(rec->buf + rec->len,
+					   rec->size - rec->len, raw, len);
+}
+
+static const struct sysrqmon_field_sink record_sink = {
+	.token = record_token,
+	.string = record_string,
+};
+
+/**
+ * sysrqmon_audit_record_format() - the fields of an event's audit record
+ * @ev: the event
+ * @buf: receives them, NUL-terminated
+ * @size: size of @buf, at least 4; 1024 holds any event
+ *
+ * The same fields as the audit line, in the same order, with strings in
+ * the audit subsystem's encoding (sysrqmon_record_encode()).
+ *
+ * Return: the length written.
+ */
+size_t sysrqmon_audit_record_format(const struct sysrqmon_event *ev,
+				    char *buf, size_t size)
+{
+	struct record_text rec = { .buf = buf, .size = size, .len = 0 };
+
+	buf[0] = '\0';
+	sysrqmon_event_fields(ev, &record_sink, &rec);
+	return rec.len;
+}
+EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_audit_record_format);
+
+/**
+ * sysrqmon_audit_record() - send an event to the audit subsystem
+ * @ev: the event
+ *
+ * Only while the audit subsystem is enabled (audit=1 on the command line,
+ * or auditctl -e 1), and for allowed events of the ordinary kinds only with
+ * audit_records=1: the events the audit line always prints are always
+ * sent. No audit context: the record stands alone (its own timestamp and
+ * serial) instead of joining the record of the syscall current happens to
+ * be in, which in interrupt context is not the actor's.
+ *
+ * Context: any but NMI. Never sleeps: GFP_ATOMIC does not wait for audit's
+ * backlog; when it is full the record is lost and audit counts it (the
+ * lost counter of auditctl -s).
+ */
+void sysrqmon_audit_record(const struct sysrqmon_event *ev)
+{
+	struct audit_buffer *ab;
+	char body[RECORD_MAX_LEN];
+
+	if (!audit_on())
+		return;
+	if (!READ_ONCE(sysrqmon_cfg.audit_records) &&
+	    !sysrqmon_event_mandatory(ev))
+		return;
+
+	ab = audit_log_start(NULL, GFP_ATOMIC | __GFP_NOWARN,
+			     AUDIT_KERNEL_OTHER);
+	if (!ab)
+		return;
+	sysrqmon_audit_record_format(ev, body, sizeof(body));
+	audit_log_format(ab, "%s", body);
+	audit_log_end(ab);
+}
