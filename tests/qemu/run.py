@@ -783,7 +783,7 @@ def main():
     ap.add_argument("--all", action="store_true",
                     help="main suite plus every reboot and own-boot case and the 2-vCPU boot")
     ap.add_argument("--timeout", type=int,
-                    help="per boot, seconds (default 900; 3600 on the debug kernel, which "
+                    help="per boot, seconds (default 1800; 3600 on the debug kernel, which "
                          "is about 30 times slower per write)")
     ap.add_argument("--jobs", "-j", type=int, default=2,
                     help="run the main cases in this many guests at once (default 2: "
@@ -840,7 +840,7 @@ def main():
             log("note: no tool at %s: the sysrqmonctl cases will fail" % args.tool)
 
     if args.timeout is None:
-        args.timeout = 3600 if "-sysrqmon-debug" in (module_release(args.module) or "") else 900
+        args.timeout = 3600 if "-sysrqmon-debug" in (module_release(args.module) or "") else 1800
     if args.demo:
         return run_demo(args)
 
