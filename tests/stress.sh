@@ -101,9 +101,16 @@ if [ "$KERNELS" != debian ]; then
 fi
 last="$passed passed, $failed failed"
 
+# One block per kernel (stress-debian, stress-debug), so the two can also run apart.
 if [ "$RECORD" = 1 ]; then
-	python3 tests/record-figures.py docs/testing.md stress "$WORK" \
-		"\`tests/stress.sh\` (Debian's kernel: LOAD_SCALE=$SCALE, NLFUZZ_COUNT=$FUZZ per sender; debug kernel: LOAD_SCALE=$((SCALE / 20)), NLFUZZ_COUNT=$((FUZZ / 10)), a fifth of the unload cycles): $last"
+	for label in $(cut -d: -f1 "$WORK/results"); do
+		case $label in
+		debian) what="LOAD_SCALE=$SCALE, NLFUZZ_COUNT=$FUZZ per sender, $((100 * SCALE / 100)) unload cycles" ;;
+		debug) what="LOAD_SCALE=$((SCALE / 20)), NLFUZZ_COUNT=$((FUZZ / 10)) per sender, $((100 * SCALE / 100 / 5)) unload cycles" ;;
+		esac
+		python3 tests/record-figures.py docs/testing.md "stress-$label" "$WORK" \
+			"\`tests/stress.sh --kernel $label\` ($what)" "$label"
+	done
 fi
 cat "$WORK/results"
 echo "$last"
