@@ -11,9 +11,9 @@
 #   sendkey SPEC                             ask the host to `sendkey SPEC` on the QEMU monitor
 #   host_data TEXT                           one line for the case's host half
 #                                            (cases/NN-name.host.py, run after the boot)
-# Kernel log (busybox dmesg + a timestamp mark; log_buf_len=8M on the command line keeps the ring
-# buffer from wrapping in a make-check run; a mark is a timestamp, so a full buffer still works):
-#   mark                          remember the kernel timestamp of the last log line
+# Kernel log (busybox dmesg + a mark; log_buf_len=8M on the command line keeps the ring buffer
+# from wrapping in a make-check run; the mark also finds its place in a full buffer):
+#   mark                          remember the kernel log's line count and last timestamp
 #   new_audit                     sysrqmon event lines logged since the mark (timestamps cut)
 #   find_audit ERE [TIMEOUT]      wait (default 1 s; events are logged synchronously) for a new event line matching ERE; sets
 #                                 AUDIT_LINE; returns 1 if none
@@ -108,34 +108,35 @@ host_data() {
 
 # --- kernel log -----------------------------------------------------------------------------
 
-# The mark is the kernel timestamp of the last log line and how many lines carry exactly that
-# timestamp, not a line count: once the ring buffer is full (a long stress run fills even 8 MiB)
-# every new line pushes an old one out and the count stops growing.
-MARK_TS=-1
-MARK_SAME=0
-
-# Prefixes each kernel log line with its timestamp (a line without one takes the last seen).
-klog_stamped() {
-	dmesg | awk '{ if (match($0, /^\[ *[0-9]+\.[0-9]+\]/)) { t = substr($0, 2, RLENGTH - 2) + 0 }
-		print t, $0 }'
-}
+# The mark is the number of kernel log lines and the timestamp of the last one. While the ring
+# buffer has room, the lines after the mark are those past that count (cheap: every wait
+# polls). Once it is full (a long stress run fills even 8 MiB) each new line pushes an old one
+# out and the count stops growing: then the lines after the one with the mark's timestamp.
+# The timestamp, not the whole line: the last line may still grow (pr_cont).
+MARK=0
+MARK_TS=
 
 mark() {
-	set -- $(klog_stamped | awk '{ if ($1 != t) { t = $1; n = 0 } n++ } END { print t + 0, n + 0 }')
-	MARK_TS=$1
-	MARK_SAME=$2
+	# One read of the log, so the count and the timestamp agree.
+	_m=$(dmesg | awk 'END { print NR " " $0 }')
+	MARK=${_m%% *}
+	_m=${_m#* }
+	MARK_TS=${_m%%]*}]
 }
 
-# Kernel log lines since the mark, timestamps cut. A failure is reported when the ring buffer
-# no longer reaches back to the mark.
+# Kernel log lines since the mark, with their timestamps. A failure is reported when the ring
+# buffer no longer reaches back to the mark.
 klog_since() {
-	_first=$(klog_stamped | head -n 1 | cut -d' ' -f1)
-	if awk -v a="${_first:-0}" -v b="$MARK_TS" 'BEGIN { exit !(b >= 0 && a > b) }'; then
-		fail klog "kernel log wrapped past the mark ($MARK_TS; oldest line now $_first)"
-	fi
-	klog_stamped | awk -v ts="$MARK_TS" -v same="$MARK_SAME" '
-		{ t = $1; sub(/^[^ ]* /, "") }
-		t > ts + 0 || (t == ts + 0 && ++seen > same) { print }'
+	[ "$MARK" -gt 0 ] || { dmesg; return; }
+	dmesg | sed -n "$MARK,\$p" | MARK_TS=$MARK_TS awk '
+		NR == 1 { if (index($0, ENVIRON["MARK_TS"]) != 1) exit 3; next }
+		{ print }
+		END { if (!NR) exit 3 }' && return
+	dmesg | MARK_TS=$MARK_TS awk '
+		f { print; next }
+		index($0, ENVIRON["MARK_TS"]) == 1 { f = 1 }
+		END { exit !f }' ||
+		fail klog "kernel log wrapped past the mark ($MARK_TS)"
 }
 
 # Kernel log lines since the mark, timestamps cut.
