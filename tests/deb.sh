@@ -25,6 +25,7 @@ result() {
 	if [ "$2" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 	echo "deb: $1 $2 $3"
 }
+. tests/dkms-boot.sh
 # installed PKG: dpkg knows PKG in a state other than not-installed.
 installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -qv 'not-installed$'
@@ -206,27 +207,7 @@ else
 fi
 
 # 7. The module DKMS installed, in a real kernel, with the packaged tool.
-ko=$(find "/lib/modules/$rel/updates/dkms" -name 'sysrqmon.ko*' 2>/dev/null | head -n 1)
-if [ -n "$ko" ]; then
-	case $ko in
-	*.xz) xz -dc "$ko" > "$work/sysrqmon.ko" ;;
-	*) cp "$ko" "$work/sysrqmon.ko" ;;
-	esac
-	if [ "$(modinfo -F version "$work/sysrqmon.ko")" = "$ver" ]; then
-		result modinfo PASS "$ko version $ver"
-	else
-		result modinfo FAIL "version $(modinfo -F version "$work/sysrqmon.ko")"
-	fi
-	if python3 tests/qemu/run.py --module "$work/sysrqmon.ko" \
-		--tool /usr/sbin/sysrqmonctl --cases 'load,trigger' > "$work/log" 2>&1; then
-		result qemu PASS "$(tail -n 1 "$work/log")"
-	else
-		tail -n 30 "$work/log"
-		result qemu FAIL "$(tail -n 1 "$work/log")"
-	fi
-else
-	result module FAIL "no sysrqmon.ko under /lib/modules/$rel/updates/dkms"
-fi
+boot_dkms_module "$rel" "$ver" /usr/sbin/sysrqmonctl "$work"
 
 # 8. Purge: dh_dkms's prerm removes the module from every kernel.
 if apt-get purge -y -q sysrqmon sysrqmon-dkms > "$work/purge.log" 2>&1; then

@@ -15,6 +15,7 @@ result() {
 	if [ "$2" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 	echo "dkms: $1 $2 $3"
 }
+. tests/dkms-boot.sh
 step() {
 	name=$1
 	shift
@@ -44,30 +45,10 @@ else
 	result status FAIL "$(dkms status -m sysrqmon)"
 fi
 
-ko=$(find "/lib/modules/$rel/updates/dkms" -name 'sysrqmon.ko*' 2>/dev/null | head -n 1)
-if [ -n "$ko" ]; then
-	work=$(mktemp -d)
-	case $ko in
-	*.xz) xz -dc "$ko" > "$work/sysrqmon.ko" ;;
-	*) cp "$ko" "$work/sysrqmon.ko" ;;
-	esac
-	if [ "$(modinfo -F version "$work/sysrqmon.ko")" = "$ver" ]; then
-		result modinfo PASS "version $ver"
-	else
-		result modinfo FAIL "version $(modinfo -F version "$work/sysrqmon.ko")"
-	fi
-	# The DKMS-built module, in a real kernel.
-	if python3 tests/qemu/run.py --module "$work/sysrqmon.ko" \
-		--tool tools/sysrqmonctl --cases 'load,trigger' > "$work/log" 2>&1; then
-		result qemu PASS "$(tail -n 1 "$work/log")"
-	else
-		tail -n 30 "$work/log"
-		result qemu FAIL "$(tail -n 1 "$work/log")"
-	fi
-	rm -rf "$work"
-else
-	result module FAIL "no sysrqmon.ko under /lib/modules/$rel/updates/dkms"
-fi
+# The DKMS-built module, in a real kernel.
+work=$(mktemp -d)
+boot_dkms_module "$rel" "$ver" tools/sysrqmonctl "$work"
+rm -rf "$work"
 
 step remove dkms remove -m sysrqmon -v "$ver" --all
 step dkms-uninstall make -s dkms-uninstall

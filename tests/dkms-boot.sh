@@ -1,0 +1,29 @@
+# shellcheck shell=sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Sourced by tests/dkms.sh and tests/deb.sh, which define result NAME PASS|FAIL DETAIL.
+# boot_dkms_module REL VERSION TOOL WORKDIR: the module DKMS installed for REL has VERSION
+# and, booted in a QEMU guest with TOOL, passes the load and trigger cases.
+boot_dkms_module() {
+	_ko=$(find "/lib/modules/$1/updates/dkms" -name 'sysrqmon.ko*' 2>/dev/null | head -n 1)
+	if [ -z "$_ko" ]; then
+		result module FAIL "no sysrqmon.ko under /lib/modules/$1/updates/dkms"
+		return
+	fi
+	case $_ko in
+	*.xz) xz -dc "$_ko" > "$4/sysrqmon.ko" ;;
+	*) cp "$_ko" "$4/sysrqmon.ko" ;;
+	esac
+	if [ "$(modinfo -F version "$4/sysrqmon.ko")" = "$2" ]; then
+		result modinfo PASS "$_ko version $2"
+	else
+		result modinfo FAIL "version $(modinfo -F version "$4/sysrqmon.ko")"
+	fi
+	if python3 tests/qemu/run.py --module "$4/sysrqmon.ko" \
+		--tool "$3" --cases 'load,trigger' > "$4/log" 2>&1; then
+		result qemu PASS "$(tail -n 1 "$4/log")"
+	else
+		tail -n 30 "$4/log"
+		result qemu FAIL "$(tail -n 1 "$4/log")"
+	fi
+}
