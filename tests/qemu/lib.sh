@@ -9,6 +9,7 @@
 #   pass NAME DETAIL / fail NAME DETAIL     one result; NAME is prefixed with "CASE/"
 #   check NAME CONDITION-COMMAND... DETAIL   see below
 #   sendkey SPEC                             ask the host to `sendkey SPEC` on the QEMU monitor
+#   figure NAME VALUE                       a figure for run.py's table (@@FIGURE marker)
 #   host_data TEXT                           one line for the case's host half
 #                                            (cases/NN-name.host.py, run after the boot)
 # Kernel log (busybox dmesg + a mark; log_buf_len=8M on the command line keeps the ring buffer
@@ -68,6 +69,10 @@ marker() {
 		printf '%s\n' "$*" > /dev/ttyS1
 	fi
 	[ -n "$DEMO" ] || printf '%s\n' "$*"
+}
+
+figure() {
+	marker "@@FIGURE $1 $2"
 }
 
 oneline() {
