@@ -28,7 +28,7 @@ LOAD_AT_BOOT ?= 0
 KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' $(KDIR)/include/generated/utsrelease.h)
 DKMS_SRC := $(DESTDIR)/usr/src/sysrqmon-$(VERSION)
 # (Not sysrqmon.mod.c: modpost writes it in a tree where the module was built.)
-DKMS_FILES := Kbuild VERSION dkms.conf include/uapi/sysrqmon.h module/Kbuild \
+DKMS_FILES := Kbuild VERSION dkms.conf $(wildcard include/uapi/*.h) module/Kbuild \
 	      $(filter-out %.mod.c,$(wildcard module/*.c)) $(wildcard module/*.h)
 
 .PHONY: all module tools clean check demo deps static install install-tools \

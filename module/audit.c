@@ -15,6 +15,7 @@
 #include <linux/ratelimit.h>
 
 #include "sysrqmon.h"
+#include "../include/uapi/sysrqmon_names.h"
 
 #define VALUE_MAX_LEN	256
 
@@ -23,35 +24,30 @@ static DEFINE_RATELIMIT_STATE(audit_ratelimit, 5 * HZ, 200);
 static atomic64_t suppressed_total;
 static atomic64_t suppressed_pending;
 
-static const char * const kind_names[] = {
-	[SYSRQMON_KIND_NONE] = "none",
-	[SYSRQMON_KIND_OPEN] = "open",
-	[SYSRQMON_KIND_SYSCTL] = "sysctl",
-	[SYSRQMON_KIND_TRIGGER] = "trigger",
-	[SYSRQMON_KIND_CONSOLE] = "console",
-	[SYSRQMON_KIND_CONFIG] = "config",
-	[SYSRQMON_KIND_BASELINE] = "baseline",
-	[SYSRQMON_KIND_TOGGLE] = "toggle",
-	[SYSRQMON_KIND_KEYTABLE] = "keytable",
-	[SYSRQMON_KIND_KERNEL] = "kernel",
-	[SYSRQMON_KIND_PARAM] = "param",
-	[SYSRQMON_KIND_DRIFT] = "drift",
-	[SYSRQMON_KIND_TAMPER] = "tamper",
-};
+/* The shared name of @value, or @none where the table has no name for it. */
+static const char *name_or(const char * const *names, size_t n,
+			   unsigned int value, const char *none)
+{
+	return value < n && names[value] ? names[value] : none;
+}
 
-static const char * const target_names[] = {
-	[SYSRQMON_TARGET_NONE] = "-",
-	[SYSRQMON_TARGET_SYSRQ] = "sysrq",
-	[SYSRQMON_TARGET_TRIGGER] = "sysrq-trigger",
-};
+static const char *verdict_name(unsigned int verdict)
+{
+	return name_or(sysrqmon_verdict_names,
+		       ARRAY_SIZE(sysrqmon_verdict_names), verdict, "allowed");
+}
 
-static const char * const source_names[] = {
-	[SYSRQMON_SOURCE_NONE] = "-",
-	[SYSRQMON_SOURCE_KEYBOARD] = "keyboard",
-	[SYSRQMON_SOURCE_SERIAL] = "serial",
-	[SYSRQMON_SOURCE_RESET] = "reset",
-	[SYSRQMON_SOURCE_VERIFY] = "verify",
-};
+static const char *target_name(unsigned int target)
+{
+	return name_or(sysrqmon_target_names,
+		       ARRAY_SIZE(sysrqmon_target_names), target, "-");
+}
+
+static const char *source_name(unsigned int source)
+{
+	return name_or(sysrqmon_source_names,
+		       ARRAY_SIZE(sysrqmon_source_names), source, "-");
+}
 
 static bool byte_is_bare(unsigned char c)
 {
@@ -185,7 +181,7 @@ static void put_kind_fields(struct field_walk *w,
 {
 	switch (ev->kind) {
 	case SYSRQMON_KIND_OPEN:
-		put_token(w, "target", "%s", target_names[ev->target]);
+		put_token(w, "target", "%s", target_name(ev->target));
 		put_string(w, "path", ev->path);
 		put_token(w, "flags", "0x%x", ev->flags);
 		break;
@@ -199,7 +195,7 @@ static void put_kind_fields(struct field_walk *w,
 			put_key(w, ev->key);
 		put_string(w, "action", ev->action);
 		if (ev->kind == SYSRQMON_KIND_CONSOLE)
-			put_token(w, "source", "%s", source_names[ev->source]);
+			put_token(w, "source", "%s", source_name(ev->source));
 		if (ev->kind == SYSRQMON_KIND_KERNEL)
 			put_string(w, "module", ev->module);
 		break;
@@ -229,7 +225,7 @@ static void put_kind_fields(struct field_walk *w,
 			put_key(w, ev->key);
 		else
 			put_masks(w, ev);
-		put_token(w, "source", "%s", source_names[ev->source]);
+		put_token(w, "source", "%s", source_name(ev->source));
 		break;
 	case SYSRQMON_KIND_TAMPER:
 		put_string(w, "what", ev->what);
@@ -268,9 +264,8 @@ void sysrqmon_event_fields(const struct sysrqmon_event *ev,
 		.truncated = ev->truncated,
 	};
 
-	put_token(&w, "event", "%s", kind_names[ev->kind]);
-	put_token(&w, "verdict", "%s", ev->verdict == SYSRQMON_VERDICT_DENIED ?
-		  "denied" : "allowed");
+	put_token(&w, "event", "%s", sysrqmon_kind_name(ev->kind));
+	put_token(&w, "verdict", "%s", verdict_name(ev->verdict));
 	put_token(&w, "pid", "%d", ev->pid);
 	put_token(&w, "tid", "%d", ev->tid);
 	put_token(&w, "uid", "%u", ev->uid);
@@ -417,7 +412,8 @@ u64 sysrqmon_audit_suppressed(void)
  */
 const char *sysrqmon_kind_name(int kind)
 {
-	if (kind < 0 || kind >= ARRAY_SIZE(kind_names))
+	if (kind < 0)
 		return "none";
-	return kind_names[kind];
+	return name_or(sysrqmon_kind_names, ARRAY_SIZE(sysrqmon_kind_names),
+		       kind, "none");
 }

@@ -13,17 +13,7 @@
 #include <linux/string.h>
 
 #include "sysrqmon.h"
-
-static const char * const mode_names[] = {
-	[SYSRQMON_MODE_OFF] = "off",
-	[SYSRQMON_MODE_MONITOR] = "monitor",
-	[SYSRQMON_MODE_DENY] = "deny",
-};
-
-static const char * const scope_names[] = {
-	[SYSRQMON_SCOPE_ALL] = "all",
-	[SYSRQMON_SCOPE_CONTAINER] = "container",
-};
+#include "../include/uapi/sysrqmon_names.h"
 
 /* Set once init has finished: from then on, changes are runtime changes. */
 static bool loaded;
@@ -51,22 +41,22 @@ static int parse_names(const char * const *names, size_t n, const char *val,
 
 static int parse_mode(const char *val, s64 *value)
 {
-	return parse_names(mode_names, ARRAY_SIZE(mode_names), val, value);
+	return parse_names(sysrqmon_mode_names, ARRAY_SIZE(sysrqmon_mode_names), val, value);
 }
 
 static void format_mode(s64 value, char *buf, size_t len)
 {
-	strscpy(buf, mode_names[value], len);
+	strscpy(buf, sysrqmon_mode_names[value], len);
 }
 
 static int parse_scope(const char *val, s64 *value)
 {
-	return parse_names(scope_names, ARRAY_SIZE(scope_names), val, value);
+	return parse_names(sysrqmon_scope_names, ARRAY_SIZE(sysrqmon_scope_names), val, value);
 }
 
 static void format_scope(s64 value, char *buf, size_t len)
 {
-	strscpy(buf, scope_names[value], len);
+	strscpy(buf, sysrqmon_scope_names[value], len);
 }
 
 static int parse_flag(const char *val, s64 *value)
@@ -233,7 +223,7 @@ void sysrqmon_setting_format(enum sysrqmon_setting id, char *buf, size_t len)
  */
 const char *sysrqmon_mode_name(int mode)
 {
-	return mode_names[mode];
+	return sysrqmon_mode_names[mode];
 }
 
 static void report_setting(const char *name, const char *old,
@@ -397,7 +387,7 @@ MODULE_PARM_DESC(locked, "1: configuration frozen and unload refused until reboo
 void sysrqmon_params_loaded(void)
 {
 	loaded = true;
-	report_setting("module", "unloaded", mode_names[sysrqmon_cfg.mode],
+	report_setting("module", "unloaded", sysrqmon_mode_names[sysrqmon_cfg.mode],
 		       SYSRQMON_VERDICT_ALLOWED);
 }
 
@@ -412,6 +402,6 @@ void sysrqmon_params_unloading(void)
 	kernel_param_lock(THIS_MODULE);
 	unloading = true;
 	kernel_param_unlock(THIS_MODULE);
-	report_setting("module", mode_names[READ_ONCE(sysrqmon_cfg.mode)],
+	report_setting("module", sysrqmon_mode_names[READ_ONCE(sysrqmon_cfg.mode)],
 		       "unloaded", SYSRQMON_VERDICT_ALLOWED);
 }

@@ -109,7 +109,7 @@ fi
 # 4. Contents. sysrqmon-dkms: exactly the sources of make dkms-install, and
 # dkms.conf with the version.
 want=$(git ls-files --cached --others --exclude-standard -- Kbuild VERSION \
-	dkms.conf include/uapi/sysrqmon.h module/Kbuild 'module/*.c' 'module/*.h' | sort)
+	dkms.conf 'include/uapi/*.h' module/Kbuild 'module/*.c' 'module/*.h' | sort)
 got=$(dpkg -c "$dkms_deb" 2>/dev/null | awk '$1 !~ /^d/ {print $6}' |
 	sed -n "s|^\./usr/src/sysrqmon-$ver/||p" | sort)
 if [ -n "$got" ] && [ "$got" = "$want" ]; then

@@ -11,49 +11,7 @@
 #include <time.h>
 
 #include "format.h"
-
-static const char * const kind_names[] = {
-	[SYSRQMON_KIND_OPEN]		= "open",
-	[SYSRQMON_KIND_SYSCTL]		= "sysctl",
-	[SYSRQMON_KIND_TRIGGER]		= "trigger",
-	[SYSRQMON_KIND_CONSOLE]		= "console",
-	[SYSRQMON_KIND_CONFIG]		= "config",
-	[SYSRQMON_KIND_BASELINE]	= "baseline",
-	[SYSRQMON_KIND_TOGGLE]		= "toggle",
-	[SYSRQMON_KIND_KEYTABLE]	= "keytable",
-	[SYSRQMON_KIND_KERNEL]		= "kernel",
-	[SYSRQMON_KIND_PARAM]		= "param",
-	[SYSRQMON_KIND_DRIFT]		= "drift",
-	[SYSRQMON_KIND_TAMPER]		= "tamper",
-};
-
-static const char * const verdict_names[] = {
-	[SYSRQMON_VERDICT_ALLOWED]	= "allowed",
-	[SYSRQMON_VERDICT_DENIED]	= "denied",
-};
-
-static const char * const target_names[] = {
-	[SYSRQMON_TARGET_SYSRQ]		= "sysrq",
-	[SYSRQMON_TARGET_TRIGGER]	= "sysrq-trigger",
-};
-
-static const char * const source_names[] = {
-	[SYSRQMON_SOURCE_KEYBOARD]	= "keyboard",
-	[SYSRQMON_SOURCE_SERIAL]	= "serial",
-	[SYSRQMON_SOURCE_RESET]		= "reset",
-	[SYSRQMON_SOURCE_VERIFY]	= "verify",
-};
-
-static const char * const mode_names[] = {
-	[SYSRQMON_MODE_OFF]		= "off",
-	[SYSRQMON_MODE_MONITOR]		= "monitor",
-	[SYSRQMON_MODE_DENY]		= "deny",
-};
-
-static const char * const scope_names[] = {
-	[SYSRQMON_SCOPE_ALL]		= "all",
-	[SYSRQMON_SCOPE_CONTAINER]	= "container",
-};
+#include "sysrqmon_names.h"
 
 static const char * const attach_names[] = {
 	[SYSRQMON_ATTACH_NONE]		= "none",
@@ -74,12 +32,6 @@ static const char * const counter_names[] = {
 	[SYSRQMON_COUNTER_RESTORED]	= "restored",
 };
 
-static const char * const op_names[] = {
-	[SYSRQMON_OP_NONE]		= "none",
-	[SYSRQMON_OP_REGISTER]		= "register",
-	[SYSRQMON_OP_UNREGISTER]	= "unregister",
-};
-
 static inline const char *name_of(const char * const *table, size_t n,
 				  unsigned int v)
 {
@@ -88,32 +40,32 @@ static inline const char *name_of(const char * const *table, size_t n,
 
 const char *smon_kind_name(unsigned int kind)
 {
-	return name_of(kind_names, ARRAY_SIZE(kind_names), kind);
+	return name_of(sysrqmon_kind_names, ARRAY_SIZE(sysrqmon_kind_names), kind);
 }
 
 const char *smon_verdict_name(unsigned int verdict)
 {
-	return name_of(verdict_names, ARRAY_SIZE(verdict_names), verdict);
+	return name_of(sysrqmon_verdict_names, ARRAY_SIZE(sysrqmon_verdict_names), verdict);
 }
 
 const char *smon_target_name(unsigned int target)
 {
-	return name_of(target_names, ARRAY_SIZE(target_names), target);
+	return name_of(sysrqmon_target_names, ARRAY_SIZE(sysrqmon_target_names), target);
 }
 
 const char *smon_source_name(unsigned int source)
 {
-	return name_of(source_names, ARRAY_SIZE(source_names), source);
+	return name_of(sysrqmon_source_names, ARRAY_SIZE(sysrqmon_source_names), source);
 }
 
 const char *smon_mode_name(unsigned int mode)
 {
-	return name_of(mode_names, ARRAY_SIZE(mode_names), mode);
+	return name_of(sysrqmon_mode_names, ARRAY_SIZE(sysrqmon_mode_names), mode);
 }
 
 const char *smon_scope_name(unsigned int scope)
 {
-	return name_of(scope_names, ARRAY_SIZE(scope_names), scope);
+	return name_of(sysrqmon_scope_names, ARRAY_SIZE(sysrqmon_scope_names), scope);
 }
 
 const char *smon_attach_name(unsigned int method)
@@ -128,7 +80,7 @@ const char *smon_counter_name(unsigned int counter)
 
 const char *smon_op_name(unsigned int op)
 {
-	return name_of(op_names, ARRAY_SIZE(op_names), op);
+	return name_of(sysrqmon_op_names, ARRAY_SIZE(sysrqmon_op_names), op);
 }
 
 static int lookup(const char * const *table, size_t n, const char *s)
@@ -143,12 +95,12 @@ static int lookup(const char * const *table, size_t n, const char *s)
 
 int smon_mode_parse(const char *s)
 {
-	return lookup(mode_names, ARRAY_SIZE(mode_names), s);
+	return lookup(sysrqmon_mode_names, ARRAY_SIZE(sysrqmon_mode_names), s);
 }
 
 int smon_scope_parse(const char *s)
 {
-	return lookup(scope_names, ARRAY_SIZE(scope_names), s);
+	return lookup(sysrqmon_scope_names, ARRAY_SIZE(sysrqmon_scope_names), s);
 }
 
 const char *smon_key_text(uint8_t key, char buf[5])
