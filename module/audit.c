@@ -24,29 +24,23 @@ static DEFINE_RATELIMIT_STATE(audit_ratelimit, 5 * HZ, 200);
 static atomic64_t suppressed_total;
 static atomic64_t suppressed_pending;
 
-/* The shared name of @value, or @none where the table has no name for it. */
-static const char *name_or(const char * const *names, size_t n,
-			   unsigned int value, const char *none)
-{
-	return value < n && names[value] ? names[value] : none;
-}
-
 static const char *verdict_name(unsigned int verdict)
 {
-	return name_or(sysrqmon_verdict_names,
-		       ARRAY_SIZE(sysrqmon_verdict_names), verdict, "allowed");
+	return sysrqmon_name(sysrqmon_verdict_names,
+			     ARRAY_SIZE(sysrqmon_verdict_names), verdict) ?:
+	       "allowed";
 }
 
 static const char *target_name(unsigned int target)
 {
-	return name_or(sysrqmon_target_names,
-		       ARRAY_SIZE(sysrqmon_target_names), target, "-");
+	return sysrqmon_name(sysrqmon_target_names,
+			     ARRAY_SIZE(sysrqmon_target_names), target) ?: "-";
 }
 
 static const char *source_name(unsigned int source)
 {
-	return name_or(sysrqmon_source_names,
-		       ARRAY_SIZE(sysrqmon_source_names), source, "-");
+	return sysrqmon_name(sysrqmon_source_names,
+			     ARRAY_SIZE(sysrqmon_source_names), source) ?: "-";
 }
 
 static bool byte_is_bare(unsigned char c)
@@ -412,8 +406,7 @@ u64 sysrqmon_audit_suppressed(void)
  */
 const char *sysrqmon_kind_name(int kind)
 {
-	if (kind < 0)
-		return "none";
-	return name_or(sysrqmon_kind_names, ARRAY_SIZE(sysrqmon_kind_names),
-		       kind, "none");
+	/* a negative kind converts to a value past the table */
+	return sysrqmon_name(sysrqmon_kind_names,
+			     ARRAY_SIZE(sysrqmon_kind_names), kind) ?: "none";
 }

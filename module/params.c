@@ -41,7 +41,8 @@ static int parse_names(const char * const *names, size_t n, const char *val,
 
 static int parse_mode(const char *val, s64 *value)
 {
-	return parse_names(sysrqmon_mode_names, ARRAY_SIZE(sysrqmon_mode_names), val, value);
+	return parse_names(sysrqmon_mode_names,
+			   ARRAY_SIZE(sysrqmon_mode_names), val, value);
 }
 
 static void format_mode(s64 value, char *buf, size_t len)
@@ -51,7 +52,8 @@ static void format_mode(s64 value, char *buf, size_t len)
 
 static int parse_scope(const char *val, s64 *value)
 {
-	return parse_names(sysrqmon_scope_names, ARRAY_SIZE(sysrqmon_scope_names), val, value);
+	return parse_names(sysrqmon_scope_names,
+			   ARRAY_SIZE(sysrqmon_scope_names), val, value);
 }
 
 static void format_scope(s64 value, char *buf, size_t len)
@@ -387,7 +389,7 @@ MODULE_PARM_DESC(locked, "1: configuration frozen and unload refused until reboo
 void sysrqmon_params_loaded(void)
 {
 	loaded = true;
-	report_setting("module", "unloaded", sysrqmon_mode_names[sysrqmon_cfg.mode],
+	report_setting("module", "unloaded", sysrqmon_mode_name(sysrqmon_cfg.mode),
 		       SYSRQMON_VERDICT_ALLOWED);
 }
 
@@ -402,6 +404,6 @@ void sysrqmon_params_unloading(void)
 	kernel_param_lock(THIS_MODULE);
 	unloading = true;
 	kernel_param_unlock(THIS_MODULE);
-	report_setting("module", sysrqmon_mode_names[READ_ONCE(sysrqmon_cfg.mode)],
+	report_setting("module", sysrqmon_mode_name(READ_ONCE(sysrqmon_cfg.mode)),
 		       "unloaded", SYSRQMON_VERDICT_ALLOWED);
 }

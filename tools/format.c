@@ -32,55 +32,56 @@ static const char * const counter_names[] = {
 	[SYSRQMON_COUNTER_RESTORED]	= "restored",
 };
 
-static inline const char *name_of(const char * const *table, size_t n,
-				  unsigned int v)
-{
-	return v < n ? table[v] : NULL;
-}
-
 const char *smon_kind_name(unsigned int kind)
 {
-	return name_of(sysrqmon_kind_names, ARRAY_SIZE(sysrqmon_kind_names), kind);
+	return sysrqmon_name(sysrqmon_kind_names, ARRAY_SIZE(sysrqmon_kind_names),
+			     kind);
 }
 
 const char *smon_verdict_name(unsigned int verdict)
 {
-	return name_of(sysrqmon_verdict_names, ARRAY_SIZE(sysrqmon_verdict_names), verdict);
+	return sysrqmon_name(sysrqmon_verdict_names, ARRAY_SIZE(sysrqmon_verdict_names),
+			     verdict);
 }
 
 const char *smon_target_name(unsigned int target)
 {
-	return name_of(sysrqmon_target_names, ARRAY_SIZE(sysrqmon_target_names), target);
+	return sysrqmon_name(sysrqmon_target_names, ARRAY_SIZE(sysrqmon_target_names),
+			     target);
 }
 
 const char *smon_source_name(unsigned int source)
 {
-	return name_of(sysrqmon_source_names, ARRAY_SIZE(sysrqmon_source_names), source);
+	return sysrqmon_name(sysrqmon_source_names, ARRAY_SIZE(sysrqmon_source_names),
+			     source);
 }
 
 const char *smon_mode_name(unsigned int mode)
 {
-	return name_of(sysrqmon_mode_names, ARRAY_SIZE(sysrqmon_mode_names), mode);
+	return sysrqmon_name(sysrqmon_mode_names, ARRAY_SIZE(sysrqmon_mode_names),
+			     mode);
 }
 
 const char *smon_scope_name(unsigned int scope)
 {
-	return name_of(sysrqmon_scope_names, ARRAY_SIZE(sysrqmon_scope_names), scope);
+	return sysrqmon_name(sysrqmon_scope_names, ARRAY_SIZE(sysrqmon_scope_names),
+			     scope);
 }
 
 const char *smon_attach_name(unsigned int method)
 {
-	return name_of(attach_names, ARRAY_SIZE(attach_names), method);
+	return sysrqmon_name(attach_names, ARRAY_SIZE(attach_names), method);
 }
 
 const char *smon_counter_name(unsigned int counter)
 {
-	return name_of(counter_names, ARRAY_SIZE(counter_names), counter);
+	return sysrqmon_name(counter_names, ARRAY_SIZE(counter_names), counter);
 }
 
 const char *smon_op_name(unsigned int op)
 {
-	return name_of(sysrqmon_op_names, ARRAY_SIZE(sysrqmon_op_names), op);
+	return sysrqmon_name(sysrqmon_op_names, ARRAY_SIZE(sysrqmon_op_names),
+			     op);
 }
 
 static int lookup(const char * const *table, size_t n, const char *s)

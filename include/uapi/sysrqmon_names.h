@@ -2,8 +2,9 @@
 /*
  * sysrqmon: the names of the uapi values, as the audit line, the module
  * parameters and sysrqmonctl's output spell them. The module and the tool
- * both index these tables, so each name is written once. Index 0 of a
- * table without a name for it is NULL: each side says "none" its own way.
+ * both look them up with sysrqmon_name(), so each name is written once.
+ * Index 0 of a table without a name for it is NULL: each side says "none"
+ * its own way.
  */
 #ifndef _UAPI_SYSRQMON_NAMES_H
 #define _UAPI_SYSRQMON_NAMES_H
@@ -58,5 +59,12 @@ static const char * const sysrqmon_op_names[] = {
 	[SYSRQMON_OP_REGISTER]		= "register",
 	[SYSRQMON_OP_UNREGISTER]	= "unregister",
 };
+
+/* @names[@value], or NULL when @value has no name among the @n entries. */
+static inline const char *sysrqmon_name(const char * const *names,
+					unsigned long n, unsigned long value)
+{
+	return value < n ? names[value] : (const char *)0;
+}
 
 #endif /* _UAPI_SYSRQMON_NAMES_H */
