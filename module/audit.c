@@ -244,8 +244,8 @@ static void put_kind_fields(struct field_walk *w,
  * where a long value is cut: the audit line and the audit record are both
  * written from it. A string is cut where its audit line encoding reaches
  * %VALUE_MAX_LEN bytes; @sink gets that encoding and the raw bytes it
- * holds. A cut adds the field truncated=1 at the end, as does an event
- * whose strings were already cut when it was recorded.
+ * holds. A cut adds the field truncated=1, as does an event whose strings
+ * were already cut when it was recorded; seq=N always comes last.
  *
  * Context: any but NMI.
  */
@@ -268,6 +268,11 @@ void sysrqmon_event_fields(const struct sysrqmon_event *ev,
 	put_kind_fields(&w, ev);
 	if (w.truncated)
 		put_token(&w, "truncated", "1");
+	/*
+	 * Last, so that a reader tells this instance's lines from look-alikes
+	 * that another kernel message made up (see the threat model).
+	 */
+	put_token(&w, "seq", "%llu", ev->seq);
 }
 EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_event_fields);
 

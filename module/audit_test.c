@@ -122,6 +122,7 @@ static void fill_trigger(struct sysrqmon_event *ev, const char *comm)
 	strscpy(ev->comm, comm, sizeof(ev->comm));
 	ev->key = 'h';
 	strscpy(ev->action, "help", sizeof(ev->action));
+	ev->seq = 17;
 }
 
 /* The line and the record carry the same fields, each in its encoding. */
@@ -138,10 +139,10 @@ static void fields_test(struct kunit *test)
 	fill_trigger(ev, "a\"b c\\d pid=1\n");
 	sysrqmon_audit_line(ev, buf, SYSRQMON_LINE_MAX);
 	KUNIT_EXPECT_STREQ(test, buf,
-			   "event=trigger verdict=allowed pid=412 tid=413 uid=1000 euid=0 comm=\"a\\\"b c\\\\d pid=1\\x0a\" key=h action=help");
+			   "event=trigger verdict=allowed pid=412 tid=413 uid=1000 euid=0 comm=\"a\\\"b c\\\\d pid=1\\x0a\" key=h action=help seq=17");
 	sysrqmon_audit_record_format(ev, buf, 1024);
 	KUNIT_EXPECT_STREQ(test, buf,
-			   "event=trigger verdict=allowed pid=412 tid=413 uid=1000 euid=0 comm=61226220635C64207069643D310A key=\"h\" action=\"help\"");
+			   "event=trigger verdict=allowed pid=412 tid=413 uid=1000 euid=0 comm=61226220635C64207069643D310A key=\"h\" action=\"help\" seq=17");
 
 	/* No task: comm is "-" on both. A blank key is hex in the record. */
 	fill_trigger(ev, "");
@@ -154,10 +155,10 @@ static void fields_test(struct kunit *test)
 	ev->source = SYSRQMON_SOURCE_KEYBOARD;
 	sysrqmon_audit_line(ev, buf, SYSRQMON_LINE_MAX);
 	KUNIT_EXPECT_STREQ(test, buf,
-			   "event=console verdict=allowed pid=0 tid=0 uid=0 euid=0 comm=- key=\" \" action=help source=keyboard");
+			   "event=console verdict=allowed pid=0 tid=0 uid=0 euid=0 comm=- key=\" \" action=help source=keyboard seq=17");
 	sysrqmon_audit_record_format(ev, buf, 1024);
 	KUNIT_EXPECT_STREQ(test, buf,
-			   "event=console verdict=allowed pid=0 tid=0 uid=0 euid=0 comm=\"-\" key=20 action=\"help\" source=keyboard");
+			   "event=console verdict=allowed pid=0 tid=0 uid=0 euid=0 comm=\"-\" key=20 action=\"help\" source=keyboard seq=17");
 }
 
 /* A value cut on the line is cut at the same byte in the record. */
@@ -189,7 +190,7 @@ static void fields_cut_test(struct kunit *test)
 	strcat(want, " target=sysrq-trigger path=\"");
 	for (i = 0; i < 63; i++)
 		strcat(want, "\\x0a");
-	strcat(want, "\" flags=0x8241 truncated=1");
+	strcat(want, "\" flags=0x8241 truncated=1 seq=0");
 	KUNIT_EXPECT_STREQ(test, buf, want);
 
 	sysrqmon_audit_record_format(ev, buf, 1024);
@@ -198,7 +199,7 @@ static void fields_cut_test(struct kunit *test)
 	strcat(want, " comm=\"sh\" target=sysrq-trigger path=");
 	for (i = 0; i < 63; i++)
 		strcat(want, "0A");
-	strcat(want, " flags=0x8241 truncated=1");
+	strcat(want, " flags=0x8241 truncated=1 seq=0");
 	KUNIT_EXPECT_STREQ(test, buf, want);
 }
 

@@ -146,9 +146,10 @@ void sysrqmon_event_emit(struct sysrqmon_event *ev)
 	ev->instance = sysrqmon_instance;
 	ev->time_ns = ktime_get_real_ns();
 	atomic64_inc(&event_counts[ev->kind][ev->verdict]);
+	/* Numbered first: the line and the record carry the same seq. */
+	sysrqmon_queue_event(ev);
 	sysrqmon_audit_log(ev);
 	sysrqmon_audit_record(ev);
-	sysrqmon_queue_event(ev);
 }
 
 /**

@@ -210,6 +210,7 @@ void sysrqmon_hook_orderly_reboot(unsigned long ip, unsigned long parent_ip,
 				  struct ftrace_regs *fregs)
 {
 	struct sysrqmon_event ev;
+	bool injected;
 	int bit;
 
 	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
@@ -220,8 +221,10 @@ void sysrqmon_hook_orderly_reboot(unsigned long ip, unsigned long parent_ip,
 	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
 	if (bit < 0)
 		return;
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONSOLE, false);
-	ev.source = SYSRQMON_SOURCE_RESET;
+	/* Pressed by a process (uinput, evdev) or armed by one: its act. */
+	injected = in_task() && !(current->flags & PF_KTHREAD);
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONSOLE, injected);
+	ev.source = injected ? SYSRQMON_SOURCE_INJECT : SYSRQMON_SOURCE_RESET;
 	strscpy(ev.action, "reboot", sizeof(ev.action));
 	sysrqmon_event_emit(&ev);
 	sysrqmon_hook_exit(bit);

@@ -9,7 +9,14 @@
  * sequence), or handle_sysrq(), which serial and other drivers call and
  * which has a hook of its own because the compiler may turn its call into
  * a jump.
+ *
+ * A key that reaches the keyboard filter in the context of a process (not
+ * an interrupt, not a kernel thread such as the keyboard's threaded
+ * interrupt) was written by that process, through uinput or an evdev
+ * node: it is that process's act, named in the event as source=inject,
+ * and deny mode judges it like a trigger write.
  */
+#include <linux/input.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -23,6 +30,13 @@ struct text_range {
 };
 
 static struct text_range trigger_writer = { .symbol = "write_sysrq_trigger" };
+
+/* The driver's bound of the reset sequence (private to drivers/tty/sysrq.c). */
+#define RESET_SEQ_MAX	20
+
+/* The keyboard reset sequence: key codes, and how many are set. */
+static const unsigned short *reset_seq;
+static const unsigned int *reset_seq_len;
 
 /*
  * handle_sysrq() may reach the dispatch by a jump, which leaves its
@@ -85,21 +99,47 @@ int sysrqmon_key_hooks_init(void)
 	for (i = 0; i < ARRAY_SIZE(keyboard); i++)
 		sysrqmon_symbol_range(keyboard[i].symbol, &keyboard[i].start,
 				      &keyboard[i].end);
+	reset_seq = (const void *)sysrqmon_lookup("sysrq_reset_seq");
+	reset_seq_len = (const void *)sysrqmon_lookup("sysrq_reset_seq_len");
+	if (!reset_seq || !reset_seq_len) {
+		pr_err("sysrqmon: cannot find sysrq_reset_seq\n");
+		return -ENOENT;
+	}
 	return 0;
+}
+
+/* A process wrote this input event: in_task() and not a kernel thread. */
+static bool key_injected(void)
+{
+	return in_task() && !(current->flags & PF_KTHREAD);
+}
+
+static bool is_reset_key(unsigned int code)
+{
+	unsigned int i, len = READ_ONCE(*reset_seq_len);
+
+	for (i = 0; i < len && i < RESET_SEQ_MAX; i++)
+		if (READ_ONCE(reset_seq[i]) == code)
+			return true;
+	return false;
 }
 
 static noinline void report_key(enum sysrqmon_kind kind,
 				enum sysrqmon_source source, int key,
 				bool denied)
 {
+	bool from_task = source == SYSRQMON_SOURCE_NONE ||
+			 source == SYSRQMON_SOURCE_INJECT;
 	struct sysrqmon_event ev;
 
-	sysrqmon_event_init(&ev, kind, source == SYSRQMON_SOURCE_NONE);
+	sysrqmon_event_init(&ev, kind, from_task);
 	ev.verdict = denied ? SYSRQMON_VERDICT_DENIED : SYSRQMON_VERDICT_ALLOWED;
 	ev.key = key;
 	ev.source = source;
+	/* A console event without a key is the reset sequence: a reboot. */
 	if (key == SYSRQMON_KEY_NONE)
-		strscpy(ev.action, "unknown", sizeof(ev.action));
+		strscpy(ev.action, kind == SYSRQMON_KIND_CONSOLE ? "reboot" :
+			"unknown", sizeof(ev.action));
 	else
 		sysrqmon_key_action(key, ev.action, sizeof(ev.action));
 	sysrqmon_event_emit(&ev);
@@ -191,7 +231,7 @@ void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
 {
 	int key = (int)hook_arg(fregs, 0);
 	bool check_mask = hook_arg(fregs, 1) & 1;
-	bool from_trigger, from_module, denied;
+	bool from_trigger, from_module, from_keyboard, injected, denied;
 	int bit;
 
 	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
@@ -204,7 +244,11 @@ void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
 	from_trigger = range_holds(&trigger_writer, parent_ip);
 	from_module = !from_trigger && from_other_module(parent_ip) &&
 		      !seen_by_entry(parent_ip, key);
-	denied = (from_trigger || from_module) && sysrqmon_deny_applies() &&
+	from_keyboard = !from_trigger && !from_module &&
+			sysrqmon_from_keyboard(parent_ip);
+	injected = from_keyboard && key_injected();
+	denied = (from_trigger || from_module || injected) &&
+		 sysrqmon_deny_applies() &&
 		 !sysrqmon_key_allowed(READ_ONCE(sysrqmon_cfg.allowed_keys), key);
 	if (denied)
 		sysrqmon_return_early(fregs, 0);
@@ -217,11 +261,48 @@ void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
 			   denied);
 	else if (from_module)
 		report_kernel(key, parent_ip, denied);
-	else if (sysrqmon_from_keyboard(parent_ip))
+	else if (injected)
+		report_key(SYSRQMON_KIND_CONSOLE, SYSRQMON_SOURCE_INJECT, key,
+			   denied);
+	else if (from_keyboard)
 		/* The reset sequence's repeat press skips the mask check. */
 		report_key(SYSRQMON_KIND_CONSOLE, check_mask ?
 			   SYSRQMON_SOURCE_KEYBOARD : SYSRQMON_SOURCE_RESET,
 			   key, false);
+	sysrqmon_hook_exit(bit);
+}
+
+/*
+ * bool sysrq_filter(struct input_handle *handle, unsigned int type,
+ *		     unsigned int code, int value)
+ *
+ * The keyboard reset sequence reboots without a command key, at once or
+ * from a timer (sysrq_downtime_ms) that the last press arms. A process
+ * that may not reboot (b) has its presses of the sequence's keys kept
+ * from the filter: it returns "not consumed", so the key still reaches
+ * the other input handlers, but the sequence never completes. Keys of
+ * real keyboards never come here in a process's context.
+ */
+void sysrqmon_hook_key_filter(unsigned long ip, unsigned long parent_ip,
+			      struct sysrqmon_hook *hook,
+			      struct ftrace_regs *fregs)
+{
+	unsigned int type = hook_arg(fregs, 1), code = hook_arg(fregs, 2);
+	int value = (int)hook_arg(fregs, 3), bit;
+
+	if (type != EV_KEY || value != 1 || !key_injected())
+		return;
+	if (!sysrqmon_deny_applies() ||
+	    sysrqmon_key_allowed(READ_ONCE(sysrqmon_cfg.allowed_keys), 'b') ||
+	    !is_reset_key(code))
+		return;
+
+	sysrqmon_return_early(fregs, false);
+	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
+	if (bit < 0)
+		return;
+	report_key(SYSRQMON_KIND_CONSOLE, SYSRQMON_SOURCE_INJECT,
+		   SYSRQMON_KEY_NONE, true);
 	sysrqmon_hook_exit(bit);
 }
 

@@ -2,9 +2,10 @@
 /*
  * delete_module(2): the lock's hold on the module itself.
  *
- * A reference count would stop plain rmmod but not rmmod -f on a kernel
- * with CONFIG_MODULE_FORCE_UNLOAD, so while locked the syscall is refused
- * for our name before the module loader looks at it.
+ * Locking takes a reference on the module (params.c), which stops a plain
+ * rmmod, but not rmmod -f on a kernel with CONFIG_MODULE_FORCE_UNLOAD: so
+ * while locked the syscall is also refused for our name, at every entry,
+ * before the module loader looks at it.
  */
 #include <linux/module.h>
 #include <linux/ptrace.h>
@@ -46,18 +47,18 @@ static int names_us(const char __user *uname)
 	return 1;
 }
 
-/* long __x64_sys_delete_module(const struct pt_regs *regs) */
-void sysrqmon_hook_delete_module(unsigned long ip, unsigned long parent_ip,
-				 struct sysrqmon_hook *hook,
-				 struct ftrace_regs *fregs)
+/*
+ * Refuse the syscall while locked if it names us. Both entries come here:
+ * the 64-bit one (x32 shares it) and the i386 one, which a 64-bit program
+ * reaches with int $0x80.
+ */
+static void refuse_unload(struct sysrqmon_hook *hook, unsigned long ip,
+			  unsigned long parent_ip, struct ftrace_regs *fregs,
+			  const char __user *uname)
 {
-	const struct pt_regs *user_regs;
 	int ours, bit;
 
-	if (!READ_ONCE(sysrqmon_cfg.locked))
-		return;
-	user_regs = (const struct pt_regs *)hook_arg(fregs, 0);
-	ours = names_us((const char __user *)user_regs->di);
+	ours = names_us(uname);
 	if (!ours)
 		return;
 	/* A name we cannot read might be ours: fail closed while locked. */
@@ -70,4 +71,33 @@ void sysrqmon_hook_delete_module(unsigned long ip, unsigned long parent_ip,
 		return;
 	report_refused_unload();
 	sysrqmon_hook_exit(bit);
+}
+
+/* long __x64_sys_delete_module(const struct pt_regs *regs) */
+void sysrqmon_hook_delete_module(unsigned long ip, unsigned long parent_ip,
+				 struct sysrqmon_hook *hook,
+				 struct ftrace_regs *fregs)
+{
+	const struct pt_regs *user_regs;
+
+	if (!READ_ONCE(sysrqmon_cfg.locked))
+		return;
+	user_regs = (const struct pt_regs *)hook_arg(fregs, 0);
+	refuse_unload(hook, ip, parent_ip, fregs,
+		      (const char __user *)user_regs->di);
+}
+
+/* long __ia32_sys_delete_module(const struct pt_regs *regs): name in ebx */
+void sysrqmon_hook_delete_module_ia32(unsigned long ip,
+				      unsigned long parent_ip,
+				      struct sysrqmon_hook *hook,
+				      struct ftrace_regs *fregs)
+{
+	const struct pt_regs *user_regs;
+
+	if (!READ_ONCE(sysrqmon_cfg.locked))
+		return;
+	user_regs = (const struct pt_regs *)hook_arg(fregs, 0);
+	refuse_unload(hook, ip, parent_ip, fregs,
+		      (const char __user *)(unsigned long)(u32)user_regs->bx);
 }

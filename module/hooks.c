@@ -76,6 +76,11 @@ static struct sysrqmon_hook hooks[] = {
 		.enforcing = true,
 	},
 	{
+		.symbol = "sysrq_filter",
+		.func = sysrqmon_hook_key_filter,
+		.enforcing = true,
+	},
+	{
 		.symbol = "orderly_reboot",
 		.func = sysrqmon_hook_orderly_reboot,
 	},
@@ -94,6 +99,14 @@ static struct sysrqmon_hook hooks[] = {
 		.enforcing = true,
 		.required = true,
 	},
+#ifdef CONFIG_IA32_EMULATION
+	{
+		.symbol = "__ia32_sys_delete_module",
+		.func = sysrqmon_hook_delete_module_ia32,
+		.enforcing = true,
+		.required = true,
+	},
+#endif
 };
 
 /*

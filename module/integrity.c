@@ -8,10 +8,16 @@
  * never drift. The check runs in a worker, never on a hot path. A mismatch
  * is confirmed once after a short pause and only if no hooked change ran in
  * between, so a change in flight through a hook is not mistaken for drift.
+ *
+ * A known handler is trusted only while it cannot go away: a core-kernel
+ * one, or one inside a module that is alive, until a module notifier sees
+ * that module reach MODULE_STATE_GOING. Anything else (memory of a module
+ * already freed, a heap object) may be reported by address, but is never
+ * followed and never written back: restoring such a slot puts back NULL.
  */
-#include <linux/capability.h>
 #include <linux/delay.h>
-#include <linux/moduleparam.h>
+#include <linux/module.h>
+#include <linux/notifier.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/sysrq.h>
@@ -19,23 +25,43 @@
 
 #include "sysrqmon.h"
 
-#define VERIFY_MS_MIN		100
-#define VERIFY_MS_MAX		60000
 #define CONFIRM_MS		10
 
-static unsigned int verify_ms = 1000;
-
-static struct {
-	spinlock_t lock;	/* protects the fields below */
-	int mask;
-	const struct sysrq_key_op *table[SYSRQMON_KEY_SLOTS];
-	unsigned long generation;	/* bumped by every hooked change */
-} known = {
-	.lock = __SPIN_LOCK_UNLOCKED(known.lock),
+/* Where a handler lives, which says whether it may be followed. */
+enum handler_home {
+	HOME_NONE,	/* NULL: no handler */
+	HOME_KERNEL,	/* the kernel image: always there */
+	HOME_MODULE,	/* a module that is coming or live */
+	HOME_UNKNOWN,	/* anything else: never followed or written back */
 };
 
-/* The handlers at load: what "changed" in the key list is relative to. */
-static const struct sysrq_key_op *baseline_table[SYSRQMON_KEY_SLOTS];
+struct known_handler {
+	const struct sysrq_key_op *op;
+	enum handler_home home;
+	struct module *owner;	/* HOME_MODULE: trusted until it goes */
+};
+
+/*
+ * Raw: the hooks update it in any context, the keyboard's included, and
+ * on PREEMPT_RT a spinlock_t would sleep there.
+ */
+static struct {
+	raw_spinlock_t lock;	/* protects the fields below */
+	int mask;
+	struct known_handler table[SYSRQMON_KEY_SLOTS];
+	unsigned long generation;	/* bumped by every change of the above */
+} known = {
+	.lock = __RAW_SPIN_LOCK_UNLOCKED(known.lock),
+};
+
+/*
+ * The handlers at load: what "changed" in the key list is relative to,
+ * and what a slot falls back to when its trusted module goes.
+ */
+static struct known_handler baseline_table[SYSRQMON_KEY_SLOTS];
+
+/* The kernel image, from kallsyms: neither bound is exported. */
+static unsigned long image_start, image_end, init_start, init_end;
 
 static atomic64_t drift_count, restored_count, tamper_count;
 static spinlock_t *driver_table_lock;
@@ -44,35 +70,6 @@ static void verify(struct work_struct *work);
 static DECLARE_DELAYED_WORK(verify_work, verify);
 static bool verifying;
 
-static int verify_ms_set(const char *val, const struct kernel_param *kp)
-{
-	unsigned int ms;
-
-	if (kstrtouint(val, 0, &ms) ||
-	    (ms && (ms < VERIFY_MS_MIN || ms > VERIFY_MS_MAX))) {
-		pr_err("sysrqmon: invalid verify_ms=%s, expected 0 (off) or %d to %d\n",
-		       val, VERIFY_MS_MIN, VERIFY_MS_MAX);
-		return -EINVAL;
-	}
-	if (READ_ONCE(verifying) && !capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	if (READ_ONCE(sysrqmon_cfg.locked) && READ_ONCE(verifying))
-		return -EPERM;
-	WRITE_ONCE(verify_ms, ms);
-	if (READ_ONCE(verifying))
-		mod_delayed_work(system_wq, &verify_work,
-				 ms ? msecs_to_jiffies(ms) : 0);
-	return 0;
-}
-
-static const struct kernel_param_ops verify_ms_ops = {
-	.set = verify_ms_set,
-	.get = param_get_uint,
-};
-
-module_param_cb(verify_ms, &verify_ms_ops, &verify_ms, 0644);
-MODULE_PARM_DESC(verify_ms, "period of the mask and key table check in ms (100-60000, 0 = off, default 1000)");
-
 /**
  * sysrqmon_verify_ms() - the verification period
  *
@@ -80,8 +77,97 @@ MODULE_PARM_DESC(verify_ms, "period of the mask and key table check in ms (100-6
  */
 unsigned int sysrqmon_verify_ms(void)
 {
-	return READ_ONCE(verify_ms);
+	return READ_ONCE(sysrqmon_cfg.verify_ms);
 }
+
+/**
+ * sysrqmon_verify_period_changed() - verify_ms was set: check on the new
+ * period from now, or stop checking when it is 0
+ *
+ * Context: process context, under the parameter lock (params.c), which
+ * also keeps it from running once exit has begun.
+ */
+void sysrqmon_verify_period_changed(void)
+{
+	unsigned int ms = sysrqmon_verify_ms();
+
+	if (!READ_ONCE(verifying))
+		return;
+	if (ms)
+		mod_delayed_work(system_wq, &verify_work, msecs_to_jiffies(ms));
+	else
+		cancel_delayed_work_sync(&verify_work);
+}
+
+/*
+ * Where @op lives. The answer holds as long as preemption stays disabled,
+ * and for HOME_MODULE until the owner's GOING notification, which needs
+ * known.lock: so callers that keep the owner decide under that lock.
+ */
+static enum handler_home handler_home(const struct sysrq_key_op *op,
+				      struct module **owner)
+{
+	unsigned long addr = (unsigned long)op;
+	struct module *mod;
+
+	*owner = NULL;
+	if (!op)
+		return HOME_NONE;
+	if (addr >= image_start && addr < image_end &&
+	    !(addr >= init_start && addr < init_end))
+		return HOME_KERNEL;
+	mod = sysrqmon_module_of(addr);
+	if (mod && (mod->state == MODULE_STATE_LIVE ||
+		    mod->state == MODULE_STATE_COMING)) {
+		*owner = mod;
+		return HOME_MODULE;
+	}
+	return HOME_UNKNOWN;
+}
+
+/* Context: known.lock held (preemption is off). */
+static void known_set(int slot, const struct sysrq_key_op *op)
+{
+	struct known_handler *k = &known.table[slot];
+
+	k->op = op;
+	k->home = handler_home(op, &k->owner);
+}
+
+/*
+ * The module notifier: a module that goes takes the trust in its handlers
+ * with it. Such a slot falls back to its load-time handler when that is
+ * core kernel, else to NULL; the bumped generation makes a check in
+ * flight look again. Runs after the module's exit, before its memory is
+ * freed.
+ */
+static int module_going(struct notifier_block *nb, unsigned long state,
+			void *data)
+{
+	struct module *mod = data;
+	struct known_handler *k;
+	int slot;
+
+	if (state != MODULE_STATE_GOING)
+		return NOTIFY_DONE;
+	raw_spin_lock_irq(&known.lock);
+	for (slot = 0; slot < SYSRQMON_KEY_SLOTS; slot++) {
+		k = &known.table[slot];
+		if (k->owner != mod)
+			continue;
+		if (baseline_table[slot].home == HOME_KERNEL)
+			*k = baseline_table[slot];
+		else
+			*k = (struct known_handler){ .home = HOME_NONE };
+		known.generation++;
+	}
+	raw_spin_unlock_irq(&known.lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block module_nb = {
+	.notifier_call = module_going,
+};
 
 /**
  * sysrqmon_known_mask() - a hooked path is setting the mask
@@ -93,10 +179,10 @@ void sysrqmon_known_mask(int mask)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&known.lock, flags);
+	raw_spin_lock_irqsave(&known.lock, flags);
 	known.mask = mask;
 	known.generation++;
-	spin_unlock_irqrestore(&known.lock, flags);
+	raw_spin_unlock_irqrestore(&known.lock, flags);
 }
 
 /**
@@ -116,11 +202,11 @@ void sysrqmon_known_key(int key, const struct sysrq_key_op *from,
 
 	if (slot < 0)
 		return;
-	spin_lock_irqsave(&known.lock, flags);
+	raw_spin_lock_irqsave(&known.lock, flags);
 	if (READ_ONCE(sysrqmon_key_table()[slot]) == from)
-		known.table[slot] = to;
+		known_set(slot, to);
 	known.generation++;
-	spin_unlock_irqrestore(&known.lock, flags);
+	raw_spin_unlock_irqrestore(&known.lock, flags);
 }
 
 static void report_baseline(void)
@@ -131,7 +217,9 @@ static void report_baseline(void)
 	int slot;
 
 	sysrqmon_event_init(&ev, SYSRQMON_KIND_BASELINE, true);
+	raw_spin_lock_irq(&known.lock);
 	ev.new_mask = known.mask;
+	raw_spin_unlock_irq(&known.lock);
 	for (slot = 0; slot < SYSRQMON_KEY_SLOTS; slot++)
 		if (READ_ONCE(table[slot]))
 			ev.keys[n++] = sysrqmon_slot_key(slot);
@@ -149,17 +237,27 @@ int sysrqmon_integrity_init(void)
 	const struct sysrq_key_op **table = sysrqmon_key_table();
 	int slot;
 
+	int ret;
+
 	driver_table_lock = (spinlock_t *)sysrqmon_lookup("sysrq_key_table_lock");
-	if (!driver_table_lock) {
-		pr_err("sysrqmon: cannot find sysrq_key_table_lock\n");
+	image_start = sysrqmon_lookup("_stext");
+	image_end = sysrqmon_lookup("_end");
+	init_start = sysrqmon_lookup("__init_begin");
+	init_end = sysrqmon_lookup("__init_end");
+	if (!driver_table_lock || !image_start || !image_end) {
+		pr_err("sysrqmon: cannot find sysrq_key_table_lock, _stext or _end\n");
 		return -ENOENT;
 	}
-	spin_lock_irq(&known.lock);
+	/* First, so that no module can go unseen once its handler is known. */
+	ret = register_module_notifier(&module_nb);
+	if (ret)
+		return ret;
+	raw_spin_lock_irq(&known.lock);
 	known.mask = sysrq_mask();
 	for (slot = 0; slot < SYSRQMON_KEY_SLOTS; slot++)
-		known.table[slot] = READ_ONCE(table[slot]);
+		known_set(slot, READ_ONCE(table[slot]));
 	memcpy(baseline_table, known.table, sizeof(baseline_table));
-	spin_unlock_irq(&known.lock);
+	raw_spin_unlock_irq(&known.lock);
 	return 0;
 }
 
@@ -176,20 +274,32 @@ bool sysrqmon_key_entry(int slot, struct sysrqmon_key_entry *entry)
 	const struct sysrq_key_op *op;
 	struct module *mod;
 
+	/* A module's memory is freed only after an RCU grace period. */
 	rcu_read_lock();
+	preempt_disable();
 	op = READ_ONCE(sysrqmon_key_table()[slot]);
 	if (op) {
 		entry->key = sysrqmon_slot_key(slot);
-		strscpy(entry->help, op->help_msg ?: "", sizeof(entry->help));
-		snprintf(entry->handler, sizeof(entry->handler), "%ps",
-			 op->handler);
-		preempt_disable();
-		mod = sysrqmon_module_of((unsigned long)op);
-		strscpy(entry->module, mod ? mod->name : "vmlinux",
-			sizeof(entry->module));
-		preempt_enable();
-		entry->changed = op != baseline_table[slot];
+		entry->changed = op != baseline_table[slot].op;
+		switch (handler_home(op, &mod)) {
+		case HOME_KERNEL:
+		case HOME_MODULE:
+			strscpy(entry->help, op->help_msg ?: "",
+				sizeof(entry->help));
+			snprintf(entry->handler, sizeof(entry->handler), "%ps",
+				 op->handler);
+			strscpy(entry->module, mod ? mod->name : "vmlinux",
+				sizeof(entry->module));
+			break;
+		default:
+			/* Gone or going, or not code's data at all: not followed. */
+			strscpy(entry->help, "", sizeof(entry->help));
+			strscpy(entry->handler, "?", sizeof(entry->handler));
+			strscpy(entry->module, "?", sizeof(entry->module));
+			break;
+		}
 	}
+	preempt_enable();
 	rcu_read_unlock();
 	return op;
 }
@@ -204,17 +314,19 @@ void sysrqmon_integrity_start(void)
 {
 	report_baseline();
 	WRITE_ONCE(verifying, true);
-	if (verify_ms)
-		schedule_delayed_work(&verify_work, msecs_to_jiffies(verify_ms));
+	if (sysrqmon_verify_ms())
+		schedule_delayed_work(&verify_work,
+				      msecs_to_jiffies(sysrqmon_verify_ms()));
 }
 
 /**
- * sysrqmon_integrity_exit() - stop checking
+ * sysrqmon_integrity_exit() - stop checking, and stop following modules
  */
 void sysrqmon_integrity_exit(void)
 {
 	WRITE_ONCE(verifying, false);
 	cancel_delayed_work_sync(&verify_work);
+	unregister_module_notifier(&module_nb);
 }
 
 /* Drift has no task of its own: the deny scope treats it as host. */
@@ -247,71 +359,75 @@ static void check_mask(void)
 {
 	unsigned long gen;
 	int live, want;
+	bool restore;
 
-	spin_lock_irq(&known.lock);
+	raw_spin_lock_irq(&known.lock);
 	gen = known.generation;
 	want = known.mask;
-	spin_unlock_irq(&known.lock);
+	raw_spin_unlock_irq(&known.lock);
 	live = sysrq_mask();
 	if (live == want)
 		return;
 	msleep(CONFIRM_MS);
 
-	spin_lock_irq(&known.lock);
+	/* Decided once: a mode switch meanwhile cannot split the decision. */
+	restore = restore_drift();
+	raw_spin_lock_irq(&known.lock);
 	if (gen != known.generation || sysrq_mask() != live) {
-		spin_unlock_irq(&known.lock);
+		raw_spin_unlock_irq(&known.lock);
 		return;		/* a hooked change in flight: look again later */
 	}
-	if (!restore_drift())
+	if (!restore)
 		known.mask = live;
-	spin_unlock_irq(&known.lock);
+	raw_spin_unlock_irq(&known.lock);
 
-	if (restore_drift()) {
-		/* Through the kernel's own function; our toggle hook lets us. */
+	/* Through the kernel's own function; our toggle hook lets us. */
+	if (restore)
 		sysrq_toggle_support(want);
-		report_drift("mask", SYSRQMON_KEY_NONE, want, live, true);
-	} else {
-		report_drift("mask", SYSRQMON_KEY_NONE, want, live, false);
-	}
+	report_drift("mask", SYSRQMON_KEY_NONE, want, live, restore);
 }
 
 /*
- * The handler to put back, if it is still safe to point at: a built-in
- * handler, or one whose module is alive (a reference pins it while we
- * write). A handler of a module that has gone is replaced by nothing.
+ * What a slot may be put back to: its known handler when that is core
+ * kernel, NULL, or in a module that a reference now pins; anything else
+ * becomes NULL. Context: known.lock held.
  */
-static const struct sysrq_key_op *restorable(const struct sysrq_key_op *op,
-					     struct module **pinned)
+static struct known_handler restorable(int slot, struct module **pinned)
 {
-	struct module *mod;
+	struct known_handler want = known.table[slot];
 
 	*pinned = NULL;
-	if (!op)
-		return NULL;
-	preempt_disable();
-	mod = sysrqmon_module_of((unsigned long)op);
-	if (mod && !try_module_get(mod))
-		op = NULL;
-	preempt_enable();
-	*pinned = op ? mod : NULL;
-	return op;
+	if (want.home == HOME_MODULE && try_module_get(want.owner))
+		*pinned = want.owner;
+	else if (want.home != HOME_KERNEL)
+		want = (struct known_handler){ .home = HOME_NONE };
+	return want;
 }
 
-static void restore_slot(int slot, const struct sysrq_key_op *want)
+/* Returns whether the slot was put back. */
+static bool restore_slot(int slot, const struct sysrq_key_op *live)
 {
 	const struct sysrq_key_op **table = sysrqmon_key_table();
+	struct known_handler want;
 	struct module *pinned;
+	bool restored = false;
 
-	want = restorable(want, &pinned);
-	spin_lock(driver_table_lock);
-	WRITE_ONCE(table[slot], want);
-	spin_unlock(driver_table_lock);
-	spin_lock_irq(&known.lock);
+	/* Known first: the GOING notifier then sees what we put back. */
+	raw_spin_lock_irq(&known.lock);
+	want = restorable(slot, &pinned);
 	known.table[slot] = want;
-	spin_unlock_irq(&known.lock);
-	module_put(pinned);
+	raw_spin_unlock_irq(&known.lock);
+
+	spin_lock(driver_table_lock);
+	if (READ_ONCE(table[slot]) == live && want.op != live) {
+		WRITE_ONCE(table[slot], want.op);
+		restored = true;
+	}
+	spin_unlock(driver_table_lock);
 	/* Like the driver: let readers of the old handler finish. */
 	synchronize_rcu();
+	module_put(pinned);
+	return restored;
 }
 
 static void check_table(void)
@@ -319,32 +435,35 @@ static void check_table(void)
 	const struct sysrq_key_op **table = sysrqmon_key_table();
 	const struct sysrq_key_op *live, *want;
 	unsigned long gen;
+	bool restore;
 	int slot;
 
 	for (slot = 0; slot < SYSRQMON_KEY_SLOTS; slot++) {
-		spin_lock_irq(&known.lock);
+		raw_spin_lock_irq(&known.lock);
 		gen = known.generation;
-		want = known.table[slot];
-		spin_unlock_irq(&known.lock);
+		want = known.table[slot].op;
+		raw_spin_unlock_irq(&known.lock);
 		live = READ_ONCE(table[slot]);
 		if (live == want)
 			continue;
 		msleep(CONFIRM_MS);
 
-		spin_lock_irq(&known.lock);
+		restore = restore_drift();
+		raw_spin_lock_irq(&known.lock);
 		if (gen != known.generation ||
 		    READ_ONCE(table[slot]) != live) {
-			spin_unlock_irq(&known.lock);
+			raw_spin_unlock_irq(&known.lock);
 			continue;
 		}
-		if (!restore_drift())
-			known.table[slot] = live;
-		spin_unlock_irq(&known.lock);
+		/* Accepted drift is known, but trusted only where it lives. */
+		if (!restore)
+			known_set(slot, live);
+		raw_spin_unlock_irq(&known.lock);
 
-		if (restore_drift())
-			restore_slot(slot, want);
+		if (restore && !restore_slot(slot, live))
+			continue;	/* changed under us: look again later */
 		report_drift("keytable", sysrqmon_slot_key(slot), 0, 0,
-			     restore_drift());
+			     restore);
 	}
 }
 
@@ -356,7 +475,7 @@ static void verify(struct work_struct *work)
 		check_mask();
 		check_table();
 	}
-	ms = READ_ONCE(verify_ms);
+	ms = sysrqmon_verify_ms();
 	if (ms && READ_ONCE(verifying))
 		schedule_delayed_work(&verify_work, msecs_to_jiffies(ms));
 }

@@ -11,12 +11,18 @@ struct sysrqmon_config sysrqmon_cfg = {
 	.mode = SYSRQMON_MODE_MONITOR,
 	.audit = true,
 	.audit_records = true,
+	.verify_ms = 1000,
 };
 EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_cfg);
 
 /* Tells listeners that sequence numbers started again. */
 u64 sysrqmon_instance;
 
+/*
+ * One ordered init: the lookups first (they hold nothing), then each
+ * piece that must be undone, in the reverse order by the ladder below and
+ * by sysrqmon_exit().
+ */
 static int __init sysrqmon_init(void)
 {
 	int ret;
@@ -35,15 +41,16 @@ static int __init sysrqmon_init(void)
 		ret = sysrqmon_key_hooks_init();
 	if (!ret)
 		ret = sysrqmon_integrity_hooks_init();
-	if (!ret)
-		ret = sysrqmon_integrity_init();
 	if (ret)
 		return ret;
 	sysrqmon_event_init_symbols();
 
-	ret = sysrqmon_queue_init();
+	ret = sysrqmon_integrity_init();
 	if (ret)
 		return ret;
+	ret = sysrqmon_queue_init();
+	if (ret)
+		goto err_integrity;
 	ret = sysrqmon_netlink_init();
 	if (ret)
 		goto err_queue;
@@ -68,6 +75,8 @@ err_netlink:
 	sysrqmon_netlink_exit();
 err_queue:
 	sysrqmon_queue_exit();
+err_integrity:
+	sysrqmon_integrity_exit();
 	return ret;
 }
 

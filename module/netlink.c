@@ -30,6 +30,7 @@ static const struct nla_policy config_policy[SYSRQMON_ATTR_MAX + 1] = {
 	[SYSRQMON_ATTR_ALLOWED_KEYS] = { .type = NLA_NUL_STRING, .len = 62 },
 	[SYSRQMON_ATTR_DENY_SCOPE] = NLA_POLICY_MAX(NLA_U8,
 						    SYSRQMON_SCOPE_CONTAINER),
+	[SYSRQMON_ATTR_VERIFY_MS] = { .type = NLA_U32 },
 };
 
 /* The attributes SET_CONFIG takes, and the setting each one changes. */
@@ -44,6 +45,7 @@ static const struct {
 	{ SYSRQMON_ATTR_ALLOWED_MASK, SYSRQMON_SET_ALLOWED_MASK },
 	{ SYSRQMON_ATTR_ALLOWED_KEYS, SYSRQMON_SET_ALLOWED_KEYS },
 	{ SYSRQMON_ATTR_DENY_SCOPE, SYSRQMON_SET_DENY_SCOPE },
+	{ SYSRQMON_ATTR_VERIFY_MS, SYSRQMON_SET_VERIFY_MS },
 };
 
 static const struct genl_multicast_group sysrqmon_groups[] = {
@@ -343,7 +345,13 @@ static int cmd_get_status(struct sk_buff *skb, struct genl_info *info)
 static int attr_value(const struct nlattr *attr, enum sysrqmon_setting id,
 		      s64 *value)
 {
+	char text[16];
+
 	switch (id) {
+	case SYSRQMON_SET_VERIFY_MS:
+		/* The range is the parameter's: one validation for both. */
+		snprintf(text, sizeof(text), "%u", nla_get_u32(attr));
+		return sysrqmon_config_parse(id, text, value);
 	case SYSRQMON_SET_ALLOWED_MASK:
 		*value = nla_get_s32(attr);
 		return 0;

@@ -87,6 +87,21 @@ static int parse_mask(const char *val, s64 *value)
 	return 0;
 }
 
+/* The drift check's period: 0 (off) or a range sane for a worker. */
+#define VERIFY_MS_MIN	100
+#define VERIFY_MS_MAX	60000
+
+static int parse_period(const char *val, s64 *value)
+{
+	unsigned int ms;
+
+	if (kstrtouint(val, 0, &ms) ||
+	    (ms && (ms < VERIFY_MS_MIN || ms > VERIFY_MS_MAX)))
+		return -EINVAL;
+	*value = ms;
+	return 0;
+}
+
 static int parse_keys(const char *val, s64 *value)
 {
 	size_t len = strcspn(val, "\n");
@@ -145,6 +160,10 @@ static const struct setting settings[] = {
 	[SYSRQMON_SET_DENY_SCOPE] = {
 		"deny_scope", "all or container",
 		parse_scope, format_scope, &sysrqmon_cfg.deny_scope,
+	},
+	[SYSRQMON_SET_VERIFY_MS] = {
+		"verify_ms", "0 (off) or 100 to 60000",
+		parse_period, format_int, &sysrqmon_cfg.verify_ms,
 	},
 	[SYSRQMON_SET_LOCKED] = {
 		"locked", "0 or 1 (0 only until locked)",
@@ -312,7 +331,9 @@ int sysrqmon_config_check(enum sysrqmon_setting id, s64 value,
  * @value: a value sysrqmon_config_check() accepted
  *
  * Context: under kernel_param_lock(THIS_MODULE), which serialises sysfs
- * and netlink writers.
+ * and netlink writers, and nothing is applied once
+ * sysrqmon_params_unloading() has returned: so a change of verify_ms can
+ * never re-arm the drift check after exit has cancelled it.
  */
 void sysrqmon_config_apply(enum sysrqmon_setting id, s64 value)
 {
@@ -320,8 +341,13 @@ void sysrqmon_config_apply(enum sysrqmon_setting id, s64 value)
 	s64 prev = setting_load(id);
 
 	setting_store(id, value);
+	/* The lock's hold on the module, never dropped: until reboot. */
+	if (id == SYSRQMON_SET_LOCKED && value && !prev)
+		__module_get(THIS_MODULE);
 	if (!loaded || prev == value)
 		return;
+	if (id == SYSRQMON_SET_VERIFY_MS)
+		sysrqmon_verify_period_changed();
 	settings[id].format(prev, old, sizeof(old));
 	settings[id].format(value, new, sizeof(new));
 	report_setting(settings[id].name, old, new, SYSRQMON_VERDICT_ALLOWED);
@@ -379,6 +405,8 @@ module_param_cb(allowed_keys, &setting_ops, (void *)SYSRQMON_SET_ALLOWED_KEYS, 0
 MODULE_PARM_DESC(allowed_keys, "deny mode: trigger keys let through, e.g. wmt (default none)");
 module_param_cb(deny_scope, &setting_ops, (void *)SYSRQMON_SET_DENY_SCOPE, 0644);
 MODULE_PARM_DESC(deny_scope, "deny mode applies to all tasks (default) or only to contained ones (container)");
+module_param_cb(verify_ms, &setting_ops, (void *)SYSRQMON_SET_VERIFY_MS, 0644);
+MODULE_PARM_DESC(verify_ms, "period of the mask and key table check in ms (100-60000, 0 = off, default 1000)");
 module_param_cb(locked, &setting_ops, (void *)SYSRQMON_SET_LOCKED, 0644);
 MODULE_PARM_DESC(locked, "1: configuration frozen and unload refused until reboot (default 0)");
 

@@ -87,6 +87,7 @@ struct sysrqmon_config {
 	int allowed_mask;
 	u64 allowed_keys;	/* bitmap of SysRq key slots */
 	int deny_scope;
+	int verify_ms;
 	bool locked;
 };
 
@@ -122,6 +123,7 @@ u64 sysrqmon_restored_count(void);
 u64 sysrqmon_tamper_count(void);
 void sysrqmon_count_tamper(void);
 unsigned int sysrqmon_verify_ms(void);
+void sysrqmon_verify_period_changed(void);
 const struct sysrq_key_op **sysrqmon_key_table(void);
 
 /**
@@ -301,6 +303,9 @@ void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
 void sysrqmon_hook_handle_sysrq(unsigned long ip, unsigned long parent_ip,
 				struct sysrqmon_hook *hook,
 				struct ftrace_regs *fregs);
+void sysrqmon_hook_key_filter(unsigned long ip, unsigned long parent_ip,
+			      struct sysrqmon_hook *hook,
+			      struct ftrace_regs *fregs);
 void sysrqmon_hook_trigger_write(unsigned long ip, unsigned long parent_ip,
 				 struct sysrqmon_hook *hook,
 				 struct ftrace_regs *fregs);
@@ -335,6 +340,10 @@ void sysrqmon_hook_dointvec(unsigned long ip, unsigned long parent_ip,
 void sysrqmon_hook_delete_module(unsigned long ip, unsigned long parent_ip,
 				 struct sysrqmon_hook *hook,
 				 struct ftrace_regs *fregs);
+void sysrqmon_hook_delete_module_ia32(unsigned long ip,
+				      unsigned long parent_ip,
+				      struct sysrqmon_hook *hook,
+				      struct ftrace_regs *fregs);
 
 /* params.c */
 enum sysrqmon_setting {
@@ -345,6 +354,7 @@ enum sysrqmon_setting {
 	SYSRQMON_SET_ALLOWED_MASK,
 	SYSRQMON_SET_ALLOWED_KEYS,
 	SYSRQMON_SET_DENY_SCOPE,
+	SYSRQMON_SET_VERIFY_MS,
 	SYSRQMON_SET_LOCKED,
 	SYSRQMON_SET_COUNT,
 };

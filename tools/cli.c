@@ -30,7 +30,8 @@ static const char usage_text[] =
 "  mode monitor|deny|off    switch the mode\n"
 "  set KEY VALUE            change a setting: audit 0|1, audit_records 0|1,\n"
 "                           watch_reads 0|1, allowed_mask N, allowed_keys STRING,\n"
-"                           deny_scope all|container, mode MODE\n"
+"                           deny_scope all|container, verify_ms 0|100-60000,\n"
+"                           mode MODE\n"
 "  lock                     lock the configuration until reboot\n"
 "\n"
 "Options:\n"
@@ -137,12 +138,29 @@ int smon_parse_mask(const char *s, int32_t *mask)
 	return 0;
 }
 
+int smon_parse_period(const char *s, int32_t *ms)
+{
+	unsigned long v;
+	char *end;
+
+	/* The module's verify_ms: 0 (off) or 100 to 60000, base 0. */
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *end || (v && (v < 100 || v > 60000)))
+		return -1;
+	*ms = (int32_t)v;
+	return 0;
+}
+
 enum setting_kind {
 	SETTING_BOOL,
 	SETTING_MODE,
 	SETTING_SCOPE,
 	SETTING_MASK,
 	SETTING_STRING,
+	SETTING_PERIOD,
 };
 
 static const struct {
@@ -157,6 +175,7 @@ static const struct {
 	{ "allowed_mask",	SYSRQMON_ATTR_ALLOWED_MASK,	SETTING_MASK },
 	{ "allowed_keys",	SYSRQMON_ATTR_ALLOWED_KEYS,	SETTING_STRING },
 	{ "deny_scope",		SYSRQMON_ATTR_DENY_SCOPE,	SETTING_SCOPE },
+	{ "verify_ms",		SYSRQMON_ATTR_VERIFY_MS,	SETTING_PERIOD },
 };
 
 #define SYSRQ_KEY_CHARS \
@@ -219,6 +238,14 @@ static int parse_setting(const char *name, const char *value,
 			return fail(err, errlen, "%s has at most 62 keys", name);
 		cli->type = SMON_VAL_STR;
 		cli->str = value;
+		break;
+	case SETTING_PERIOD:
+		/* The module's range; a u32 on the wire, like an s32. */
+		if (smon_parse_period(value, &cli->s32))
+			return fail(err, errlen,
+				    "verify_ms must be 0 (off) or 100 to 60000, not '%s'",
+				    value);
+		cli->type = SMON_VAL_S32;
 		break;
 	}
 	return 0;

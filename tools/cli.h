@@ -73,5 +73,6 @@ void smon_cli_usage(FILE *f);
 int smon_parse_count(const char *s, uint64_t *count);
 int smon_parse_timeout(const char *s, uint64_t *ns);
 int smon_parse_mask(const char *s, int32_t *mask);
+int smon_parse_period(const char *s, int32_t *ms);
 
 #endif /* SYSRQMONCTL_CLI_H */

@@ -61,6 +61,7 @@ enum sysrqmon_source {
 	SYSRQMON_SOURCE_SERIAL,
 	SYSRQMON_SOURCE_RESET,
 	SYSRQMON_SOURCE_VERIFY,
+	SYSRQMON_SOURCE_INJECT,		/* a key a process wrote (uinput, evdev) */
 };
 
 enum sysrqmon_mode {

@@ -41,6 +41,7 @@ static const char * const sysrqmon_source_names[] = {
 	[SYSRQMON_SOURCE_SERIAL]	= "serial",
 	[SYSRQMON_SOURCE_RESET]		= "reset",
 	[SYSRQMON_SOURCE_VERIFY]	= "verify",
+	[SYSRQMON_SOURCE_INJECT]	= "inject",
 };
 
 static const char * const sysrqmon_mode_names[] = {

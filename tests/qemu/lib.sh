@@ -155,7 +155,7 @@ new_audit() {
 
 # Bytes allowed bare in a value, and a quoted value (contract: "Audit line").
 RE_VAL='([]^-~!#-<>-[]+|"([]^-~ !#-[]|\\["\\]|\\x[0-9a-fA-F]{2})*")'
-RE_GRAMMAR="^sysrqmon: event=[a-z_]+ verdict=(allowed|denied) pid=[0-9]+ tid=[0-9]+ uid=[0-9]+ euid=[0-9]+ comm=$RE_VAL( [a-z_]+=$RE_VAL)*\$"
+RE_GRAMMAR="^sysrqmon: event=[a-z_]+ verdict=(allowed|denied) pid=[0-9]+ tid=[0-9]+ uid=[0-9]+ euid=[0-9]+ comm=$RE_VAL( [a-z_]+=$RE_VAL)* seq=[0-9]+\$"
 RE_SUPPRESSED='^sysrqmon: event=suppressed count=[0-9]+$'
 
 grammar_ok() {

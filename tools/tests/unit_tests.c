@@ -157,6 +157,16 @@ static void test_cli_good(void)
 	      c.attr == SYSRQMON_ATTR_DENY_SCOPE &&
 	      c.u8 == SYSRQMON_SCOPE_CONTAINER,
 	      "cli: set deny_scope container", NULL);
+	check(!PARSE(&c, "set", "verify_ms", "500") &&
+	      c.attr == SYSRQMON_ATTR_VERIFY_MS && c.type == SMON_VAL_S32 &&
+	      c.s32 == 500, "cli: set verify_ms 500", NULL);
+	check(!PARSE(&c, "set", "verify_ms", "0") && c.s32 == 0,
+	      "cli: set verify_ms 0 (off)", NULL);
+	check(PARSE(&c, "set", "verify_ms", "99") == -1 &&
+	      PARSE(&c, "set", "verify_ms", "60001") == -1 &&
+	      PARSE(&c, "set", "verify_ms", "-1") == -1 &&
+	      PARSE(&c, "set", "verify_ms", "1s") == -1,
+	      "cli: set verify_ms refuses 99, 60001, -1 and 1s", NULL);
 	check(!PARSE(&c, "lock") && c.cmd == SMON_CMD_LOCK, "cli: lock", NULL);
 
 	check(!PARSE(&c, "listen") && c.format == SMON_FMT_TEXT,

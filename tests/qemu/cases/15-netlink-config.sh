@@ -28,7 +28,7 @@ change() {
 	check $_name-param "$_p=$(param $_p) (want $_want)" [ "$(param $_p)" = "$_want" ]
 	_o=$(if [ -z "$_old" ]; then echo '""'; else echo "$_old"; fi)
 	_n=$(if [ -z "$_new" ]; then echo '""'; else echo "$_new"; fi)
-	expect_count $_name-audit 1 "^$(HDR_VERDICT=allowed hdr config '' sysrqmonctl) setting=$_set old=$_o new=$_n\$"
+	expect_count $_name-audit 1 "^$(HDR_VERDICT=allowed hdr config '' sysrqmonctl) setting=$_set old=$_o new=$_n seq=[0-9]+\$"
 	n_changes=$((n_changes + 1))
 	EXPECTED="$EXPECTED$_set|$_old|$_new
 "

@@ -122,8 +122,8 @@ amark
 insmod "$KO" || { fail load "insmod failed"; kill $AR; exit 0; }
 collect load 2 2
 check load-config "$LAST_RECORDS" \
-	has "$LAST_RECORDS" ' event=config .* setting="module" old="unloaded" new="monitor"$'
-check load-baseline "$LAST_RECORDS" has "$LAST_RECORDS" ' event=baseline .* mask=[0-9]+ keys="[0-9a-zA-Z]+"$'
+	has "$LAST_RECORDS" ' event=config .* setting="module" old="unloaded" new="monitor" seq=[0-9]+$'
+check load-baseline "$LAST_RECORDS" has "$LAST_RECORDS" ' event=baseline .* mask=[0-9]+ keys="[0-9a-zA-Z]+" seq=[0-9]+$'
 tool_run status
 check status-audit-records "$(printf '%s' "$TOOL_OUT" | grep audit_records)" \
 	has "$TOOL_OUT" '^audit_records: 1$'
@@ -161,7 +161,7 @@ while [ "$(new_records | wc -l)" -lt 1 ] && [ $_t -gt 0 ]; do
 done
 collect console 1 1
 check console-fields "$LAST_RECORDS" has "$LAST_RECORDS" \
-	' event=console verdict=allowed pid=0 tid=0 uid=0 euid=0 comm="-" key="h" action="help" source=keyboard$'
+	' event=console verdict=allowed pid=0 tid=0 uid=0 euid=0 comm="-" key="h" action="help" source=keyboard seq=[0-9]+$'
 amark
 echo 438 > $S
 collect mask-438 2 2
