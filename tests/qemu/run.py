@@ -64,6 +64,7 @@ ttyS1, so the operator sees only the demo); exit 0 when it ran through (@@DONE, 
 import argparse
 import collections
 import fnmatch
+import glob
 import gzip
 import io
 import os
@@ -201,7 +202,7 @@ def add_dynamic(c, guest_path, host_path, seen):
 def build_initramfs(path, args, case_names, helper_dir, case_files=None, env=None):
     c = Cpio()
     for d in ("bin", "sbin", "usr/bin", "usr/sbin", "proc", "sys", "dev", "tmp", "mnt", "root",
-              "etc", "run", "tests/cases", "tests/bin"):
+              "etc", "run", "tests/cases", "tests/bin", "tests/kmod"):
         c.dir(d)
     c.chardev("dev/console", 5, 1)
     c.chardev("dev/null", 1, 3, 0o666)
@@ -234,6 +235,8 @@ def build_initramfs(path, args, case_names, helper_dir, case_files=None, env=Non
         c.copy("tests/sysrqevil.ko", args.evil_ko, 0o644)
     if getattr(args, "kunit_module", None):
         c.copy("tests/sysrqmon_test.ko", args.kunit_module, 0o644)
+    for ko in getattr(args, "input_kos", None) or []:
+        c.copy("tests/kmod/" + os.path.basename(ko), ko, 0o644)
 
     seen = set()
     for guest, host, _why in GUEST_PROGRAMS:
@@ -273,6 +276,27 @@ def find_kernel(args):
     if res.returncode != 0:
         raise SystemExit("run.py: get-kernel.sh %s failed" % rel)
     return res.stdout.strip().splitlines()[-1]
+
+
+def input_modules(kernel, workdir):
+    """evdev.ko and uinput.ko of a Debian kernel (the inject case loads them; the debug
+    kernel has them built in, the cloud flavour has no uinput). Compressed ones are
+    unpacked into workdir, as busybox insmod takes plain ELF only."""
+    root = os.path.dirname(os.path.dirname(os.path.realpath(kernel)))
+    found = []
+    for rel in ("drivers/input/evdev.ko", "drivers/input/misc/uinput.ko"):
+        for ko in glob.glob(os.path.join(root, "lib/modules/*/kernel", rel + "*")):
+            name = os.path.join(workdir, os.path.basename(rel))
+            tool = {".xz": ["xz", "-dc"], ".zst": ["zstd", "-dc"]}.get(
+                os.path.splitext(ko)[1])
+            if tool:
+                with open(name, "wb") as f:
+                    subprocess.run(tool + [ko], stdout=f, check=True)
+                found.append(name)
+            else:
+                found.append(ko)
+            break
+    return found
 
 
 def build_evil_module(args, workdir):
@@ -677,6 +701,7 @@ def run_demo(args):
         helper_dir = os.path.join(workdir, "helpers")
         build_helpers(helper_dir)
         args.evil_ko = build_evil_module(args, workdir)
+        args.input_kos = input_modules(kernel, workdir)
         results = run_boot("demo", [Case("demo", "demo", False, None, False, "")], None, kernel,
                            args, workdir, helper_dir, demo=True)
     finally:
@@ -862,6 +887,7 @@ def main():
         helper_dir = os.path.join(workdir, "helpers")
         build_helpers(helper_dir)
         args.evil_ko = build_evil_module(args, workdir)
+        args.input_kos = input_modules(kernel, workdir)
         results = run_boots(boots, kernel, args, workdir, helper_dir)
     finally:
         if args.keep:

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Unload under load: insmod/rmmod cycles while other processes hammer both targets (write,
-# io_uring), open unrelated files, and send netlink commands (status, listen, nlfuzz). No
+# io_uring), open unrelated files, send netlink commands (status, listen, nlfuzz) and switch
+# verify_ms on and off (a write racing the unload must not re-arm the drift check). No
 # oops or warning (checked in the kernel log here, since the console loglevel is lowered for
 # the run, and on the console by run.py), no hook left behind, the module works afterwards.
 #   UNLOAD_CYCLES  cycles (default 100, scaled by LOAD_SCALE; tests/stress.sh: 1000)
@@ -40,6 +41,12 @@ hammer "$TOOL" listen --timeout 0.3 &
 h6=$!
 hammer nlfuzz --count 20 &
 h7=$!
+flip_verify() {
+	echo 100 > "$PARAMS/verify_ms"
+	echo 0 > "$PARAMS/verify_ms"
+}
+hammer flip_verify &
+h8=$!
 
 t0=$(cut -d' ' -f1 /proc/uptime)
 i=0 ins_fail=0 rm_fail=0 rm_retry=0
@@ -61,7 +68,7 @@ while [ $i -lt "$N" ]; do
 done
 t1=$(cut -d' ' -f1 /proc/uptime)
 touch $STOP
-for h in $h1 $h2 $h3 $h4 $h5 $h6 $h7; do wait $h; done
+for h in $h1 $h2 $h3 $h4 $h5 $h6 $h7 $h8; do wait $h; done
 secs=$(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }')
 info "$N cycles in $secs s; insmod failures $ins_fail, rmmod failures $rm_fail (retries $rm_retry)"
 check cycles "$N insmod/rmmod cycles under load in $secs s" [ $ins_fail = 0 -a $rm_fail = 0 ]

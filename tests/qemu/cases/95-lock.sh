@@ -3,7 +3,9 @@
 # allowed_keys=h, then `echo 1 > locked`: every configuration change through sysfs fails
 # EPERM and through netlink (sysrqmonctl) fails, nothing changes, and each attempt logs
 # event=config verdict=denied; locking again is a no-op; rmmod and rmmod -f both fail, each
-# logging event=config verdict=denied setting=module; the module keeps working.
+# logging event=config verdict=denied setting=module; the same through the i386 entry
+# (delmod32: int $0x80), plain and forced; the lock holds a module reference; the module
+# keeps working.
 . /tests/lib.sh
 if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
 
@@ -16,7 +18,7 @@ expect_result lock-write "$R" 1
 check locked "locked=$(param locked)" [ "$(param locked)" = 1 ]
 expect_audit lock-logged "$(hdr config "$(field "$R" pid)" sysrqwrite) setting=locked old=0 new=1( |\$)"
 
-snapshot() { for p in mode audit watch_reads allowed_mask allowed_keys deny_scope locked; do printf '%s=%s ' $p "$(param $p)"; done; }
+snapshot() { for p in mode audit watch_reads allowed_mask allowed_keys deny_scope verify_ms locked; do printf '%s=%s ' $p "$(param $p)"; done; }
 before=$(snapshot)
 info "settings: $before"
 
@@ -37,6 +39,7 @@ watch_reads 1 0
 allowed_mask 0x1fe 0
 allowed_keys hb h
 deny_scope container all
+verify_ms 0 1000
 locked 0 1
 LIST
 mark
@@ -46,7 +49,7 @@ expect_count relock-no-denial 0 'verdict=denied'
 
 # netlink
 if [ -x "$TOOL" ]; then
-	for args in "mode monitor" "mode off" "set allowed_keys hb" "set allowed_mask 0x1fe" "set audit 0" "set deny_scope container"; do
+	for args in "mode monitor" "mode off" "set allowed_keys hb" "set allowed_mask 0x1fe" "set audit 0" "set deny_scope container" "set verify_ms 0"; do
 		n=nl-$(echo "$args" | tr ' ' '-')
 		mark
 		# shellcheck disable=SC2086
@@ -81,6 +84,21 @@ for f in "" "-f"; do
 	check "$n-fails" "status $rc: $out" [ "$rc" -ne 0 ]
 	check "$n-still-loaded" "$(grep '^sysrqmon ' /proc/modules)" loaded
 	expect_audit "$n-denied" "$(HDR_VERDICT=denied hdr config) setting=module old=deny new=unloaded( |\$)"
+	expect_count "$n-one-event" 1 'event=config '
+done
+
+# the lock holds a reference: a plain delete_module would fail even without our hook
+rc=$(cat /sys/module/sysrqmon/refcnt)
+check refcnt-held "refcnt=$rc" [ "$rc" -ge 1 ]
+
+# the i386 entry (int $0x80 from a 64-bit program), plain and forced: refused and reported
+for f in "" force; do
+	n=ia32-delete${f:+-force}
+	mark
+	run_helper R delmod32 sysrqmon $f
+	expect_result "$n-eperm" "$R" EPERM
+	check "$n-still-loaded" "$(grep '^sysrqmon ' /proc/modules)" loaded
+	expect_audit "$n-denied" "$(HDR_VERDICT=denied hdr config "$(field "$R" pid)" delmod32) setting=module old=deny new=unloaded( |\$)"
 	expect_count "$n-one-event" 1 'event=config '
 done
 
