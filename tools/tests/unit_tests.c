@@ -431,6 +431,8 @@ static void test_keys(void)
 		  smon_target_name(SYSRQMON_TARGET_TRIGGER), "sysrq-trigger");
 	check_str("name: source verify",
 		  smon_source_name(SYSRQMON_SOURCE_VERIFY), "verify");
+	check_str("name: source inject",
+		  smon_source_name(SYSRQMON_SOURCE_INJECT), "inject");
 	check_str("name: attach kprobe",
 		  smon_attach_name(SYSRQMON_ATTACH_KPROBE), "kprobe");
 }
