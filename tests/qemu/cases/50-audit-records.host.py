@@ -31,7 +31,7 @@ import sys
 STRING_FIELDS = {"comm", "path", "key", "action", "module", "keys", "handler", "help",
                  "name", "value", "what", "setting", "old", "new"}
 TOKEN_FIELDS = {"event", "verdict", "pid", "tid", "uid", "euid", "target", "flags",
-                "old_mask", "new_mask", "mask", "op", "source", "truncated"}
+                "old_mask", "new_mask", "mask", "op", "source", "truncated", "seq"}
 HEAD = ["event", "verdict", "pid", "tid", "uid", "euid", "comm"]
 
 # A value of the audit line: bare, or quoted with \" \\ \xHH.

@@ -137,7 +137,7 @@ amark
 echo h > $P
 collect trigger 2 2
 check trigger-fields "$LAST_RECORDS" \
-	has "$LAST_RECORDS" " event=trigger verdict=allowed pid=$$ tid=$$ uid=0 euid=0 comm=\"sh\" key=\"h\" action=\"help\"\$"
+	has "$LAST_RECORDS" " event=trigger verdict=allowed pid=$$ tid=$$ uid=0 euid=0 comm=\"sh\" key=\"h\" action=\"help\" seq=[0-9]+\$"
 
 amark
 run_helper R sysrqwrite --comm-hex $HOSTILE $P h
@@ -145,7 +145,7 @@ hpid=$(field "$R" pid)
 collect hostile 2 2
 hrec=$(printf '%s\n' "$LAST_RECORDS" | grep ' event=trigger ')
 check hostile-hex "$hrec" \
-	has "$hrec" " pid=$hpid tid=$hpid uid=0 euid=0 comm=61226220635C64207069643D310A key=\"h\" action=\"help\"\$"
+	has "$hrec" " pid=$hpid tid=$hpid uid=0 euid=0 comm=61226220635C64207069643D310A key=\"h\" action=\"help\" seq=[0-9]+\$"
 host_data "hostile $(serial "$hrec") $HOSTILE"
 
 # --- a console key: the keyboard interrupt, hard-irq context ----------------------------------
@@ -175,7 +175,7 @@ amark
 echo h > $P 2>/dev/null
 collect deny 2 2
 check deny-denied "$LAST_RECORDS" \
-	has "$LAST_RECORDS" " event=trigger verdict=denied pid=$$ .* key=\"h\" action=\"help\"\$"
+	has "$LAST_RECORDS" " event=trigger verdict=denied pid=$$ .* key=\"h\" action=\"help\" seq=[0-9]+\$"
 
 # --- audit_records=0: only what is always reported --------------------------------------------
 amark
@@ -184,7 +184,7 @@ check set-audit-records "exit $TOOL_RC $TOOL_OUT" [ "$TOOL_RC" -eq 0 ]
 check param-audit-records "audit_records=$(param audit_records)" [ "$(param audit_records)" = 0 ]
 collect records-off-config 1 1
 check records-off-config-fields "$LAST_RECORDS" has "$LAST_RECORDS" \
-	' comm="sysrqmonctl" setting="audit_records" old="1" new="0"$'
+	' comm="sysrqmonctl" setting="audit_records" old="1" new="0" seq=[0-9]+$'
 tool_run status
 check status-audit-records-0 "$(printf '%s' "$TOOL_OUT" | grep audit_records)" \
 	has "$TOOL_OUT" '^audit_records: 0$'
