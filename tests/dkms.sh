@@ -52,6 +52,47 @@ rm -rf "$work"
 
 step remove dkms remove -m sysrqmon -v "$ver" --all
 step dkms-uninstall make -s dkms-uninstall
+# A kernel sysrqmon does not build for (a copy of these headers without
+# GENL_MCAST_CAP_SYS_ADMIN, as Debian's 6.1 before 6.1.69): DKMS still succeeds,
+# with the placeholder (module/unsupported.c), which refuses to load saying why.
+# A failed build would stop the kernel's own installation (run-parts
+# --exit-on-error runs DKMS's kernel hook).
+old=$(mktemp -d)
+common=$(sed -n 's/^include \(.*\)\/Makefile$/\1/p' "$KDIR/Makefile")
+cp -a "$KDIR" "$old/arch" && cp -a "$common" "$old/common"
+for l in $(cd "$KDIR" && find . -type l) $(cd "$common" && find . -type l | sed 's|^|common/|'); do
+	case $l in
+	common/*) ln -sfn "$(readlink -f "$common/${l#common/}")" "$old/$l" ;;
+	*) ln -sfn "$(readlink -f "$KDIR/$l")" "$old/arch/$l" ;;
+	esac
+done
+sed -i "s|^include .*|include $old/common/Makefile|" "$old/arch/Makefile"
+sed -i '/define GENL_MCAST_CAP_SYS_ADMIN/d' "$old/common/include/net/genetlink.h"
+step placeholder-add sh -c "make -s dkms-install && dkms add -m sysrqmon -v $ver"
+step placeholder-build dkms build -m sysrqmon -v "$ver" -k "$rel" --kernelsourcedir "$old/arch"
+step placeholder-install dkms install -m sysrqmon -v "$ver" -k "$rel"
+ko=$(find "/lib/modules/$rel/updates/dkms" -name 'sysrqmon.ko*' 2>/dev/null | head -n 1)
+work=$(mktemp -d)
+case $ko in
+*.xz) xz -dc "$ko" > "$work/sysrqmon.ko" ;;
+*) cp "$ko" "$work/sysrqmon.ko" 2>/dev/null ;;
+esac
+if modinfo -F description "$work/sysrqmon.ko" 2>/dev/null | grep -q placeholder; then
+	result placeholder-built PASS "$ko: $(modinfo -F description "$work/sysrqmon.ko")"
+else
+	result placeholder-built FAIL "no placeholder under /lib/modules/$rel/updates/dkms: $ko"
+fi
+if python3 tests/qemu/run.py --module "$work/sysrqmon.ko" --kernel-release "$rel" \
+	--cases placeholder > "$work/log" 2>&1; then
+	result placeholder-refuses PASS "$(tail -n 1 "$work/log")"
+else
+	tail -n 30 "$work/log"
+	result placeholder-refuses FAIL "$(tail -n 1 "$work/log")"
+fi
+step placeholder-remove dkms remove -m sysrqmon -v "$ver" --all
+step placeholder-uninstall make -s dkms-uninstall
+rm -rf "$old" "$work"
+
 left=$(ls -d /usr/src/sysrqmon-* /var/lib/dkms/sysrqmon \
 	"/lib/modules/$rel/updates/dkms/sysrqmon.ko"* 2>/dev/null)
 if [ -z "$left" ]; then

@@ -336,6 +336,9 @@ def build_helpers(outdir):
 
 
 SMP2_CASES = set()  # cases with a line "# qemu-test: smp2": also run in the 2-vCPU boot
+# cases with a line "# qemu-test: explicit": only when --cases names them (they test another
+# module than the suite's, e.g. the DKMS placeholder)
+EXPLICIT_CASES = set()
 
 # A case: its file stem ("50-audit-records") and name ("audit-records"); is_reboot and
 # reboot_rx for "# qemu-test: reboot" / "# reboot-expect:"; own_boot for a case that runs in a
@@ -363,13 +366,15 @@ def all_cases():
                         own, app.group(1).strip() if app else ""))
         if re.search(r"^# qemu-test: smp2\s*$", text, re.M):
             SMP2_CASES.add(fn[:-3])
+        if re.search(r"^# qemu-test: explicit\s*$", text, re.M):
+            EXPLICIT_CASES.add(fn[:-3])
     return out
 
 
 def select_cases(args):
     cases = all_cases()
     if args.all:
-        chosen = cases
+        chosen = [c for c in cases if c.stem not in EXPLICIT_CASES]
     elif args.cases:
         pats = [p for p in re.split(r"[,\s]+", ",".join(args.cases)) if p]
         chosen = [c for c in cases
@@ -381,7 +386,7 @@ def select_cases(args):
             raise SystemExit("run.py: no case matches %s (cases: %s)"
                              % (", ".join(missing), ", ".join(c.name for c in cases)))
     else:
-        chosen = [c for c in cases if not c.is_reboot]
+        chosen = [c for c in cases if not c.is_reboot and c.stem not in EXPLICIT_CASES]
     boots = []
     main = [c for c in chosen if not c.own_boot]
     if main:
