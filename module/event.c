@@ -109,10 +109,18 @@ static void fill_task(struct sysrqmon_event *ev)
 	strscpy_pad(ev->comm, current->comm, sizeof(ev->comm));
 	ev->contained = sysrqmon_current_contained();
 	ev->pidns = task_active_pid_ns(current)->ns.inum;
-	ev->mntns = current_mntns_inum();
 	rcu_read_lock();
 	ev->cgroup_id = cgroup_id(task_dfl_cgroup(current));
 	rcu_read_unlock();
+	/*
+	 * The mount namespace's get takes task_lock, and d_path may take
+	 * rename_lock on a retry: neither is irq-safe. With interrupts off,
+	 * as when a process injects a key under the input device's
+	 * event_lock, the event goes without them.
+	 */
+	if (irqs_disabled())
+		return;
+	ev->mntns = current_mntns_inum();
 	fill_exe(ev);
 }
 

@@ -133,15 +133,22 @@ mark() {
 # buffer no longer reaches back to the mark.
 klog_since() {
 	[ "$MARK" -gt 0 ] || { dmesg; return; }
-	dmesg | sed -n "$MARK,\$p" | MARK_TS=$MARK_TS awk '
-		NR == 1 { if (index($0, ENVIRON["MARK_TS"]) != 1) exit 3; next }
-		{ print }
-		END { if (!NR) exit 3 }' && return
-	dmesg | MARK_TS=$MARK_TS awk '
-		f { print; next }
-		index($0, ENVIRON["MARK_TS"]) == 1 { f = 1 }
-		END { exit !f }' ||
-		fail klog "kernel log wrapped past the mark ($MARK_TS)"
+	# A reader of the kernel log stops at a record that is still being written (or reopened
+	# for a continuation): a snapshot taken at that moment can end early. Read again before
+	# calling the mark lost.
+	for _ks in 1 2 3 4 5; do
+		_kl=$(dmesg)
+		printf '%s\n' "$_kl" | sed -n "$MARK,\$p" | MARK_TS=$MARK_TS awk '
+			NR == 1 { if (index($0, ENVIRON["MARK_TS"]) != 1) exit 3; next }
+			{ print }
+			END { if (!NR) exit 3 }' && return
+		printf '%s\n' "$_kl" | MARK_TS=$MARK_TS awk '
+			f { print; next }
+			index($0, ENVIRON["MARK_TS"]) == 1 { f = 1 }
+			END { exit !f }' && return
+		sleep 0.1
+	done
+	fail klog "kernel log wrapped past the mark ($MARK_TS)"
 }
 
 # Kernel log lines since the mark, timestamps cut.
