@@ -17,6 +17,7 @@
 struct sysrq_key_op;
 
 #include "../include/uapi/sysrqmon.h"
+#include "compat.h"
 
 #define SYSRQMON_KEY_NONE	(-1)
 /* Slots in the SysRq driver's key table: 0-9, a-z, A-Z. */
@@ -244,7 +245,7 @@ struct sysrqmon_hook {
 static __always_inline unsigned long hook_arg(struct ftrace_regs *fregs,
 					      unsigned int n)
 {
-	return regs_get_kernel_argument(&fregs->regs, n);
+	return sysrqmon_fregs_arg(fregs, n);
 }
 
 /*
@@ -280,8 +281,8 @@ static __always_inline void sysrqmon_hook_exit(int bit)
 static __always_inline void sysrqmon_return_early(struct ftrace_regs *fregs,
 						  long retval)
 {
-	fregs->regs.ax = retval;
-	ftrace_instruction_pointer_set(fregs, (unsigned long)__fentry__);
+	sysrqmon_fregs_set_ax(fregs, retval);
+	sysrqmon_fregs_set_ip(fregs, (unsigned long)__fentry__);
 }
 
 /* hooks.c */
