@@ -45,12 +45,19 @@ static struct file *(*mm_exe_file)(struct mm_struct *mm);
 /**
  * sysrqmon_event_init_symbols() - find the helpers fill_task() uses
  *
- * Neither is exported; without them events lack mntns and exe.
+ * Neither is exported; without them events lack mntns and exe. (The
+ * mntns operations are the kernel's own indirect call targets.)
+ *
+ * Return: 0, or -EOPNOTSUPP when get_mm_exe_file exists but cannot be
+ * called through a pointer (IBT; logged).
  */
-void sysrqmon_event_init_symbols(void)
+int sysrqmon_event_init_symbols(void)
 {
+	int ret = 0;
+
 	mntns_ops = (const void *)sysrqmon_lookup("mntns_operations");
-	mm_exe_file = (void *)sysrqmon_lookup("get_mm_exe_file");
+	mm_exe_file = (void *)sysrqmon_lookup_callable("get_mm_exe_file", &ret);
+	return ret;
 }
 
 static void fill_exe(struct sysrqmon_event *ev)

@@ -37,9 +37,10 @@ static int __init sysrqmon_init(void)
 		ret = sysrqmon_integrity_hooks_init();
 	if (!ret)
 		ret = sysrqmon_integrity_init();
+	if (!ret)
+		ret = sysrqmon_event_init_symbols();
 	if (ret)
 		return ret;
-	sysrqmon_event_init_symbols();
 
 	ret = sysrqmon_queue_init();
 	if (ret)

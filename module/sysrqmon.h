@@ -103,6 +103,25 @@ void sysrqmon_count_undecided(void);
 u64 sysrqmon_undecided(void);
 
 /* symbols.c */
+#define SYSRQMON_ENDBR_LEN	4
+
+/**
+ * enum sysrqmon_endbr - a function's first bytes, as IBT sees them
+ * @SYSRQMON_ENDBR_NONE: no ENDBR64: an indirect call there faults
+ * @SYSRQMON_ENDBR_LIVE: ENDBR64, a valid target of an indirect call
+ * @SYSRQMON_ENDBR_SEALED: an ENDBR64 the kernel sealed at boot: faults too
+ */
+enum sysrqmon_endbr {
+	SYSRQMON_ENDBR_NONE,
+	SYSRQMON_ENDBR_LIVE,
+	SYSRQMON_ENDBR_SEALED,
+};
+
+enum sysrqmon_endbr sysrqmon_endbr_kind(const u8 *insn);
+unsigned long sysrqmon_kprobe_entry(unsigned long addr, const u8 *before,
+				    bool ibt);
+int sysrqmon_check_callable(const char *name, unsigned long addr);
+unsigned long sysrqmon_lookup_callable(const char *name, int *err);
 int sysrqmon_symbols_init(void);
 unsigned long sysrqmon_lookup(const char *name);
 bool sysrqmon_symbol_range(const char *name, unsigned long *start,
@@ -154,7 +173,7 @@ void sysrqmon_event_init(struct sysrqmon_event *ev, enum sysrqmon_kind kind,
 			 bool from_task);
 void sysrqmon_event_emit(struct sysrqmon_event *ev);
 bool sysrqmon_current_contained(void);
-void sysrqmon_event_init_symbols(void);
+int sysrqmon_event_init_symbols(void);
 u64 sysrqmon_kind_count(int kind);
 u64 sysrqmon_event_count(int kind, int verdict);
 
