@@ -40,24 +40,15 @@ bool sysrqmon_current_contained(void)
 EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_current_contained);
 
 static const struct proc_ns_operations *mntns_ops;
-static struct file *(*mm_exe_file)(struct mm_struct *mm);
 
 /**
- * sysrqmon_event_init_symbols() - find the helpers fill_task() uses
+ * sysrqmon_event_init_symbols() - find what fill_task() uses
  *
- * Neither is exported; without them events lack mntns and exe. (The
- * mntns operations are the kernel's own indirect call targets.)
- *
- * Return: 0, or -EOPNOTSUPP when get_mm_exe_file exists but cannot be
- * called through a pointer (IBT; logged).
+ * mntns_operations is not exported; without it events lack mntns.
  */
-int sysrqmon_event_init_symbols(void)
+void sysrqmon_event_init_symbols(void)
 {
-	int ret = 0;
-
 	mntns_ops = (const void *)sysrqmon_lookup("mntns_operations");
-	mm_exe_file = (void *)sysrqmon_lookup_callable("get_mm_exe_file", &ret);
-	return ret;
 }
 
 static void fill_exe(struct sysrqmon_event *ev)
@@ -65,10 +56,10 @@ static void fill_exe(struct sysrqmon_event *ev)
 	struct file *exe;
 	char *path;
 
-	if (!mm_exe_file || !current->mm)
+	if (!current->mm)
 		return;
 	/* RCU and a reference, no lock: fine in atomic context. */
-	exe = mm_exe_file(current->mm);
+	exe = sysrqmon_mm_exe_file(current->mm);
 	if (!exe)
 		return;
 	path = d_path(&exe->f_path, ev->exe, sizeof(ev->exe));

@@ -30,17 +30,14 @@ static int __init sysrqmon_init(void)
 	if (!ret)
 		ret = sysrqmon_identity_init();
 	if (!ret)
-		ret = sysrqmon_module_init();
-	if (!ret)
 		ret = sysrqmon_key_hooks_init();
 	if (!ret)
 		ret = sysrqmon_integrity_hooks_init();
 	if (!ret)
 		ret = sysrqmon_integrity_init();
-	if (!ret)
-		ret = sysrqmon_event_init_symbols();
 	if (ret)
 		return ret;
+	sysrqmon_event_init_symbols();
 
 	ret = sysrqmon_queue_init();
 	if (ret)

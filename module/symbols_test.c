@@ -4,7 +4,12 @@
  * running kernel.
  */
 #include <kunit/test.h>
-#include <linux/uaccess.h>
+#include <linux/file.h>
+#include <linux/kallsyms.h>
+#include <linux/pid.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <linux/string.h>
 
 #include "sysrqmon.h"
 
@@ -58,51 +63,84 @@ static void kprobe_entry_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sysrqmon_kprobe_entry(addr, live, false), addr);
 }
 
-/* Bytes in our own data stand in for a sealed function. */
-static void check_callable_test(struct kunit *test)
+static void indirect_ok_test(struct kunit *test)
 {
-	static const u8 live[] = { 0xf3, 0x0f, 0x1e, 0xfa };
-	static const u8 sealed[] = { 0x66, 0x0f, 0x1f, 0x00 };
-	int refused = IS_ENABLED(CONFIG_X86_KERNEL_IBT) ? -EOPNOTSUPP : 0;
+	const struct endbr_case *c;
+	int i;
 
-	KUNIT_EXPECT_EQ(test, sysrqmon_check_callable("sysrqmon_test_live",
-						      (unsigned long)live), 0);
-	KUNIT_EXPECT_EQ(test, sysrqmon_check_callable("sysrqmon_test_sealed",
-						      (unsigned long)sealed),
-			refused);
+	for (i = 0; i < ARRAY_SIZE(endbr_cases); i++) {
+		c = &endbr_cases[i];
+		/* IBT: only a live ENDBR64 takes an indirect call. */
+		KUNIT_EXPECT_EQ_MSG(test, sysrqmon_indirect_ok(c->insn, true),
+				    c->kind == SYSRQMON_ENDBR_LIVE, "%s", c->what);
+		KUNIT_EXPECT_TRUE_MSG(test, sysrqmon_indirect_ok(c->insn, false),
+				      "%s", c->what);
+	}
 }
 
-/* What the loaded module resolved, read back from the running kernel. */
+/*
+ * The functions the module calls, on the running kernel: resolved to
+ * their entry, and called (through the static calls) with the results
+ * kallsyms gives.
+ */
 static void running_kernel_test(struct kunit *test)
 {
 	static const char * const called[] = {
 		"kallsyms_lookup_name", "kallsyms_lookup_size_offset",
-		"__module_address",
+		"__module_address", "get_mm_exe_file",
 	};
-	enum sysrqmon_endbr want = IS_ENABLED(CONFIG_X86_KERNEL_IBT) ?
-				   SYSRQMON_ENDBR_LIVE : SYSRQMON_ENDBR_NONE;
-	u8 insn[SYSRQMON_ENDBR_LEN];
-	unsigned long addr;
-	int i, err;
+	unsigned long addr = 0, start, end;
+	char sym[KSYM_SYMBOL_LEN];
+	struct module *mod, *in_kernel, *in_test;
+	struct task_struct *task;
+	struct mm_struct *mm;
+	const char *ours;
+	struct file *exe;
+	struct pid *pid;
+	int i;
 
 	for (i = 0; i < ARRAY_SIZE(called); i++) {
 		addr = sysrqmon_lookup(called[i]);
 		KUNIT_ASSERT_NE_MSG(test, addr, 0UL, "%s", called[i]);
-		KUNIT_ASSERT_EQ(test, copy_from_kernel_nofault(insn, (void *)addr,
-							       sizeof(insn)), 0L);
-		KUNIT_EXPECT_EQ_MSG(test, sysrqmon_endbr_kind(insn), want, "%s",
-				    called[i]);
-		err = 0;
-		KUNIT_EXPECT_EQ_MSG(test, sysrqmon_lookup_callable(called[i], &err),
-				    addr, "%s", called[i]);
-		KUNIT_EXPECT_EQ(test, err, 0);
+		sprint_symbol(sym, addr);
+		KUNIT_EXPECT_TRUE_MSG(test, str_has_prefix(sym, called[i]) &&
+				      strstr(sym, "+0x0/"), "%s: %s", called[i],
+				      sym);
+		KUNIT_EXPECT_TRUE(test, sysrqmon_symbol_range(called[i], &start,
+							      &end));
+		KUNIT_EXPECT_EQ(test, start, addr);
+		KUNIT_EXPECT_GT(test, end, start);
 	}
+	/* The kernel image, sysrqmon.ko, and this test module. */
+	preempt_disable();
+	in_kernel = sysrqmon_module_of(addr);
+	mod = sysrqmon_module_of((unsigned long)sysrqmon_lookup);
+	ours = mod ? mod->name : "";
+	in_test = sysrqmon_module_of((unsigned long)running_kernel_test);
+	preempt_enable();
+	KUNIT_EXPECT_NULL(test, in_kernel);
+	KUNIT_EXPECT_STREQ(test, ours, "sysrqmon");
+	KUNIT_EXPECT_PTR_EQ(test, in_test, THIS_MODULE);
+
+	/* KUnit runs cases in a kernel thread: take init's executable. */
+	pid = find_get_pid(1);
+	task = get_pid_task(pid, PIDTYPE_PID);
+	put_pid(pid);
+	KUNIT_ASSERT_NOT_NULL(test, task);
+	mm = get_task_mm(task);
+	put_task_struct(task);
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	exe = sysrqmon_mm_exe_file(mm);
+	mmput(mm);
+	KUNIT_EXPECT_NOT_NULL(test, exe);
+	if (exe)
+		fput(exe);
 }
 
 static struct kunit_case symbols_test_cases[] = {
 	KUNIT_CASE(endbr_kind_test),
 	KUNIT_CASE(kprobe_entry_test),
-	KUNIT_CASE(check_callable_test),
+	KUNIT_CASE(indirect_ok_test),
 	KUNIT_CASE(running_kernel_test),
 	{}
 };

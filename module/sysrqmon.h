@@ -120,15 +120,15 @@ enum sysrqmon_endbr {
 enum sysrqmon_endbr sysrqmon_endbr_kind(const u8 *insn);
 unsigned long sysrqmon_kprobe_entry(unsigned long addr, const u8 *before,
 				    bool ibt);
-int sysrqmon_check_callable(const char *name, unsigned long addr);
-unsigned long sysrqmon_lookup_callable(const char *name, int *err);
+bool sysrqmon_indirect_ok(const u8 *insn, bool ibt);
 int sysrqmon_symbols_init(void);
 unsigned long sysrqmon_lookup(const char *name);
 bool sysrqmon_symbol_range(const char *name, unsigned long *start,
 			   unsigned long *end);
-int sysrqmon_module_init(void);
 struct module *sysrqmon_module_of(unsigned long addr);
 void sysrqmon_module_name(unsigned long addr, char *buf, size_t len);
+struct mm_struct;
+struct file *sysrqmon_mm_exe_file(struct mm_struct *mm);
 
 /* integrity.c */
 int sysrqmon_integrity_init(void);
@@ -173,7 +173,7 @@ void sysrqmon_event_init(struct sysrqmon_event *ev, enum sysrqmon_kind kind,
 			 bool from_task);
 void sysrqmon_event_emit(struct sysrqmon_event *ev);
 bool sysrqmon_current_contained(void);
-int sysrqmon_event_init_symbols(void);
+void sysrqmon_event_init_symbols(void);
 u64 sysrqmon_kind_count(int kind);
 u64 sysrqmon_event_count(int kind, int verdict);
 
