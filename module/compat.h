@@ -69,6 +69,13 @@ static __always_inline int sysrqmon_sysrq_key(unsigned long arg)
 }
 
 /*
+ * sysctl handlers take a const struct ctl_table since 6.11. Nothing here:
+ * the module defines no handler; it hooks sysrq_sysctl_handler() and
+ * proc_dointvec(), reading the table through a pointer to const, and
+ * passes proc_dointvec() a table of its own, which converts to either.
+ */
+
+/*
  * Generic netlink: joining a group by capability came with Debian's
  * 6.1.69-1 (upstream 6.7), the contract's minimum.
  */

@@ -171,9 +171,10 @@ static int resolve_lookup_name(void)
 /**
  * sysrqmon_symbols_init() - find the kernel functions we call
  *
- * kallsyms_lookup_name, kallsyms_lookup_size_offset, __module_address and
- * get_mm_exe_file: none is exported. A missing one is named in the log,
- * except get_mm_exe_file, without which events only lack the executable.
+ * None of them is exported: kallsyms_lookup_name,
+ * kallsyms_lookup_size_offset, __module_address and get_mm_exe_file. A
+ * missing one is named in the log, except get_mm_exe_file, without which
+ * events only lack the executable.
  *
  * Return: 0 on success, a negative errno from the kprobes core, -ENOENT,
  * or -EOPNOTSUPP when one cannot be called safely (logged).
