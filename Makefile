@@ -7,11 +7,13 @@
 VERSION := $(shell cat VERSION)
 
 # The kernel to build against: KDIR when given, else the running kernel's
-# build tree, else the newest installed Debian 6.1 headers.
+# build tree, else the newest installed Debian 6.1 headers. Computed when
+# make starts: the targets that run deps (which may install the headers)
+# do their work in a sub-make, which computes it again (see DEPS_FIRST).
 RUNNING_KDIR := /lib/modules/$(shell uname -r)/build
-KDIR ?= $(or $(wildcard $(RUNNING_KDIR)/Makefile:%/Makefile=%), \
+KDIR ?= $(or $(patsubst %/Makefile,%,$(wildcard $(RUNNING_KDIR)/Makefile)), \
 	     $(shell ls -dv /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | tail -n 1))
-KDIR := $(patsubst %/Makefile,%,$(KDIR))
+KDIR := $(KDIR)
 
 CACHE_DIR ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/sysrqmon
 
@@ -31,8 +33,14 @@ DKMS_SRC := $(DESTDIR)/usr/src/sysrqmon-$(VERSION)
 DKMS_FILES := Kbuild VERSION dkms.conf $(wildcard include/uapi/*.h) module/Kbuild \
 	      $(filter-out %.mod.c,$(wildcard module/*.c)) $(wildcard module/*.h)
 
-.PHONY: all module tools clean check demo deps static install install-tools \
-	uninstall dkms-install dkms-uninstall deb bench stress
+# These first run deps, then themselves without it (TARGET-nodeps) in a
+# sub-make, whose KDIR sees the headers deps installed; a KDIR given on the
+# command line reaches the sub-make unchanged.
+DEPS_FIRST := check demo bench stress
+
+.PHONY: all module tools clean deps static install install-tools \
+	uninstall dkms-install dkms-uninstall deb $(DEPS_FIRST) \
+	$(DEPS_FIRST:=-nodeps)
 
 all: module tools
 
@@ -49,10 +57,13 @@ deps:
 static: module
 	tests/static.sh "$(KDIR)"
 
-check: deps
+$(DEPS_FIRST): deps
+	$(MAKE) $@-nodeps
+
+check-nodeps:
 	tests/check.sh "$(KDIR)"
 
-demo: deps all
+demo-nodeps: all
 	python3 tests/qemu/run.py --demo --module module/sysrqmon.ko --tool tools/sysrqmonctl --kdir "$(KDIR)"
 
 install: all install-tools
@@ -113,11 +124,11 @@ deb:
 	@ls -1 $(DEB_DIR)/*.deb
 
 # Overhead figures (QEMU, instruction-count mode and wall clock): not a test.
-bench: deps all
+bench-nodeps: all
 	python3 tests/bench/bench.py --module module/sysrqmon.ko --tool tools/sysrqmonctl
 
 # The long adversarial and reliability runs.
-stress: deps all
+stress-nodeps: all
 	tests/stress.sh
 
 clean:

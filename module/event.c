@@ -40,17 +40,15 @@ bool sysrqmon_current_contained(void)
 EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_current_contained);
 
 static const struct proc_ns_operations *mntns_ops;
-static struct file *(*mm_exe_file)(struct mm_struct *mm);
 
 /**
- * sysrqmon_event_init_symbols() - find the helpers fill_task() uses
+ * sysrqmon_event_init_symbols() - find what fill_task() uses
  *
- * Neither is exported; without them events lack mntns and exe.
+ * mntns_operations is not exported; without it events lack mntns.
  */
 void sysrqmon_event_init_symbols(void)
 {
 	mntns_ops = (const void *)sysrqmon_lookup("mntns_operations");
-	mm_exe_file = (void *)sysrqmon_lookup("get_mm_exe_file");
 }
 
 static void fill_exe(struct sysrqmon_event *ev)
@@ -58,10 +56,10 @@ static void fill_exe(struct sysrqmon_event *ev)
 	struct file *exe;
 	char *path;
 
-	if (!mm_exe_file || !current->mm)
+	if (!current->mm)
 		return;
 	/* RCU and a reference, no lock: fine in atomic context. */
-	exe = mm_exe_file(current->mm);
+	exe = sysrqmon_mm_exe_file(current->mm);
 	if (!exe)
 		return;
 	path = d_path(&exe->f_path, ev->exe, sizeof(ev->exe));

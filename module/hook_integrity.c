@@ -109,13 +109,13 @@ static void report_keytable(unsigned long parent_ip, int key,
 	sysrqmon_event_emit(&ev);
 }
 
-/* int register_sysrq_key(int key, const struct sysrq_key_op *op) */
+/* int register_sysrq_key(int key, const struct sysrq_key_op *op), u8 key since 6.6 */
 void sysrqmon_hook_register_key(unsigned long ip, unsigned long parent_ip,
 				struct sysrqmon_hook *hook,
 				struct ftrace_regs *fregs)
 {
 	const struct sysrq_key_op *op = (void *)hook_arg(fregs, 1);
-	int key = (int)hook_arg(fregs, 0);
+	int key = sysrqmon_sysrq_key(hook_arg(fregs, 0));
 	bool denied;
 	int bit;
 
@@ -134,7 +134,8 @@ void sysrqmon_hook_register_key(unsigned long ip, unsigned long parent_ip,
 }
 
 /*
- * int unregister_sysrq_key(int key, const struct sysrq_key_op *op)
+ * int unregister_sysrq_key(int key, const struct sysrq_key_op *op), u8 key
+ * since 6.6
  *
  * Never refused: a module must always be able to remove its handler
  * before it goes.
@@ -144,7 +145,7 @@ void sysrqmon_hook_unregister_key(unsigned long ip, unsigned long parent_ip,
 				  struct ftrace_regs *fregs)
 {
 	const struct sysrq_key_op *op = (void *)hook_arg(fregs, 1);
-	int key = (int)hook_arg(fregs, 0);
+	int key = sysrqmon_sysrq_key(hook_arg(fregs, 0));
 	int bit;
 
 	sysrqmon_known_key(key, op, NULL);

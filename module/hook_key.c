@@ -225,11 +225,11 @@ void sysrqmon_hook_trigger_write(unsigned long ip, unsigned long parent_ip,
 	sysrqmon_hook_exit(bit);
 }
 
-/* void __handle_sysrq(int key, bool check_mask) */
+/* void __handle_sysrq(int key, bool check_mask), u8 key since 6.6 */
 void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
 			    struct sysrqmon_hook *hook, struct ftrace_regs *fregs)
 {
-	int key = (int)hook_arg(fregs, 0);
+	int key = sysrqmon_sysrq_key(hook_arg(fregs, 0));
 	bool check_mask = hook_arg(fregs, 1) & 1;
 	bool from_trigger, from_module, from_keyboard, injected, denied;
 	int bit;
@@ -307,7 +307,7 @@ void sysrqmon_hook_key_filter(unsigned long ip, unsigned long parent_ip,
 }
 
 /*
- * void handle_sysrq(int key)
+ * void handle_sysrq(int key), u8 key since 6.6
  *
  * Built-in callers are the serial and console drivers. A module's call
  * is an action run by module code, which follows the trigger policy.
@@ -316,7 +316,7 @@ void sysrqmon_hook_handle_sysrq(unsigned long ip, unsigned long parent_ip,
 				struct sysrqmon_hook *hook,
 				struct ftrace_regs *fregs)
 {
-	int key = (int)hook_arg(fregs, 0);
+	int key = sysrqmon_sysrq_key(hook_arg(fregs, 0));
 	bool module, denied;
 	int bit;
 

@@ -36,8 +36,6 @@ static int __init sysrqmon_init(void)
 	if (!ret)
 		ret = sysrqmon_identity_init();
 	if (!ret)
-		ret = sysrqmon_module_init();
-	if (!ret)
 		ret = sysrqmon_key_hooks_init();
 	if (!ret)
 		ret = sysrqmon_integrity_hooks_init();

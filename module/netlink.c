@@ -14,10 +14,6 @@
 
 #include "sysrqmon.h"
 
-#ifndef GENL_MCAST_CAP_SYS_ADMIN
-#error "sysrqmon needs kernel headers with GENL_MCAST_CAP_SYS_ADMIN (Debian 6.1.69-1 or newer)"
-#endif
-
 enum { SYSRQMON_GROUP_EVENTS };
 
 /* Only SET_CONFIG takes attributes; the others reject any. */
@@ -471,11 +467,20 @@ static int cmd_lock(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static int sysrqmon_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
-			     struct genl_info *info)
+/**
+ * sysrqmon_genl_pre_doit() - the privilege check before every command
+ * @skb: the request
+ * @info: its header and attributes
+ *
+ * Called through the family's pre_doit (SYSRQMON_GENL_PRE_DOIT, compat.h).
+ *
+ * Return: 0, or -EPERM for a command that needs CAP_SYS_ADMIN.
+ */
+int sysrqmon_genl_pre_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	if (ops->cmd == SYSRQMON_CMD_GET_STATUS ||
-	    ops->cmd == SYSRQMON_CMD_GET_KEYS)
+	u8 cmd = info->genlhdr->cmd;
+
+	if (cmd == SYSRQMON_CMD_GET_STATUS || cmd == SYSRQMON_CMD_GET_KEYS)
 		return 0;
 	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
 		GENL_SET_ERR_MSG(info, "CAP_SYS_ADMIN is required");
@@ -509,7 +514,7 @@ static struct genl_family sysrqmon_family __ro_after_init = {
 	.name = SYSRQMON_GENL_NAME,
 	.version = SYSRQMON_GENL_VERSION,
 	.netnsok = false,
-	.pre_doit = sysrqmon_pre_doit,
+	.pre_doit = SYSRQMON_GENL_PRE_DOIT,
 	.module = THIS_MODULE,
 	.ops = sysrqmon_ops,
 	.n_ops = ARRAY_SIZE(sysrqmon_ops),

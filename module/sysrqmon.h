@@ -17,6 +17,7 @@
 struct sysrq_key_op;
 
 #include "../include/uapi/sysrqmon.h"
+#include "compat.h"
 
 #define SYSRQMON_KEY_NONE	(-1)
 /* Slots in the SysRq driver's key table: 0-9, a-z, A-Z. */
@@ -103,13 +104,32 @@ void sysrqmon_count_undecided(void);
 u64 sysrqmon_undecided(void);
 
 /* symbols.c */
+#define SYSRQMON_ENDBR_LEN	4
+
+/**
+ * enum sysrqmon_endbr - a function's first bytes, as IBT sees them
+ * @SYSRQMON_ENDBR_NONE: no ENDBR64: an indirect call there faults
+ * @SYSRQMON_ENDBR_LIVE: ENDBR64, a valid target of an indirect call
+ * @SYSRQMON_ENDBR_SEALED: an ENDBR64 the kernel sealed at boot: faults too
+ */
+enum sysrqmon_endbr {
+	SYSRQMON_ENDBR_NONE,
+	SYSRQMON_ENDBR_LIVE,
+	SYSRQMON_ENDBR_SEALED,
+};
+
+enum sysrqmon_endbr sysrqmon_endbr_kind(const u8 *insn);
+unsigned long sysrqmon_kprobe_entry(unsigned long addr, const u8 *before,
+				    bool ibt);
+bool sysrqmon_indirect_ok(const u8 *insn, bool ibt);
 int sysrqmon_symbols_init(void);
 unsigned long sysrqmon_lookup(const char *name);
 bool sysrqmon_symbol_range(const char *name, unsigned long *start,
 			   unsigned long *end);
-int sysrqmon_module_init(void);
 struct module *sysrqmon_module_of(unsigned long addr);
 void sysrqmon_module_name(unsigned long addr, char *buf, size_t len);
+struct mm_struct;
+struct file *sysrqmon_mm_exe_file(struct mm_struct *mm);
 
 /* integrity.c */
 int sysrqmon_integrity_init(void);
@@ -246,7 +266,7 @@ struct sysrqmon_hook {
 static __always_inline unsigned long hook_arg(struct ftrace_regs *fregs,
 					      unsigned int n)
 {
-	return regs_get_kernel_argument(&fregs->regs, n);
+	return sysrqmon_fregs_arg(fregs, n);
 }
 
 /*
@@ -282,8 +302,8 @@ static __always_inline void sysrqmon_hook_exit(int bit)
 static __always_inline void sysrqmon_return_early(struct ftrace_regs *fregs,
 						  long retval)
 {
-	fregs->regs.ax = retval;
-	ftrace_instruction_pointer_set(fregs, (unsigned long)__fentry__);
+	sysrqmon_fregs_set_ax(fregs, retval);
+	sysrqmon_fregs_set_ip(fregs, (unsigned long)__fentry__);
 }
 
 /* hooks.c */

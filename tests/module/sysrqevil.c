@@ -45,7 +45,11 @@ static char *comm = "";
 module_param(comm, charp, 0444);
 MODULE_PARM_DESC(comm, "task name whose buffer flip rewrites");
 
+#ifdef SYSRQEVIL_KEY_U8
+static void backdoor(u8 k)
+#else
 static void backdoor(int k)
+#endif
 {
 	pr_info("sysrqevil: the hidden key ran\n");
 }

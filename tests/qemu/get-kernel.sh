@@ -12,6 +12,7 @@
 set -eu
 
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/kernels"
+here=$(cd "$(dirname "$0")" && pwd)
 
 rel="${1:-}"
 if [ -z "$rel" ]; then
@@ -40,10 +41,15 @@ chmod 755 "$tmp"    # apt's _apt sandbox user must be able to write the download
 (
 	cd "$tmp"
 	# The signed package and the -unsigned one carry the same vmlinuz contents for our purpose.
-	apt-get download "linux-image-$rel" >&2 2>&1 ||
-		apt-get download "linux-image-$rel-unsigned" >&2 2>&1 || {
-		echo "get-kernel.sh: cannot download linux-image-$rel (run apt-get update? Debian" \
-			"drops superseded ABIs from the archive: rebuild the module against current headers)" >&2
+	# The machine's apt first, then tests/kernels.sh's private lists (bookworm and
+	# bookworm-security, refreshed daily), which know the 6.12 kernels too.
+	download() {
+		"$@" download "linux-image-$rel" >&2 2>&1 ||
+			"$@" download "linux-image-$rel-unsigned" >&2 2>&1
+	}
+	download apt-get || download "$here/../kernels.sh" apt-get || {
+		echo "get-kernel.sh: cannot download linux-image-$rel (Debian drops superseded ABIs" \
+			"from the archive: rebuild the module against current headers)" >&2
 		exit 1
 	}
 )

@@ -1,0 +1,114 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Debian kernels other than the installed one, for building and booting: never
+# installs anything and never touches the machine's apt configuration.
+#
+#   tests/kernels.sh kdir [META]   print the KDIR of META's current ABI (default
+#                                  linux-headers-6.12-amd64), fetching it when missing
+#   tests/kernels.sh apt-get ARGS  apt-get with the private state below (update, download)
+#   tests/kernels.sh apt-cache ARGS
+#
+# The private apt state is a sources list (bookworm and bookworm-security, on the
+# machine's own mirror hosts), its lists and its cache, under
+#   ${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/apt/bookworm/
+# refreshed once a day (KERNELS_UPDATE=1: now). The metapackage is resolved to the ABI
+# package it depends on today, never a pinned ABI. Its image, headers, -common headers
+# and kbuild are unpacked with dpkg-deb -x into
+#   ${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/kernels/RELEASE/
+# (the layout tests/qemu/get-kernel.sh reuses), and the headers' Makefile is pointed
+# at the unpacked -common tree. Building against it needs gcc-12 and, from 6.12 on,
+# pahole (package dwarves).
+set -eu
+
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon"
+state="$cache/apt/bookworm"
+
+# The private apt state; /root is not readable by apt's _apt user, hence root.
+apt_opts() {
+	echo "-o Dir::Etc::sourcelist=$state/sources.list" \
+		"-o Dir::Etc::sourceparts=/nonexistent -o Dir::State::Lists=$state/lists" \
+		"-o Dir::Cache=$state/cache -o APT::Sandbox::User=root"
+}
+
+apt_update() {
+	mkdir -p "$state/lists/partial" "$state/cache/archives/partial"
+	key=/usr/share/keyrings/debian-archive-keyring.gpg
+	cat >"$state/sources.list.new" <<-EOF
+	deb [signed-by=$key] http://deb.debian.org/debian bookworm main
+	deb [signed-by=$key] http://deb.debian.org/debian-security bookworm-security main
+	EOF
+	mv "$state/sources.list.new" "$state/sources.list"
+	fresh=$(find "$state" -maxdepth 1 -name updated -mmin -1440)
+	[ -z "$fresh" ] || [ "${KERNELS_UPDATE:-0}" = 1 ] || return 0
+	# shellcheck disable=SC2046
+	if apt-get $(apt_opts) -qq update >&2; then
+		touch "$state/updated"
+	elif [ -f "$state/updated" ]; then
+		echo "kernels.sh: apt-get update failed, using the lists of $(date -r "$state/updated")" >&2
+	else
+		return 1
+	fi
+}
+
+# depends PACKAGE PATTERN: the first dependency of PACKAGE whose name matches PATTERN.
+depends() {
+	# shellcheck disable=SC2046
+	apt-cache $(apt_opts) depends "$1" |
+		sed -n 's/^ *|\{0,1\}Depends: \([^ <]*\)$/\1/p' | grep -m 1 -x "$2"
+}
+
+kdir() {
+	meta=${1:-linux-headers-6.12-amd64}
+	apt_update
+	headers=$(depends "$meta" 'linux-headers-.*') || {
+		echo "kernels.sh: $meta depends on no linux-headers package" >&2
+		return 1
+	}
+	rel=${headers#linux-headers-}
+	dest="$cache/kernels/$rel"
+	kdir="$dest/usr/src/$headers"
+	if [ -f "$kdir/.sysrqmon-ready" ]; then
+		echo "$kdir"
+		return 0
+	fi
+	common=$(depends "$headers" 'linux-headers-.*-common')
+	kbuild=$(depends "$headers" 'linux-kbuild-.*')
+	image=$(depends "$(echo "$meta" | sed 's/^linux-headers-/linux-image-/')" \
+		"linux-image-$rel\(-unsigned\)\{0,1\}") || image=linux-image-$rel
+
+	mkdir -p "$cache/kernels"
+	tmp=$(mktemp -d "$cache/kernels/.dl.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	# shellcheck disable=SC2046
+	(cd "$tmp" && apt-get $(apt_opts) -qq download "$image" "$headers" "$common" \
+		"$kbuild" >&2)
+	for deb in "$tmp"/*.deb; do
+		dpkg-deb -x "$deb" "$tmp/root"
+	done
+	# "include /usr/src/linux-headers-REL-common/Makefile", and the like.
+	sed -i "s|^include /usr/src/|include $dest/usr/src/|" "$tmp/root/usr/src/$headers/Makefile"
+	touch "$tmp/root/usr/src/$headers/.sysrqmon-ready"
+	rm -rf "$dest"
+	mv "$tmp/root" "$dest"
+	rm -rf "$tmp"
+	trap - EXIT
+	echo "$kdir"
+}
+
+cmd=${1:-}
+[ $# -eq 0 ] || shift
+case $cmd in
+kdir)
+	kdir "$@"
+	;;
+apt-get | apt-cache)
+	apt_update
+	# shellcheck disable=SC2046
+	exec "$cmd" $(apt_opts) "$@"
+	;;
+*)
+	echo "usage: tests/kernels.sh kdir [META] | apt-get ARGS | apt-cache ARGS" >&2
+	exit 2
+	;;
+esac
