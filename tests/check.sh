@@ -52,6 +52,7 @@ if [ -f module/sysrqmon.ko ]; then
 	phase qemu python3 tests/qemu/run.py --all --module module/sysrqmon.ko \
 		--tool tools/sysrqmonctl --figures "$LOG/debian.fig"
 	echo "debian: $p passed, $f failed" >> "$LOG/results"
+	phase qemu-6.12 tests/smoke-kernel.sh linux-headers-6.12-amd64
 	phase dkms tests/dkms.sh "$KDIR"
 	phase deb tests/deb.sh "$KDIR"
 	phase bench-smoke python3 tests/bench/bench.py --smoke \
