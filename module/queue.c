@@ -3,7 +3,8 @@
  * The bounded buffer between the hooks and netlink.
  *
  * A hook never sends: it copies its event into a preallocated slot under an
- * irq-safe lock and kicks a worker, which sends from process context. When
+ * irq-safe raw lock (under PREEMPT_RT a spinlock_t sleeps, and hooks run
+ * with preemption off) and kicks a worker, which sends from process context. When
  * the buffer is full the newest event is dropped and counted; its sequence
  * number is still taken, so listeners see the gap.
  *
@@ -25,7 +26,7 @@
 static unsigned int buffer_events = 4096;
 
 static struct {
-	spinlock_t lock;	/* protects everything below */
+	raw_spinlock_t lock;	/* protects everything below */
 	struct sysrqmon_event *slots;
 	unsigned int head;	/* next slot to fill */
 	unsigned int count;	/* filled slots, oldest at head - count */
@@ -34,7 +35,7 @@ static struct {
 	u64 no_listener;
 	u64 dropped;
 } queue = {
-	.lock = __SPIN_LOCK_UNLOCKED(queue.lock),
+	.lock = __RAW_SPIN_LOCK_UNLOCKED(queue.lock),
 };
 
 static void queue_drain(struct work_struct *work);
@@ -113,7 +114,7 @@ void sysrqmon_queue_event(struct sysrqmon_event *ev)
 	unsigned long flags;
 	bool queued = false;
 
-	spin_lock_irqsave(&queue.lock, flags);
+	raw_spin_lock_irqsave(&queue.lock, flags);
 	ev->seq = ++queue.generated;
 	if (queue.count < buffer_events) {
 		queue.slots[queue.head] = *ev;
@@ -123,7 +124,7 @@ void sysrqmon_queue_event(struct sysrqmon_event *ev)
 	} else {
 		queue.dropped++;
 	}
-	spin_unlock_irqrestore(&queue.lock, flags);
+	raw_spin_unlock_irqrestore(&queue.lock, flags);
 
 	if (queued)
 		queue_work(drain_wq, &drain_work);
@@ -141,18 +142,18 @@ static void queue_drain(struct work_struct *work)
 	int ret;
 
 	for (;;) {
-		spin_lock_irq(&queue.lock);
+		raw_spin_lock_irq(&queue.lock);
 		if (!queue.count) {
-			spin_unlock_irq(&queue.lock);
+			raw_spin_unlock_irq(&queue.lock);
 			break;
 		}
 		oldest = (queue.head + buffer_events - queue.count) %
 			 buffer_events;
-		spin_unlock_irq(&queue.lock);
+		raw_spin_unlock_irq(&queue.lock);
 
 		ret = sysrqmon_netlink_send(&queue.slots[oldest]);
 
-		spin_lock_irq(&queue.lock);
+		raw_spin_lock_irq(&queue.lock);
 		queue.count--;
 		if (ret == -ESRCH)
 			queue.no_listener++;
@@ -160,7 +161,7 @@ static void queue_drain(struct work_struct *work)
 			queue.dropped++;
 		else
 			queue.sent++;
-		spin_unlock_irq(&queue.lock);
+		raw_spin_unlock_irq(&queue.lock);
 		cond_resched();
 	}
 }
@@ -171,12 +172,12 @@ static void queue_drain(struct work_struct *work)
  */
 void sysrqmon_queue_counters(struct sysrqmon_counters *c)
 {
-	spin_lock_irq(&queue.lock);
+	raw_spin_lock_irq(&queue.lock);
 	c->generated = queue.generated;
 	c->sent = queue.sent;
 	c->no_listener = queue.no_listener;
 	c->dropped = queue.dropped;
 	c->queued = queue.count;
-	spin_unlock_irq(&queue.lock);
+	raw_spin_unlock_irq(&queue.lock);
 	c->buffer_events = buffer_events;
 }
