@@ -72,7 +72,8 @@ kdir() {
 		echo "$kdir"
 		return 0
 	fi
-	common=$(depends "$headers" 'linux-headers-.*-common')
+	# The rt flavour's common headers are linux-headers-VERSION-common-rt.
+	common=$(depends "$headers" 'linux-headers-.*-common\(-rt\)\{0,1\}')
 	kbuild=$(depends "$headers" 'linux-kbuild-.*')
 	image=$(depends "$(echo "$meta" | sed 's/^linux-headers-/linux-image-/')" \
 		"linux-image-$rel\(-unsigned\)\{0,1\}") || image=linux-image-$rel
