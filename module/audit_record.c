@@ -147,9 +147,10 @@ EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_audit_record_format);
  * serial) instead of joining the record of the syscall current happens to
  * be in, which in interrupt context is not the actor's.
  *
- * Context: any but NMI. Never sleeps: GFP_ATOMIC does not wait for audit's
- * backlog; when it is full the record is lost and audit counts it (the
- * lost counter of auditctl -s).
+ * Context: process, the queue's worker: the allocation is illegal where
+ * hooks run under PREEMPT_RT. Never waits for audit's backlog, which would
+ * hold the listeners' events behind a stuck auditd: when it is full the
+ * record is lost and audit counts it (the lost counter of auditctl -s).
  */
 void sysrqmon_audit_record(const struct sysrqmon_event *ev)
 {
@@ -162,7 +163,7 @@ void sysrqmon_audit_record(const struct sysrqmon_event *ev)
 	    !sysrqmon_event_mandatory(ev))
 		return;
 
-	ab = audit_log_start(NULL, GFP_ATOMIC | __GFP_NOWARN,
+	ab = audit_log_start(NULL, GFP_NOWAIT | __GFP_NOWARN,
 			     AUDIT_KERNEL_OTHER);
 	if (!ab)
 		return;

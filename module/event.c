@@ -144,8 +144,8 @@ EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_event_init);
  * sysrqmon_event_emit() - report an event: kernel log, audit, listeners
  * @ev: the event, fully filled by the hook
  *
- * Callable from any hook context: it never sleeps. The only allocation is
- * the audit record's, GFP_ATOMIC, while the audit subsystem is enabled.
+ * Callable from any hook context: it never sleeps and never allocates. The
+ * audit record, which needs an allocation, leaves from the queue's worker.
  */
 void sysrqmon_event_emit(struct sysrqmon_event *ev)
 {
@@ -155,7 +155,6 @@ void sysrqmon_event_emit(struct sysrqmon_event *ev)
 	/* Numbered first: the line and the record carry the same seq. */
 	sysrqmon_queue_event(ev);
 	sysrqmon_audit_log(ev);
-	sysrqmon_audit_record(ev);
 }
 
 /**

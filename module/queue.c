@@ -2,11 +2,13 @@
 /*
  * The bounded buffer between the hooks and netlink.
  *
- * A hook never sends: it copies its event into a preallocated slot under an
- * irq-safe raw lock (under PREEMPT_RT a spinlock_t sleeps, and hooks run
- * with preemption off) and kicks a worker, which sends from process context. When
- * the buffer is full the newest event is dropped and counted; its sequence
- * number is still taken, so listeners see the gap.
+ * A hook never sends and never allocates: it copies its event into a
+ * preallocated slot under an irq-safe raw lock (under PREEMPT_RT a
+ * spinlock_t sleeps, and hooks run with preemption off) and kicks a worker,
+ * which sends from process context, to the listeners and then to the audit
+ * subsystem, whose record needs an allocation. When the buffer is full the
+ * newest event is dropped and counted; its sequence number is still taken,
+ * so listeners see the gap.
  *
  * The counters change only under the lock, in the same critical section as
  * the buffer, so any snapshot satisfies
@@ -152,6 +154,7 @@ static void queue_drain(struct work_struct *work)
 		raw_spin_unlock_irq(&queue.lock);
 
 		ret = sysrqmon_netlink_send(&queue.slots[oldest]);
+		sysrqmon_audit_record(&queue.slots[oldest]);
 
 		raw_spin_lock_irq(&queue.lock);
 		queue.count--;
