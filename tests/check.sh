@@ -17,11 +17,12 @@ total_pass=0
 total_fail=0
 table=""
 
-# phase NAME CMD...: run CMD, show its output, take its "N passed, M failed"
-# line (or count 1 pass / 1 fail by exit status when it prints none).
+# phase KERNEL FLAVOUR NAME CMD...: run CMD, show its output, take its "N passed, M failed"
+# line (or count 1 pass / 1 fail by exit status when it prints none); KERNEL and FLAVOUR say
+# which kernel the phase tests ("-" for none) in the table printed at the end.
 phase() {
-	name=$1
-	shift
+	kernel=$1 flavour=$2 name=$3
+	shift 3
 	start=$(date +%s)
 	"$@" > "$LOG/$name" 2>&1
 	rc=$?
@@ -39,27 +40,41 @@ phase() {
 	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
-	table="$table$(printf '%-14s %6ss  %4s passed %4s failed' "$name" "$secs" "$p" "$f")
+	table="$table$(printf '%-22s %-8s %-13s %6s %6s %7s' "$kernel" "$flavour" "$name" "$p" "$f" "$secs")
 "
 }
 
-phase build-module make -s module KDIR="$KDIR"
-phase build-tools make -s tools
-phase static tests/static.sh "$KDIR"
-phase unit make -s -C tools check
-phase install tests/install.sh "$KDIR"
+# The kernel a smoke phase boots: META's current ABI, as tests/kernels.sh resolves it.
+abi() {
+	tests/kernels.sh apt-cache depends "$1" 2>/dev/null |
+		sed -n 's/^ *Depends: linux-headers-\([0-9].*\)$/\1/p' | head -n 1 |
+		sed 's/-\(cloud-\|rt-\)\{0,1\}amd64$//'
+}
+
+KREL=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$KDIR/include/generated/utsrelease.h" 2>/dev/null)
+KVER=${KREL%-amd64}
+phase - - build-module make -s module KDIR="$KDIR"
+phase - - build-tools make -s tools
+phase - - static tests/static.sh "$KDIR"
+phase - - unit make -s -C tools check
+phase "$KVER" amd64 install tests/install.sh "$KDIR"
 if [ -f module/sysrqmon.ko ]; then
-	phase qemu python3 tests/qemu/run.py --all --module module/sysrqmon.ko \
+	phase "$KVER" amd64 qemu python3 tests/qemu/run.py --all --module module/sysrqmon.ko \
 		--tool tools/sysrqmonctl --figures "$LOG/debian.fig"
 	echo "debian: $p passed, $f failed" >> "$LOG/results"
-	phase qemu-6.12 tests/smoke-kernel.sh linux-headers-6.12-amd64
-	phase dkms tests/dkms.sh "$KDIR"
-	phase deb tests/deb.sh "$KDIR"
-	phase bench-smoke python3 tests/bench/bench.py --smoke \
+	# The smoke set (tests/smoke-kernel.sh) on Debian 12's other kernels.
+	for meta in linux-headers-cloud-amd64 linux-headers-rt-amd64 linux-headers-6.12-amd64 \
+		linux-headers-6.12-cloud-amd64 linux-headers-6.12-rt-amd64; do
+		flavour=$(echo "$meta" | sed -n 's/.*-\(cloud\|rt\)-amd64$/\1/p')
+		phase "$(abi "$meta")" "${flavour:-amd64}" smoke tests/smoke-kernel.sh "$meta"
+	done
+	phase "$KVER" amd64 dkms tests/dkms.sh "$KDIR"
+	phase "$KVER" amd64 deb tests/deb.sh "$KDIR"
+	phase "$KVER" amd64 bench-smoke python3 tests/bench/bench.py --smoke \
 		--module module/sysrqmon.ko --tool tools/sysrqmonctl
 fi
 export FIGURES="$LOG/debug.fig"
-phase debug-kernel tests/debug.sh
+phase "6.1 linux-source" debug debug-kernel tests/debug.sh
 echo "debug: $p passed, $f failed" >> "$LOG/results"
 if [ "${RECORD_FIGURES:-0}" = 1 ]; then
 	python3 tests/record-figures.py docs/testing.md check "$LOG" \
@@ -67,7 +82,7 @@ if [ "${RECORD_FIGURES:-0}" = 1 ]; then
 fi
 
 echo
-echo "phase           time   results"
+printf '%-22s %-8s %-13s %6s %6s %7s\n' kernel flavour phase passed failed seconds
 printf '%s' "$table"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -9,6 +9,7 @@
 #   pass NAME DETAIL / fail NAME DETAIL     one result; NAME is prefixed with "CASE/"
 #   check NAME CONDITION-COMMAND... DETAIL   see below
 #   sendkey SPEC                             ask the host to `sendkey SPEC` on the QEMU monitor
+#   skip NAME WHY                            a check this kernel cannot run, and why
 #   figure NAME VALUE                       a figure for run.py's table (@@FIGURE marker)
 #   host_data TEXT                           one line for the case's host half
 #                                            (cases/NN-name.host.py, run after the boot)
@@ -89,6 +90,11 @@ fail() {
 	_n=$1
 	shift
 	marker "@@RESULT $CASE_NAME/$_n FAIL $(oneline "$*")"
+}
+
+# skip NAME WHY: a check this kernel cannot run, and why (run.py prints it and counts it)
+skip() {
+	marker "@@SKIP $CASE_NAME/$1 $(oneline "$2")"
 }
 
 info() {

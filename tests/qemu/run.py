@@ -22,6 +22,7 @@ stdout with --verbose). The guest prints its markers on ttyS1, a second serial p
 to a unix socket, so kernel messages on the console can never split a marker line:
   @@SENDKEY <spec>        host runs `sendkey <spec>` on the human monitor (unix socket)
   @@RESULT <name> PASS|FAIL <detail>
+  @@SKIP <name> <why>     a check this kernel cannot run (printed, counted in the figures)
   @@EXPECT_REBOOT <name>  the next thing the guest does is reboot (see below)
   @@FIGURE <name> <value> a figure for the table printed before the summary (--figures FILE
                           writes it to FILE too)
@@ -91,6 +92,7 @@ KERNEL_LINE = re.compile(r"\[\s*\d+\.\d+\]")
 RESULT_RE = re.compile(r"^@@RESULT (\S+) (PASS|FAIL) ?(.*)$")
 FIGURE_RE = re.compile(r"^@@FIGURE (\S+) (\S+)")
 FIGURES = []  # (boot label, name, value) from @@FIGURE markers
+SKIPS = []  # "name why" from @@SKIP markers
 
 
 def log(msg):
@@ -550,6 +552,9 @@ def run_boot(label, cases, reboot_case, kernel, args, workdir, helper_dir, demo=
             results.append((prefix + m.group(1), ok, m.group(3)))
             if not (demo and ok):
                 log("%s %s%s %s" % (m.group(2), prefix, m.group(1), m.group(3)))
+        elif line.startswith("@@SKIP "):
+            SKIPS.append(prefix + line[len("@@SKIP "):].strip())
+            log("SKIP %s" % SKIPS[-1])
         elif line.startswith("@@FIGURE "):
             m = FIGURE_RE.match(line)
             if m:
@@ -779,7 +784,8 @@ def figures_table(results):
             ("cases-tried", str(len(cases))),
             ("cases-passed", str(sum(1 for v in cases.values() if v))),
             ("checks-passed", str(sum(1 for r in results if r[1]))),
-            ("checks-failed", str(sum(1 for r in results if not r[1])))]
+            ("checks-failed", str(sum(1 for r in results if not r[1]))),
+            ("checks-skipped", str(len(SKIPS)))]
     figs = {}
     for label, name, value in FIGURES:
         key = ("smp2:" if label == "smp2" else "") + name

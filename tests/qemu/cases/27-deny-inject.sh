@@ -32,7 +32,7 @@ if [ ! -c /dev/uinput ]; then
 	if [ -r /tests/kmod/uinput.ko ]; then
 		fail uinput "uinput.ko is shipped but /dev/uinput did not appear"
 	fi
-	info "SKIP uinput: this kernel has no uinput (Debian's cloud flavour builds none)"
+	skip uinput "this kernel has no uinput (Debian's cloud flavour builds none)"
 	UINPUT=
 fi
 
