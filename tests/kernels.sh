@@ -4,8 +4,10 @@
 # Debian kernels other than the installed one, for building and booting: never
 # installs anything and never touches the machine's apt configuration.
 #
-#   tests/kernels.sh kdir [META]   print the KDIR of META's current ABI (default
-#                                  linux-headers-6.12-amd64), fetching it when missing
+#   tests/kernels.sh kdir [META [RELEASE]]
+#                                  print the KDIR of META's current ABI (default
+#                                  linux-headers-6.12-amd64; RELEASE default bookworm),
+#                                  fetching it when missing
 #   tests/kernels.sh apt-get ARGS  apt-get with the private state below (update, download)
 #   tests/kernels.sh apt-cache ARGS
 #
@@ -19,6 +21,10 @@
 # (the layout tests/qemu/get-kernel.sh reuses), and the headers' Makefile is pointed
 # at the unpacked -common tree. Building against it needs gcc-12 and, from 6.12 on,
 # pahole (package dwarves).
+#
+# Another RELEASE (trixie): its headers need its own compiler and kbuild, so they are
+# installed with apt in a root of tests/debian-root.sh, where tests/kbuild.sh builds; the
+# image is unpacked into the same kernels/RELEASE/ layout for the QEMU tests.
 set -eu
 
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon"
@@ -97,11 +103,45 @@ kdir() {
 	echo "$kdir"
 }
 
+# kdir_in_root META RELEASE: as kdir, for headers installed in RELEASE's root.
+kdir_in_root() {
+	meta=$1
+	root=$("$(dirname "$0")/debian-root.sh" "$2")
+	headers=$(chroot "$root" apt-cache depends "$meta" |
+		sed -n 's/^ *|\{0,1\}Depends: \([^ <]*\)$/\1/p' | grep -m 1 -x 'linux-headers-.*') || {
+		echo "kernels.sh: $meta depends on no linux-headers package in $2" >&2
+		return 1
+	}
+	rel=${headers#linux-headers-}
+	kdir="$root/usr/src/$headers"
+	if [ ! -f "$kdir/.sysrqmon-ready" ]; then
+		DEBIAN_FRONTEND=noninteractive chroot "$root" \
+			apt-get install -y -qq --no-install-recommends "$headers" >&2
+		touch "$kdir/.sysrqmon-ready"
+	fi
+	# The headers depend on their image, so the root has it: the QEMU tests boot it.
+	dest="$cache/kernels/$rel"
+	if [ ! -f "$dest/boot/vmlinuz-$rel" ]; then
+		mkdir -p "$cache/kernels"
+		tmp=$(mktemp -d "$cache/kernels/.dl.XXXXXX")
+		mkdir -p "$tmp/boot" "$tmp/lib/modules"
+		cp "$root/boot/vmlinuz-$rel" "$root/boot/config-$rel" "$tmp/boot/"
+		cp -r "$root/lib/modules/$rel" "$tmp/lib/modules/"
+		rm -rf "$dest"
+		mv "$tmp" "$dest"
+	fi
+	echo "$kdir"
+}
+
 cmd=${1:-}
 [ $# -eq 0 ] || shift
 case $cmd in
 kdir)
-	kdir "$@"
+	if [ "${2:-bookworm}" = bookworm ]; then
+		kdir "$@"
+	else
+		kdir_in_root "$@"
+	fi
 	;;
 apt-get | apt-cache)
 	apt_update
@@ -109,7 +149,7 @@ apt-get | apt-cache)
 	exec "$cmd" $(apt_opts) "$@"
 	;;
 *)
-	echo "usage: tests/kernels.sh kdir [META] | apt-get ARGS | apt-cache ARGS" >&2
+	echo "usage: tests/kernels.sh kdir [META [RELEASE]] | apt-get ARGS | apt-cache ARGS" >&2
 	exit 2
 	;;
 esac

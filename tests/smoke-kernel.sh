@@ -5,14 +5,16 @@
 # build the module against it out of the source tree, and boot the cases that cover load,
 # each detection path, deny on each, drift restore, injected keys, lock (rmmod -f refused)
 # and unload. Ends with run.py's "N passed, M failed".
-# Usage: tests/smoke-kernel.sh [META]   (default linux-headers-6.12-amd64)
+# Usage: tests/smoke-kernel.sh [META [RELEASE]]   (default linux-headers-6.12-amd64 bookworm)
+# SMOKE_CASES=all runs the whole suite (run.py --all) instead of the smoke set.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 META=${1:-linux-headers-6.12-amd64}
+RELEASE=${2:-bookworm}
 SMOKE='load,sysctl,trigger,identity,console,unload,deny-trigger,deny-sysctl,deny-inject,integrity-deny,integrity-gone,lock'
 
-if ! kdir=$(tests/kernels.sh kdir "$META" | tail -n 1) || [ ! -d "$kdir" ]; then
-	echo "smoke: cannot fetch the kernel tree of $META"
+if ! kdir=$(tests/kernels.sh kdir "$META" "$RELEASE" | tail -n 1) || [ ! -d "$kdir" ]; then
+	echo "smoke: cannot fetch the kernel tree of $META ($RELEASE)"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
@@ -20,12 +22,17 @@ build=$(mktemp -d)
 trap 'rm -rf "$build"' EXIT
 cp -r Kbuild VERSION include module "$build/"
 find "$build" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -exec rm -f {} +
-if ! make -s -C "$kdir" M="$build" modules > "$build/log" 2>&1; then
+if ! tests/kbuild.sh "$kdir" "$build" > "$build/log" 2>&1; then
 	cat "$build/log"
 	echo "smoke: the module does not build against $kdir"
 	echo "0 passed, 1 failed"
 	exit 1
 fi
 out=tests/qemu/out-$(basename "$kdir" | sed 's/^linux-headers-//')
-python3 tests/qemu/run.py --cases "$SMOKE" --module "$build/module/sysrqmon.ko" \
+if [ "${SMOKE_CASES:-}" = all ]; then
+	set -- --all
+else
+	set -- --cases "$SMOKE"
+fi
+python3 tests/qemu/run.py "$@" --module "$build/module/sysrqmon.ko" \
 	--tool tools/sysrqmonctl --kdir "$kdir" --out-dir "$out"

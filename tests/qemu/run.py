@@ -314,7 +314,7 @@ def build_evil_module(args, workdir):
     shutil.copytree(os.path.join(REPO, "tests", "module"), src,
                     ignore=shutil.ignore_patterns("*.ko", "*.o", "*.mod*", ".*", "modules.order",
                                                   "Module.symvers"))
-    res = subprocess.run(["make", "-s", "-C", kdir, "M=" + src, "modules"],
+    res = subprocess.run([os.path.join(REPO, "tests", "kbuild.sh"), kdir, src],
                          capture_output=True, text=True)
     ko = os.path.join(src, "sysrqevil.ko")
     if res.returncode != 0 or not os.path.isfile(ko):
