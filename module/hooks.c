@@ -155,11 +155,53 @@ static int hook_failed(struct sysrqmon_hook *hook, const char *why, int ret)
 	return 0;
 }
 
+static void probe_nothing(unsigned long ip, unsigned long parent_ip,
+			  struct ftrace_ops *ops, struct ftrace_regs *fregs)
+{
+}
+
+static struct ftrace_ops probe_ops = {
+	.func = probe_nothing,
+};
+
+/*
+ * ftrace refuses an ops as a whole. Try @ops's functions one by one on an
+ * ops of the same kind to name the ones it refuses: typically one that
+ * another IPMODIFY user, a livepatch say, already holds. Only on the way
+ * to a failed load: each try waits for an RCU-tasks grace period.
+ *
+ * Return: whether a hook was named.
+ */
+static bool name_refused(struct ftrace_ops *ops)
+{
+	struct sysrqmon_hook *hook;
+	bool named = false;
+	int ret;
+
+	probe_ops.flags = ops->flags & FTRACE_OPS_FL_IPMODIFY;
+	for (hook = hooks; hook < hooks + ARRAY_SIZE(hooks); hook++) {
+		if (!hook->addr || ops_of(hook) != ops)
+			continue;
+		ret = ftrace_set_filter_ip(&probe_ops, hook->addr, 0, 1);
+		if (!ret)
+			ret = register_ftrace_function(&probe_ops);
+		if (!ret) {
+			unregister_ftrace_function(&probe_ops);
+			continue;
+		}
+		pr_err("sysrqmon: ftrace refuses hook %s: %d%s\n", hook->symbol, ret,
+		       ret == -EBUSY ? " (another ftrace user, a livepatch say, modifies it)" : "");
+		named = true;
+	}
+	ftrace_free_filter(&probe_ops);
+	return named;
+}
+
 /* Register @ops if it has any hook; every hook on it is then attached. */
 static int ops_register(struct ftrace_ops *ops)
 {
 	struct sysrqmon_hook *hook;
-	bool used = false;
+	bool used = false, named;
 	int ret;
 
 	for (hook = hooks; hook < hooks + ARRAY_SIZE(hooks); hook++)
@@ -168,11 +210,14 @@ static int ops_register(struct ftrace_ops *ops)
 	if (!used)
 		return 0;
 	ret = register_ftrace_function(ops);
+	named = ret && name_refused(ops);
 	for (hook = hooks; hook < hooks + ARRAY_SIZE(hooks); hook++) {
 		if (!hook->addr || ops_of(hook) != ops)
 			continue;
 		if (!ret)
 			hook->attached = true;
+		else if (hook->required && named)
+			return ret;	/* the refused hook is named above */
 		else if (hook_failed(hook, "register the ftrace_ops of", ret))
 			return ret;
 	}

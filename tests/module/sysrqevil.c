@@ -14,12 +14,16 @@
  *                              pointer into freed memory)
  *   act=flip key=C comm=NAME   rewrite a task's one-byte buffer to C right
  *                              after a checker read it
+ *   act=ipmodify sym=NAME      hold NAME with an IPMODIFY ftrace_ops, as a
+ *                              livepatch does: ftrace grants that to one ops
+ *                              per function, so sysrqmon cannot attach there
  *
  * flip is the deterministic form of a thread rewriting the trigger buffer:
  * when a task named NAME has a single byte read by copy_from_user_nofault()
  * (sysrqmon's write-time check), the byte becomes C before the kernel reads
  * it again, exactly inside the window a racing thread hits only sometimes.
  */
+#include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/sched.h>
@@ -28,7 +32,7 @@
 
 static char *act = "";
 module_param(act, charp, 0444);
-MODULE_PARM_DESC(act, "toggle, register, handle, rawmask or rawkey");
+MODULE_PARM_DESC(act, "toggle, register, handle, rawmask, rawkey, flip or ipmodify");
 static int mask;
 module_param(mask, int, 0444);
 MODULE_PARM_DESC(mask, "mask for toggle and rawmask");
@@ -44,6 +48,9 @@ MODULE_PARM_DESC(leave, "rawkey: do not put the slot back on unload");
 static char *comm = "";
 module_param(comm, charp, 0444);
 MODULE_PARM_DESC(comm, "task name whose buffer flip rewrites");
+static char *sym = "";
+module_param(sym, charp, 0444);
+MODULE_PARM_DESC(sym, "function ipmodify holds");
 
 #ifdef SYSRQEVIL_KEY_U8
 static void backdoor(u8 k)
@@ -103,6 +110,30 @@ static struct kretprobe flip_probe = {
 
 static bool flip_armed;
 
+static void hold_nothing(unsigned long ip, unsigned long parent_ip,
+			 struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+}
+
+static struct ftrace_ops hold_ops = {
+	.func = hold_nothing,
+	.flags = FTRACE_OPS_FL_IPMODIFY,
+};
+
+static bool holding;
+
+static int hold(void)
+{
+	int ret = ftrace_set_filter(&hold_ops, sym, strlen(sym), 0);
+
+	if (!ret)
+		ret = register_ftrace_function(&hold_ops);
+	if (ret)
+		ftrace_free_filter(&hold_ops);
+	holding = !ret;
+	return ret;
+}
+
 static int slot_of(int c)
 {
 	if (c >= '0' && c <= '9')
@@ -134,6 +165,8 @@ static int __init sysrqevil_init(void)
 	} else if (!strcmp(act, "flip") && comm[0]) {
 		ret = register_kretprobe(&flip_probe);
 		flip_armed = !ret;
+	} else if (!strcmp(act, "ipmodify") && sym[0]) {
+		ret = hold();
 	} else {
 		pr_err("sysrqevil: bad act=%s\n", act);
 		return -EINVAL;
@@ -150,6 +183,10 @@ static void __exit sysrqevil_exit(void)
 		WRITE_ONCE(*raw_slot, raw_saved);
 	if (flip_armed)
 		unregister_kretprobe(&flip_probe);
+	if (holding) {
+		unregister_ftrace_function(&hold_ops);
+		ftrace_free_filter(&hold_ops);
+	}
 	synchronize_rcu();
 	pr_info("sysrqevil: unloaded flips=%d\n", atomic_read(&flips));
 }
