@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Install the Debian packages the build and the tests need, when missing.
+# DEPS_PACKAGES replaces the list (tests/fresh.sh: what `make build` needs).
 set -eu
 
-packages="gcc make pkg-config python3 cpio xz-utils kmod iproute2
-	linux-headers-amd64 linux-source-6.1 qemu-system-x86 busybox-static
+packages=${DEPS_PACKAGES:-"gcc make pkg-config python3 cpio xz-utils kmod iproute2
+	linux-headers-amd64 linux-source-6.1 linux-source-6.12 qemu-system-x86 busybox-static
 	libnl-genl-3-dev libsystemd-dev liburing-dev dkms sparse systemd
 	systemd-journal-remote prometheus flex bison bc libelf-dev auditd
-	dpkg-dev debhelper dh-dkms lintian dwarves debootstrap"
+	dpkg-dev debhelper dh-dkms lintian dwarves debootstrap"}
 
 missing=""
 for p in $packages; do
