@@ -36,7 +36,7 @@ DKMS_FILES := Kbuild VERSION dkms.conf $(wildcard include/uapi/*.h) module/Kbuil
 # These first run deps, then themselves without it (TARGET-nodeps) in a
 # sub-make, whose KDIR sees the headers deps installed; a KDIR given on the
 # command line reaches the sub-make unchanged.
-DEPS_FIRST := check demo bench stress
+DEPS_FIRST := build check demo bench stress matrix
 
 .PHONY: all module tools clean deps static install install-tools \
 	uninstall dkms-install dkms-uninstall deb $(DEPS_FIRST) \
@@ -59,6 +59,10 @@ static: module
 
 $(DEPS_FIRST): deps
 	$(MAKE) $@-nodeps
+
+# `make build`: the packages first, then module and tool (tests/fresh.sh runs it on a
+# machine where nothing is installed yet).
+build-nodeps: all
 
 check-nodeps:
 	tests/check.sh "$(KDIR)"
@@ -130,6 +134,11 @@ bench-nodeps: all
 # The long adversarial and reliability runs.
 stress-nodeps: all
 	tests/stress.sh
+
+# Every kernel of the supported set and the three debug kernels, resumable per cell;
+# RECORD=1 writes the table into docs/testing.md and the README.
+matrix-nodeps: all
+	tests/matrix.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -7,7 +7,7 @@
 # RECORD_FIGURES=1 also writes the QEMU figures of both kernels into
 # docs/testing.md (section "Latest figures: make check").
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 KDIR=$1
 LOG=${TMPDIR:-/tmp}/sysrqmon-check.$$
 mkdir -p "$LOG"
@@ -19,7 +19,8 @@ table=""
 
 # phase KERNEL FLAVOUR NAME CMD...: run CMD, show its output, take its "N passed, M failed"
 # line (or count 1 pass / 1 fail by exit status when it prints none); KERNEL and FLAVOUR say
-# which kernel the phase tests ("-" for none) in the table printed at the end.
+# which kernel the phase tests ("-" for none) in the table printed at the end. KERNEL "smoke"
+# takes the release tests/smoke-kernel.sh found for its metapackage.
 phase() {
 	kernel=$1 flavour=$2 name=$3
 	shift 3
@@ -28,6 +29,10 @@ phase() {
 	rc=$?
 	cat "$LOG/$name"
 	secs=$(($(date +%s) - start))
+	if [ "$kernel" = smoke ]; then
+		kernel=$(sed -n 's/^smoke: kernel \(.*\)$/\1/p' "$LOG/$name" | tail -n 1)
+		kernel=${kernel:-?}
+	fi
 	line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$LOG/$name" | tail -n 1)
 	if [ -n "$line" ]; then
 		p=$(echo "$line" | sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed.*/\2/')
@@ -44,29 +49,28 @@ phase() {
 "
 }
 
-# The kernel a smoke phase boots: META's current ABI, as tests/kernels.sh resolves it.
-abi() {
-	tests/kernels.sh apt-cache depends "$1" 2>/dev/null |
-		sed -n 's/^ *Depends: linux-headers-\([0-9].*\)$/\1/p' | head -n 1 |
-		sed 's/-\(cloud-\|rt-\)\{0,1\}amd64$//'
-}
-
 KREL=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$KDIR/include/generated/utsrelease.h" 2>/dev/null)
 KVER=${KREL%-amd64}
 phase - - build-module make -s module KDIR="$KDIR"
 phase - - build-tools make -s tools
 phase - - static tests/static.sh "$KDIR"
 phase - - unit make -s -C tools check
+phase - - fresh tests/fresh.sh
 phase "$KVER" amd64 install tests/install.sh "$KDIR"
 if [ -f module/sysrqmon.ko ]; then
 	phase "$KVER" amd64 qemu python3 tests/qemu/run.py --all --module module/sysrqmon.ko \
 		--tool tools/sysrqmonctl --figures "$LOG/debian.fig"
 	echo "debian: $p passed, $f failed" >> "$LOG/results"
-	# The smoke set (tests/smoke-kernel.sh) on Debian 12's other kernels.
-	for meta in linux-headers-cloud-amd64 linux-headers-rt-amd64 linux-headers-6.12-amd64 \
-		linux-headers-6.12-cloud-amd64 linux-headers-6.12-rt-amd64; do
+	# The whole suite on Debian 13's 6.12 too (built in a trixie root), and the smoke set
+	# (tests/smoke-kernel.sh) on the other seven kernels of the supported set.
+	phase smoke amd64 qemu env SMOKE_CASES=all tests/smoke-kernel.sh linux-headers-amd64 trixie
+	for target in bookworm:linux-headers-cloud-amd64 bookworm:linux-headers-rt-amd64 \
+		bookworm:linux-headers-6.12-amd64 bookworm:linux-headers-6.12-cloud-amd64 \
+		bookworm:linux-headers-6.12-rt-amd64 \
+		trixie:linux-headers-cloud-amd64 trixie:linux-headers-rt-amd64; do
+		meta=${target#*:}
 		flavour=$(echo "$meta" | sed -n 's/.*-\(cloud\|rt\)-amd64$/\1/p')
-		phase "$(abi "$meta")" "${flavour:-amd64}" smoke tests/smoke-kernel.sh "$meta"
+		phase smoke "${flavour:-amd64}" smoke tests/smoke-kernel.sh "$meta" "${target%%:*}"
 	done
 	phase "$KVER" amd64 dkms tests/dkms.sh "$KDIR"
 	phase "$KVER" amd64 deb tests/deb.sh "$KDIR"
@@ -74,7 +78,7 @@ if [ -f module/sysrqmon.ko ]; then
 		--module module/sysrqmon.ko --tool tools/sysrqmonctl
 fi
 export FIGURES="$LOG/debug.fig"
-phase "6.1 linux-source" debug debug-kernel tests/debug.sh
+phase linux-source-6.12 debug debug-kernel tests/debug.sh 6.12 debug
 echo "debug: $p passed, $f failed" >> "$LOG/results"
 if [ "${RECORD_FIGURES:-0}" = 1 ]; then
 	python3 tests/record-figures.py docs/testing.md check "$LOG" \

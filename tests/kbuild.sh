@@ -16,11 +16,11 @@ while [ "$root" != / ] && [ ! -f "$root/.sysrqmon-root" ]; do
 	root=$(dirname "$root")
 done
 if [ "$root" = / ]; then
-	exec make -s -C "$kdir" M="$src" modules
+	exec make -s -j"$(nproc)" -C "$kdir" M="$src" modules
 fi
 
 work=$(mktemp -d "$root/tmp/kbuild.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cp -r "$src/." "$work/"
-chroot "$root" make -s -C "${kdir#"$root"}" M="${work#"$root"}" modules
+chroot "$root" make -s -j"$(nproc)" -C "${kdir#"$root"}" M="${work#"$root"}" modules
 cp -r "$work/." "$src/"

@@ -18,6 +18,7 @@ if ! kdir=$(tests/kernels.sh kdir "$META" "$RELEASE" | tail -n 1) || [ ! -d "$kd
 	echo "0 passed, 1 failed"
 	exit 1
 fi
+echo "smoke: kernel $(basename "$kdir" | sed 's/^linux-headers-//; s/-\(cloud-\|rt-\)\{0,1\}amd64$//')"
 build=$(mktemp -d)
 trap 'rm -rf "$build"' EXIT
 cp -r Kbuild VERSION include module "$build/"
