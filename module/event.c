@@ -39,55 +39,48 @@ bool sysrqmon_current_contained(void)
 }
 EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_current_contained);
 
-static const struct proc_ns_operations *mntns_ops;
+/*
+ * Where the ns_common sits in the mount namespace, a struct private to fs/:
+ * learnt at load from what the proc_ns get of mnt_namespace hands out.
+ */
+static long mntns_common_offset = -1;
 
 /**
- * sysrqmon_event_init_symbols() - find what fill_task() uses
+ * sysrqmon_event_init_symbols() - learn what fill_task() needs
  *
- * mntns_operations is not exported; without it events lack mntns.
+ * mntns_operations is not exported; without it events lack mntns. Its get
+ * takes task_lock, a sleeping lock under PREEMPT_RT, so hooks never call it:
+ * it is called once here, in process context, to find the ns_common's
+ * offset in current's mount namespace.
  */
 void sysrqmon_event_init_symbols(void)
 {
-	mntns_ops = (const void *)sysrqmon_lookup("mntns_operations");
-}
+	const struct proc_ns_operations *ops;
+	struct ns_common *ns;
 
-static void fill_exe(struct sysrqmon_event *ev)
-{
-	struct file *exe;
-	char *path;
-
-	if (!current->mm)
+	ops = (const void *)sysrqmon_lookup("mntns_operations");
+	if (!ops)
 		return;
-	/* RCU and a reference, no lock: fine in atomic context. */
-	exe = sysrqmon_mm_exe_file(current->mm);
-	if (!exe)
+	ns = ops->get(current);
+	if (!ns)
 		return;
-	path = d_path(&exe->f_path, ev->exe, sizeof(ev->exe));
-	if (IS_ERR(path))
-		ev->exe[0] = '\0';
-	else
-		memmove(ev->exe, path, strlen(path) + 1);
-	fput(exe);
+	mntns_common_offset = (char *)ns - (char *)current->nsproxy->mnt_ns;
+	ops->put(ns);
 }
 
 /*
- * The mount namespace struct is private to fs/; its proc_ns operations hand
- * out the embedded ns_common. current's own reference keeps it alive, so
- * our put never frees it.
+ * Only current replaces its own nsproxy, and its reference keeps the mount
+ * namespace alive: current reads it without a lock.
  */
 static u32 current_mntns_inum(void)
 {
+	struct nsproxy *nsproxy = current->nsproxy;
 	struct ns_common *ns;
-	u32 inum;
 
-	if (!mntns_ops)
+	if (mntns_common_offset < 0 || !nsproxy || !nsproxy->mnt_ns)
 		return 0;
-	ns = mntns_ops->get(current);
-	if (!ns)
-		return 0;
-	inum = ns->inum;
-	mntns_ops->put(ns);
-	return inum;
+	ns = (void *)((char *)nsproxy->mnt_ns + mntns_common_offset);
+	return ns->inum;
 }
 
 static void fill_task(struct sysrqmon_event *ev)
@@ -110,16 +103,7 @@ static void fill_task(struct sysrqmon_event *ev)
 	rcu_read_lock();
 	ev->cgroup_id = cgroup_id(task_dfl_cgroup(current));
 	rcu_read_unlock();
-	/*
-	 * The mount namespace's get takes task_lock, and d_path may take
-	 * rename_lock on a retry: neither is irq-safe. With interrupts off,
-	 * as when a process injects a key under the input device's
-	 * event_lock, the event goes without them.
-	 */
-	if (irqs_disabled())
-		return;
 	ev->mntns = current_mntns_inum();
-	fill_exe(ev);
 }
 
 /**
@@ -141,6 +125,43 @@ void sysrqmon_event_init(struct sysrqmon_event *ev, enum sysrqmon_kind kind,
 EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_event_init);
 
 /**
+ * sysrqmon_event_resolve_exe() - name the executable an event holds
+ * @ev: a queued event, owned by the caller
+ *
+ * d_path() may wait for rename_lock or mount_lock, which sleep under
+ * PREEMPT_RT and are not irq-safe: hooks only pin the file, and the queue's
+ * worker names it here.
+ *
+ * Context: process context.
+ */
+void sysrqmon_event_resolve_exe(struct sysrqmon_event *ev)
+{
+	char *path;
+
+	if (!ev->exe_file)
+		return;
+	path = d_path(&ev->exe_file->f_path, ev->exe, sizeof(ev->exe));
+	if (IS_ERR(path))
+		ev->exe[0] = '\0';
+	else
+		memmove(ev->exe, path, strlen(path) + 1);
+	sysrqmon_event_release(ev);
+}
+
+/**
+ * sysrqmon_event_release() - drop what an event pins
+ * @ev: the event, never queued or already resolved
+ *
+ * Context: any but NMI (fput() defers the last put).
+ */
+void sysrqmon_event_release(struct sysrqmon_event *ev)
+{
+	if (ev->exe_file)
+		fput(ev->exe_file);
+	ev->exe_file = NULL;
+}
+
+/**
  * sysrqmon_event_emit() - report an event: kernel log, audit, listeners
  * @ev: the event, fully filled by the hook
  *
@@ -152,6 +173,9 @@ void sysrqmon_event_emit(struct sysrqmon_event *ev)
 	ev->instance = sysrqmon_instance;
 	ev->time_ns = ktime_get_real_ns();
 	atomic64_inc(&event_counts[ev->kind][ev->verdict]);
+	/* RCU and a reference, no lock: the worker names it. */
+	if (ev->has_task && current->mm)
+		ev->exe_file = sysrqmon_mm_exe_file(current->mm);
 	/* Numbered first: the line and the record carry the same seq. */
 	sysrqmon_queue_event(ev);
 	sysrqmon_audit_log(ev);

@@ -10,29 +10,50 @@
 #include <linux/dcache.h>
 #include <linux/fs.h>
 #include <linux/magic.h>
+#include <linux/preempt.h>
 #include <linux/string.h>
 
 #include "sysrqmon.h"
 
-static noinline void report_open(const struct file *file,
+/*
+ * d_path() may block on rename_lock or mount_lock, and under PREEMPT_RT
+ * those sleep: there it runs only while preemption is on, that is outside
+ * the recursion guard and only when ftrace calls us straight from the
+ * trampoline (a second ftrace user on security_file_open makes ftrace call
+ * every callback with preemption off). Elsewhere the path is "?".
+ */
+static void name_opened_file(const struct file *file, struct sysrqmon_event *ev)
+{
+	char *path = ERR_PTR(-EAGAIN);
+
+	if (!IS_ENABLED(CONFIG_PREEMPT_RT) || preemptible())
+		path = d_path(&file->f_path, ev->path, sizeof(ev->path));
+	if (IS_ERR(path)) {
+		strscpy(ev->path, "?", sizeof(ev->path));
+		ev->truncated = true;
+	} else {
+		memmove(ev->path, path, strlen(path) + 1);
+	}
+}
+
+/* Nothing here reaches security_file_open again: no guard until emit. */
+static noinline void report_open(struct sysrqmon_hook *hook, unsigned long ip,
+				 unsigned long parent_ip, const struct file *file,
 				 enum sysrqmon_target target, bool denied)
 {
 	struct sysrqmon_event ev;
-	char *path;
+	int bit;
 
 	sysrqmon_event_init(&ev, SYSRQMON_KIND_OPEN, true);
 	ev.target = target;
 	ev.verdict = denied ? SYSRQMON_VERDICT_DENIED : SYSRQMON_VERDICT_ALLOWED;
 	ev.flags = file->f_flags;
-	/* d_path() builds the name at the end of the buffer. */
-	path = d_path(&file->f_path, ev.path, sizeof(ev.path));
-	if (IS_ERR(path)) {
-		strscpy(ev.path, "?", sizeof(ev.path));
-		ev.truncated = true;
-	} else {
-		memmove(ev.path, path, strlen(path) + 1);
-	}
+	name_opened_file(file, &ev);
+	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
+	if (bit < 0)
+		return;
 	sysrqmon_event_emit(&ev);
+	sysrqmon_hook_exit(bit);
 }
 
 /*
@@ -53,7 +74,6 @@ static noinline void proc_file_open(struct sysrqmon_hook *hook, unsigned long ip
 {
 	enum sysrqmon_target target;
 	bool denied;
-	int bit;
 
 	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
 		return;
@@ -64,11 +84,7 @@ static noinline void proc_file_open(struct sysrqmon_hook *hook, unsigned long ip
 	denied = open_denied(file, target);
 	if (denied)
 		sysrqmon_return_early(fregs, -EPERM);
-	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
-	if (bit < 0)
-		return;
-	report_open(file, target, denied);
-	sysrqmon_hook_exit(bit);
+	report_open(hook, ip, parent_ip, file, target, denied);
 }
 
 /* int security_file_open(struct file *file) */

@@ -6,7 +6,8 @@
  * preallocated slot under an irq-safe raw lock (under PREEMPT_RT a
  * spinlock_t sleeps, and hooks run with preemption off) and kicks a worker,
  * which sends from process context, to the listeners and then to the audit
- * subsystem, whose record needs an allocation. When the buffer is full the
+ * subsystem, whose record needs an allocation; it also names the executable
+ * the hook pinned (d_path() may sleep under PREEMPT_RT). When the buffer is full the
  * newest event is dropped and counted; its sequence number is still taken,
  * so listeners see the gap.
  *
@@ -130,6 +131,8 @@ void sysrqmon_queue_event(struct sysrqmon_event *ev)
 
 	if (queued)
 		queue_work(drain_wq, &drain_work);
+	else
+		sysrqmon_event_release(ev);
 }
 
 /*
@@ -153,6 +156,7 @@ static void queue_drain(struct work_struct *work)
 			 buffer_events;
 		raw_spin_unlock_irq(&queue.lock);
 
+		sysrqmon_event_resolve_exe(&queue.slots[oldest]);
 		ret = sysrqmon_netlink_send(&queue.slots[oldest]);
 		sysrqmon_audit_record(&queue.slots[oldest]);
 

@@ -71,6 +71,8 @@ struct sysrqmon_event {
 	char new_value[SYSRQMON_VALUE_LEN];
 	char path[SYSRQMON_STR_MAX];
 	char exe[SYSRQMON_STR_MAX];
+	/* pinned by the hook, named into exe by the queue's worker */
+	struct file *exe_file;
 	/* integrity kinds; param events keep name and value in setting and new_value */
 	u8 op;
 	char module[MODULE_NAME_LEN];
@@ -176,6 +178,8 @@ void sysrqmon_event_init(struct sysrqmon_event *ev, enum sysrqmon_kind kind,
 void sysrqmon_event_emit(struct sysrqmon_event *ev);
 bool sysrqmon_current_contained(void);
 void sysrqmon_event_init_symbols(void);
+void sysrqmon_event_resolve_exe(struct sysrqmon_event *ev);
+void sysrqmon_event_release(struct sysrqmon_event *ev);
 u64 sysrqmon_kind_count(int kind);
 u64 sysrqmon_event_count(int kind, int verdict);
 

@@ -38,13 +38,16 @@ check count "$n lines (want $N)" [ "$n" -eq "$N" ]
 
 p1=$(field "$R1" pid) p2=$(field "$R2" pid) p3=$(field "$R3" pid)
 W=$$
+# named by the worker from what the hook pinned, and read without task_lock
+exe=$(readlink /proc/$$/exe)
+mntns=$(readlink /proc/$$/ns/mnt | tr -dc 0-9)
 i=0
 while IFS= read -r l; do
 	i=$((i + 1))
 	case $i in
 	1) json_expect 1-open "$l" type='"event"' event='"open"' verdict='"allowed"' \
 		target='"sysrq-trigger"' path='"/proc/sysrq-trigger"' pid=$W tid=$W uid=0 euid=0 \
-		comm='"sh"' ;;
+		comm='"sh"' exe="\"$exe\"" mntns="$mntns" ;;
 	2) json_expect 2-trigger "$l" event='"trigger"' verdict='"allowed"' key='"h"' \
 		action='"help"' pid=$W uid=0 comm='"sh"' ;;
 	3) json_expect 3-open "$l" event='"open"' target='"sysrq"' \
