@@ -85,7 +85,7 @@ CASES_DIR = os.path.join(HERE, "cases")
 OUT_DIR = os.path.join(HERE, "out")
 
 BAD_PATTERNS = re.compile(
-    r"BUG:|WARNING:|Oops|Call Trace|general protection|KASAN|possible circular locking"
+    r"BUG:|WARNING:|Oops|Call Trace|general protection|KASAN|UBSAN:|possible circular locking"
     r"|sleeping function called from invalid context"
     r"|kmemleak: .*(suspected memory leak|unreferenced)|unreferenced object")
 KERNEL_LINE = re.compile(r"\[\s*\d+\.\d+\]")
