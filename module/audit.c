@@ -15,7 +15,7 @@
 #include <linux/ratelimit.h>
 
 #include "sysrqmon.h"
-#include "../include/uapi/sysrqmon_names.h"
+#include <uapi/sysrqmon_names.h>
 
 #define VALUE_MAX_LEN	256
 

@@ -13,7 +13,7 @@
 #include <linux/string.h>
 
 #include "sysrqmon.h"
-#include "../include/uapi/sysrqmon_names.h"
+#include <uapi/sysrqmon_names.h>
 
 /* Set once init has finished: from then on, changes are runtime changes. */
 static bool loaded;

@@ -16,7 +16,7 @@
 
 struct sysrq_key_op;
 
-#include "../include/uapi/sysrqmon.h"
+#include <uapi/sysrqmon.h>
 #include "compat.h"
 
 #define SYSRQMON_KEY_NONE	(-1)
