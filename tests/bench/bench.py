@@ -2,8 +2,8 @@
 """Benchmark sysrqmon in QEMU, one guest boot per kernel series (instruction-count mode).
 
 Usage (from the repository root; `make bench` runs the first line):
-  python3 tests/bench/bench.py                 # full run: 7 rounds, about 10 minutes a series
-  python3 tests/bench/bench.py --smoke         # 1 round, small sizes, a few minutes a series
+  python3 tests/bench/bench.py                 # full run: 7 rounds, about 3 minutes a series
+  python3 tests/bench/bench.py --smoke         # 1 round, small sizes, about 30 s a series
   python3 tests/bench/bench.py --series 6.12 --rounds 5 --sections hot,target --verbose
   python3 tests/bench/bench.py --from-json bench/results.json   # re-render results.md
 
