@@ -20,6 +20,13 @@
 
 #define HOOKED "security_file_open"
 
+/* 6.1 exposes ftrace_regs' pt_regs, 6.12 makes it opaque (module/compat.h). */
+#ifdef ftrace_regs_get_argument
+#define floor_fregs_arg(fregs, n)	ftrace_regs_get_argument(fregs, n)
+#else
+#define floor_fregs_arg(fregs, n)	regs_get_kernel_argument(&(fregs)->regs, n)
+#endif
+
 static char *hook = "ftrace";
 module_param(hook, charp, 0444);
 MODULE_PARM_DESC(hook, "ftrace (empty callback), ftrace_magic or kprobe");
@@ -38,7 +45,7 @@ static void floor_magic(unsigned long ip, unsigned long parent_ip,
 {
 	struct file *file;
 
-	file = (struct file *)regs_get_kernel_argument(&fregs->regs, 0);
+	file = (struct file *)floor_fregs_arg(fregs, 0);
 	if (unlikely(file_inode(file)->i_sb->s_magic == PROC_SUPER_MAGIC))
 		WRITE_ONCE(procfs_hits, procfs_hits + 1);
 }
