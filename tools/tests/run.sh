@@ -314,6 +314,34 @@ PY
 	fi
 fi
 
+# 6. The units: systemd-analyze verify, and an exposure of at most 2.5
+# (systemd-analyze security, offline), with this tree's sysrqmonctl.
+if ! command -v systemd-analyze >/dev/null 2>&1; then
+	fail "units: systemd-analyze is not installed: install the Debian package systemd"
+else
+	mkdir -p "$tmp/units"
+	for u in sysrqmon.service sysrqmon-metrics.service sysrqmon-metrics.timer; do
+		sed -e "s|/usr/sbin/sysrqmonctl|$prog|" "$tools/$u" >"$tmp/units/$u"
+	done
+	if (cd "$tmp/units" && systemd-analyze verify --man=no sysrqmon.service \
+		sysrqmon-metrics.service sysrqmon-metrics.timer) >"$tmp/sa" 2>&1; then
+		pass "units: systemd-analyze verify accepts the 3 units"
+	else
+		fail "units: systemd-analyze verify: $(head -n 5 "$tmp/sa")"
+	fi
+	for u in sysrqmon.service sysrqmon-metrics.service; do
+		(cd "$tmp/units" && systemd-analyze security --offline=yes \
+			--threshold=25 "$u") >"$tmp/sa" 2>&1
+		rc=$?
+		score=$(sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' "$tmp/sa")
+		if [ "$rc" -eq 0 ] && [ -n "$score" ]; then
+			pass "units: $u exposure $score (at most 2.5)"
+		else
+			fail "units: $u exposure ${score:-?}, more than 2.5: $(tail -n 3 "$tmp/sa")"
+		fi
+	done
+fi
+
 if ! command -v promtool >/dev/null 2>&1; then
 	fail "prometheus: promtool is not installed: install the Debian package prometheus (add it to tests/deps.sh)"
 else
