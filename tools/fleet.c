@@ -362,10 +362,10 @@ static void metrics_status(struct strbuf *sb, const struct smon_status *st)
 
 	if (smon_has(st->present, SYSRQMON_ATTR_VERSION)) {
 		metric_head(sb, "sysrqmon_module_info", "gauge",
-			    "The loaded module's version and instance (random at load).");
+			    "The loaded module's version and module_instance (random at load).");
 		sb_puts(sb, "sysrqmon_module_info{version=\"");
 		label_value(sb, st->version, st->version_len);
-		sb_printf(sb, "\",instance=\"0x%016llx\"} 1\n",
+		sb_printf(sb, "\",module_instance=\"0x%016llx\"} 1\n",
 			  (unsigned long long)st->instance);
 	}
 	if (st->kinds_present && st->denied_present) {
@@ -383,6 +383,7 @@ static void metrics_status(struct strbuf *sb, const struct smon_status *st)
 				  name, "denied", (unsigned long long)v);
 		}
 	} else if (st->kinds_present) {
+		/* A module older than the per-verdict counts: by kind only. */
 		metric_head(sb, "sysrqmon_events_total", "counter",
 			    "Events by kind since the module was loaded.");
 		for (i = 0; i <= SYSRQMON_KIND_MAX; i++) {

@@ -1376,6 +1376,25 @@ static void test_metrics(void)
 	check(!strstr(p, "sysrqmon_hook_missed_total{hook=\"x"),
 	      "metrics: no missed count, no sample", NULL);
 
+	/* The module's version and instance; counts by kind and verdict. */
+	st->present |= SMON_BIT(SYSRQMON_ATTR_VERSION) |
+		       SMON_BIT(SYSRQMON_ATTR_INSTANCE);
+	strcpy(st->version, "1.2.2");
+	st->version_len = 5;
+	st->instance = 0x5eed5eed5eed5eedull;
+	st->denied_present = 1u << SYSRQMON_KIND_TRIGGER;
+	st->kind_denied[SYSRQMON_KIND_TRIGGER] = 2;
+	sb_reset(&sb);
+	smon_metrics(&sb, st, "1.2.3");
+	p = sb_str(&sb);
+	check_contains("metrics: module_info labels version and module_instance", p,
+		       "\nsysrqmon_module_info{version=\"1.2.2\",module_instance=\"0x5eed5eed5eed5eed\"} 1\n");
+	check(!strstr(p, ",instance=") && !strstr(p, "{instance="),
+	      "metrics: no label named instance", NULL);
+	check_contains("metrics: events by kind and verdict", p,
+		       "sysrqmon_events_total{kind=\"trigger\",verdict=\"allowed\"} 7\n"
+		       "sysrqmon_events_total{kind=\"trigger\",verdict=\"denied\"} 2\n");
+
 	/* listen --metrics: every kind and verdict, also at 0. */
 	smon_output_init(&out, SMON_FMT_TEXT, NULL);
 	memset(&ev, 0, sizeof(ev));
