@@ -279,6 +279,7 @@ struct listen_ctx {
 	bool metrics_failed;		/* said once, then quiet */
 	bool done;
 	bool failed;
+	bool unloaded;			/* the family went away */
 };
 
 /* listen --metrics FILE: rewritten when something new was seen. */
@@ -347,6 +348,9 @@ static bool drain(struct smon_nl *nl, struct listen_ctx *c)
 		case -EBADMSG:
 			fprintf(stderr, PROG ": skipped a malformed event\n");
 			break;
+		case -ENODEV:
+			c->unloaded = true;
+			return false;
 		default:
 			fprintf(stderr, PROG ": receiving events: %s\n",
 				strerror(-err));
@@ -456,7 +460,15 @@ static int cmd_listen(const struct smon_cli *cli)
 	close(sfd);
 	smon_nl_close(&nl);
 
-	if (!ok)
+	/*
+	 * Unloaded: 3 like any command without the module (systemd restarts
+	 * the listener); 6 still wins when events were lost before.
+	 */
+	if (c.unloaded)
+		fprintf(stderr, PROG ": the module was unloaded (module not loaded)\n");
+	if (c.unloaded && !c.out.lost.records)
+		rc = SMON_EXIT_NOT_LOADED;
+	else if (!ok && !c.unloaded)
 		rc = SMON_EXIT_ERROR;
 	else if (c.out.lost.records)
 		rc = SMON_EXIT_LOST;

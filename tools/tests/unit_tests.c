@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
@@ -643,6 +644,37 @@ static struct nl_msg *event_msg(void)
 
 	genlmsg_put(msg, 0, 0, FAMILY, 0, 0, SYSRQMON_CMD_EVENT, 1);
 	return msg;
+}
+
+/* The controller says a family is gone: the listener stops (exit 3). */
+static struct nl_msg *ctrl_msg(uint8_t cmd, uint16_t id)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	genlmsg_put(msg, 0, 0, GENL_ID_CTRL, 0, 0, cmd, 2);
+	nla_put_u16(msg, CTRL_ATTR_FAMILY_ID, id);
+	nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, "sysrqmon");
+	return msg;
+}
+
+static void test_family_removed(void)
+{
+	struct nl_msg *msg;
+
+	msg = ctrl_msg(CTRL_CMD_DELFAMILY, 0x42);
+	check(smon_nl_family_removed(nlmsg_hdr(msg), 0x42),
+	      "unload: DELFAMILY of our family is seen", NULL);
+	check(!smon_nl_family_removed(nlmsg_hdr(msg), 0x43),
+	      "unload: DELFAMILY of another family is not ours", NULL);
+	nlmsg_free(msg);
+	msg = ctrl_msg(CTRL_CMD_NEWFAMILY, 0x42);
+	check(!smon_nl_family_removed(nlmsg_hdr(msg), 0x42),
+	      "unload: NEWFAMILY is not a removal", NULL);
+	nlmsg_free(msg);
+	msg = event_msg();
+	check(!smon_nl_family_removed(nlmsg_hdr(msg), GENL_ID_CTRL),
+	      "unload: an event is not a removal", NULL);
+	nlmsg_free(msg);
 }
 
 static void test_event_roundtrip(void)
@@ -1472,6 +1504,7 @@ int main(int argc, char **argv)
 				"fedcba9876543210fedcba9876543210", 123456);
 	test_cli_good();
 	test_cli_bad();
+	test_family_removed();
 	test_parsers();
 	test_json_escape();
 	test_json_object();
