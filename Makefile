@@ -22,6 +22,10 @@ DESTDIR ?=
 SBINDIR := $(PREFIX)/sbin
 MANDIR := $(PREFIX)/share/man
 UNITDIR ?= /lib/systemd/system
+# The journal's message catalog: systemd's dpkg trigger watches this
+# directory and runs journalctl --update-catalog (make install: run it).
+CATALOGDIR ?= /usr/lib/systemd/catalog
+COMPLETIONDIR := $(PREFIX)/share/bash-completion/completions
 # Prometheus alert rules (docs/fleet.md).
 DATADIR := $(PREFIX)/share/sysrqmon
 UNITS := sysrqmon.service sysrqmon-metrics.service sysrqmon-metrics.timer
@@ -91,6 +95,13 @@ install-tools: tools
 		$(DESTDIR)/etc/modprobe.d/sysrqmon.conf
 	install -D -m 0644 tools/sysrqmon.rules.yml \
 		$(DESTDIR)$(DATADIR)/sysrqmon.rules.yml
+	install -D -m 0644 docs/sysrqmon-record.schema.json \
+		$(DESTDIR)$(DATADIR)/sysrqmon-record.schema.json
+	install -D -m 0644 tools/sysrqmon.catalog \
+		$(DESTDIR)$(CATALOGDIR)/sysrqmon.catalog
+	install -D -m 0644 tools/sysrqmonctl.bash-completion \
+		$(DESTDIR)$(COMPLETIONDIR)/sysrqmonctl
+	$(if $(DESTDIR),,-journalctl --update-catalog)
 
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KRELEASE)/updates/module/sysrqmon.ko
@@ -100,7 +111,11 @@ uninstall:
 	      $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS)) \
 	      $(DESTDIR)/etc/modprobe.d/sysrqmon.conf \
 	      $(DESTDIR)/etc/modules-load.d/sysrqmon.conf \
-	      $(DESTDIR)$(DATADIR)/sysrqmon.rules.yml
+	      $(DESTDIR)$(DATADIR)/sysrqmon.rules.yml \
+	      $(DESTDIR)$(DATADIR)/sysrqmon-record.schema.json \
+	      $(DESTDIR)$(CATALOGDIR)/sysrqmon.catalog \
+	      $(DESTDIR)$(COMPLETIONDIR)/sysrqmonctl
+	$(if $(DESTDIR),,-journalctl --update-catalog)
 	rmdir $(DESTDIR)$(DATADIR) 2>/dev/null || true
 
 # Exactly the sources DKMS builds from, with the version filled in.

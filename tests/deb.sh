@@ -42,6 +42,8 @@ leftovers() {
 		/etc/systemd/system/*.wants/sysrqmon* \
 		/var/lib/systemd/deb-systemd-helper-enabled/sysrqmon* \
 		/etc/modprobe.d/sysrqmon.conf /etc/modules-load.d/sysrqmon.conf \
+		/usr/lib/systemd/catalog/sysrqmon.catalog \
+		/usr/share/bash-completion/completions/sysrqmonctl \
 		/usr/share/sysrqmon /usr/share/doc/sysrqmon* 2>/dev/null
 	for p in sysrqmon sysrqmon-dkms sysrqmon-dbgsym; do
 		installed "$p" && echo "package:$p"
@@ -133,6 +135,9 @@ for f in /usr/sbin/sysrqmonctl /usr/share/man/man8/sysrqmonctl.8.gz \
 	/lib/systemd/system/sysrqmon-metrics.service \
 	/lib/systemd/system/sysrqmon-metrics.timer \
 	/etc/modprobe.d/sysrqmon.conf /usr/share/sysrqmon/sysrqmon.rules.yml \
+	/usr/share/sysrqmon/sysrqmon-record.schema.json \
+	/usr/lib/systemd/catalog/sysrqmon.catalog \
+	/usr/share/bash-completion/completions/sysrqmonctl \
 	/usr/share/doc/sysrqmon/copyright; do
 	echo "$contents" | grep -qx "\.$f" || missing="$missing $f"
 done

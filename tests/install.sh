@@ -22,8 +22,11 @@ expected="0644 /etc/modprobe.d/sysrqmon.conf
 0644 /lib/systemd/system/sysrqmon-metrics.service
 0644 /lib/systemd/system/sysrqmon-metrics.timer
 0644 /lib/systemd/system/sysrqmon.service
+0644 /usr/lib/systemd/catalog/sysrqmon.catalog
 0755 /usr/sbin/sysrqmonctl
+0644 /usr/share/bash-completion/completions/sysrqmonctl
 0644 /usr/share/man/man8/sysrqmonctl.8
+0644 /usr/share/sysrqmon/sysrqmon-record.schema.json
 0644 /usr/share/sysrqmon/sysrqmon.rules.yml"
 
 if make -s install KDIR="$KDIR" DESTDIR="$dest" LOAD_AT_BOOT=1 > "$dest.log" 2>&1; then

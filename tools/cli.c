@@ -33,6 +33,7 @@ static const char usage_text[] =
 "                           deny_scope all|container, verify_ms 0|100-60000,\n"
 "                           mode MODE\n"
 "  lock                     lock the configuration until reboot\n"
+"  help                     show this help\n"
 "\n"
 "Options:\n"
 "  -h, --help               show this help and exit\n"
@@ -50,9 +51,19 @@ static const char usage_text[] =
 "4 permission denied (CAP_SYS_ADMIN, or locked), 5 --timeout before --count,\n"
 "6 events were lost while listening.\n";
 
+/* After a usage error: the short form, on stderr. */
+static const char short_usage_text[] =
+"Usage: sysrqmonctl status|listen|keys|metrics|mode|set|lock|help [ARGS...]\n"
+"See 'sysrqmonctl help'.\n";
+
 void smon_cli_usage(FILE *f)
 {
 	fputs(usage_text, f);
+}
+
+void smon_cli_short_usage(FILE *f)
+{
+	fputs(short_usage_text, f);
 }
 
 __printf(3, 4)
@@ -396,6 +407,13 @@ int smon_cli_parse(int argc, char *const argv[], struct smon_cli *cli,
 	}
 
 	sub = argv[1];
+	if (!strcmp(sub, "help")) {
+		if (argc > 2)
+			return fail(err, errlen, "help: unexpected argument '%s'",
+				    argv[2]);
+		cli->cmd = SMON_CMD_HELP;
+		return 0;
+	}
 	if (!strcmp(sub, "-V") || !strcmp(sub, "--version")) {
 		if (argc > 2)
 			return fail(err, errlen, "unexpected argument '%s'",

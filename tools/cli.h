@@ -68,6 +68,8 @@ struct smon_cli {
 int smon_cli_parse(int argc, char *const argv[], struct smon_cli *cli,
 		   char *err, size_t errlen);
 void smon_cli_usage(FILE *f);
+/* Two lines: the subcommands and "See 'sysrqmonctl help'." */
+void smon_cli_short_usage(FILE *f);
 
 /* Value parsers, 0 on success, -1 when the text is not acceptable. */
 int smon_parse_count(const char *s, uint64_t *count);

@@ -10,8 +10,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <systemd/sd-id128.h>
 #include <systemd/sd-journal.h>
 
 #include "fleet.h"
@@ -150,17 +152,95 @@ static void journal_fields(struct smon_journal *j,
 	}
 }
 
+/* The export format's address fields: this machine and boot, or fixed. */
+static struct {
+	bool fixed;
+	char machine_id[SD_ID128_STRING_MAX];
+	char boot_id[SD_ID128_STRING_MAX];
+	uint64_t monotonic_us;
+} source;
+
+void smon_journal_set_source(const char *machine_id, const char *boot_id,
+			     uint64_t monotonic_us)
+{
+	snprintf(source.machine_id, sizeof(source.machine_id), "%s",
+		 machine_id ? machine_id : "");
+	snprintf(source.boot_id, sizeof(source.boot_id), "%s",
+		 boot_id ? boot_id : "");
+	source.monotonic_us = monotonic_us;
+	source.fixed = true;
+}
+
+/* Empty when systemd cannot tell (no /etc/machine-id in a chroot). */
+static const char *machine_id(void)
+{
+	static char s[SD_ID128_STRING_MAX];
+	static bool done;
+	sd_id128_t id;
+
+	if (source.fixed)
+		return source.machine_id;
+	if (!done && !sd_id128_get_machine(&id))
+		sd_id128_to_string(id, s);
+	done = true;
+	return s;
+}
+
+static const char *boot_id(void)
+{
+	static char s[SD_ID128_STRING_MAX];
+	static bool done;
+	sd_id128_t id;
+
+	if (source.fixed)
+		return source.boot_id;
+	if (!done && !sd_id128_get_boot(&id))
+		sd_id128_to_string(id, s);
+	done = true;
+	return s;
+}
+
+static uint64_t monotonic_us(void)
+{
+	struct timespec ts;
+
+	if (source.fixed)
+		return source.monotonic_us;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 static void journal_head(struct smon_journal *j, const struct strbuf *msg,
 			 const char *id, int priority, uint64_t realtime_us)
 {
+	const char *host = smon_host(), *mid = machine_id(), *bid = boot_id();
 	char prio[4];
 
 	smon_journal_add(j, "MESSAGE", sb_str(msg), msg->len);
 	smon_journal_add(j, "MESSAGE_ID", id, strlen(id));
 	snprintf(prio, sizeof(prio), "%d", priority);
 	smon_journal_add(j, "PRIORITY", prio, strlen(prio));
+	/* authpriv: syslog files the events with the security log. */
+	smon_journal_add(j, "SYSLOG_FACILITY", SMON_SYSLOG_FACILITY,
+			 strlen(SMON_SYSLOG_FACILITY));
 	smon_journal_add(j, "SYSLOG_IDENTIFIER", "sysrqmonctl", 11);
+	/*
+	 * Address fields: journald adds its own to what sd_journal_sendv()
+	 * sends (smon_journal_send() leaves these out); the export format
+	 * carries them, so that an imported entry keeps its host and boot
+	 * (journalctl -b, _HOSTNAME=). __MONOTONIC_TIMESTAMP belongs to the
+	 * boot: with _BOOT_ID only. It is when the entry was written, as
+	 * journald would stamp it; __REALTIME_TIMESTAMP is the event's time.
+	 */
+	if (*host)
+		smon_journal_add(j, "_HOSTNAME", host, strlen(host));
+	if (*mid)
+		smon_journal_add(j, "_MACHINE_ID", mid, strlen(mid));
+	if (*bid)
+		smon_journal_add(j, "_BOOT_ID", bid, strlen(bid));
 	journal_num(j, "__REALTIME_TIMESTAMP", realtime_us);
+	if (*bid)
+		journal_num(j, "__MONOTONIC_TIMESTAMP", monotonic_us());
 }
 
 void smon_journal_event(struct smon_journal *j, const struct smon_event *ev,
@@ -362,10 +442,10 @@ static void metrics_status(struct strbuf *sb, const struct smon_status *st)
 
 	if (smon_has(st->present, SYSRQMON_ATTR_VERSION)) {
 		metric_head(sb, "sysrqmon_module_info", "gauge",
-			    "The loaded module's version and instance (random at load).");
+			    "The loaded module's version and module_instance (random at load).");
 		sb_puts(sb, "sysrqmon_module_info{version=\"");
 		label_value(sb, st->version, st->version_len);
-		sb_printf(sb, "\",instance=\"0x%016llx\"} 1\n",
+		sb_printf(sb, "\",module_instance=\"0x%016llx\"} 1\n",
 			  (unsigned long long)st->instance);
 	}
 	if (st->kinds_present && st->denied_present) {
@@ -383,6 +463,7 @@ static void metrics_status(struct strbuf *sb, const struct smon_status *st)
 				  name, "denied", (unsigned long long)v);
 		}
 	} else if (st->kinds_present) {
+		/* A module older than the per-verdict counts: by kind only. */
 		metric_head(sb, "sysrqmon_events_total", "counter",
 			    "Events by kind since the module was loaded.");
 		for (i = 0; i <= SYSRQMON_KIND_MAX; i++) {

@@ -23,6 +23,9 @@ int smon_priority(const char *severity);
 /* PRIORITY of a lost record: 3 (err), events are missing. */
 #define SMON_PRIORITY_LOST	3
 
+/* SYSLOG_FACILITY of every entry: 10, LOG_AUTHPRIV (security). */
+#define SMON_SYSLOG_FACILITY	"10"
+
 /*
  * One journal entry: fields "NAME=value" stored back to back in @buf
  * (values are bytes, not strings), so that each can be handed to
@@ -50,7 +53,9 @@ void smon_journal_add(struct smon_journal *j, const char *name,
 
 /*
  * The fields of an event or a lost record: MESSAGE (the text line),
- * MESSAGE_ID, PRIORITY, SYSLOG_IDENTIFIER=sysrqmonctl and every JSON
+ * MESSAGE_ID, PRIORITY, SYSLOG_FACILITY=10, SYSLOG_IDENTIFIER=sysrqmonctl,
+ * the address fields (_HOSTNAME, _MACHINE_ID, _BOOT_ID,
+ * __MONOTONIC_TIMESTAMP: export only) and every JSON
  * member as SYSRQMON_<KEY> with its raw bytes (numbers in decimal,
  * booleans true/false, null members left out). __REALTIME_TIMESTAMP is
  * the event's time, else @now_us; sd_journal_sendv() never gets it.
@@ -69,6 +74,14 @@ void smon_journal_lost(struct smon_journal *j, const struct smon_lost *lost,
 void smon_journal_export(struct strbuf *sb, const struct smon_journal *j);
 /* True when the export format writes the value in its binary form. */
 bool smon_export_binary(const void *value, size_t n);
+
+/*
+ * The export format's _MACHINE_ID, _BOOT_ID and __MONOTONIC_TIMESTAMP come
+ * from this machine (sd_id128_get_machine/boot, CLOCK_MONOTONIC) unless
+ * set here (the unit tests); an empty id leaves its field out.
+ */
+void smon_journal_set_source(const char *machine_id, const char *boot_id,
+			     uint64_t monotonic_us);
 
 /* Sends the entry to journald; 0 or a negative errno. */
 int smon_journal_send(const struct smon_journal *j);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "format.h"
 #include "sysrqmon_names.h"
@@ -440,6 +441,33 @@ static void fl_null(struct smon_fields *fl, const char *key)
 	fl_add(fl, key, SMON_FT_NULL);
 }
 
+/* The host name every record carries; gethostname() unless set. */
+static char host_name[256];
+static bool host_known;
+
+void smon_set_host(const char *name)
+{
+	snprintf(host_name, sizeof(host_name), "%s", name);
+	host_known = true;
+}
+
+const char *smon_host(void)
+{
+	if (!host_known) {
+		if (gethostname(host_name, sizeof(host_name) - 1))
+			host_name[0] = '\0';
+		host_name[sizeof(host_name) - 1] = '\0';
+		host_known = true;
+	}
+	return host_name;
+}
+
+/* "0x" and 16 lowercase hex digits: instance in every text sink. */
+void smon_instance_text(char buf[19], uint64_t instance)
+{
+	snprintf(buf, 19, "0x%016llx", (unsigned long long)instance);
+}
+
 /* A scratch string of @fl, or NULL when all are taken. */
 static char *fl_scratch(struct smon_fields *fl)
 {
@@ -498,10 +526,16 @@ void smon_event_fields(const struct smon_event *ev, struct smon_fields *fl)
 
 	memset(fl, 0, sizeof(*fl));
 	fl_cstr(fl, "type", "event");
+	fl_cstr(fl, "host", smon_host());
 	if (has(ev, SYSRQMON_ATTR_SEQ))
 		fl_u64(fl, "seq", ev->seq);
-	if (has(ev, SYSRQMON_ATTR_INSTANCE))
-		fl_u64(fl, "instance", ev->instance);
+	if (has(ev, SYSRQMON_ATTR_INSTANCE)) {
+		buf = fl_scratch(fl);
+		if (buf) {
+			smon_instance_text(buf, ev->instance);
+			fl_cstr(fl, "instance", buf);
+		}
+	}
 	if (has(ev, SYSRQMON_ATTR_TIME_NS))
 		fl_time(fl, "time", ev->time_ns);
 	if (has(ev, SYSRQMON_ATTR_KIND))
@@ -672,6 +706,7 @@ void smon_lost_fields(const struct smon_lost *lost, struct smon_fields *fl)
 {
 	memset(fl, 0, sizeof(*fl));
 	fl_cstr(fl, "type", "lost");
+	fl_cstr(fl, "host", smon_host());
 	if (lost->from_known)
 		fl_u64(fl, "from_seq", lost->from_seq);
 	else
@@ -796,6 +831,7 @@ void smon_status_text(struct strbuf *sb, const struct smon_status *st)
 
 void smon_status_json(struct strbuf *sb, const struct smon_status *st)
 {
+	char inst[19];
 	struct json_obj o, sub;
 	unsigned int i;
 	size_t h;
@@ -803,10 +839,14 @@ void smon_status_json(struct strbuf *sb, const struct smon_status *st)
 	json_begin(&o, sb);
 	json_cstr(&o, "type", "status");
 	json_cstr(&o, "source", "netlink");
+	json_cstr(&o, "host", smon_host());
+	json_bool(&o, "loaded", true);
 	if (st_has(st, SYSRQMON_ATTR_VERSION))
 		json_str(&o, "version", st->version, st->version_len);
-	if (st_has(st, SYSRQMON_ATTR_INSTANCE))
-		json_u64(&o, "instance", st->instance);
+	if (st_has(st, SYSRQMON_ATTR_INSTANCE)) {
+		smon_instance_text(inst, st->instance);
+		json_cstr(&o, "instance", inst);
+	}
 	if (st_has(st, SYSRQMON_ATTR_MODE))
 		json_enum(&o, "mode", smon_mode_name(st->mode), st->mode);
 	if (st_has(st, SYSRQMON_ATTR_AUDIT))
@@ -925,6 +965,7 @@ void smon_keys_json(struct strbuf *sb, const struct smon_keys *keys)
 
 	json_begin(&o, sb);
 	json_cstr(&o, "type", "keys");
+	json_cstr(&o, "host", smon_host());
 	json_key(&o, "keys");
 	sb_putc(sb, '[');
 	for (i = 0; i < keys->nr; i++) {

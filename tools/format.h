@@ -173,6 +173,15 @@ struct smon_fields {
 	char scratch[SMON_FIELD_SCRATCH][48];
 };
 
+/*
+ * The host name in every JSON record ("host"): gethostname() of this
+ * host, unless smon_set_host() said otherwise (the unit tests).
+ */
+const char *smon_host(void);
+void smon_set_host(const char *name);
+/* The instance as every text sink writes it: "0x" and 16 hex digits. */
+void smon_instance_text(char buf[19], uint64_t instance);
+
 /* Names of the uapi enums; NULL when the value is unknown. */
 const char *smon_kind_name(unsigned int kind);
 const char *smon_verdict_name(unsigned int verdict);

@@ -833,6 +833,17 @@ int smon_nl_subscribe(struct smon_nl *nl)
 	err = nl_socket_add_membership(nl->sk, grp);
 	if (err < 0)
 		return nl_to_errno(err);
+	/*
+	 * The controller's notifications (anyone may join): an unloaded
+	 * module's family is removed, and its group with it, silently. A
+	 * listener that stayed would hear nothing from the next module.
+	 */
+	grp = genl_ctrl_resolve_grp(nl->sk, "nlctrl", "notify");
+	if (grp < 0)
+		return nl_to_errno(grp);
+	err = nl_socket_add_membership(nl->sk, grp);
+	if (err < 0)
+		return nl_to_errno(err);
 	err = nl_socket_set_nonblocking(nl->sk);
 	if (err < 0)
 		return nl_to_errno(err);
@@ -849,7 +860,21 @@ struct event_ctx {
 	bool (*fn)(const struct smon_event *ev, void *arg);
 	void *arg;
 	bool bad;
+	bool gone;
 };
+
+bool smon_nl_family_removed(struct nlmsghdr *nlh, int family)
+{
+	struct nlattr *tb[CTRL_ATTR_MAX + 1];
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL || !genlmsg_valid_hdr(nlh, 0) ||
+	    genlmsg_hdr(nlh)->cmd != CTRL_CMD_DELFAMILY)
+		return false;
+	if (genlmsg_parse(nlh, 0, tb, CTRL_ATTR_MAX, NULL) < 0 ||
+	    !tb[CTRL_ATTR_FAMILY_ID])
+		return false;
+	return nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]) == family;
+}
 
 static int event_valid(struct nl_msg *msg, void *arg)
 {
@@ -857,6 +882,10 @@ static int event_valid(struct nl_msg *msg, void *arg)
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct smon_event ev;
 
+	if (smon_nl_family_removed(nlh, c->nl->family)) {
+		c->gone = true;
+		return NL_STOP;
+	}
 	if (nlh->nlmsg_type != c->nl->family)
 		return NL_SKIP;
 	if (!genlmsg_valid_hdr(nlh, 0)) {
@@ -884,6 +913,8 @@ int smon_nl_recv_events(struct smon_nl *nl,
 	/* nl_recv() turns ENOBUFS (the socket overran) into NLE_NOMEM. */
 	if (err == -NLE_NOMEM)
 		return -ENOBUFS;
+	if (c.gone)
+		return -ENODEV;
 	if (err < 0)
 		return nl_to_errno(err);
 	return c.bad ? -EBADMSG : 0;

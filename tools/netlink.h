@@ -49,11 +49,15 @@ int smon_nl_fd(struct smon_nl *nl);
  * false to stop. Returns 0, or
  * -EAGAIN when nothing is pending, -ENOBUFS when the socket overran (events
  * were lost), -EBADMSG after an event that could not be parsed (it shows
- * up as a seq gap), another negative errno on failure.
+ * up as a seq gap), -ENODEV when the family was removed (the module was
+ * unloaded: nothing will come), another negative errno on failure.
  */
 int smon_nl_recv_events(struct smon_nl *nl,
 			bool (*fn)(const struct smon_event *ev, void *arg),
 			void *arg);
+
+/* A controller notification that the family @family is gone. */
+bool smon_nl_family_removed(struct nlmsghdr *nlh, int family);
 
 /* Message parsers, exposed for the unit tests. */
 int smon_parse_event(struct nlmsghdr *nlh, struct smon_event *ev);

@@ -55,9 +55,40 @@ static bool module_loaded(char *dir, size_t size)
 	return !stat(dir, &sb) && S_ISDIR(sb.st_mode);
 }
 
+static bool put_line(struct strbuf *sb);
+
 static void not_loaded(void)
 {
-	fprintf(stderr, "sysrqmon: module not loaded\n");
+	fprintf(stderr, PROG ": module not loaded\n");
+}
+
+/*
+ * --json without the module: still one JSON object on stdout (exit 3).
+ * status: the status, {"loaded":false}; keys and listen: an error record.
+ */
+static void not_loaded_json(const char *type)
+{
+	struct json_obj o;
+	struct strbuf sb;
+
+	sb_init(&sb);
+	json_begin(&o, &sb);
+	if (!strcmp(type, "status")) {
+		json_cstr(&o, "type", "status");
+		json_cstr(&o, "source", "none");
+		json_cstr(&o, "host", smon_host());
+		json_bool(&o, "loaded", false);
+	} else {
+		json_cstr(&o, "type", "error");
+		json_cstr(&o, "host", smon_host());
+		json_cstr(&o, "command", type);
+		json_cstr(&o, "error", "not-loaded");
+		json_cstr(&o, "message", "module not loaded");
+		json_u64(&o, "exit", SMON_EXIT_NOT_LOADED);
+	}
+	json_end(&o);
+	put_line(&sb);
+	sb_free(&sb);
 }
 
 /* Writes @sb and a newline to stdout; false on a write error. */
@@ -151,6 +182,8 @@ static int status_sysfs(const char *moddir, bool json)
 		json_begin(&o, &sb);
 		json_cstr(&o, "type", "status");
 		json_cstr(&o, "source", "sysfs");
+		json_cstr(&o, "host", smon_host());
+		json_bool(&o, "loaded", true);
 		json_key(&o, "parameters");
 		json_begin(&params, &sb);
 	} else {
@@ -228,6 +261,8 @@ static int cmd_status(const struct smon_cli *cli)
 	/* No answer over netlink: what sysfs says, if the module is there. */
 	if (!module_loaded(moddir, sizeof(moddir))) {
 		not_loaded();
+		if (cli->json)
+			not_loaded_json("status");
 		return SMON_EXIT_NOT_LOADED;
 	}
 	fprintf(stderr, PROG ": no status over netlink (%s), reading %s\n",
@@ -244,6 +279,7 @@ struct listen_ctx {
 	bool metrics_failed;		/* said once, then quiet */
 	bool done;
 	bool failed;
+	bool unloaded;			/* the family went away */
 };
 
 /* listen --metrics FILE: rewritten when something new was seen. */
@@ -312,6 +348,9 @@ static bool drain(struct smon_nl *nl, struct listen_ctx *c)
 		case -EBADMSG:
 			fprintf(stderr, PROG ": skipped a malformed event\n");
 			break;
+		case -ENODEV:
+			c->unloaded = true;
+			return false;
 		default:
 			fprintf(stderr, PROG ": receiving events: %s\n",
 				strerror(-err));
@@ -336,6 +375,8 @@ static int cmd_listen(const struct smon_cli *cli)
 	err = smon_nl_open(&nl);
 	if (err == -ENOENT) {
 		not_loaded();
+		if (cli->format == SMON_FMT_JSON)
+			not_loaded_json("listen");
 		return SMON_EXIT_NOT_LOADED;
 	}
 	if (err) {
@@ -419,7 +460,15 @@ static int cmd_listen(const struct smon_cli *cli)
 	close(sfd);
 	smon_nl_close(&nl);
 
-	if (!ok)
+	/*
+	 * Unloaded: 3 like any command without the module (systemd restarts
+	 * the listener); 6 still wins when events were lost before.
+	 */
+	if (c.unloaded)
+		fprintf(stderr, PROG ": the module was unloaded (module not loaded)\n");
+	if (c.unloaded && !c.out.lost.records)
+		rc = SMON_EXIT_NOT_LOADED;
+	else if (!ok && !c.unloaded)
 		rc = SMON_EXIT_ERROR;
 	else if (c.out.lost.records)
 		rc = SMON_EXIT_LOST;
@@ -527,6 +576,8 @@ static int cmd_keys(const struct smon_cli *cli)
 	err = smon_nl_open(&nl);
 	if (err == -ENOENT) {
 		not_loaded();
+		if (cli->json)
+			not_loaded_json("keys");
 		return SMON_EXIT_NOT_LOADED;
 	}
 	if (err) {
@@ -619,7 +670,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (smon_cli_parse(argc, argv, &cli, err, sizeof(err))) {
 		fprintf(stderr, PROG ": %s\n", err);
-		smon_cli_usage(stderr);
+		smon_cli_short_usage(stderr);
 		return SMON_EXIT_USAGE;
 	}
 	switch (cli.cmd) {
@@ -642,7 +693,7 @@ int main(int argc, char **argv)
 	case SMON_CMD_LOCK:
 		return cmd_config(&cli);
 	default:
-		smon_cli_usage(stderr);
+		smon_cli_short_usage(stderr);
 		return SMON_EXIT_USAGE;
 	}
 }

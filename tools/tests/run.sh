@@ -83,10 +83,27 @@ fi
 expect 0 "--help" "$prog" --help
 has "$tmp/out" "Usage: sysrqmonctl" "--help prints the usage on stdout"
 expect 0 "listen --help" "$prog" listen --help
+expect 0 "help" "$prog" help
+has "$tmp/out" "Usage: sysrqmonctl" "help prints the usage on stdout"
+has "$tmp/out" "  help " "help lists help"
+expect 2 "help extra argument" "$prog" help now
 expect 2 "no arguments" "$prog"
 has "$tmp/err" "Usage:" "a usage error prints the usage on stderr"
 expect 2 "unknown subcommand" "$prog" frobnicate
 has "$tmp/err" "unknown subcommand 'frobnicate'" "names the unknown subcommand"
+has "$tmp/err" "See 'sysrqmonctl help'." "a usage error points to sysrqmonctl help"
+n=$(wc -l <"$tmp/err")
+if [ "$n" -le 3 ]; then
+	pass "cli: a usage error is $n lines (at most 3)"
+else
+	fail "cli: a usage error is $n lines: $(cat "$tmp/err")"
+fi
+expect 2 "set without VALUE" "$prog" set verify_ms
+if grep -v '^sysrqmonctl: ' "$tmp/err" | grep -qv '^\(Usage: \|See \)'; then
+	fail "cli: a usage error line without the sysrqmonctl: prefix: $(cat "$tmp/err")"
+else
+	pass "cli: every usage error line is prefixed sysrqmonctl: (or the usage)"
+fi
 expect 2 "unknown option" "$prog" --frobnicate
 expect 2 "status extra argument" "$prog" status now
 expect 2 "status unknown option" "$prog" status --count 1
@@ -117,16 +134,30 @@ if [ -d /sys/module/sysrqmon ]; then
 else
 	export SYSRQMON_SYSFS="$tmp/nosys"
 	expect 3 "status without module" "$prog" status
-	has "$tmp/err" "sysrqmon: module not loaded" "status says module not loaded"
+	has "$tmp/err" "sysrqmonctl: module not loaded" "status says module not loaded"
+	if [ -s "$tmp/out" ]; then
+		fail "cli: status without module prints on stdout"
+	else
+		pass "cli: status without module prints nothing on stdout"
+	fi
 	expect 3 "status --json without module" "$prog" status --json
+	has "$tmp/out" '"loaded":false' "status --json without module: {..., \"loaded\":false}"
+	cp "$tmp/out" "$tmp/records.status-none"
 	expect 3 "listen without module" "$prog" listen --timeout 0.1
-	has "$tmp/err" "sysrqmon: module not loaded" "listen says module not loaded"
+	has "$tmp/err" "sysrqmonctl: module not loaded" "listen says module not loaded"
+	expect 3 "listen --json without module" "$prog" listen --json --timeout 0.1
+	has "$tmp/out" '"error":"not-loaded"' "listen --json without module: an error record"
+	cp "$tmp/out" "$tmp/records.listen-none"
 	expect 3 "mode without module" "$prog" mode monitor
 	expect 3 "set without module" "$prog" set audit 1
+	expect 3 "set verify_ms 500 without module (parsed, sent)" "$prog" set verify_ms 500
+	has "$tmp/err" "sysrqmonctl: module not loaded" "set verify_ms 500 gets as far as the module"
 	expect 3 "lock without module" "$prog" lock
 	expect 3 "keys without module" "$prog" keys
-	has "$tmp/err" "sysrqmon: module not loaded" "keys says module not loaded"
+	has "$tmp/err" "sysrqmonctl: module not loaded" "keys says module not loaded"
 	expect 3 "keys --json without module" "$prog" keys --json
+	has "$tmp/out" '"error":"not-loaded"' "keys --json without module: an error record"
+	cp "$tmp/out" "$tmp/records.keys-none"
 	expect 3 "listen --format export without module" "$prog" listen \
 		--format export --timeout 0.1
 	expect 0 "metrics without module" "$prog" metrics
@@ -161,6 +192,7 @@ else
 	fi
 	has "$tmp/err" "no status over netlink" "sysfs status notes the fallback"
 	expect 0 "status --json from sysfs" "$prog" status --json
+	cp "$tmp/out" "$tmp/records.status-sysfs"
 	if command -v python3 >/dev/null 2>&1; then
 		if python3 -c '
 import json, sys
@@ -177,6 +209,89 @@ assert list(p)[:4] == ["mode", "audit", "audit_records", "watch_reads"], p
 		fi
 	fi
 	unset SYSRQMON_SYSFS
+fi
+
+# 3b. Every record against the published JSON Schema
+# (docs/sysrqmon-record.schema.json): synthetic events and a lost record
+# through listen's output path, the records of the unit tests that carry a
+# host (the encoder's own tests build partial objects), and what status,
+# keys and listen print above.
+schema=$tools/../docs/sysrqmon-record.schema.json
+"$synth" json >"$tmp/records.synth" 2>"$tmp/synth.err" ||
+	fail "json-schema: synth_events json failed: $(head -c 300 "$tmp/synth.err")"
+grep -F '"host":' "$tmp/json" >"$tmp/records.unit"
+if ! python3 -c 'import jsonschema' 2>/dev/null; then
+	fail "json-schema: python3 cannot import jsonschema: install the Debian package python3-jsonschema (tests/deps.sh)"
+elif python3 - "$schema" "$tmp"/records.* >"$tmp/schema.out" 2>&1 <<'PY'
+import json, sys
+from jsonschema.validators import validator_for
+schema = json.load(open(sys.argv[1]))
+cls = validator_for(schema)
+cls.check_schema(schema)
+v = cls(schema)
+bad = n = 0
+for path in sys.argv[2:]:
+    for line in open(path, encoding="utf-8"):
+        n += 1
+        errs = sorted(v.iter_errors(json.loads(line)), key=lambda e: list(e.path))
+        if errs:
+            bad += 1
+            print("%s: %s: %s" % (path.rsplit("/", 1)[-1], line.strip()[:200], errs[0].message[:300]))
+print("%d records, %d invalid" % (n, bad))
+sys.exit(1 if bad or n < 20 else 0)
+PY
+then
+	pass "json-schema: $(tail -n 1 "$tmp/schema.out") (synthetic events, unit-test records, status/keys/listen without the module, status from sysfs)"
+else
+	fail "json-schema: $(head -n 5 "$tmp/schema.out" | tr '\n' ' ')"
+fi
+# The schema rejects what it must: a numeric instance, a record without host.
+if python3 - "$schema" >"$tmp/schema.neg" 2>&1 <<'PY'
+import json, sys
+from jsonschema.validators import validator_for
+schema = json.load(open(sys.argv[1]))
+v = validator_for(schema)(schema)
+bad = [
+    {"type": "event", "host": "h", "instance": 6840227782638526189,
+     "technique": "none", "severity": "info"},
+    {"type": "event", "technique": "none", "severity": "info"},
+    {"type": "status", "source": "none", "host": "h", "loaded": True},
+]
+sys.exit(0 if all(not v.is_valid(r) for r in bad) else 1)
+PY
+then
+	pass "json-schema: rejects a numeric instance, a missing host, loaded=true without a module"
+else
+	fail "json-schema: accepts a record it must reject: $(tail -n 3 "$tmp/schema.neg")"
+fi
+
+# 3c. bash completion: it loads, and completes subcommands and settings.
+comp=$tools/sysrqmonctl.bash-completion
+if ! command -v bash >/dev/null 2>&1; then
+	fail "completion: bash is not installed"
+elif out=$(bash -c '. "$1" || exit 1
+	c() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _sysrqmonctl; echo "${COMPREPLY[*]}"; }
+	c sysrqmonctl he; c sysrqmonctl set verify; c sysrqmonctl listen --format e
+	c sysrqmonctl mode d; complete -p sysrqmonctl' sh "$comp" 2>&1) &&
+	[ "$out" = "help
+verify_ms
+export
+deny
+complete -F _sysrqmonctl sysrqmonctl" ]; then
+	pass "completion: completes subcommands, settings, formats and modes"
+else
+	fail "completion: got: $(echo "$out" | tr '\n' '|')"
+fi
+
+# 3d. The modprobe.d example lists every module parameter.
+missing=""
+for p in $(sed -n 's/^module_param[a-z_]*(\([a-z_]*\),.*/\1/p' "$tools"/../module/*.c); do
+	grep -q "^#options sysrqmon $p=" "$tools/sysrqmon.modprobe.conf" || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+	pass "modprobe.conf: every module parameter is listed"
+else
+	fail "modprobe.conf: missing:$missing"
 fi
 
 # 4. The man page's subcommands and --help's are the same set.
@@ -227,12 +342,12 @@ else
 	rc=$?
 	if [ "$rc" -ne 0 ]; then
 		fail "journal: synth_events failed: $(head -c 300 "$tmp/synth.err")"
-	elif ! "$jremote" -o "$tmp/synth.journal" - <"$tmp/synth.export" \
+	elif mkdir -p "$tmp/jdir" && ! "$jremote" -o "$tmp/jdir/synth.journal" - <"$tmp/synth.export" \
 		>"$tmp/jr.out" 2>&1; then
 		fail "journal: systemd-journal-remote rejects the export: $(tail -n 3 "$tmp/jr.out")"
 	else
 		pass "journal: systemd-journal-remote imports the export format"
-		journalctl --file "$tmp/synth.journal" -o json >"$tmp/j.json" 2>"$tmp/jc.err"
+		journalctl --file "$tmp/jdir/synth.journal" -o json >"$tmp/j.json" 2>"$tmp/jc.err"
 		if python3 - "$tmp/j.json" "$tmp/synth.json" "$tools/fleet.c" \
 			>"$tmp/jcheck" 2>&1 <<'PY'
 import json, re, sys
@@ -286,6 +401,24 @@ for ev, e in zip(events, entries):
             break
     else:
         check(True, "seq %d: every JSON member is a SYSRQMON_ field" % ev["seq"])
+# Address fields: this host, machine and boot, as journald would stamp them.
+host = open("/proc/sys/kernel/hostname").read().strip()
+boot = open("/proc/sys/kernel/random/boot_id").read().strip().replace("-", "")
+try:
+    machine = open("/etc/machine-id").read().strip()
+except OSError:
+    machine = None
+for e in entries:
+    what = val(e.get("SYSRQMON_EVENT", e["SYSRQMON_TYPE"])).decode()
+    check(val(e["SYSLOG_FACILITY"]) == b"10", "SYSLOG_FACILITY=10 of %s" % what)
+    check(val(e.get("_HOSTNAME", "")).decode() == host and
+          val(e.get("SYSRQMON_HOST", "")).decode() == host,
+          "_HOSTNAME and SYSRQMON_HOST of %s are %s" % (what, host))
+    check(e.get("_BOOT_ID") == boot, "_BOOT_ID of %s is this boot's" % what)
+    check(machine is None or e.get("_MACHINE_ID") == machine,
+          "_MACHINE_ID of %s is /etc/machine-id" % what)
+    check(int(e.get("__MONOTONIC_TIMESTAMP", "0")) > 0,
+          "__MONOTONIC_TIMESTAMP of %s" % what)
 trig = [e for e in entries if e.get("SYSRQMON_EVENT") == "trigger"][0]
 check(val(trig["SYSRQMON_COMM"]) == b'ev"il\n\xff', "hostile comm is byte-exact")
 check(val(trig["SYSRQMON_VERDICT"]) == b"denied" and
@@ -305,13 +438,83 @@ PY
 		grep -qE '^(PASS|FAIL) ' "$tmp/jcheck" ||
 			fail "journal: check script: $(tail -n 3 "$tmp/jcheck")"
 		kid=$(sed -n 's/.*\[SYSRQMON_KIND_KEYTABLE\][^"]*"\([0-9a-f]*\)".*/\1/p' "$tools/fleet.c")
-		n=$(journalctl --file "$tmp/synth.journal" -o cat "MESSAGE_ID=$kid" 2>/dev/null | wc -l)
+		n=$(journalctl --file "$tmp/jdir/synth.journal" -o cat "MESSAGE_ID=$kid" 2>/dev/null | wc -l)
+		boot=$(tr -d '-' </proc/sys/kernel/random/boot_id)
+		nb=$(journalctl -D "$tmp/jdir" -b "$boot" -o cat 2>"$tmp/jb.err" | grep -c .)
+		if [ "$nb" -eq 13 ]; then
+			pass "journal: journalctl -D DIR -b <this boot id> finds the 13 entries"
+		else
+			fail "journal: journalctl -D DIR -b $boot found $nb entries, want 13: $(head -c 300 "$tmp/jb.err")"
+		fi
 		if [ "$n" -eq 1 ]; then
 			pass "journal: journalctl MESSAGE_ID=<keytable id> finds the keytable event"
 		else
 			fail "journal: journalctl MESSAGE_ID=$kid found $n entries, want 1"
 		fi
 	fi
+fi
+
+# 6. The message catalog: journalctl --update-catalog in a temporary root
+# takes it, it has an entry for every MESSAGE_ID of fleet.c and no other,
+# and journalctl -x shows the entry's text with its fields filled in (in a
+# private mount namespace with the temporary database over the host's:
+# journalctl -x reads /var/lib/systemd/catalog whatever --root says).
+cat_root=$tmp/catroot
+mkdir -p "$cat_root/usr/lib/systemd/catalog"
+cp "$tools/sysrqmon.catalog" "$cat_root/usr/lib/systemd/catalog/"
+if ! journalctl --root="$cat_root" --update-catalog >"$tmp/cat.err" 2>&1 ||
+	[ -s "$tmp/cat.err" ]; then
+	fail "catalog: journalctl --update-catalog: $(head -n 3 "$tmp/cat.err")"
+else
+	pass "catalog: journalctl --update-catalog accepts sysrqmon.catalog"
+	journalctl --root="$cat_root" --list-catalog 2>/dev/null |
+		awk '{ print $1 }' | sort >"$tmp/cat.ids"
+	sed -n 's/.*"\([0-9a-f]\{32\}\)".*/\1/p' "$tools/fleet.c" | sort >"$tmp/fleet.ids"
+	if [ -s "$tmp/fleet.ids" ] && cmp -s "$tmp/cat.ids" "$tmp/fleet.ids"; then
+		pass "catalog: an entry for each of the $(wc -l <"$tmp/fleet.ids") MESSAGE_IDs"
+	else
+		fail "catalog: ids differ from fleet.c's: $(diff "$tmp/fleet.ids" "$tmp/cat.ids" | grep '^[<>]' | tr '\n' ' ')"
+	fi
+	if [ -s "$tmp/jdir/synth.journal" ] && unshare -rm true 2>/dev/null; then
+		unshare -rm sh -c 'mount --bind "$1/var/lib/systemd/catalog" /var/lib/systemd/catalog &&
+			journalctl --file "$2" -x SYSRQMON_EVENT=trigger' sh "$cat_root" \
+			"$tmp/jdir/synth.journal" >"$tmp/jx" 2>&1
+		if grep -q 'Subject: SysRq triggered: key b (reboot), denied' "$tmp/jx"; then
+			pass "catalog: journalctl -x explains the trigger event, fields filled in"
+		else
+			fail "catalog: journalctl -x shows no explanation: $(head -n 5 "$tmp/jx")"
+		fi
+	else
+		echo "SKIP catalog: journalctl -x (no imported journal, or no unshare -rm here)" >&2
+	fi
+fi
+
+# 7. The units: systemd-analyze verify, and an exposure of at most 2.5
+# (systemd-analyze security, offline), with this tree's sysrqmonctl.
+if ! command -v systemd-analyze >/dev/null 2>&1; then
+	fail "units: systemd-analyze is not installed: install the Debian package systemd"
+else
+	mkdir -p "$tmp/units"
+	for u in sysrqmon.service sysrqmon-metrics.service sysrqmon-metrics.timer; do
+		sed -e "s|/usr/sbin/sysrqmonctl|$prog|" "$tools/$u" >"$tmp/units/$u"
+	done
+	if (cd "$tmp/units" && systemd-analyze verify --man=no sysrqmon.service \
+		sysrqmon-metrics.service sysrqmon-metrics.timer) >"$tmp/sa" 2>&1; then
+		pass "units: systemd-analyze verify accepts the 3 units"
+	else
+		fail "units: systemd-analyze verify: $(head -n 5 "$tmp/sa")"
+	fi
+	for u in sysrqmon.service sysrqmon-metrics.service; do
+		(cd "$tmp/units" && systemd-analyze security --offline=yes \
+			--threshold=25 "$u") >"$tmp/sa" 2>&1
+		rc=$?
+		score=$(sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' "$tmp/sa")
+		if [ "$rc" -eq 0 ] && [ -n "$score" ]; then
+			pass "units: $u exposure $score (at most 2.5)"
+		else
+			fail "units: $u exposure ${score:-?}, more than 2.5: $(tail -n 3 "$tmp/sa")"
+		fi
+	done
 fi
 
 if ! command -v promtool >/dev/null 2>&1; then

@@ -8,6 +8,7 @@
  *
  *   synth_events text|json|export|journal   the events below
  *   synth_events metrics                    metrics of a synthetic status
+ *                                           (sysrqmon_events_total{kind,verdict})
  *   synth_events metrics-down               metrics without a module
  *   synth_events listener-metrics           listen --metrics after them
  */
@@ -227,6 +228,9 @@ static void synth_status(struct smon_status *st)
 	for (i = SYSRQMON_KIND_OPEN; i <= SYSRQMON_KIND_MAX; i++) {
 		st->kinds_present |= 1u << i;
 		st->kind_counts[i] = i;
+		/* Counted by kind and verdict, as the kernel does. */
+		st->denied_present |= 1u << i;
+		st->kind_denied[i] = i / 2;
 	}
 	hook(st, "security_file_open", SYSRQMON_ATTACH_FTRACE, 1, 0);
 	hook(st, "handle_sysrq", SYSRQMON_ATTACH_NONE, 0, 2);

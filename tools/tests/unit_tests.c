@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 
@@ -590,7 +591,7 @@ static void test_lost(void)
 	sb_init(&sb);
 	smon_lost_json(&sb, &l);
 	check_str("lost: gap JSON", sb_str(&sb),
-		  "{\"type\":\"lost\",\"from_seq\":42,\"to_seq\":43,\"reason\":\"gap\"}");
+		  "{\"type\":\"lost\",\"host\":\"testhost\",\"from_seq\":42,\"to_seq\":43,\"reason\":\"gap\"}");
 	json_line(&sb);
 	sb_reset(&sb);
 	smon_lost_text(&sb, &l);
@@ -615,7 +616,7 @@ static void test_lost(void)
 	sb_reset(&sb);
 	smon_lost_json(&sb, &l);
 	check_str("lost: overrun JSON", sb_str(&sb),
-		  "{\"type\":\"lost\",\"from_seq\":4,\"to_seq\":null,\"reason\":\"overrun\"}");
+		  "{\"type\":\"lost\",\"host\":\"testhost\",\"from_seq\":4,\"to_seq\":null,\"reason\":\"overrun\"}");
 	json_line(&sb);
 	sb_reset(&sb);
 	smon_lost_text(&sb, &l);
@@ -627,7 +628,7 @@ static void test_lost(void)
 	sb_reset(&sb);
 	smon_lost_json(&sb, &l);
 	check_str("lost: overrun before any event", sb_str(&sb),
-		  "{\"type\":\"lost\",\"from_seq\":null,\"to_seq\":null,\"reason\":\"overrun\"}");
+		  "{\"type\":\"lost\",\"host\":\"testhost\",\"from_seq\":null,\"to_seq\":null,\"reason\":\"overrun\"}");
 	json_line(&sb);
 	check_u64("lost: overrun counted", t.records, 1);
 	sb_free(&sb);
@@ -643,6 +644,37 @@ static struct nl_msg *event_msg(void)
 
 	genlmsg_put(msg, 0, 0, FAMILY, 0, 0, SYSRQMON_CMD_EVENT, 1);
 	return msg;
+}
+
+/* The controller says a family is gone: the listener stops (exit 3). */
+static struct nl_msg *ctrl_msg(uint8_t cmd, uint16_t id)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	genlmsg_put(msg, 0, 0, GENL_ID_CTRL, 0, 0, cmd, 2);
+	nla_put_u16(msg, CTRL_ATTR_FAMILY_ID, id);
+	nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, "sysrqmon");
+	return msg;
+}
+
+static void test_family_removed(void)
+{
+	struct nl_msg *msg;
+
+	msg = ctrl_msg(CTRL_CMD_DELFAMILY, 0x42);
+	check(smon_nl_family_removed(nlmsg_hdr(msg), 0x42),
+	      "unload: DELFAMILY of our family is seen", NULL);
+	check(!smon_nl_family_removed(nlmsg_hdr(msg), 0x43),
+	      "unload: DELFAMILY of another family is not ours", NULL);
+	nlmsg_free(msg);
+	msg = ctrl_msg(CTRL_CMD_NEWFAMILY, 0x42);
+	check(!smon_nl_family_removed(nlmsg_hdr(msg), 0x42),
+	      "unload: NEWFAMILY is not a removal", NULL);
+	nlmsg_free(msg);
+	msg = event_msg();
+	check(!smon_nl_family_removed(nlmsg_hdr(msg), GENL_ID_CTRL),
+	      "unload: an event is not a removal", NULL);
+	nlmsg_free(msg);
 }
 
 static void test_event_roundtrip(void)
@@ -685,7 +717,7 @@ static void test_event_roundtrip(void)
 	sb_init(&sb);
 	smon_event_json(&sb, &ev);
 	check_str("event: full JSON line", sb_str(&sb),
-		  "{\"type\":\"event\",\"seq\":7,\"instance\":1234605616436508552,\"time\":\"2026-11-23T15:19:14.123456789Z\",\"event\":\"trigger\",\"verdict\":\"denied\",\"target\":\"sysrq-trigger\",\"path\":\"/proc/sysrq-trigger\",\"flags\":\"0x8001\",\"key\":\"b\",\"action\":\"reboot\",\"pid\":4242,\"tid\":4243,\"ppid\":1,\"uid\":0,\"euid\":0,\"gid\":0,\"comm\":\"ba\\\"sh\\u000a\",\"exe\":\"/usr/bin/\\ufffd\",\"exe_hex\":\"2f7573722f62696e2fff\",\"cgroup_id\":1234,\"pidns\":4026531836,\"mntns\":4026531841,\"container\":false,\"technique\":\"T1529\",\"severity\":\"critical\",\"truncated\":false}");
+		  "{\"type\":\"event\",\"host\":\"testhost\",\"seq\":7,\"instance\":\"0x1122334455667788\",\"time\":\"2026-11-23T15:19:14.123456789Z\",\"event\":\"trigger\",\"verdict\":\"denied\",\"target\":\"sysrq-trigger\",\"path\":\"/proc/sysrq-trigger\",\"flags\":\"0x8001\",\"key\":\"b\",\"action\":\"reboot\",\"pid\":4242,\"tid\":4243,\"ppid\":1,\"uid\":0,\"euid\":0,\"gid\":0,\"comm\":\"ba\\\"sh\\u000a\",\"exe\":\"/usr/bin/\\ufffd\",\"exe_hex\":\"2f7573722f62696e2fff\",\"cgroup_id\":1234,\"pidns\":4026531836,\"mntns\":4026531841,\"container\":false,\"technique\":\"T1529\",\"severity\":\"critical\",\"truncated\":false}");
 	json_line(&sb);
 	sb_reset(&sb);
 	smon_event_text(&sb, &ev);
@@ -707,7 +739,7 @@ static void test_event_roundtrip(void)
 	sb_reset(&sb);
 	smon_event_json(&sb, &ev);
 	check_str("event: sysctl masks JSON", sb_str(&sb),
-		  "{\"type\":\"event\",\"seq\":8,\"event\":\"sysctl\",\"verdict\":\"allowed\",\"target\":\"sysrq\",\"old_mask\":438,\"new_mask\":-1,\"container\":true,\"technique\":\"T1611\",\"severity\":\"high\"}");
+		  "{\"type\":\"event\",\"host\":\"testhost\",\"seq\":8,\"event\":\"sysctl\",\"verdict\":\"allowed\",\"target\":\"sysrq\",\"old_mask\":438,\"new_mask\":-1,\"container\":true,\"technique\":\"T1611\",\"severity\":\"high\"}");
 	json_line(&sb);
 	sb_reset(&sb);
 	smon_event_text(&sb, &ev);
@@ -726,7 +758,7 @@ static void test_event_roundtrip(void)
 	sb_reset(&sb);
 	smon_event_json(&sb, &ev);
 	check_str("event: non-ASCII key JSON", sb_str(&sb),
-		  "{\"type\":\"event\",\"event\":\"console\",\"verdict\":\"allowed\",\"key\":\"\\ufffd\",\"key_hex\":\"80\",\"action\":\"help\",\"source\":\"serial\",\"technique\":\"T1562\",\"severity\":\"high\"}");
+		  "{\"type\":\"event\",\"host\":\"testhost\",\"event\":\"console\",\"verdict\":\"allowed\",\"key\":\"\\ufffd\",\"key_hex\":\"80\",\"action\":\"help\",\"source\":\"serial\",\"technique\":\"T1562\",\"severity\":\"high\"}");
 	json_line(&sb);
 	sb_reset(&sb);
 	smon_event_text(&sb, &ev);
@@ -745,7 +777,7 @@ static void test_event_roundtrip(void)
 	sb_reset(&sb);
 	smon_event_json(&sb, &ev);
 	check_str("event: config JSON", sb_str(&sb),
-		  "{\"type\":\"event\",\"event\":\"config\",\"setting\":\"mode\",\"old\":\"monitor\",\"new\":\"deny\",\"technique\":\"none\",\"severity\":\"info\"}");
+		  "{\"type\":\"event\",\"host\":\"testhost\",\"event\":\"config\",\"setting\":\"mode\",\"old\":\"monitor\",\"new\":\"deny\",\"technique\":\"none\",\"severity\":\"info\"}");
 	json_line(&sb);
 	nlmsg_free(msg);
 
@@ -839,7 +871,7 @@ static void test_status_roundtrip(void)
 	sb_init(&sb);
 	smon_status_json(&sb, st);
 	check_str("status: JSON", sb_str(&sb),
-		  "{\"type\":\"status\",\"source\":\"netlink\",\"version\":\"0.1.0\",\"instance\":3735928559,\"mode\":\"deny\",\"audit\":1,\"audit_records\":0,\"watch_reads\":0,\"allowed_mask\":16,\"allowed_keys\":\"wmt\",\"deny_scope\":\"container\",\"locked\":false,\"buffer_size\":1024,\"counters\":{\"generated\":10,\"sent\":7,\"no_listener\":1,\"dropped\":2,\"queued\":0,\"suppressed\":3,\"undecided\":0},\"kind_counts\":{\"open\":4,\"trigger\":6},\"hooks\":[{\"name\":\"write_sysrq_trigger\",\"method\":\"ftrace\",\"enforcing\":true,\"missed\":0},{\"name\":\"__handle_sysrq\",\"method\":\"kprobe\",\"enforcing\":false,\"missed\":5}]}");
+		  "{\"type\":\"status\",\"source\":\"netlink\",\"host\":\"testhost\",\"loaded\":true,\"version\":\"0.1.0\",\"instance\":\"0x00000000deadbeef\",\"mode\":\"deny\",\"audit\":1,\"audit_records\":0,\"watch_reads\":0,\"allowed_mask\":16,\"allowed_keys\":\"wmt\",\"deny_scope\":\"container\",\"locked\":false,\"buffer_size\":1024,\"counters\":{\"generated\":10,\"sent\":7,\"no_listener\":1,\"dropped\":2,\"queued\":0,\"suppressed\":3,\"undecided\":0},\"kind_counts\":{\"open\":4,\"trigger\":6},\"hooks\":[{\"name\":\"write_sysrq_trigger\",\"method\":\"ftrace\",\"enforcing\":true,\"missed\":0},{\"name\":\"__handle_sysrq\",\"method\":\"kprobe\",\"enforcing\":false,\"missed\":5}]}");
 	json_line(&sb);
 	sb_reset(&sb);
 	smon_status_text(&sb, st);
@@ -912,7 +944,7 @@ static void test_new_kinds(void)
 	nla_put_s32(m, SYSRQMON_ATTR_MASK, 438);
 	nla_put_string(m, SYSRQMON_ATTR_KEYS, "0bcs");
 	kind_case("kind baseline", m,
-		  "{\"type\":\"event\",\"event\":\"baseline\",\"verdict\":\"allowed\",\"mask\":438,\"keys\":\"0bcs\",\"pid\":311,\"comm\":\"modprobe\",\"technique\":\"none\",\"severity\":\"info\"}",
+		  "{\"type\":\"event\",\"host\":\"testhost\",\"event\":\"baseline\",\"verdict\":\"allowed\",\"mask\":438,\"keys\":\"0bcs\",\"pid\":311,\"comm\":\"modprobe\",\"technique\":\"none\",\"severity\":\"info\"}",
 		  "- ALLOWED baseline mask=438 keys=0bcs comm=modprobe pid=311 severity=info technique=none");
 
 	m = kind_msg(SYSRQMON_KIND_TOGGLE, SYSRQMON_VERDICT_ALLOWED);
@@ -920,7 +952,7 @@ static void test_new_kinds(void)
 	nla_put_s32(m, SYSRQMON_ATTR_NEW_MASK, 1);
 	nla_put_string(m, SYSRQMON_ATTR_MODULE, "sysrqevil");
 	kind_case("kind toggle", m,
-		  "{\"type\":\"event\",\"event\":\"toggle\",\"verdict\":\"allowed\",\"old_mask\":438,\"new_mask\":1,\"module\":\"sysrqevil\",\"technique\":\"T1014\",\"severity\":\"critical\"}",
+		  "{\"type\":\"event\",\"host\":\"testhost\",\"event\":\"toggle\",\"verdict\":\"allowed\",\"old_mask\":438,\"new_mask\":1,\"module\":\"sysrqevil\",\"technique\":\"T1014\",\"severity\":\"critical\"}",
 		  "- ALLOWED toggle old_mask=438 new_mask=1 module=sysrqevil severity=critical technique=T1014");
 
 	m = kind_msg(SYSRQMON_KIND_KEYTABLE, SYSRQMON_VERDICT_ALLOWED);
@@ -930,7 +962,7 @@ static void test_new_kinds(void)
 	nla_put_string(m, SYSRQMON_ATTR_HANDLER, "backdoor [sysrqevil]");
 	nla_put_string(m, SYSRQMON_ATTR_HELP, "backdoor(x)");
 	kind_case("kind keytable register", m,
-		  "{\"type\":\"event\",\"event\":\"keytable\",\"verdict\":\"allowed\",\"key\":\"x\",\"op\":\"register\",\"module\":\"sysrqevil\",\"handler\":\"backdoor [sysrqevil]\",\"help\":\"backdoor(x)\",\"technique\":\"T1547.006\",\"severity\":\"critical\"}",
+		  "{\"type\":\"event\",\"host\":\"testhost\",\"event\":\"keytable\",\"verdict\":\"allowed\",\"key\":\"x\",\"op\":\"register\",\"module\":\"sysrqevil\",\"handler\":\"backdoor [sysrqevil]\",\"help\":\"backdoor(x)\",\"technique\":\"T1547.006\",\"severity\":\"critical\"}",
 		  "- ALLOWED keytable key=x op=register module=sysrqevil handler=\"backdoor [sysrqevil]\" help=backdoor(x) severity=critical technique=T1547.006");
 
 	m = kind_msg(SYSRQMON_KIND_KEYTABLE, SYSRQMON_VERDICT_ALLOWED);
@@ -940,13 +972,13 @@ static void test_new_kinds(void)
 	nla_put_string(m, SYSRQMON_ATTR_HANDLER, "backdoor [sysrqevil]");
 	nla_put_string(m, SYSRQMON_ATTR_HELP, "backdoor(x)");
 	kind_case("kind keytable unregister", m,
-		  "{\"type\":\"event\",\"event\":\"keytable\",\"verdict\":\"allowed\",\"key\":\"x\",\"op\":\"unregister\",\"module\":\"sysrqevil\",\"handler\":\"backdoor [sysrqevil]\",\"help\":\"backdoor(x)\",\"technique\":\"T1547.006\",\"severity\":\"high\"}",
+		  "{\"type\":\"event\",\"host\":\"testhost\",\"event\":\"keytable\",\"verdict\":\"allowed\",\"key\":\"x\",\"op\":\"unregister\",\"module\":\"sysrqevil\",\"handler\":\"backdoor [sysrqevil]\",\"help\":\"backdoor(x)\",\"technique\":\"T1547.006\",\"severity\":\"high\"}",
 		  "- ALLOWED keytable key=x op=unregister module=sysrqevil handler=\"backdoor [sysrqevil]\" help=backdoor(x) severity=high technique=T1547.006");
 
 	m = kind_msg(SYSRQMON_KIND_KEYTABLE, SYSRQMON_VERDICT_ALLOWED);
 	nla_put_u8(m, SYSRQMON_ATTR_OP, 9);
 	kind_case("kind keytable unknown op", m,
-		  "{\"type\":\"event\",\"event\":\"keytable\",\"verdict\":\"allowed\",\"op\":\"unknown-9\",\"technique\":\"T1547.006\",\"severity\":\"critical\"}",
+		  "{\"type\":\"event\",\"host\":\"testhost\",\"event\":\"keytable\",\"verdict\":\"allowed\",\"op\":\"unknown-9\",\"technique\":\"T1547.006\",\"severity\":\"critical\"}",
 		  "- ALLOWED keytable op=unknown-9 severity=critical technique=T1547.006");
 
 	m = kind_msg(SYSRQMON_KIND_KERNEL, SYSRQMON_VERDICT_ALLOWED);
@@ -954,7 +986,7 @@ static void test_new_kinds(void)
 	nla_put_string(m, SYSRQMON_ATTR_ACTION, "sync");
 	nla_put_string(m, SYSRQMON_ATTR_MODULE, "sysrqevil");
 	kind_case("kind kernel", m,
-		  "{\"type\":\"event\",\"event\":\"kernel\",\"verdict\":\"allowed\",\"key\":\"s\",\"action\":\"sync\",\"module\":\"sysrqevil\",\"technique\":\"T1014\",\"severity\":\"critical\"}",
+		  "{\"type\":\"event\",\"host\":\"testhost\",\"event\":\"kernel\",\"verdict\":\"allowed\",\"key\":\"s\",\"action\":\"sync\",\"module\":\"sysrqevil\",\"technique\":\"T1014\",\"severity\":\"critical\"}",
 		  "- ALLOWED kernel key=s action=sync module=sysrqevil severity=critical technique=T1014");
 
 	m = kind_msg(SYSRQMON_KIND_KERNEL, SYSRQMON_VERDICT_ALLOWED);
@@ -962,7 +994,7 @@ static void test_new_kinds(void)
 	nla_put_string(m, SYSRQMON_ATTR_ACTION, "reboot");
 	nla_put_string(m, SYSRQMON_ATTR_MODULE, "sysrqevil");
 	kind_case("kind kernel reboot", m,
-		  "{\"type\":\"event\",\"event\":\"kernel\",\"verdict\":\"allowed\",\"key\":\"b\",\"action\":\"reboot\",\"module\":\"sysrqevil\",\"technique\":\"T1529\",\"severity\":\"critical\"}",
+		  "{\"type\":\"event\",\"host\":\"testhost\",\"event\":\"kernel\",\"verdict\":\"allowed\",\"key\":\"b\",\"action\":\"reboot\",\"module\":\"sysrqevil\",\"technique\":\"T1529\",\"severity\":\"critical\"}",
 		  "- ALLOWED kernel key=b action=reboot module=sysrqevil severity=critical technique=T1529");
 
 	m = kind_msg(SYSRQMON_KIND_PARAM, SYSRQMON_VERDICT_ALLOWED);
@@ -970,7 +1002,7 @@ static void test_new_kinds(void)
 	nla_put_string(m, SYSRQMON_ATTR_NAME, "sysrq_downtime_ms");
 	nla_put_string(m, SYSRQMON_ATTR_VALUE, "0 1");
 	kind_case("kind param", m,
-		  "{\"type\":\"event\",\"event\":\"param\",\"verdict\":\"allowed\",\"name\":\"sysrq_downtime_ms\",\"value\":\"0 1\",\"pid\":77,\"technique\":\"T1562\",\"severity\":\"high\"}",
+		  "{\"type\":\"event\",\"host\":\"testhost\",\"event\":\"param\",\"verdict\":\"allowed\",\"name\":\"sysrq_downtime_ms\",\"value\":\"0 1\",\"pid\":77,\"technique\":\"T1562\",\"severity\":\"high\"}",
 		  "- ALLOWED param name=sysrq_downtime_ms value=\"0 1\" pid=77 severity=high technique=T1562");
 
 	m = kind_msg(SYSRQMON_KIND_DRIFT, SYSRQMON_VERDICT_ALLOWED);
@@ -980,7 +1012,7 @@ static void test_new_kinds(void)
 	nla_put_s32(m, SYSRQMON_ATTR_OLD_MASK, 0);
 	nla_put_s32(m, SYSRQMON_ATTR_NEW_MASK, 1);
 	kind_case("kind drift mask", m,
-		  "{\"type\":\"event\",\"event\":\"drift\",\"verdict\":\"allowed\",\"source\":\"verify\",\"old_mask\":0,\"new_mask\":1,\"what\":\"mask\",\"pid\":0,\"tid\":0,\"uid\":0,\"euid\":0,\"comm\":\"-\",\"technique\":\"T1014\",\"severity\":\"critical\"}",
+		  "{\"type\":\"event\",\"host\":\"testhost\",\"event\":\"drift\",\"verdict\":\"allowed\",\"source\":\"verify\",\"old_mask\":0,\"new_mask\":1,\"what\":\"mask\",\"pid\":0,\"tid\":0,\"uid\":0,\"euid\":0,\"comm\":\"-\",\"technique\":\"T1014\",\"severity\":\"critical\"}",
 		  "- ALLOWED drift source=verify old_mask=0 new_mask=1 what=mask comm=- pid=0 uid=0 severity=critical technique=T1014");
 
 	m = kind_msg(SYSRQMON_KIND_DRIFT, SYSRQMON_VERDICT_DENIED);
@@ -989,19 +1021,19 @@ static void test_new_kinds(void)
 	nla_put_u8(m, SYSRQMON_ATTR_SOURCE, SYSRQMON_SOURCE_VERIFY);
 	nla_put_u8(m, SYSRQMON_ATTR_KEY, 'x');
 	kind_case("kind drift keytable", m,
-		  "{\"type\":\"event\",\"event\":\"drift\",\"verdict\":\"denied\",\"key\":\"x\",\"source\":\"verify\",\"what\":\"keytable\",\"pid\":0,\"tid\":0,\"uid\":0,\"euid\":0,\"comm\":\"-\",\"technique\":\"T1014\",\"severity\":\"critical\"}",
+		  "{\"type\":\"event\",\"host\":\"testhost\",\"event\":\"drift\",\"verdict\":\"denied\",\"key\":\"x\",\"source\":\"verify\",\"what\":\"keytable\",\"pid\":0,\"tid\":0,\"uid\":0,\"euid\":0,\"comm\":\"-\",\"technique\":\"T1014\",\"severity\":\"critical\"}",
 		  "- DENIED drift key=x source=verify what=keytable comm=- pid=0 uid=0 severity=critical technique=T1014");
 
 	m = kind_msg(SYSRQMON_KIND_TAMPER, SYSRQMON_VERDICT_DENIED);
 	nla_put_string(m, SYSRQMON_ATTR_WHAT, "ftrace");
 	kind_case("kind tamper ftrace", m,
-		  "{\"type\":\"event\",\"event\":\"tamper\",\"verdict\":\"denied\",\"what\":\"ftrace\",\"technique\":\"T1562.001\",\"severity\":\"critical\"}",
+		  "{\"type\":\"event\",\"host\":\"testhost\",\"event\":\"tamper\",\"verdict\":\"denied\",\"what\":\"ftrace\",\"technique\":\"T1562.001\",\"severity\":\"critical\"}",
 		  "- DENIED tamper what=ftrace severity=critical technique=T1562.001");
 
 	m = kind_msg(SYSRQMON_KIND_TAMPER, SYSRQMON_VERDICT_ALLOWED);
 	nla_put_string(m, SYSRQMON_ATTR_WHAT, "kprobes");
 	kind_case("kind tamper kprobes", m,
-		  "{\"type\":\"event\",\"event\":\"tamper\",\"verdict\":\"allowed\",\"what\":\"kprobes\",\"technique\":\"T1562.001\",\"severity\":\"critical\"}",
+		  "{\"type\":\"event\",\"host\":\"testhost\",\"event\":\"tamper\",\"verdict\":\"allowed\",\"what\":\"kprobes\",\"technique\":\"T1562.001\",\"severity\":\"critical\"}",
 		  "- ALLOWED tamper what=kprobes severity=critical technique=T1562.001");
 
 	/* The reset sequence's first press: no key. */
@@ -1010,14 +1042,14 @@ static void test_new_kinds(void)
 	nla_put_string(m, SYSRQMON_ATTR_ACTION, "reboot");
 	nla_put_u8(m, SYSRQMON_ATTR_SOURCE, SYSRQMON_SOURCE_RESET);
 	kind_case("kind console reset without key", m,
-		  "{\"type\":\"event\",\"event\":\"console\",\"verdict\":\"allowed\",\"action\":\"reboot\",\"source\":\"reset\",\"pid\":0,\"tid\":0,\"uid\":0,\"euid\":0,\"comm\":\"-\",\"technique\":\"T1529\",\"severity\":\"critical\"}",
+		  "{\"type\":\"event\",\"host\":\"testhost\",\"event\":\"console\",\"verdict\":\"allowed\",\"action\":\"reboot\",\"source\":\"reset\",\"pid\":0,\"tid\":0,\"uid\":0,\"euid\":0,\"comm\":\"-\",\"technique\":\"T1529\",\"severity\":\"critical\"}",
 		  "- ALLOWED console action=reboot source=reset comm=- pid=0 uid=0 severity=critical technique=T1529");
 
 	/* Hostile strings in the new attributes are escaped. */
 	m = kind_msg(SYSRQMON_KIND_KEYTABLE, SYSRQMON_VERDICT_ALLOWED);
 	nla_put_string(m, SYSRQMON_ATTR_HANDLER, "a=b\n\xff");
 	kind_case("kind keytable hostile handler", m,
-		  "{\"type\":\"event\",\"event\":\"keytable\",\"verdict\":\"allowed\",\"handler\":\"a=b\\u000a\\ufffd\",\"handler_hex\":\"613d620aff\",\"technique\":\"T1547.006\",\"severity\":\"critical\"}",
+		  "{\"type\":\"event\",\"host\":\"testhost\",\"event\":\"keytable\",\"verdict\":\"allowed\",\"handler\":\"a=b\\u000a\\ufffd\",\"handler_hex\":\"613d620aff\",\"technique\":\"T1547.006\",\"severity\":\"critical\"}",
 		  "- ALLOWED keytable handler=\"a=b\\x0a\\xff\" severity=critical technique=T1547.006");
 
 	m = event_msg();
@@ -1053,7 +1085,7 @@ static void test_status_integrity(void)
 	sb_init(&sb);
 	smon_status_json(&sb, st);
 	check_str("status: verify_ms and integrity counters JSON", sb_str(&sb),
-		  "{\"type\":\"status\",\"source\":\"netlink\",\"verify_ms\":1000,\"counters\":{\"generated\":10,\"drift\":2,\"tamper\":3,\"restored\":1}}");
+		  "{\"type\":\"status\",\"source\":\"netlink\",\"host\":\"testhost\",\"loaded\":true,\"verify_ms\":1000,\"counters\":{\"generated\":10,\"drift\":2,\"tamper\":3,\"restored\":1}}");
 	json_line(&sb);
 	sb_reset(&sb);
 	smon_status_text(&sb, st);
@@ -1093,7 +1125,7 @@ static void test_keys_table(void)
 	sb_init(&sb);
 	smon_keys_json(&sb, keys);
 	check_str("keys: JSON", sb_str(&sb),
-		  "{\"type\":\"keys\",\"keys\":[{\"key\":\"b\",\"help\":\"reboot(b)\",\"module\":\"vmlinux\",\"handler\":\"sysrq_handle_reboot\",\"changed\":false},{\"key\":\"x\",\"help\":\"backdoor(x)\",\"module\":\"sysrqevil\",\"handler\":\"backdoor [sysrqevil]\",\"changed\":true}]}");
+		  "{\"type\":\"keys\",\"host\":\"testhost\",\"keys\":[{\"key\":\"b\",\"help\":\"reboot(b)\",\"module\":\"vmlinux\",\"handler\":\"sysrq_handle_reboot\",\"changed\":false},{\"key\":\"x\",\"help\":\"backdoor(x)\",\"module\":\"sysrqevil\",\"handler\":\"backdoor [sysrqevil]\",\"changed\":true}]}");
 	json_line(&sb);
 	sb_reset(&sb);
 	smon_keys_text(&sb, keys);
@@ -1110,7 +1142,7 @@ static void test_keys_table(void)
 	sb_reset(&sb);
 	smon_keys_json(&sb, keys);
 	check_str("keys: empty JSON", sb_str(&sb),
-		  "{\"type\":\"keys\",\"keys\":[]}");
+		  "{\"type\":\"keys\",\"host\":\"testhost\",\"keys\":[]}");
 	json_line(&sb);
 	nlmsg_free(msg);
 
@@ -1213,6 +1245,12 @@ static void test_export(void)
 	check_contains("export: PRIORITY critical is 2", p, "\nPRIORITY=2\n");
 	check_contains("export: SYSLOG_IDENTIFIER", p,
 		       "\nSYSLOG_IDENTIFIER=sysrqmonctl\n");
+	check_contains("export: SYSLOG_FACILITY authpriv", p,
+		       "\nSYSLOG_FACILITY=10\n");
+	check_contains("export: address fields", p,
+		       "\n_HOSTNAME=testhost\n_MACHINE_ID=0123456789abcdef0123456789abcdef\n_BOOT_ID=fedcba9876543210fedcba9876543210\n");
+	check_contains("export: monotonic time", p,
+		       "\n__MONOTONIC_TIMESTAMP=123456\n");
 	check_contains("export: realtime from the event", p,
 		       "\n__REALTIME_TIMESTAMP=1795447154123456\n");
 	check_contains("export: verdict", p, "\nSYSRQMON_VERDICT=denied\n");
@@ -1269,9 +1307,15 @@ static void test_export(void)
 		  "MESSAGE=LOST from_seq=9 to_seq=? reason=overrun\n"
 		  "MESSAGE_ID=0c356fe2b4800999119b9b3d4eb3db7e\n"
 		  "PRIORITY=3\n"
+		  "SYSLOG_FACILITY=10\n"
 		  "SYSLOG_IDENTIFIER=sysrqmonctl\n"
+		  "_HOSTNAME=testhost\n"
+		  "_MACHINE_ID=0123456789abcdef0123456789abcdef\n"
+		  "_BOOT_ID=fedcba9876543210fedcba9876543210\n"
 		  "__REALTIME_TIMESTAMP=1000\n"
+		  "__MONOTONIC_TIMESTAMP=123456\n"
 		  "SYSRQMON_TYPE=lost\n"
+		  "SYSRQMON_HOST=testhost\n"
 		  "SYSRQMON_FROM_SEQ=9\n"
 		  "SYSRQMON_REASON=overrun\n\n");
 	check_str("export: lost gap id", smon_message_id_lost(SMON_LOST_GAP),
@@ -1376,6 +1420,25 @@ static void test_metrics(void)
 	check(!strstr(p, "sysrqmon_hook_missed_total{hook=\"x"),
 	      "metrics: no missed count, no sample", NULL);
 
+	/* The module's version and instance; counts by kind and verdict. */
+	st->present |= SMON_BIT(SYSRQMON_ATTR_VERSION) |
+		       SMON_BIT(SYSRQMON_ATTR_INSTANCE);
+	strcpy(st->version, "1.2.2");
+	st->version_len = 5;
+	st->instance = 0x5eed5eed5eed5eedull;
+	st->denied_present = 1u << SYSRQMON_KIND_TRIGGER;
+	st->kind_denied[SYSRQMON_KIND_TRIGGER] = 2;
+	sb_reset(&sb);
+	smon_metrics(&sb, st, "1.2.3");
+	p = sb_str(&sb);
+	check_contains("metrics: module_info labels version and module_instance", p,
+		       "\nsysrqmon_module_info{version=\"1.2.2\",module_instance=\"0x5eed5eed5eed5eed\"} 1\n");
+	check(!strstr(p, ",instance=") && !strstr(p, "{instance="),
+	      "metrics: no label named instance", NULL);
+	check_contains("metrics: events by kind and verdict", p,
+		       "sysrqmon_events_total{kind=\"trigger\",verdict=\"allowed\"} 7\n"
+		       "sysrqmon_events_total{kind=\"trigger\",verdict=\"denied\"} 2\n");
+
 	/* listen --metrics: every kind and verdict, also at 0. */
 	smon_output_init(&out, SMON_FMT_TEXT, NULL);
 	memset(&ev, 0, sizeof(ev));
@@ -1435,8 +1498,13 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* Every record carries the host name: a fixed one here. */
+	smon_set_host("testhost");
+	smon_journal_set_source("0123456789abcdef0123456789abcdef",
+				"fedcba9876543210fedcba9876543210", 123456);
 	test_cli_good();
 	test_cli_bad();
+	test_family_removed();
 	test_parsers();
 	test_json_escape();
 	test_json_object();

@@ -78,9 +78,10 @@ check open-flags "access modes of events 1 3 5 8:$acc (want 1 1 1 0)" [ "$acc" =
 
 # seq +1 each, one instance, and it is the module's
 status_json
-inst=$(json_get "$STATUS" instance)
+# (a string, 0x and 16 hex digits, in events and status alike)
+inst=$(json_str "$STATUS" instance)
 seqs=$(sed -nE 's/.*[{,]"seq":([0-9]+).*/\1/p' $F | tr '\n' ' ')
-insts=$(sed -nE 's/.*[{,]"instance":([0-9]+).*/\1/p' $F | sort -u)
+insts=$(sed -nE 's/.*[{,]"instance":"(0x[0-9a-f]{16})".*/\1/p' $F | sort -u)
 types=$(sed -nE 's/^\{"type":"([a-z]+)".*/\1/p' $F | sort -u)
 prev=""
 ok=1
