@@ -195,6 +195,22 @@ if has latency; then
 	pass latency "latency measured"
 fi
 
+# nl_rmem: bytes queued in NETLINK_GENERIC sockets (the listener's receive queue)
+nl_rmem() {
+	awk 'NR > 1 && $2 == 16 { s += $5 } END { print s + 0 }' /proc/net/netlink
+}
+
+# listener_caught_up: the listener has read everything the kernel sent (up to 60 s), so
+# that stopping it loses nothing it was still reading
+listener_caught_up() {
+	_i=0
+	while [ "$(nl_rmem)" -gt 0 ] && [ $_i -lt 600 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	[ "$(nl_rmem)" -eq 0 ]
+}
+
 # burst SIZE PRIO: one burst of kernel.sysrq writes with sysrqmonctl listen --json attached
 burst() {
 	listen_start /tmp/burst.json || return 1
@@ -206,7 +222,7 @@ burst() {
 		run_op R benchop --warm 0 --fifo "$2" pwrite $SYSRQ "$MASK" "$1"
 	fi
 	wait_drained || fail drained "the queue did not drain after a burst of $1"
-	sleep 0.5
+	listener_caught_up || fail caught-up "the listener left $(nl_rmem) bytes unread"
 	status_json
 	_s2=$STATUS
 	listen_stop
@@ -236,10 +252,6 @@ if has burst; then
 fi
 
 # --- 5: memory --------------------------------------------------------------------------------
-# nl_rmem: bytes queued in NETLINK_GENERIC sockets (the listener's receive queue)
-nl_rmem() {
-	awk 'NR > 1 && $2 == 16 { s += $5 } END { print s + 0 }' /proc/net/netlink
-}
 
 memline() {
 	echo "$(meminfo) vmalloc_module=$(vmalloc_of sysrqmon) nl_rmem=$(nl_rmem)"
