@@ -112,14 +112,19 @@ static struct sysrqmon_hook hooks[] = {
 /*
  * ftrace reports the address of the fentry call, which follows an ENDBR
  * where the kernel is built with IBT. security_file_open is the table's
- * first entry: every open on the machine is found on the first compare.
+ * first entry, and every open on the machine is called directly: an
+ * indirect call costs a retpoline and, on 6.12, a call thunk.
  */
 static void dispatch(unsigned long ip, unsigned long parent_ip,
 		     struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
 	struct sysrqmon_hook *hook;
 
-	for (hook = hooks; hook < hooks + ARRAY_SIZE(hooks); hook++) {
+	if (likely(ip - hooks[0].addr <= ENDBR_INSN_SIZE)) {
+		sysrqmon_hook_file_open(ip, parent_ip, &hooks[0], fregs);
+		return;
+	}
+	for (hook = hooks + 1; hook < hooks + ARRAY_SIZE(hooks); hook++) {
 		if (ip - hook->addr <= ENDBR_INSN_SIZE) {
 			hook->func(ip, parent_ip, hook, fregs);
 			return;
