@@ -875,8 +875,10 @@ def main():
         if not os.path.isfile(args.tool):
             log("note: no tool at %s: the sysrqmonctl cases will fail" % args.tool)
 
+    # The debug kernels' releases end in -sysrqmon-debug or -sysrqmon-rt-debug.
+    debug_kernel = re.search(r"-sysrqmon(-rt)?-debug$", module_release(args.module) or "")
     if args.timeout is None:
-        args.timeout = 3600 if "-sysrqmon-debug" in (module_release(args.module) or "") else 1800
+        args.timeout = 3600 if debug_kernel else 1800
     if args.demo:
         return run_demo(args)
 
@@ -884,8 +886,7 @@ def main():
         sibling = os.path.join(os.path.dirname(args.module), "sysrqmon_test.ko")
         args.kunit_module = sibling if os.path.isfile(sibling) else None
     boots = shard_main_boot(select_cases(args), args.jobs)
-    if "LOAD_SCALE" not in args.env and \
-            "-sysrqmon-debug" in (module_release(args.module) or ""):
+    if "LOAD_SCALE" not in args.env and debug_kernel:
         args.env["LOAD_SCALE"] = "5"  # the debug kernel is ~30x slower per write
     if not args.kernel and args.kdir and \
             os.path.isfile(os.path.join(args.kdir, "arch/x86/boot/bzImage")):
