@@ -261,7 +261,10 @@ boot() {
 }
 start=$(date +%s)
 n=1
-while boot "$n"; do n=$((n + 1)); done
+while boot "$n"; do
+	n=$((n + 1))
+	[ "$n" -le 3 ] || { result boots FAIL "still no DONE after 3 boots"; break; }
+done
 echo "host-$RELEASE: $n boot(s) in $(($(date +%s) - start)) s"
 bad=$(cat "$work"/console.* | grep -E '\] (BUG:|WARNING:|Oops|Call Trace|general protection)' | head -n 3)
 if [ -z "$bad" ]; then
