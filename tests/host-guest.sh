@@ -202,7 +202,7 @@ full.2)
 	purge
 	;;
 esac
-echo done > "$S/phase"
+echo finished > "$S/phase"
 sync
 r DONE - -
 systemctl poweroff
