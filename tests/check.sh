@@ -78,6 +78,9 @@ if [ -f module/sysrqmon.ko ]; then
 	phase "$KVER+6.12" amd64 bench-smoke python3 tests/bench/bench.py --smoke \
 		--module module/sysrqmon.ko --tool tools/sysrqmonctl
 fi
+# The packages in a booted Debian 12 root, systemd as PID 1: install, start, one event
+# through the journal and node_exporter, purge (tests/host.sh; the full run is in make matrix).
+phase bookworm-host amd64 host-smoke tests/host.sh bookworm --smoke
 export FIGURES="$LOG/debug.fig"
 phase linux-source-6.12 debug debug-kernel tests/debug.sh 6.12 debug
 echo "debug: $p passed, $f failed" >> "$LOG/results"

@@ -9,7 +9,7 @@ packages=${DEPS_PACKAGES:-"gcc make pkg-config python3 cpio xz-utils kmod iprout
 	linux-headers-amd64 linux-source-6.1 linux-source-6.12 qemu-system-x86 busybox-static
 	libnl-genl-3-dev libsystemd-dev liburing-dev dkms sparse systemd
 	systemd-journal-remote prometheus python3-jsonschema flex bison bc libelf-dev auditd
-	dpkg-dev debhelper dh-dkms lintian dwarves debootstrap"}
+	dpkg-dev debhelper dh-dkms lintian dwarves debootstrap e2fsprogs openssl"}
 
 missing=""
 for p in $packages; do

@@ -3,7 +3,8 @@
 #
 # make matrix: the whole QEMU suite on each of the nine kernels of the supported set, the
 # suite on the 6.1, 6.12 and 6.12 PREEMPT_RT debug kernels, and sysrqmon-dkms installed in a
-# real Debian 12 and Debian 13 root (tests/dkms-root.sh). Each cell's row is kept
+# real Debian 12 and Debian 13 root (tests/dkms-root.sh), and the packages on a booted Debian 12
+# and Debian 13 host, systemd as PID 1 (tests/host.sh). Each cell's row is kept
 # under ${XDG_CACHE_HOME:-~/.cache}/sysrqmon/matrix/<tree>/, where <tree> names the commit
 # (and a hash of uncommitted changes): a run resumes where an earlier one stopped, cell by
 # cell, so it can be finished across sessions. A failed cell runs again.
@@ -16,7 +17,8 @@ CELLS='bookworm:linux-headers-amd64 bookworm:linux-headers-cloud-amd64
 bookworm:linux-headers-rt-amd64 bookworm:linux-headers-6.12-amd64
 bookworm:linux-headers-6.12-cloud-amd64 bookworm:linux-headers-6.12-rt-amd64
 trixie:linux-headers-amd64 trixie:linux-headers-cloud-amd64 trixie:linux-headers-rt-amd64
-debug:6.1:debug debug:6.12:debug debug:6.12:rt dkms:bookworm dkms:trixie'
+debug:6.1:debug debug:6.12:debug debug:6.12:rt dkms:bookworm dkms:trixie host:bookworm
+host:trixie'
 if [ "${1:-}" = -l ]; then
 	echo "$CELLS" | tr ' ' '\n'
 	exit 0
@@ -46,6 +48,11 @@ run_cell() {
 		tests/dkms-root.sh "${1#dkms:}" > "$STATE/$1.log" 2>&1
 		rc=$?
 		kernel="${1#dkms:}-root" flavour=all phase=dkms-root
+		;;
+	host:*)
+		tests/host.sh "${1#host:}" > "$STATE/$1.log" 2>&1
+		rc=$?
+		kernel="${1#host:}-host" flavour=amd64 phase=host
 		;;
 	*)
 		meta=${1#*:}

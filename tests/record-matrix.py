@@ -34,6 +34,8 @@ def release(cell):
         return "debug kernel (`linux-source-%s`)" % cell.split(":")[1]
     if cell.startswith("dkms:"):
         return "Debian %s root, its own dkms" % ("13" if cell.endswith("trixie") else "12")
+    if cell.startswith("host:"):
+        return "Debian %s host booted, systemd" % ("13" if cell.endswith("trixie") else "12")
     return "Debian 13" if cell.startswith("trixie:") else "Debian 12"
 
 

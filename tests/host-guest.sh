@@ -1,0 +1,208 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The guest half of tests/host.sh: run by hosttest.service (After=multi-user.target) in the
+# booted Debian root. Prints "PASS name detail" / "FAIL name detail" on ttyS1, keeps what the
+# host checks in /var/lib/hosttest/out, and ends each boot with "REBOOT" (the phase is kept in
+# /var/lib/hosttest/phase) or "DONE" and a poweroff.
+set -u
+S=/var/lib/hosttest
+O=$S/out
+mkdir -p "$O"
+MODE=$(cat "$S/mode")
+PHASE=$(cat "$S/phase" 2>/dev/null || echo 1)
+exec 3> /dev/ttyS1
+export DEBIAN_FRONTEND=noninteractive
+
+r() {
+	echo "$1 $2 $3" >&3
+	echo "$1 $2 $3" >> "$O/results"
+}
+# check NAME DETAIL CMD...: PASS when CMD exits 0.
+check() {
+	name=$1 detail=$2
+	shift 2
+	if "$@" >> "$O/log" 2>&1; then r PASS "$name" "$detail"; else r FAIL "$name" "$detail"; fi
+}
+# wait_for SECONDS CMD...: until CMD exits 0, at most SECONDS.
+wait_for() {
+	n=$1
+	shift
+	until "$@" > /dev/null 2>&1; do
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		sleep 1
+	done
+}
+is() { [ "$1" = "$2" ]; }
+mod_version() { cat /sys/module/sysrqmon/version 2>/dev/null; }
+in_journal() { journalctl -q -u sysrqmon -o cat "$@" | grep -q .; }
+# write_eperm VALUE FILE: the open or the write fails with EPERM (coreutils' echo: dash's
+# builtin reports any failed write as "I/O error").
+write_eperm() {
+	! (/bin/echo "$1" > "$2") 2> "$O/err" && grep -q 'Operation not permitted' "$O/err"
+}
+
+# The journal and the metrics for one event; smoke and full.
+start_and_event() {
+	ver=$(dpkg-query -W -f='${Version}' sysrqmon)
+	check enable "systemctl enable --now sysrqmon.service sysrqmon-metrics.timer" \
+		systemctl enable --now sysrqmon.service sysrqmon-metrics.timer
+	check loaded "/sys/module/sysrqmon/version is $ver: $(mod_version)" is "$(mod_version)" "$ver"
+	check active "sysrqmon.service $(systemctl is-active sysrqmon.service)" \
+		systemctl is-active -q sysrqmon.service
+	check timer "sysrqmon-metrics.timer $(systemctl is-active sysrqmon-metrics.timer)" \
+		systemctl is-active -q sysrqmon-metrics.timer
+	# A JSON listener beside the service's, for the host's field-by-field comparison.
+	sysrqmonctl listen --json --timeout 300 > "$O/events.json" 2> "$O/listen.err" &
+	json=$!
+	# Both listeners are subscribed once a rewrite of the same mask reaches both.
+	mask=$(cat /proc/sys/kernel/sysrq)
+	echo "$mask" > "$O/mask"
+	n=0
+	until grep -q '"event":"sysctl"' "$O/events.json" && in_journal SYSRQMON_EVENT=sysctl; do
+		n=$((n + 1))
+		[ "$n" -le 30 ] || break
+		echo "$mask" > /proc/sys/kernel/sysrq
+		sleep 1
+	done
+	check listeners "a sysctl event in the journal and on netlink after $n write(s)" \
+		[ "$n" -le 30 ]
+	echo h > /proc/sysrq-trigger
+	check journal-trigger "echo h > /proc/sysrq-trigger reached the journal" \
+		wait_for 30 in_journal SYSRQMON_EVENT=trigger SYSRQMON_VERDICT=allowed SYSRQMON_KEY=h
+}
+
+scrape() {
+	systemctl start sysrqmon-metrics.service
+	wait_for 60 curl -sf -o "$O/metrics.txt" http://127.0.0.1:9100/metrics
+	check scrape "node_exporter serves sysrqmon.prom: $(grep -c '^sysrqmon_' "$O/metrics.txt") sysrqmon samples" \
+		grep -q '^sysrqmon_up 1$' "$O/metrics.txt"
+	check metrics-trigger "$(grep "^sysrqmon_events_total{kind=\"trigger\"" "$O/metrics.txt" | tr "\n" " ")" \
+		grep -Eq '^sysrqmon_events_total\{kind="trigger"[^}]*\} [1-9]' "$O/metrics.txt"
+}
+
+purge() {
+	dpkg-query -L sysrqmon sysrqmon-dkms 2> /dev/null | while read -r f; do
+		[ -d "$f" ] || echo "$f"
+	done > "$O/files"
+	check purge "apt-get purge sysrqmon sysrqmon-dkms" \
+		apt-get purge -y -q sysrqmon sysrqmon-dkms
+	left=$(while read -r f; do [ -e "$f" ] && echo "$f"; done < "$O/files")
+	check purge-files "$(wc -l < "$O/files") package files; left: ${left:-none}" [ -z "$left" ]
+	left=$(ls -d /var/lib/dkms/sysrqmon /usr/src/sysrqmon-* \
+		/lib/modules/*/updates/dkms/sysrqmon.ko* 2> /dev/null)
+	check purge-dkms "DKMS tree and modules left: ${left:-none}" [ -z "$left" ]
+	left=$(ls /etc/systemd/system/*.wants/sysrqmon* \
+		/var/lib/systemd/deb-systemd-helper-enabled/sysrqmon* \
+		/var/lib/systemd/deb-systemd-helper-enabled/*.wants/sysrqmon* 2> /dev/null)
+	check purge-units "enabled units left: ${left:-none}" [ -z "$left" ]
+	# Expected to fail until the purge step of issue 25 (item 4) is merged.
+	check purge-prom "/var/lib/prometheus/node-exporter/sysrqmon.prom removed" \
+		[ ! -e /var/lib/prometheus/node-exporter/sysrqmon.prom ]
+}
+
+# The full run's first boot, after start_and_event.
+full_events() {
+	mask=$(cat "$O/mask")
+	check monitor-sysctl "echo 1 > /proc/sys/kernel/sysrq allowed in monitor mode" \
+		sh -c 'echo 1 > /proc/sys/kernel/sysrq'
+	echo "$mask" > /proc/sys/kernel/sysrq
+	check deny "sysrqmonctl mode deny" sysrqmonctl mode deny
+	check deny-trigger "echo h > /proc/sysrq-trigger fails with EPERM" \
+		write_eperm h /proc/sysrq-trigger
+	write_eperm 1 /proc/sys/kernel/sysrq
+	rc=$?
+	now=$(cat /proc/sys/kernel/sysrq)
+	check deny-sysctl "echo 1 > /proc/sys/kernel/sysrq fails with EPERM (status $rc), mask $now (was $mask)" \
+		is "$rc:$now" "0:$mask"
+	check monitor "sysrqmonctl mode monitor" sysrqmonctl mode monitor
+	check journal-denied "the denied sysctl write in the journal" \
+		wait_for 30 in_journal SYSRQMON_EVENT=sysctl SYSRQMON_VERDICT=denied
+	wait_for 30 in_journal SYSRQMON_EVENT=config SYSRQMON_NEW=monitor
+	wait_for 30 grep -q '"new":"monitor"' "$O/events.json"
+	kill "$json"
+	journalctl -u sysrqmon -o json > "$O/journal.json"
+	# The catalog: journalctl -x adds explanatory lines to entries that have one. Expected to
+	# fail until the catalog of issue 25 (item 3) is merged.
+	id=69b2d15f7b62c9e2198e82cd267d3c47
+	plain=$(journalctl -q -u sysrqmon MESSAGE_ID=$id | wc -l)
+	journalctl -q -x -u sysrqmon MESSAGE_ID=$id > "$O/journal-x.txt"
+	check journal-catalog "journalctl -x: $(wc -l < "$O/journal-x.txt") lines, $plain without -x" \
+		[ "$(wc -l < "$O/journal-x.txt")" -gt "$plain" ]
+
+	check auditd "auditd $(systemctl is-active auditd)" systemctl is-active -q auditd
+	ausearch -i -m KERNEL_OTHER > "$O/ausearch.txt" 2>&1
+	check ausearch "ausearch -i -m KERNEL_OTHER: $(grep -c 'event=trigger' "$O/ausearch.txt") trigger record(s), $(grep -c 'verdict=denied' "$O/ausearch.txt") denied" \
+		sh -c "grep -q 'event=trigger verdict=allowed' $O/ausearch.txt && grep -q 'verdict=denied' $O/ausearch.txt"
+}
+
+# The full run: what stopping and a failed load do (after the scrape: this reloads the module).
+lifecycle() {
+	# sysrqmon.service has no ExecStop: stopping it stops the listener, the module stays.
+	systemctl stop sysrqmon.service
+	check stop "systemctl stop: service $(systemctl is-active sysrqmon.service), module loaded: $(mod_version)" \
+		sh -c '! systemctl is-active -q sysrqmon.service && [ -d /sys/module/sysrqmon ] && sysrqmonctl status'
+	# A failed load (a bad parameter) leaves the unit failed.
+	modprobe -r sysrqmon
+	echo 'options sysrqmon mode=bogus' > /etc/modprobe.d/zz-hosttest.conf
+	systemctl start sysrqmon.service
+	wait_for 60 systemctl is-failed -q sysrqmon.service
+	check failed-load "bad parameter: unit $(systemctl is-active sysrqmon.service) after up to 60 s, systemctl --failed: $(systemctl --failed --plain --no-legend | grep -c '^sysrqmon.service')" \
+		sh -c 'systemctl --failed --plain --no-legend | grep -q "^sysrqmon.service"'
+	check failed-not-loaded "module not loaded after the failed start" [ ! -d /sys/module/sysrqmon ]
+	rm -f /etc/modprobe.d/zz-hosttest.conf
+	systemctl reset-failed sysrqmon.service
+	systemctl restart sysrqmon.service
+	wait_for 30 systemctl is-active -q sysrqmon.service
+	check restart "started again: $(systemctl is-active sysrqmon.service), module $(mod_version)" \
+		sh -c 'systemctl is-active -q sysrqmon.service && [ -d /sys/module/sysrqmon ]'
+}
+
+upgrade() {
+	old=$(mod_version)
+	new=$(dpkg-deb -f "$(ls "$S"/debs-v2/sysrqmon_*.deb)" Version)
+	echo "$old" > "$S/old-version"
+	check upgrade-install "apt-get install $old -> $new (DKMS builds in the guest)" \
+		apt-get install -y -q "$S"/debs-v2/sysrqmon_*.deb "$S"/debs-v2/sysrqmon-dkms_*.deb
+	check upgrade-running-old "running module still $old: $(mod_version)" is "$(mod_version)" "$old"
+	check upgrade-tool "sysrqmonctl --version: $(sysrqmonctl --version)" \
+		is "$(sysrqmonctl --version)" "sysrqmonctl $new"
+	check upgrade-built "modinfo -F version sysrqmon: $(modinfo -F version sysrqmon)" \
+		is "$(modinfo -F version sysrqmon)" "$new"
+	check upgrade-active "service after the upgrade: $(systemctl is-active sysrqmon.service)" \
+		systemctl is-active -q sysrqmon.service
+}
+
+case $MODE.$PHASE in
+smoke.1)
+	start_and_event
+	wait_for 30 grep -q '"event":"trigger"' "$O/events.json"
+	kill "$json"
+	journalctl -u sysrqmon -o json > "$O/journal.json"
+	scrape
+	purge
+	;;
+full.1)
+	start_and_event
+	full_events
+	scrape
+	lifecycle
+	upgrade
+	echo 2 > "$S/phase"
+	sync
+	r REBOOT - -
+	systemctl reboot
+	exit 0
+	;;
+full.2)
+	new=$(dpkg-query -W -f='${Version}' sysrqmon)
+	check reboot-new "after the reboot: module $(mod_version), was $(cat "$S/old-version"), package $new" \
+		wait_for 60 sh -c "[ \"\$(cat /sys/module/sysrqmon/version)\" = '$new' ] && systemctl is-active -q sysrqmon.service"
+	purge
+	;;
+esac
+echo finished > "$S/phase"
+sync
+r DONE - -
+systemctl poweroff
