@@ -91,7 +91,7 @@ expect_write_ok param-reset-seq-write "$W"
 expect_audit param-reset-seq "$(hdr param $$ sh) name=reset_seq value=194,195( |\$)"
 expect_count param-reset-seq-once 1 'event=param '
 check param-reset-seq-reads "reset_seq=$(rd $SRQP/reset_seq)" [ "$(rd $SRQP/reset_seq)" = 194,195 ]
-mark
+drift_mark
 shell_write W 1234 $SRQP/sysrq_downtime_ms
 expect_write_ok param-downtime-write "$W"
 expect_audit param-downtime "$(hdr param $$ sh) name=sysrq_downtime_ms value=1234( |\$)"
@@ -114,7 +114,7 @@ settle_periods 3
 expect_count drift-mask-then-no-drift 0 'event=drift '
 
 # --- drift: raw key-table slot ------------------------------------------------------------------
-mark
+drift_mark
 evil act=rawkey key=x addr="$K"
 expect_drift drift-key allowed keytable x
 settle_periods 4

@@ -144,7 +144,7 @@ echo deny > "$PARAMS/mode"
 
 # --- drift put back: the mask ---------------------------------------------------------------------
 setup_mask 16
-mark
+drift_mark
 evil act=rawmask mask=438 addr="$A"
 expect_drift drift-mask-denied denied mask 16 438
 expect_mask drift-mask-restored 16
@@ -154,7 +154,7 @@ expect_mask drift-mask-stays 16
 evil_unload
 
 # --- drift put back: an empty slot and a built-in handler's slot ----------------------------------
-mark
+drift_mark
 evil act=rawkey key=x addr="$K"
 expect_drift drift-key-x-denied denied keytable x
 settle_periods 4
@@ -169,7 +169,7 @@ evil_unload
 settle_periods 3
 expect_count drift-key-x-rmmod-no-drift 0 'event=drift '
 
-mark
+drift_mark
 evil act=rawkey key=s addr="$K"
 expect_drift drift-key-s-denied denied keytable s
 settle_periods 4
@@ -186,7 +186,7 @@ expect_count drift-key-s-rmmod-no-drift 0 'event=drift '
 # --- deny_scope=container: drift has no task, so it is reported, not put back --------------------
 echo container > "$PARAMS/deny_scope"
 setup_mask 16
-mark
+drift_mark
 evil act=rawmask mask=438 addr="$A"
 expect_drift scope-container-drift allowed mask 16 438
 expect_mask scope-container-left 438

@@ -34,7 +34,7 @@ help_runs() {
 }
 
 # --- the finding: accepted drift, deny, the module's exit writes the old value back ----------
-mark
+drift_mark
 evil act=rawkey key=y addr="$K"
 expect_drift gone-y-accepted allowed keytable y
 echo deny > "$PARAMS/mode"
@@ -49,7 +49,7 @@ help_runs gone-y
 
 # --- a built-in slot: the exit puts sync back, and sync stays ----------------------------------
 echo monitor > "$PARAMS/mode"
-mark
+drift_mark
 evil act=rawkey key=s addr="$K"
 expect_drift gone-s-accepted allowed keytable s
 echo deny > "$PARAMS/mode"
@@ -63,17 +63,17 @@ help_runs gone-s
 
 # --- a pointer left into the freed module: reported, never followed, cleared in deny mode -------
 echo monitor > "$PARAMS/mode"
-mark
+drift_mark
 evil act=rawkey key=y addr="$K" leave=1
 expect_drift gone-left-accepted allowed keytable y
-mark
+drift_mark
 evil_unload
 expect_drift gone-left-found allowed keytable y
 keys_as_user
 check gone-left-keys-user "exit $KEYS_RC" [ "$KEYS_RC" -eq 0 ]
 check gone-left-not-followed "$(key_json y)" eval 'key_json y | grep -q "\"module\":\"?\",\"handler\":\"?\""'
 CHANGE_RE='sysrqmon: event=config .* setting=mode old=monitor new=deny'
-mark
+drift_mark
 echo deny > "$PARAMS/mode"
 expect_drift gone-left-cleared denied keytable y
 keys_as_user

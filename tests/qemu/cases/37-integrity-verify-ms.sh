@@ -29,7 +29,7 @@ settle_periods 3
 expect_count off-no-drift 0 'event=drift '
 evil_unload
 
-mark
+drift_mark
 tool_run set verify_ms "$VERIFY_MS"
 check netlink-on "exit $TOOL_RC: $TOOL_OUT" [ "$TOOL_RC" -eq 0 ]
 check netlink-on-reads "verify_ms=$(param verify_ms)" [ "$(param verify_ms)" = "$VERIFY_MS" ]
