@@ -287,13 +287,10 @@ if grep -q '^sysrqmon_' "$work/out/metrics.txt" 2>/dev/null; then
 else
 	result promtool FAIL "no sysrqmon_* samples scraped from the guest"
 fi
-python3 - "$work/out/events.json" "$work/out/journal.json" tools/fleet.c \
+PYTHONPATH=tools/tests python3 - "$work/out/events.json" "$work/out/journal.json" tools/fleet.c \
 	> "$work/journal-check" 2>&1 <<'PY'
-import json, re, sys
-
-def val(v):
-    # journalctl -o json: a string, or an array of bytes when not text.
-    return bytes(v) if isinstance(v, list) else v.encode()
+import json, sys
+from journal_fields import PRIORITY, field_mismatches, message_ids, val
 
 def load(path):
     try:
@@ -303,8 +300,7 @@ def load(path):
 
 events = [e for e in load(sys.argv[1]) if e.get("type") == "event"]
 entries = load(sys.argv[2])
-ids = dict(re.findall(r'\[SYSRQMON_KIND_([A-Z]+)\]\s*= "([0-9a-f]{32})"', open(sys.argv[3]).read()))
-prio = {"critical": b"2", "high": b"4", "info": b"6"}
+ids = message_ids(sys.argv[3])
 by_seq = {(val(e["SYSRQMON_INSTANCE"]), val(e["SYSRQMON_SEQ"])): e
           for e in entries if "SYSRQMON_SEQ" in e and "SYSRQMON_INSTANCE" in e}
 bad, bad_id, bad_prio, bad_fac = [], [], [], []
@@ -313,21 +309,11 @@ for ev in events:
     if e is None:
         bad.append("seq %d not in the journal" % ev["seq"])
         continue
-    for k, v in ev.items():
-        if k.endswith("_hex"):
-            continue
-        if k + "_hex" in ev:
-            want = bytes.fromhex(ev[k + "_hex"])
-        elif isinstance(v, bool):
-            want = b"true" if v else b"false"
-        else:
-            want = str(v).encode()
-        f = "SYSRQMON_" + k.upper()
-        if f not in e or val(e[f]) != want:
-            bad.append("seq %d %s=%r, want %r" % (ev["seq"], f, e.get(f), want))
+    for f, got, want in field_mismatches(ev, e):
+        bad.append("seq %d %s=%r, want %r" % (ev["seq"], f, got, want))
     if val(e.get("MESSAGE_ID", "")).decode() != ids[ev["event"].upper()]:
         bad_id.append("seq %d %s" % (ev["seq"], e.get("MESSAGE_ID")))
-    if val(e.get("PRIORITY", "")) != prio[ev["severity"]]:
+    if val(e.get("PRIORITY", "")) != PRIORITY[ev["severity"]]:
         bad_prio.append("seq %d %s %s" % (ev["seq"], ev["severity"], e.get("PRIORITY")))
     if val(e.get("SYSLOG_FACILITY", "")) != b"10":
         bad_fac.append("seq %d %s" % (ev["seq"], e.get("SYSLOG_FACILITY")))

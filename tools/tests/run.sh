@@ -348,18 +348,14 @@ else
 	else
 		pass "journal: systemd-journal-remote imports the export format"
 		journalctl --file "$tmp/jdir/synth.journal" -o json >"$tmp/j.json" 2>"$tmp/jc.err"
-		if python3 - "$tmp/j.json" "$tmp/synth.json" "$tools/fleet.c" \
+		if PYTHONPATH="$tools/tests" python3 - "$tmp/j.json" "$tmp/synth.json" "$tools/fleet.c" \
 			>"$tmp/jcheck" 2>&1 <<'PY'
 import json, re, sys
-
-def val(v):
-    # journalctl -o json: a string, or an array of bytes when not text.
-    return bytes(v) if isinstance(v, list) else v.encode()
+from journal_fields import PRIORITY, field_mismatches, message_ids, val
 
 entries = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 events = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
-ids = dict(re.findall(r'\[SYSRQMON_KIND_([A-Z]+)\]\s*= "([0-9a-f]{32})"',
-                      open(sys.argv[3]).read()))
+ids = message_ids(sys.argv[3])
 gap_id = re.search(r'MESSAGE_ID_LOST_GAP\s+"([0-9a-f]{32})"',
                    open(sys.argv[3]).read()).group(1)
 ok = True
@@ -377,28 +373,17 @@ for e in entries:
           (gap_id if val(e["SYSRQMON_TYPE"]) == b"lost"
            else ids[val(e["SYSRQMON_EVENT"]).decode().upper()]),
           "MESSAGE_ID of %s" % val(e.get("SYSRQMON_EVENT", e["SYSRQMON_TYPE"])).decode())
-prio = {"critical": b"2", "high": b"4", "info": b"6"}
 for ev, e in zip(events, entries):
     if ev["type"] == "lost":
         check(val(e["SYSRQMON_FROM_SEQ"]) == b"4" and
               val(e["MESSAGE"]) == b"LOST from_seq=4 to_seq=4 reason=gap",
               "lost record fields")
         continue
-    check(val(e["PRIORITY"]) == prio[ev["severity"]],
+    check(val(e["PRIORITY"]) == PRIORITY[ev["severity"]],
           "PRIORITY of seq %d" % ev["seq"])
-    for k, v in ev.items():
-        if k.endswith("_hex"):
-            continue
-        if k + "_hex" in ev:
-            want = bytes.fromhex(ev[k + "_hex"])
-        elif isinstance(v, bool):
-            want = b"true" if v else b"false"
-        else:
-            want = str(v).encode()
-        f = "SYSRQMON_" + k.upper()
-        if f not in e or val(e[f]) != want:
-            check(False, "seq %d: %s is %r, want %r" % (ev["seq"], f, e.get(f), want))
-            break
+    bad = field_mismatches(ev, e)
+    if bad:
+        check(False, "seq %d: %s is %r, want %r" % ((ev["seq"],) + bad[0]))
     else:
         check(True, "seq %d: every JSON member is a SYSRQMON_ field" % ev["seq"])
 # Address fields: this host, machine and boot, as journald would stamp them.
