@@ -171,33 +171,33 @@ void smon_journal_set_source(const char *machine_id, const char *boot_id,
 	source.fixed = true;
 }
 
-/* Empty when systemd cannot tell (no /etc/machine-id in a chroot). */
+/* Asked once; empty when systemd cannot tell (no /etc/machine-id in a chroot). */
+static const char *id128_once(char *s, bool *done, int (*get)(sd_id128_t *))
+{
+	sd_id128_t id;
+
+	if (!*done && !get(&id))
+		sd_id128_to_string(id, s);
+	*done = true;
+	return s;
+}
+
 static const char *machine_id(void)
 {
 	static char s[SD_ID128_STRING_MAX];
 	static bool done;
-	sd_id128_t id;
 
-	if (source.fixed)
-		return source.machine_id;
-	if (!done && !sd_id128_get_machine(&id))
-		sd_id128_to_string(id, s);
-	done = true;
-	return s;
+	return source.fixed ? source.machine_id :
+			      id128_once(s, &done, sd_id128_get_machine);
 }
 
 static const char *boot_id(void)
 {
 	static char s[SD_ID128_STRING_MAX];
 	static bool done;
-	sd_id128_t id;
 
-	if (source.fixed)
-		return source.boot_id;
-	if (!done && !sd_id128_get_boot(&id))
-		sd_id128_to_string(id, s);
-	done = true;
-	return s;
+	return source.fixed ? source.boot_id :
+			      id128_once(s, &done, sd_id128_get_boot);
 }
 
 static uint64_t monotonic_us(void)
