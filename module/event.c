@@ -125,6 +125,28 @@ void sysrqmon_event_init(struct sysrqmon_event *ev, enum sysrqmon_kind kind,
 EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_event_init);
 
 /**
+ * sysrqmon_name_path() - a path's name, at the start of a buffer
+ * @path: the path
+ * @buf: receives the name, NUL-terminated
+ * @size: size of @buf
+ *
+ * d_path() builds the name at the end of the buffer; it is moved to the
+ * start. Context: where d_path() may wait on rename_lock or mount_lock,
+ * which under PREEMPT_RT means with preemption on.
+ *
+ * Return: true, or false when the name cannot be built (@buf undefined).
+ */
+bool sysrqmon_name_path(const struct path *path, char *buf, size_t size)
+{
+	char *name = d_path(path, buf, size);
+
+	if (IS_ERR(name))
+		return false;
+	memmove(buf, name, strlen(name) + 1);
+	return true;
+}
+
+/**
  * sysrqmon_event_resolve_exe() - name the executable an event holds
  * @ev: a queued event, owned by the caller
  *
@@ -136,15 +158,10 @@ EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_event_init);
  */
 void sysrqmon_event_resolve_exe(struct sysrqmon_event *ev)
 {
-	char *path;
-
 	if (!ev->exe_file)
 		return;
-	path = d_path(&ev->exe_file->f_path, ev->exe, sizeof(ev->exe));
-	if (IS_ERR(path))
+	if (!sysrqmon_name_path(&ev->exe_file->f_path, ev->exe, sizeof(ev->exe)))
 		ev->exe[0] = '\0';
-	else
-		memmove(ev->exe, path, strlen(path) + 1);
 	sysrqmon_event_release(ev);
 }
 

@@ -24,16 +24,11 @@
  */
 static void name_opened_file(const struct file *file, struct sysrqmon_event *ev)
 {
-	char *path = ERR_PTR(-EAGAIN);
-
-	if (!IS_ENABLED(CONFIG_PREEMPT_RT) || preemptible())
-		path = d_path(&file->f_path, ev->path, sizeof(ev->path));
-	if (IS_ERR(path)) {
-		strscpy(ev->path, "?", sizeof(ev->path));
-		ev->truncated = true;
-	} else {
-		memmove(ev->path, path, strlen(path) + 1);
-	}
+	if ((!IS_ENABLED(CONFIG_PREEMPT_RT) || preemptible()) &&
+	    sysrqmon_name_path(&file->f_path, ev->path, sizeof(ev->path)))
+		return;
+	strscpy(ev->path, "?", sizeof(ev->path));
+	ev->truncated = true;
 }
 
 /* Nothing here reaches security_file_open again: no guard until emit. */

@@ -178,6 +178,7 @@ void sysrqmon_event_init(struct sysrqmon_event *ev, enum sysrqmon_kind kind,
 void sysrqmon_event_emit(struct sysrqmon_event *ev);
 bool sysrqmon_current_contained(void);
 void sysrqmon_event_init_symbols(void);
+bool sysrqmon_name_path(const struct path *path, char *buf, size_t size);
 void sysrqmon_event_resolve_exe(struct sysrqmon_event *ev);
 void sysrqmon_event_release(struct sysrqmon_event *ev);
 u64 sysrqmon_kind_count(int kind);
