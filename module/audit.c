@@ -321,55 +321,22 @@ size_t sysrqmon_audit_line(const struct sysrqmon_event *ev, char *buf,
 EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_audit_line);
 
 /**
- * sysrqmon_event_mandatory() - whether an event is always reported
- * @ev: the event
- *
- * Denials, configuration changes, tamper, drift, key table and mask
- * changes by kernel code, the baseline, and destructive actions: the
- * audit line prints them whatever audit= and the rate limit say, and the
- * audit record is sent for them whatever audit_records= says.
- *
- * Return: true if @ev must be reported.
- */
-bool sysrqmon_event_mandatory(const struct sysrqmon_event *ev)
-{
-	switch (ev->kind) {
-	case SYSRQMON_KIND_CONFIG:
-	case SYSRQMON_KIND_TAMPER:
-	case SYSRQMON_KIND_DRIFT:
-	case SYSRQMON_KIND_KEYTABLE:
-		return true;
-	case SYSRQMON_KIND_TRIGGER:
-	case SYSRQMON_KIND_CONSOLE:
-	case SYSRQMON_KIND_KERNEL:
-		if (sysrqmon_action_is_destructive(ev->action))
-			return true;
-		break;
-	case SYSRQMON_KIND_BASELINE:
-	case SYSRQMON_KIND_TOGGLE:
-		return true;
-	default:
-		break;
-	}
-	return ev->verdict == SYSRQMON_VERDICT_DENIED;
-}
-
-/**
  * sysrqmon_audit_log() - write an event's audit line to the kernel log
  * @ev: the event
  *
- * Callable in any context but NMI. Mandatory events are printed at once;
- * others obey audit= and the rate limit, and what the limit holds back is
- * counted and reported as an event=suppressed line once lines flow again.
+ * Callable in any context but NMI. Events the policy always reports are
+ * printed at once; others obey audit= (through the policy) and the rate
+ * limit, and what the limit holds back is counted and reported as an
+ * event=suppressed line once lines flow again.
  */
 void sysrqmon_audit_log(const struct sysrqmon_event *ev)
 {
 	char line[SYSRQMON_LINE_MAX];
 	s64 held;
 
-	if (!sysrqmon_event_mandatory(ev)) {
-		if (!READ_ONCE(sysrqmon_cfg.audit))
-			return;
+	if (!ev->line)
+		return;
+	if (!ev->always) {
 		if (!__ratelimit(&audit_ratelimit)) {
 			atomic64_inc(&suppressed_total);
 			atomic64_inc(&suppressed_pending);

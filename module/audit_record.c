@@ -157,10 +157,7 @@ void sysrqmon_audit_record(const struct sysrqmon_event *ev)
 	struct audit_buffer *ab;
 	char body[RECORD_MAX_LEN];
 
-	if (!audit_on())
-		return;
-	if (!READ_ONCE(sysrqmon_cfg.audit_records) &&
-	    !sysrqmon_event_mandatory(ev))
+	if (!ev->record || !audit_on())
 		return;
 
 	ab = audit_log_start(NULL, GFP_NOWAIT | __GFP_NOWARN,

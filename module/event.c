@@ -112,13 +112,19 @@ static void fill_task(struct sysrqmon_event *ev)
  * @kind: its kind
  * @from_task: whether the current task caused it (false in interrupt
  *	       context and for the module's own checks)
+ * @d: the policy's decision on it: its verdict and the sinks it reaches
  */
 void sysrqmon_event_init(struct sysrqmon_event *ev, enum sysrqmon_kind kind,
-			 bool from_task)
+			 bool from_task, const struct sysrqmon_decision *d)
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->kind = kind;
 	ev->key = SYSRQMON_KEY_NONE;
+	ev->verdict = d->deny ? SYSRQMON_VERDICT_DENIED :
+				SYSRQMON_VERDICT_ALLOWED;
+	ev->always = d->always;
+	ev->line = d->line;
+	ev->record = d->record;
 	if (from_task)
 		fill_task(ev);
 }

@@ -46,59 +46,56 @@ static bool from_our_module(unsigned long addr)
 	return ours;
 }
 
-/* int sysrq_toggle_support(int enable_mask) */
-void sysrqmon_hook_toggle(unsigned long ip, unsigned long parent_ip,
-			  struct sysrqmon_hook *hook, struct ftrace_regs *fregs)
+static noinline void report_toggle(unsigned long parent_ip, int old, int new,
+				   const struct sysrqmon_decision *d)
 {
-	int new = (int)hook_arg(fregs, 0), old = sysrq_mask();
 	struct sysrqmon_event ev;
-	bool denied;
-	int bit;
 
-	/* Off reports nothing, but a hooked change is still never drift. */
-	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF) {
-		sysrqmon_known_mask(new);
-		return;
-	}
-	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
-	/* The sysctl path was decided and reported as event=sysctl. */
-	if (parent_ip >= sysctl_handler_start && parent_ip < sysctl_handler_end) {
-		sysrqmon_known_mask(new);
-		goto out;
-	}
-	/* Our own restore of drift. */
-	if (from_our_module(parent_ip))
-		goto out;
-
-	denied = sysrqmon_deny_applies() &&
-		 sysrqmon_mask_change_denied(old, new,
-					     READ_ONCE(sysrqmon_cfg.allowed_mask));
-	if (denied)
-		sysrqmon_return_early(fregs, -EPERM);
-	else
-		sysrqmon_known_mask(new);
-	if (bit < 0)
-		return;
-
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_TOGGLE, true);
-	ev.verdict = denied ? SYSRQMON_VERDICT_DENIED : SYSRQMON_VERDICT_ALLOWED;
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_TOGGLE, true, d);
 	ev.old_mask = old;
 	ev.new_mask = new;
 	sysrqmon_module_name(parent_ip, ev.module, sizeof(ev.module));
 	sysrqmon_event_emit(&ev);
-out:
-	if (bit >= 0)
-		sysrqmon_hook_exit(bit);
 }
 
-static void report_keytable(unsigned long parent_ip, int key,
-			    const struct sysrq_key_op *op, u8 kind_op,
-			    bool denied)
+/* int sysrq_toggle_support(int enable_mask) */
+void sysrqmon_hook_toggle(unsigned long ip, unsigned long parent_ip,
+			  struct sysrqmon_hook *hook, struct ftrace_regs *fregs)
+{
+	struct sysrqmon_request req = {
+		.kind = SYSRQMON_KIND_TOGGLE,
+		.old_mask = sysrq_mask(),
+		.new_mask = (int)hook_arg(fregs, 0),
+	};
+	struct sysrqmon_decision d;
+	int bit;
+
+	/* The sysctl path was decided and reported as event=sysctl. */
+	if (parent_ip >= sysctl_handler_start && parent_ip < sysctl_handler_end) {
+		sysrqmon_known_mask(req.new_mask);
+		return;
+	}
+	/* Our own restore of drift. */
+	if (from_our_module(parent_ip))
+		return;
+
+	bit = sysrqmon_hook_ask(hook, ip, parent_ip, fregs, &req, -EPERM, &d);
+	/* Reported (not in mode off) or not, an allowed change is never drift. */
+	if (!d.deny)
+		sysrqmon_known_mask(req.new_mask);
+	if (bit < 0)
+		return;
+	report_toggle(parent_ip, req.old_mask, req.new_mask, &d);
+	sysrqmon_hook_exit(bit);
+}
+
+static noinline void report_keytable(unsigned long parent_ip, int key,
+				     const struct sysrq_key_op *op, u8 kind_op,
+				     const struct sysrqmon_decision *d)
 {
 	struct sysrqmon_event ev;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_KEYTABLE, true);
-	ev.verdict = denied ? SYSRQMON_VERDICT_DENIED : SYSRQMON_VERDICT_ALLOWED;
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_KEYTABLE, true, d);
 	ev.op = kind_op;
 	ev.key = key;
 	sysrqmon_module_name(parent_ip, ev.module, sizeof(ev.module));
@@ -109,79 +106,75 @@ static void report_keytable(unsigned long parent_ip, int key,
 	sysrqmon_event_emit(&ev);
 }
 
-/* int register_sysrq_key(int key, const struct sysrq_key_op *op), u8 key since 6.6 */
+/*
+ * int register_sysrq_key(int key, const struct sysrq_key_op *op) and
+ * int unregister_sysrq_key(int key, const struct sysrq_key_op *op), u8 key
+ * since 6.6
+ */
+static void key_table_change(struct sysrqmon_hook *hook, unsigned long ip,
+			     unsigned long parent_ip, struct ftrace_regs *fregs,
+			     u8 kind_op)
+{
+	const struct sysrq_key_op *op = (void *)hook_arg(fregs, 1);
+	struct sysrqmon_request req = {
+		.kind = SYSRQMON_KIND_KEYTABLE,
+		.key = sysrqmon_sysrq_key(hook_arg(fregs, 0)),
+		.op = kind_op,
+	};
+	struct sysrqmon_decision d;
+	int bit;
+
+	bit = sysrqmon_hook_ask(hook, ip, parent_ip, fregs, &req, -EPERM, &d);
+	if (!d.deny)
+		sysrqmon_known_key(req.key, kind_op == SYSRQMON_OP_REGISTER ? NULL : op,
+				   kind_op == SYSRQMON_OP_REGISTER ? op : NULL);
+	if (bit < 0)
+		return;
+	report_keytable(parent_ip, req.key, op, kind_op, &d);
+	sysrqmon_hook_exit(bit);
+}
+
+/* int register_sysrq_key(int key, const struct sysrq_key_op *op) */
 void sysrqmon_hook_register_key(unsigned long ip, unsigned long parent_ip,
 				struct sysrqmon_hook *hook,
 				struct ftrace_regs *fregs)
 {
-	const struct sysrq_key_op *op = (void *)hook_arg(fregs, 1);
-	int key = sysrqmon_sysrq_key(hook_arg(fregs, 0));
-	bool denied;
-	int bit;
-
-	denied = sysrqmon_deny_applies();
-	if (denied)
-		sysrqmon_return_early(fregs, -EPERM);
-	else
-		sysrqmon_known_key(key, NULL, op);
-	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
-		return;
-	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
-	if (bit < 0)
-		return;
-	report_keytable(parent_ip, key, op, SYSRQMON_OP_REGISTER, denied);
-	sysrqmon_hook_exit(bit);
+	key_table_change(hook, ip, parent_ip, fregs, SYSRQMON_OP_REGISTER);
 }
 
-/*
- * int unregister_sysrq_key(int key, const struct sysrq_key_op *op), u8 key
- * since 6.6
- *
- * Never refused: a module must always be able to remove its handler
- * before it goes.
- */
+/* int unregister_sysrq_key(int key, const struct sysrq_key_op *op) */
 void sysrqmon_hook_unregister_key(unsigned long ip, unsigned long parent_ip,
 				  struct sysrqmon_hook *hook,
 				  struct ftrace_regs *fregs)
 {
-	const struct sysrq_key_op *op = (void *)hook_arg(fregs, 1);
-	int key = sysrqmon_sysrq_key(hook_arg(fregs, 0));
-	int bit;
-
-	sysrqmon_known_key(key, op, NULL);
-	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
-		return;
-	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
-	if (bit < 0)
-		return;
-	report_keytable(parent_ip, key, op, SYSRQMON_OP_UNREGISTER, false);
-	sysrqmon_hook_exit(bit);
+	key_table_change(hook, ip, parent_ip, fregs, SYSRQMON_OP_UNREGISTER);
 }
 
-static void param_write(struct sysrqmon_hook *hook, unsigned long ip,
-			unsigned long parent_ip, struct ftrace_regs *fregs,
-			const char *name)
+static noinline void report_param(const char *name, const char *val,
+				  const struct sysrqmon_decision *d)
 {
-	const char *val = (const char *)hook_arg(fregs, 0);
 	struct sysrqmon_event ev;
-	bool denied;
-	int bit;
 
-	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
-		return;
-	/* Refuse the whole write: an array setter empties it first. */
-	denied = sysrqmon_deny_applies();
-	if (denied)
-		sysrqmon_return_early(fregs, -EPERM);
-	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
-	if (bit < 0)
-		return;
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_PARAM, true);
-	ev.verdict = denied ? SYSRQMON_VERDICT_DENIED : SYSRQMON_VERDICT_ALLOWED;
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_PARAM, true, d);
 	strscpy(ev.setting, name, sizeof(ev.setting));
 	strscpy(ev.new_value, val ?: "", sizeof(ev.new_value));
 	ev.new_value[strcspn(ev.new_value, "\n")] = '\0';
 	sysrqmon_event_emit(&ev);
+}
+
+/* Refused whole: an array setter empties the array first. */
+static void param_write(struct sysrqmon_hook *hook, unsigned long ip,
+			unsigned long parent_ip, struct ftrace_regs *fregs,
+			const char *name)
+{
+	struct sysrqmon_request req = { .kind = SYSRQMON_KIND_PARAM };
+	struct sysrqmon_decision d;
+	int bit;
+
+	bit = sysrqmon_hook_ask(hook, ip, parent_ip, fregs, &req, -EPERM, &d);
+	if (bit < 0)
+		return;
+	report_param(name, (const char *)hook_arg(fregs, 0), &d);
 	sysrqmon_hook_exit(bit);
 }
 
@@ -210,33 +203,39 @@ void sysrqmon_hook_orderly_reboot(unsigned long ip, unsigned long parent_ip,
 				  struct sysrqmon_hook *hook,
 				  struct ftrace_regs *fregs)
 {
+	/* Pressed by a process (uinput, evdev) or armed by one: its act. */
+	bool injected = in_task() && !(current->flags & PF_KTHREAD);
+	struct sysrqmon_request req = {
+		.kind = SYSRQMON_KIND_CONSOLE,
+		.source = injected ? SYSRQMON_SOURCE_INJECT :
+				     SYSRQMON_SOURCE_RESET,
+		.key = SYSRQMON_KEY_NONE,
+		.reset = true,
+		.done = true,
+	};
 	struct sysrqmon_event ev;
-	bool injected;
+	struct sysrqmon_decision d;
 	int bit;
 
-	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
-		return;
 	if (!(parent_ip >= reset_start && parent_ip < reset_end) &&
 	    !sysrqmon_from_keyboard(parent_ip))
 		return;
-	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
+	bit = sysrqmon_hook_ask(hook, ip, parent_ip, fregs, &req, 0, &d);
 	if (bit < 0)
 		return;
-	/* Pressed by a process (uinput, evdev) or armed by one: its act. */
-	injected = in_task() && !(current->flags & PF_KTHREAD);
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONSOLE, injected);
-	ev.source = injected ? SYSRQMON_SOURCE_INJECT : SYSRQMON_SOURCE_RESET;
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONSOLE, injected, &d);
+	ev.source = req.source;
 	strscpy(ev.action, "reboot", sizeof(ev.action));
 	sysrqmon_event_emit(&ev);
 	sysrqmon_hook_exit(bit);
 }
 
-static void report_tamper(const char *what, bool denied)
+static noinline void report_tamper(const char *what,
+				   const struct sysrqmon_decision *d)
 {
 	struct sysrqmon_event ev;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_TAMPER, true);
-	ev.verdict = denied ? SYSRQMON_VERDICT_DENIED : SYSRQMON_VERDICT_ALLOWED;
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_TAMPER, true, d);
 	strscpy(ev.what, what, sizeof(ev.what));
 	sysrqmon_count_tamper();
 	sysrqmon_event_emit(&ev);
@@ -256,24 +255,20 @@ void sysrqmon_hook_kprobes_enabled(unsigned long ip, unsigned long parent_ip,
 {
 	const char __user *ubuf = (const char __user *)hook_arg(fregs, 1);
 	size_t count = hook_arg(fregs, 2);
-	bool locked = READ_ONCE(sysrqmon_cfg.locked);
+	struct sysrqmon_request req = { .kind = SYSRQMON_KIND_TAMPER };
+	struct sysrqmon_decision d;
 	char buf[4] = "";
 	bool enable;
 	int bit;
 
-	if (copy_from_user_nofault(buf, ubuf, min(count, sizeof(buf) - 1))) {
-		if (!locked)
-			return;
-		sysrqmon_count_undecided();
-	} else if (kstrtobool(buf, &enable) || enable) {
+	if (copy_from_user_nofault(buf, ubuf, min(count, sizeof(buf) - 1)))
+		req.unread = true;
+	else if (kstrtobool(buf, &enable) || enable)
 		return;
-	}
-	if (locked)
-		sysrqmon_return_early(fregs, -EPERM);
-	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
+	bit = sysrqmon_hook_ask(hook, ip, parent_ip, fregs, &req, -EPERM, &d);
 	if (bit < 0)
 		return;
-	report_tamper("kprobes", locked);
+	report_tamper("kprobes", &d);
 	sysrqmon_hook_exit(bit);
 }
 
@@ -282,12 +277,14 @@ void sysrqmon_hook_kprobes_enabled(unsigned long ip, unsigned long parent_ip,
  *		     size_t *lenp, loff_t *ppos), for kernel.ftrace_enabled
  *
  * The write of 0 fails with EBUSY while our FTRACE_OPS_FL_PERMANENT ops
- * are registered: it is reported as refused.
+ * are registered: it is reported as refused, but the kernel refuses it.
  */
 void sysrqmon_hook_dointvec(unsigned long ip, unsigned long parent_ip,
 			    struct sysrqmon_hook *hook, struct ftrace_regs *fregs)
 {
 	const struct ctl_table *table = (void *)hook_arg(fregs, 0);
+	struct sysrqmon_request req = { .kind = SYSRQMON_KIND_TAMPER };
+	struct sysrqmon_decision d;
 	const char *buffer;
 	char value[16];
 	size_t len;
@@ -302,9 +299,11 @@ void sysrqmon_hook_dointvec(unsigned long ip, unsigned long parent_ip,
 	strscpy(value, buffer, min(len + 1, sizeof(value)));
 	if (kstrtoint(strim(value), 0, &n) || n)
 		return;
+	sysrqmon_decide(&req, &d);
+	d.deny = true;
 	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
 	if (bit < 0)
 		return;
-	report_tamper("ftrace", true);
+	report_tamper("ftrace", &d);
 	sysrqmon_hook_exit(bit);
 }

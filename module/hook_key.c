@@ -124,38 +124,46 @@ static bool is_reset_key(unsigned int code)
 	return false;
 }
 
-static noinline void report_key(enum sysrqmon_kind kind,
-				enum sysrqmon_source source, int key,
-				bool denied)
+static noinline void report_key(const struct sysrqmon_request *req,
+				const struct sysrqmon_decision *d, int key)
 {
-	bool from_task = source == SYSRQMON_SOURCE_NONE ||
-			 source == SYSRQMON_SOURCE_INJECT;
+	bool from_task = req->source == SYSRQMON_SOURCE_NONE ||
+			 req->source == SYSRQMON_SOURCE_INJECT;
 	struct sysrqmon_event ev;
 
-	sysrqmon_event_init(&ev, kind, from_task);
-	ev.verdict = denied ? SYSRQMON_VERDICT_DENIED : SYSRQMON_VERDICT_ALLOWED;
+	sysrqmon_event_init(&ev, req->kind, from_task, d);
 	ev.key = key;
-	ev.source = source;
+	ev.source = req->source;
 	/* A console event without a key is the reset sequence: a reboot. */
 	if (key == SYSRQMON_KEY_NONE)
-		strscpy(ev.action, kind == SYSRQMON_KIND_CONSOLE ? "reboot" :
-			"unknown", sizeof(ev.action));
+		strscpy(ev.action, req->kind == SYSRQMON_KIND_CONSOLE ?
+			"reboot" : "unknown", sizeof(ev.action));
 	else
 		sysrqmon_key_action(key, ev.action, sizeof(ev.action));
 	sysrqmon_event_emit(&ev);
 }
 
 static noinline void report_kernel(int key, unsigned long parent_ip,
-				   bool denied)
+				   const struct sysrqmon_decision *d)
 {
 	struct sysrqmon_event ev;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_KERNEL, true);
-	ev.verdict = denied ? SYSRQMON_VERDICT_DENIED : SYSRQMON_VERDICT_ALLOWED;
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_KERNEL, true, d);
 	ev.key = key;
 	sysrqmon_key_action(key, ev.action, sizeof(ev.action));
 	sysrqmon_module_name(parent_ip, ev.module, sizeof(ev.module));
 	sysrqmon_event_emit(&ev);
+}
+
+/* A key on its way to its handler, from a module or anybody else. */
+static void report_dispatch(const struct sysrqmon_request *req,
+			    const struct sysrqmon_decision *d,
+			    unsigned long parent_ip)
+{
+	if (req->kind == SYSRQMON_KIND_KERNEL)
+		report_kernel(req->key, parent_ip, d);
+	else
+		report_key(req, d, req->key);
 }
 
 /* Code of a module other than ours: a driver's or anybody's. */
@@ -203,25 +211,25 @@ void sysrqmon_hook_trigger_write(unsigned long ip, unsigned long parent_ip,
 				 struct ftrace_regs *fregs)
 {
 	const char __user *buf = (const char __user *)hook_arg(fregs, 1);
-	u64 keys = READ_ONCE(sysrqmon_cfg.allowed_keys);
-	int key = SYSRQMON_KEY_NONE;
+	struct sysrqmon_request req = {
+		.kind = SYSRQMON_KIND_TRIGGER,
+		.key = SYSRQMON_KEY_NONE,
+		.early = true,
+	};
+	struct sysrqmon_decision d;
 	char c;
 	int bit;
 
-	if (!hook_arg(fregs, 2) || !sysrqmon_deny_applies())
+	if (!hook_arg(fregs, 2))
 		return;
 	if (!copy_from_user_nofault(&c, buf, 1))
-		key = c;
-	else if (keys)
-		sysrqmon_count_undecided();
-	if (key != SYSRQMON_KEY_NONE && sysrqmon_key_allowed(keys, key))
-		return;
-
-	sysrqmon_return_early(fregs, -EPERM);
-	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
+		req.key = c;
+	else
+		req.unread = true;
+	bit = sysrqmon_hook_ask(hook, ip, parent_ip, fregs, &req, -EPERM, &d);
 	if (bit < 0)
 		return;
-	report_key(SYSRQMON_KIND_TRIGGER, SYSRQMON_SOURCE_NONE, key, true);
+	report_key(&req, &d, req.key);
 	sysrqmon_hook_exit(bit);
 }
 
@@ -229,46 +237,36 @@ void sysrqmon_hook_trigger_write(unsigned long ip, unsigned long parent_ip,
 void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
 			    struct sysrqmon_hook *hook, struct ftrace_regs *fregs)
 {
-	int key = sysrqmon_sysrq_key(hook_arg(fregs, 0));
+	struct sysrqmon_request req = {
+		.key = sysrqmon_sysrq_key(hook_arg(fregs, 0)),
+	};
 	bool check_mask = hook_arg(fregs, 1) & 1;
-	bool from_trigger, from_module, from_keyboard, injected, denied;
+	struct sysrqmon_decision d;
 	int bit;
 
-	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
-		return;
 	/*
 	 * A trigger key that passed the write-time check but changed since
 	 * (another thread rewrote the buffer) is stopped here: the dispatch
 	 * returns at once, and the write returns its count as it always does.
 	 */
-	from_trigger = range_holds(&trigger_writer, parent_ip);
-	from_module = !from_trigger && from_other_module(parent_ip) &&
-		      !seen_by_entry(parent_ip, key);
-	from_keyboard = !from_trigger && !from_module &&
-			sysrqmon_from_keyboard(parent_ip);
-	injected = from_keyboard && key_injected();
-	denied = (from_trigger || from_module || injected) &&
-		 sysrqmon_deny_applies() &&
-		 !sysrqmon_key_allowed(READ_ONCE(sysrqmon_cfg.allowed_keys), key);
-	if (denied)
-		sysrqmon_return_early(fregs, 0);
-
-	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
+	if (range_holds(&trigger_writer, parent_ip)) {
+		req.kind = SYSRQMON_KIND_TRIGGER;
+	} else if (from_other_module(parent_ip) &&
+		   !seen_by_entry(parent_ip, req.key)) {
+		req.kind = SYSRQMON_KIND_KERNEL;
+	} else if (sysrqmon_from_keyboard(parent_ip)) {
+		req.kind = SYSRQMON_KIND_CONSOLE;
+		/* The reset sequence's repeat press skips the mask check. */
+		req.source = key_injected() ? SYSRQMON_SOURCE_INJECT :
+			     check_mask ? SYSRQMON_SOURCE_KEYBOARD :
+			     SYSRQMON_SOURCE_RESET;
+	} else {
+		return;		/* handle_sysrq()'s hook reported it */
+	}
+	bit = sysrqmon_hook_ask(hook, ip, parent_ip, fregs, &req, 0, &d);
 	if (bit < 0)
 		return;
-	if (from_trigger)
-		report_key(SYSRQMON_KIND_TRIGGER, SYSRQMON_SOURCE_NONE, key,
-			   denied);
-	else if (from_module)
-		report_kernel(key, parent_ip, denied);
-	else if (injected)
-		report_key(SYSRQMON_KIND_CONSOLE, SYSRQMON_SOURCE_INJECT, key,
-			   denied);
-	else if (from_keyboard)
-		/* The reset sequence's repeat press skips the mask check. */
-		report_key(SYSRQMON_KIND_CONSOLE, check_mask ?
-			   SYSRQMON_SOURCE_KEYBOARD : SYSRQMON_SOURCE_RESET,
-			   key, false);
+	report_dispatch(&req, &d, parent_ip);
 	sysrqmon_hook_exit(bit);
 }
 
@@ -288,21 +286,23 @@ void sysrqmon_hook_key_filter(unsigned long ip, unsigned long parent_ip,
 			      struct ftrace_regs *fregs)
 {
 	unsigned int type = hook_arg(fregs, 1), code = hook_arg(fregs, 2);
+	struct sysrqmon_request req = {
+		.kind = SYSRQMON_KIND_CONSOLE,
+		.source = SYSRQMON_SOURCE_INJECT,
+		.key = SYSRQMON_KEY_NONE,
+		.reset = true,
+		.early = true,
+	};
 	int value = (int)hook_arg(fregs, 3), bit;
+	struct sysrqmon_decision d;
 
-	if (type != EV_KEY || value != 1 || !key_injected())
-		return;
-	if (!sysrqmon_deny_applies() ||
-	    sysrqmon_key_allowed(READ_ONCE(sysrqmon_cfg.allowed_keys), 'b') ||
+	if (type != EV_KEY || value != 1 || !key_injected() ||
 	    !is_reset_key(code))
 		return;
-
-	sysrqmon_return_early(fregs, false);
-	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
+	bit = sysrqmon_hook_ask(hook, ip, parent_ip, fregs, &req, false, &d);
 	if (bit < 0)
 		return;
-	report_key(SYSRQMON_KIND_CONSOLE, SYSRQMON_SOURCE_INJECT,
-		   SYSRQMON_KEY_NONE, true);
+	report_key(&req, &d, req.key);
 	sysrqmon_hook_exit(bit);
 }
 
@@ -316,26 +316,22 @@ void sysrqmon_hook_handle_sysrq(unsigned long ip, unsigned long parent_ip,
 				struct sysrqmon_hook *hook,
 				struct ftrace_regs *fregs)
 {
-	int key = sysrqmon_sysrq_key(hook_arg(fregs, 0));
-	bool module, denied;
+	struct sysrqmon_request req = {
+		.kind = SYSRQMON_KIND_CONSOLE,
+		.source = SYSRQMON_SOURCE_SERIAL,
+		.key = sysrqmon_sysrq_key(hook_arg(fregs, 0)),
+	};
+	struct sysrqmon_decision d;
 	int bit;
 
-	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
-		return;
-	module = from_other_module(parent_ip);
-	if (module)
-		note_entry(parent_ip, key);
-	denied = module && sysrqmon_deny_applies() &&
-		 !sysrqmon_key_allowed(READ_ONCE(sysrqmon_cfg.allowed_keys), key);
-	if (denied)
-		sysrqmon_return_early(fregs, 0);
-	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
+	if (from_other_module(parent_ip)) {
+		note_entry(parent_ip, req.key);
+		req.kind = SYSRQMON_KIND_KERNEL;
+		req.source = SYSRQMON_SOURCE_NONE;
+	}
+	bit = sysrqmon_hook_ask(hook, ip, parent_ip, fregs, &req, 0, &d);
 	if (bit < 0)
 		return;
-	if (module)
-		report_kernel(key, parent_ip, denied);
-	else
-		report_key(SYSRQMON_KIND_CONSOLE, SYSRQMON_SOURCE_SERIAL, key,
-			   false);
+	report_dispatch(&req, &d, parent_ip);
 	sysrqmon_hook_exit(bit);
 }

@@ -34,14 +34,14 @@ static void name_opened_file(const struct file *file, struct sysrqmon_event *ev)
 /* Nothing here reaches security_file_open again: no guard until emit. */
 static noinline void report_open(struct sysrqmon_hook *hook, unsigned long ip,
 				 unsigned long parent_ip, const struct file *file,
-				 enum sysrqmon_target target, bool denied)
+				 enum sysrqmon_target target,
+				 const struct sysrqmon_decision *d)
 {
 	struct sysrqmon_event ev;
 	int bit;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_OPEN, true);
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_OPEN, true, d);
 	ev.target = target;
-	ev.verdict = denied ? SYSRQMON_VERDICT_DENIED : SYSRQMON_VERDICT_ALLOWED;
 	ev.flags = file->f_flags;
 	name_opened_file(file, &ev);
 	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
@@ -51,35 +51,24 @@ static noinline void report_open(struct sysrqmon_hook *hook, unsigned long ip,
 	sysrqmon_hook_exit(bit);
 }
 
-/*
- * A write-open of the trigger is refused here when no key is allowed; with
- * allowed_keys the decision waits for the key, at write time.
- */
-static bool open_denied(const struct file *file, enum sysrqmon_target target)
-{
-	return target == SYSRQMON_TARGET_TRIGGER &&
-	       (file->f_mode & FMODE_WRITE) &&
-	       !READ_ONCE(sysrqmon_cfg.allowed_keys) &&
-	       sysrqmon_deny_applies();
-}
-
 static noinline void proc_file_open(struct sysrqmon_hook *hook, unsigned long ip,
 				    unsigned long parent_ip, struct file *file,
 				    struct ftrace_regs *fregs)
 {
-	enum sysrqmon_target target;
-	bool denied;
+	struct sysrqmon_request req = {
+		.kind = SYSRQMON_KIND_OPEN,
+		.target = sysrqmon_file_target(file),
+		.write = file->f_mode & FMODE_WRITE,
+	};
+	struct sysrqmon_decision d;
 
-	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
+	if (req.target == SYSRQMON_TARGET_NONE)
 		return;
-	target = sysrqmon_file_target(file);
-	if (target == SYSRQMON_TARGET_NONE)
-		return;
-
-	denied = open_denied(file, target);
-	if (denied)
+	sysrqmon_decide(&req, &d);
+	if (d.deny)
 		sysrqmon_return_early(fregs, -EPERM);
-	report_open(hook, ip, parent_ip, file, target, denied);
+	if (d.report)
+		report_open(hook, ip, parent_ip, file, req.target, &d);
 }
 
 /* int security_file_open(struct file *file) */
@@ -91,7 +80,7 @@ void sysrqmon_hook_file_open(unsigned long ip, unsigned long parent_ip,
 	if (likely(file_inode(file)->i_sb->s_magic != PROC_SUPER_MAGIC))
 		return;
 	/* Most procfs opens are reads, which are not events by default. */
-	if (!(file->f_mode & FMODE_WRITE) && !READ_ONCE(sysrqmon_cfg.watch_reads))
+	if (!(file->f_mode & FMODE_WRITE) && !READ_ONCE(sysrqmon_watching_reads))
 		return;
 	proc_file_open(hook, ip, parent_ip, file, fregs);
 }

@@ -32,54 +32,51 @@ static int mask_to_apply(void *buffer, size_t len, loff_t pos, int old,
 	return proc_dointvec(&table, 1, buffer, &len, &pos);
 }
 
-/* Return: whether the write is refused. */
-static noinline bool sysctl_write(void *buffer, size_t len, loff_t pos)
+static noinline void report_sysctl(int old, int new,
+				   const struct sysrqmon_decision *d)
 {
 	struct sysrqmon_event ev;
-	int old = sysrq_mask(), new;
-	bool denied;
 
-	/* The kernel refuses what it cannot parse: nothing changes. */
-	if (mask_to_apply(buffer, len, pos, old, &new))
-		return false;
-
-	denied = sysrqmon_deny_applies() &&
-		 sysrqmon_mask_change_denied(old, new,
-					     READ_ONCE(sysrqmon_cfg.allowed_mask));
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_SYSCTL, true);
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_SYSCTL, true, d);
 	ev.target = SYSRQMON_TARGET_SYSRQ;
-	ev.verdict = denied ? SYSRQMON_VERDICT_DENIED : SYSRQMON_VERDICT_ALLOWED;
 	ev.old_mask = old;
 	ev.new_mask = new;
 	sysrqmon_event_emit(&ev);
-	return denied;
 }
 
 /*
  * int sysrq_sysctl_handler(struct ctl_table *table, int write,
  *			    void *buffer, size_t *lenp, loff_t *ppos)
+ *
+ * Without the recursion guard the write cannot be judged: deny mode
+ * refuses it.
  */
 void sysrqmon_hook_sysctl(unsigned long ip, unsigned long parent_ip,
 			  struct sysrqmon_hook *hook, struct ftrace_regs *fregs)
 {
+	struct sysrqmon_request req = {
+		.kind = SYSRQMON_KIND_SYSCTL,
+		.old_mask = sysrq_mask(),
+	};
+	struct sysrqmon_decision d;
 	int bit;
 
 	if (!hook_arg(fregs, 1))
 		return;
-	if (READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_OFF)
-		return;
 	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
-	if (bit < 0) {
-		/* Cannot decide: fail closed. */
-		if (sysrqmon_deny_applies()) {
-			sysrqmon_count_undecided();
-			sysrqmon_return_early(fregs, -EPERM);
-		}
-		return;
-	}
-	if (sysctl_write((void *)hook_arg(fregs, 2),
-			 *(size_t *)hook_arg(fregs, 3),
-			 *(loff_t *)hook_arg(fregs, 4)))
+	/* The kernel refuses what it cannot parse: nothing changes. */
+	if (bit >= 0 &&
+	    mask_to_apply((void *)hook_arg(fregs, 2), *(size_t *)hook_arg(fregs, 3),
+			  *(loff_t *)hook_arg(fregs, 4), req.old_mask,
+			  &req.new_mask))
+		goto out;
+	req.unread = bit < 0;
+	sysrqmon_decide(&req, &d);
+	if (d.deny)
 		sysrqmon_return_early(fregs, -EPERM);
-	sysrqmon_hook_exit(bit);
+	if (d.report)
+		report_sysctl(req.old_mask, req.new_mask, &d);
+out:
+	if (bit >= 0)
+		sysrqmon_hook_exit(bit);
 }

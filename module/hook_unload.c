@@ -14,14 +14,15 @@
 
 #include "sysrqmon.h"
 
-static noinline void report_refused_unload(void)
+static noinline void report_refused_unload(const struct sysrqmon_decision *d)
 {
+	struct sysrqmon_config cfg;
 	struct sysrqmon_event ev;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONFIG, true);
-	ev.verdict = SYSRQMON_VERDICT_DENIED;
+	sysrqmon_config_get(&cfg);
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONFIG, true, d);
 	strscpy(ev.setting, "module", sizeof(ev.setting));
-	strscpy(ev.old_value, sysrqmon_mode_name(READ_ONCE(sysrqmon_cfg.mode)),
+	strscpy(ev.old_value, sysrqmon_mode_name(cfg.mode),
 		sizeof(ev.old_value));
 	strscpy(ev.new_value, "unloaded", sizeof(ev.new_value));
 	sysrqmon_event_emit(&ev);
@@ -56,20 +57,22 @@ static void refuse_unload(struct sysrqmon_hook *hook, unsigned long ip,
 			  unsigned long parent_ip, struct ftrace_regs *fregs,
 			  const char __user *uname)
 {
+	struct sysrqmon_request req = {
+		.kind = SYSRQMON_KIND_CONFIG,
+		.unload = true,
+	};
+	struct sysrqmon_decision d;
 	int ours, bit;
 
 	ours = names_us(uname);
 	if (!ours)
 		return;
 	/* A name we cannot read might be ours: fail closed while locked. */
-	if (ours < 0)
-		sysrqmon_count_undecided();
-
-	sysrqmon_return_early(fregs, -EPERM);
-	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
+	req.unread = ours < 0;
+	bit = sysrqmon_hook_ask(hook, ip, parent_ip, fregs, &req, -EPERM, &d);
 	if (bit < 0)
 		return;
-	report_refused_unload();
+	report_refused_unload(&d);
 	sysrqmon_hook_exit(bit);
 }
 
@@ -78,11 +81,8 @@ void sysrqmon_hook_delete_module(unsigned long ip, unsigned long parent_ip,
 				 struct sysrqmon_hook *hook,
 				 struct ftrace_regs *fregs)
 {
-	const struct pt_regs *user_regs;
+	const struct pt_regs *user_regs = (void *)hook_arg(fregs, 0);
 
-	if (!READ_ONCE(sysrqmon_cfg.locked))
-		return;
-	user_regs = (const struct pt_regs *)hook_arg(fregs, 0);
 	refuse_unload(hook, ip, parent_ip, fregs,
 		      (const char __user *)user_regs->di);
 }
@@ -93,11 +93,8 @@ void sysrqmon_hook_delete_module_ia32(unsigned long ip,
 				      struct sysrqmon_hook *hook,
 				      struct ftrace_regs *fregs)
 {
-	const struct pt_regs *user_regs;
+	const struct pt_regs *user_regs = (void *)hook_arg(fregs, 0);
 
-	if (!READ_ONCE(sysrqmon_cfg.locked))
-		return;
-	user_regs = (const struct pt_regs *)hook_arg(fregs, 0);
 	refuse_unload(hook, ip, parent_ip, fregs,
 		      (const char __user *)(unsigned long)(u32)user_regs->bx);
 }

@@ -77,7 +77,10 @@ static bool verifying;
  */
 unsigned int sysrqmon_verify_ms(void)
 {
-	return READ_ONCE(sysrqmon_cfg.verify_ms);
+	struct sysrqmon_config cfg;
+
+	sysrqmon_config_get(&cfg);
+	return cfg.verify_ms;
 }
 
 /**
@@ -212,11 +215,14 @@ void sysrqmon_known_key(int key, const struct sysrq_key_op *from,
 static void report_baseline(void)
 {
 	const struct sysrq_key_op **table = sysrqmon_key_table();
+	struct sysrqmon_request req = { .kind = SYSRQMON_KIND_BASELINE };
+	struct sysrqmon_decision d;
 	struct sysrqmon_event ev;
 	size_t n = 0;
 	int slot;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_BASELINE, true);
+	sysrqmon_decide(&req, &d);
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_BASELINE, true, &d);
 	raw_spin_lock_irq(&known.lock);
 	ev.new_mask = known.mask;
 	raw_spin_unlock_irq(&known.lock);
@@ -329,37 +335,28 @@ void sysrqmon_integrity_exit(void)
 	unregister_module_notifier(&module_nb);
 }
 
-/* Drift has no task of its own: the deny scope treats it as host. */
-static bool restore_drift(void)
-{
-	return READ_ONCE(sysrqmon_cfg.mode) == SYSRQMON_MODE_DENY &&
-	       READ_ONCE(sysrqmon_cfg.deny_scope) == SYSRQMON_SCOPE_ALL;
-}
-
 static void report_drift(const char *what, int key, int old, int new,
-			 bool restored)
+			 const struct sysrqmon_decision *d)
 {
 	struct sysrqmon_event ev;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_DRIFT, false);
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_DRIFT, false, d);
 	ev.source = SYSRQMON_SOURCE_VERIFY;
-	ev.verdict = restored ? SYSRQMON_VERDICT_DENIED :
-				SYSRQMON_VERDICT_ALLOWED;
 	strscpy(ev.what, what, sizeof(ev.what));
 	ev.key = key;
 	ev.old_mask = old;
 	ev.new_mask = new;
 	sysrqmon_event_emit(&ev);
 	atomic64_inc(&drift_count);
-	if (restored)
+	if (d->deny)
 		atomic64_inc(&restored_count);
 }
 
-static void check_mask(void)
+/* @d: the policy's decision on drift, taken once for this check. */
+static void check_mask(const struct sysrqmon_decision *d)
 {
 	unsigned long gen;
 	int live, want;
-	bool restore;
 
 	raw_spin_lock_irq(&known.lock);
 	gen = known.generation;
@@ -370,21 +367,19 @@ static void check_mask(void)
 		return;
 	msleep(CONFIRM_MS);
 
-	/* Decided once: a mode switch meanwhile cannot split the decision. */
-	restore = restore_drift();
 	raw_spin_lock_irq(&known.lock);
 	if (gen != known.generation || sysrq_mask() != live) {
 		raw_spin_unlock_irq(&known.lock);
 		return;		/* a hooked change in flight: look again later */
 	}
-	if (!restore)
+	if (!d->deny)
 		known.mask = live;
 	raw_spin_unlock_irq(&known.lock);
 
 	/* Through the kernel's own function; our toggle hook lets us. */
-	if (restore)
+	if (d->deny)
 		sysrq_toggle_support(want);
-	report_drift("mask", SYSRQMON_KEY_NONE, want, live, restore);
+	report_drift("mask", SYSRQMON_KEY_NONE, want, live, d);
 }
 
 /*
@@ -430,17 +425,15 @@ static bool restore_slot(int slot, const struct sysrq_key_op *live)
 	return restored;
 }
 
-static void check_table(void)
+static void check_table(const struct sysrqmon_decision *d)
 {
 	const struct sysrq_key_op **table = sysrqmon_key_table();
 	const struct sysrq_key_op *live, *want;
-	bool restore, untrusted;
+	bool restore = d->deny, untrusted;
 	unsigned long gen;
 	int slot;
 
 	for (slot = 0; slot < SYSRQMON_KEY_SLOTS; slot++) {
-		/* Decided once: a mode switch meanwhile cannot split it. */
-		restore = restore_drift();
 		raw_spin_lock_irq(&known.lock);
 		gen = known.generation;
 		want = known.table[slot].op;
@@ -465,18 +458,24 @@ static void check_table(void)
 
 		if (restore && !restore_slot(slot, live))
 			continue;	/* changed under us: look again later */
-		report_drift("keytable", sysrqmon_slot_key(slot), 0, 0,
-			     restore);
+		report_drift("keytable", sysrqmon_slot_key(slot), 0, 0, d);
 	}
 }
 
+/*
+ * One decision for the whole check: a mode switch meanwhile cannot split
+ * it (the known state is then kept or put back consistently).
+ */
 static void verify(struct work_struct *work)
 {
+	struct sysrqmon_request req = { .kind = SYSRQMON_KIND_DRIFT };
+	struct sysrqmon_decision d;
 	unsigned int ms;
 
-	if (READ_ONCE(sysrqmon_cfg.mode) != SYSRQMON_MODE_OFF) {
-		check_mask();
-		check_table();
+	sysrqmon_decide(&req, &d);
+	if (d.report) {
+		check_mask(&d);
+		check_table(&d);
 	}
 	ms = sysrqmon_verify_ms();
 	if (ms && READ_ONCE(verifying))

@@ -7,14 +7,6 @@
 
 #include "sysrqmon.h"
 
-struct sysrqmon_config sysrqmon_cfg = {
-	.mode = SYSRQMON_MODE_MONITOR,
-	.audit = true,
-	.audit_records = true,
-	.verify_ms = 1000,
-};
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_cfg);
-
 /* Tells listeners that sequence numbers started again. */
 u64 sysrqmon_instance;
 
@@ -25,6 +17,7 @@ u64 sysrqmon_instance;
  */
 static int __init sysrqmon_init(void)
 {
+	struct sysrqmon_config cfg;
 	int ret;
 
 	get_random_bytes(&sysrqmon_instance, sizeof(sysrqmon_instance));
@@ -56,7 +49,8 @@ static int __init sysrqmon_init(void)
 	if (ret)
 		goto err_netlink;
 	/* Fail closed: deny mode only with every enforcing hook in place. */
-	if (sysrqmon_cfg.mode == SYSRQMON_MODE_DENY &&
+	sysrqmon_config_get(&cfg);
+	if (cfg.mode == SYSRQMON_MODE_DENY &&
 	    !sysrqmon_enforcing_attached()) {
 		pr_err("sysrqmon: refusing mode=deny: an enforcing hook is missing\n");
 		ret = -EINVAL;

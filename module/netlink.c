@@ -288,26 +288,29 @@ static int put_hooks(struct sk_buff *skb)
 
 static int put_status(struct sk_buff *skb)
 {
-	const struct sysrqmon_config *cfg = &sysrqmon_cfg;
 	char keys[SYSRQMON_VALUE_LEN];
+	struct sysrqmon_config c;
+	const struct sysrqmon_config *cfg = &c;
 
-	sysrqmon_setting_format(SYSRQMON_SET_ALLOWED_KEYS, keys, sizeof(keys));
+	sysrqmon_config_get(&c);
+	sysrqmon_setting_format(cfg, SYSRQMON_SET_ALLOWED_KEYS, keys,
+				sizeof(keys));
 	return nla_put_string(skb, SYSRQMON_ATTR_VERSION, SYSRQMON_VERSION) ?:
 	       put_u64(skb, SYSRQMON_ATTR_INSTANCE, sysrqmon_instance,
 		       SYSRQMON_ATTR_PAD) ?:
-	       nla_put_u8(skb, SYSRQMON_ATTR_MODE, READ_ONCE(cfg->mode)) ?:
-	       nla_put_u8(skb, SYSRQMON_ATTR_AUDIT, READ_ONCE(cfg->audit)) ?:
+	       nla_put_u8(skb, SYSRQMON_ATTR_MODE, cfg->mode) ?:
+	       nla_put_u8(skb, SYSRQMON_ATTR_AUDIT, cfg->audit) ?:
 	       nla_put_u8(skb, SYSRQMON_ATTR_AUDIT_RECORDS,
-			  READ_ONCE(cfg->audit_records)) ?:
+			  cfg->audit_records) ?:
 	       nla_put_u8(skb, SYSRQMON_ATTR_WATCH_READS,
-			  READ_ONCE(cfg->watch_reads)) ?:
+			  cfg->watch_reads) ?:
 	       nla_put_s32(skb, SYSRQMON_ATTR_ALLOWED_MASK,
-			   READ_ONCE(cfg->allowed_mask)) ?:
+			   cfg->allowed_mask) ?:
 	       nla_put_string(skb, SYSRQMON_ATTR_ALLOWED_KEYS, keys) ?:
 	       nla_put_u8(skb, SYSRQMON_ATTR_DENY_SCOPE,
-			  READ_ONCE(cfg->deny_scope)) ?:
-	       nla_put_u8(skb, SYSRQMON_ATTR_LOCKED, READ_ONCE(cfg->locked)) ?:
-	       nla_put_u32(skb, SYSRQMON_ATTR_VERIFY_MS, sysrqmon_verify_ms()) ?:
+			  cfg->deny_scope) ?:
+	       nla_put_u8(skb, SYSRQMON_ATTR_LOCKED, cfg->locked) ?:
+	       nla_put_u32(skb, SYSRQMON_ATTR_VERIFY_MS, cfg->verify_ms) ?:
 	       put_counters(skb) ?:
 	       put_kind_counts(skb, false) ?:
 	       put_kind_counts(skb, true) ?:
@@ -367,43 +370,47 @@ static void set_err(struct genl_info *info, const struct nlattr *attr,
 	info->extack->_msg = why;
 }
 
+static const struct nlattr *setting_attr(struct genl_info *info,
+					 enum sysrqmon_setting id)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(config_attrs); i++)
+		if (config_attrs[i].id == id)
+			return info->attrs[config_attrs[i].attr];
+	return NULL;
+}
+
+/* Every setting given, checked together and applied at once, or none. */
 static int cmd_set_config(struct sk_buff *skb, struct genl_info *info)
 {
-	s64 values[ARRAY_SIZE(config_attrs)];
+	struct sysrqmon_change change = {};
+	enum sysrqmon_setting id, failed;
 	const struct nlattr *attr;
 	const char *why;
-	bool any = false;
-	int i, ret = 0;
+	int i, ret;
 
 	for (i = 0; i < ARRAY_SIZE(config_attrs); i++) {
+		id = config_attrs[i].id;
 		attr = info->attrs[config_attrs[i].attr];
 		if (!attr)
 			continue;
-		any = true;
-		if (attr_value(attr, config_attrs[i].id, &values[i])) {
+		if (attr_value(attr, id, &change.value[id])) {
 			set_err(info, attr, "invalid value");
 			return -EINVAL;
 		}
+		change.set |= BIT(id);
 	}
-	if (!any) {
+	if (!change.set) {
 		GENL_SET_ERR_MSG(info, "no setting given");
 		return -EINVAL;
 	}
 
 	kernel_param_lock(THIS_MODULE);
-	/* Check everything before changing anything. */
-	for (i = 0; i < ARRAY_SIZE(config_attrs) && !ret; i++) {
-		attr = info->attrs[config_attrs[i].attr];
-		if (!attr)
-			continue;
-		ret = sysrqmon_config_check(config_attrs[i].id, values[i], &why);
-		if (ret)
-			set_err(info, attr, why);
-	}
-	for (i = 0; i < ARRAY_SIZE(config_attrs) && !ret; i++)
-		if (info->attrs[config_attrs[i].attr])
-			sysrqmon_config_apply(config_attrs[i].id, values[i]);
+	ret = sysrqmon_config_change(&change, &failed, &why);
 	kernel_param_unlock(THIS_MODULE);
+	if (ret)
+		set_err(info, setting_attr(info, failed), why);
 	return ret;
 }
 
@@ -454,16 +461,19 @@ too_big:
 
 static int cmd_lock(struct sk_buff *skb, struct genl_info *info)
 {
+	struct sysrqmon_change change = {
+		.set = BIT(SYSRQMON_SET_LOCKED),
+		.value[SYSRQMON_SET_LOCKED] = 1,
+	};
+	enum sysrqmon_setting failed;
 	const char *why;
 	int ret;
 
 	kernel_param_lock(THIS_MODULE);
-	ret = sysrqmon_config_check(SYSRQMON_SET_LOCKED, 1, &why);
-	if (!ret)
-		sysrqmon_config_apply(SYSRQMON_SET_LOCKED, 1);
-	else
-		set_err(info, NULL, why);
+	ret = sysrqmon_config_change(&change, &failed, &why);
 	kernel_param_unlock(THIS_MODULE);
+	if (ret)
+		set_err(info, NULL, why);
 	return ret;
 }
 

@@ -21,6 +21,8 @@ static struct nlmsghdr *encode(struct kunit *test, struct sk_buff **skb,
 	return nlh;
 }
 
+static const struct sysrqmon_decision reported = { .report = true };
+
 static void task_event_test(struct kunit *test)
 {
 	struct nlattr *tb[SYSRQMON_ATTR_MAX + 1];
@@ -28,7 +30,7 @@ static void task_event_test(struct kunit *test)
 	struct nlmsghdr *nlh;
 	struct sk_buff *skb;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_SYSCTL, true);
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_SYSCTL, true, &reported);
 	ev.seq = 42;
 	ev.instance = 0x1122334455667788ULL;
 	ev.time_ns = 1700000000123456789ULL;
@@ -72,7 +74,7 @@ static void console_event_test(struct kunit *test)
 	struct nlmsghdr *nlh;
 	struct sk_buff *skb;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONSOLE, false);
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONSOLE, false, &reported);
 	ev.key = 'b';
 	ev.source = SYSRQMON_SOURCE_KEYBOARD;
 	strscpy(ev.action, "reboot", sizeof(ev.action));
@@ -99,7 +101,7 @@ static void too_small_test(struct kunit *test)
 	struct sysrqmon_event ev;
 	struct sk_buff *skb;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_OPEN, true);
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_OPEN, true, &reported);
 	memset(ev.path, 'p', sizeof(ev.path) - 1);
 	skb = alloc_skb(128, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, skb);

@@ -10,10 +10,32 @@
 #include <linux/capability.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/string.h>
 
 #include "sysrqmon.h"
 #include <uapi/sysrqmon_names.h>
+
+/*
+ * Two copies: readers copy the published one, a writer fills the other and
+ * publishes it whole, then waits until no reader is left in the old one,
+ * which is the next spare. Writers hold config_lock (and, through sysfs or
+ * netlink, the parameter lock).
+ */
+static struct sysrqmon_config configs[2] = {
+	{
+		.mode = SYSRQMON_MODE_MONITOR,
+		.audit = true,
+		.audit_records = true,
+		.verify_ms = 1000,
+	},
+};
+
+static struct sysrqmon_config __rcu *published = RCU_INITIALIZER(&configs[0]);
+static DEFINE_MUTEX(config_lock);
+
+bool sysrqmon_watching_reads;
 
 /* Set once init has finished: from then on, changes are runtime changes. */
 static bool loaded;
@@ -25,8 +47,12 @@ struct setting {
 	const char *expected;
 	int (*parse)(const char *val, s64 *value);
 	void (*format)(s64 value, char *buf, size_t len);
-	void *field;
+	size_t offset;
+	size_t size;
 };
+
+#define CONFIG_OFFSET(f)	offsetof(struct sysrqmon_config, f)
+#define CONFIG_SIZE(f)		sizeof_field(struct sysrqmon_config, f)
 
 static int parse_names(const char * const *names, size_t n, const char *val,
 		       s64 *value)
@@ -135,84 +161,118 @@ static void format_keys(s64 value, char *buf, size_t len)
 static const struct setting settings[] = {
 	[SYSRQMON_SET_MODE] = {
 		"mode", "off, monitor or deny",
-		parse_mode, format_mode, &sysrqmon_cfg.mode,
+		parse_mode, format_mode, CONFIG_OFFSET(mode), CONFIG_SIZE(mode),
 	},
 	[SYSRQMON_SET_AUDIT] = {
 		"audit", "0 or 1",
-		parse_flag, format_int, &sysrqmon_cfg.audit,
+		parse_flag, format_int, CONFIG_OFFSET(audit), CONFIG_SIZE(audit),
 	},
 	[SYSRQMON_SET_AUDIT_RECORDS] = {
 		"audit_records", "0 or 1",
-		parse_flag, format_int, &sysrqmon_cfg.audit_records,
+		parse_flag, format_int, CONFIG_OFFSET(audit_records), CONFIG_SIZE(audit_records),
 	},
 	[SYSRQMON_SET_WATCH_READS] = {
 		"watch_reads", "0 or 1",
-		parse_flag, format_int, &sysrqmon_cfg.watch_reads,
+		parse_flag, format_int, CONFIG_OFFSET(watch_reads), CONFIG_SIZE(watch_reads),
 	},
 	[SYSRQMON_SET_ALLOWED_MASK] = {
 		"allowed_mask", "an integer (16, 0x10, 020)",
-		parse_mask, format_int, &sysrqmon_cfg.allowed_mask,
+		parse_mask, format_int, CONFIG_OFFSET(allowed_mask), CONFIG_SIZE(allowed_mask),
 	},
 	[SYSRQMON_SET_ALLOWED_KEYS] = {
 		"allowed_keys", "SysRq command characters [0-9a-zA-Z]",
-		parse_keys, format_keys, &sysrqmon_cfg.allowed_keys,
+		parse_keys, format_keys, CONFIG_OFFSET(allowed_keys), CONFIG_SIZE(allowed_keys),
 	},
 	[SYSRQMON_SET_DENY_SCOPE] = {
 		"deny_scope", "all or container",
-		parse_scope, format_scope, &sysrqmon_cfg.deny_scope,
+		parse_scope, format_scope, CONFIG_OFFSET(deny_scope), CONFIG_SIZE(deny_scope),
 	},
 	[SYSRQMON_SET_VERIFY_MS] = {
 		"verify_ms", "0 (off) or 100 to 60000",
-		parse_period, format_int, &sysrqmon_cfg.verify_ms,
+		parse_period, format_int, CONFIG_OFFSET(verify_ms), CONFIG_SIZE(verify_ms),
 	},
 	[SYSRQMON_SET_LOCKED] = {
 		"locked", "0 or 1 (0 only until locked)",
-		parse_flag, format_int, &sysrqmon_cfg.locked,
+		parse_flag, format_int, CONFIG_OFFSET(locked), CONFIG_SIZE(locked),
 	},
 };
 
-static s64 setting_load(enum sysrqmon_setting id)
+static s64 setting_load(const struct sysrqmon_config *cfg,
+			enum sysrqmon_setting id)
 {
-	switch (id) {
-	case SYSRQMON_SET_AUDIT:
-		return READ_ONCE(sysrqmon_cfg.audit);
-	case SYSRQMON_SET_AUDIT_RECORDS:
-		return READ_ONCE(sysrqmon_cfg.audit_records);
-	case SYSRQMON_SET_WATCH_READS:
-		return READ_ONCE(sysrqmon_cfg.watch_reads);
-	case SYSRQMON_SET_LOCKED:
-		return READ_ONCE(sysrqmon_cfg.locked);
-	case SYSRQMON_SET_ALLOWED_KEYS:
-		return READ_ONCE(sysrqmon_cfg.allowed_keys);
+	const void *field = (const char *)cfg + settings[id].offset;
+
+	switch (settings[id].size) {
+	case sizeof(bool):
+		return *(const bool *)field;
+	case sizeof(int):
+		return *(const int *)field;
 	default:
-		return READ_ONCE(*(int *)settings[id].field);
+		return *(const u64 *)field;
 	}
 }
 
-/* Each field is one naturally aligned word: hooks read it locklessly. */
-static void setting_store(enum sysrqmon_setting id, s64 value)
+static void setting_store(struct sysrqmon_config *cfg,
+			  enum sysrqmon_setting id, s64 value)
 {
-	switch (id) {
-	case SYSRQMON_SET_AUDIT:
-		WRITE_ONCE(sysrqmon_cfg.audit, value);
+	void *field = (char *)cfg + settings[id].offset;
+
+	switch (settings[id].size) {
+	case sizeof(bool):
+		*(bool *)field = value;
 		break;
-	case SYSRQMON_SET_AUDIT_RECORDS:
-		WRITE_ONCE(sysrqmon_cfg.audit_records, value);
-		break;
-	case SYSRQMON_SET_WATCH_READS:
-		WRITE_ONCE(sysrqmon_cfg.watch_reads, value);
-		break;
-	case SYSRQMON_SET_LOCKED:
-		WRITE_ONCE(sysrqmon_cfg.locked, value);
-		break;
-	case SYSRQMON_SET_ALLOWED_KEYS:
-		WRITE_ONCE(sysrqmon_cfg.allowed_keys, value);
+	case sizeof(int):
+		*(int *)field = value;
 		break;
 	default:
-		WRITE_ONCE(*(int *)settings[id].field, value);
+		*(u64 *)field = value;
 		break;
 	}
 }
+
+/**
+ * sysrqmon_config_get() - a consistent copy of the configuration
+ * @cfg: receives it
+ *
+ * Callable in any context but NMI: no lock, preemption off for the copy.
+ */
+void sysrqmon_config_get(struct sysrqmon_config *cfg)
+{
+	preempt_disable_notrace();
+	*cfg = *rcu_dereference_sched(published);
+	preempt_enable_notrace();
+}
+EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_config_get);
+
+/* Context: config_lock held; may sleep. */
+static void publish(const struct sysrqmon_config *next)
+{
+	struct sysrqmon_config *now, *spare;
+
+	now = rcu_dereference_protected(published,
+					lockdep_is_held(&config_lock));
+	spare = now == &configs[0] ? &configs[1] : &configs[0];
+	*spare = *next;
+	WRITE_ONCE(sysrqmon_watching_reads, next->watch_reads);
+	rcu_assign_pointer(published, spare);
+	/* synchronize_rcu() also waits for preemption-off readers. */
+	synchronize_rcu();
+}
+
+/**
+ * sysrqmon_config_publish() - replace the whole configuration, silently
+ * @cfg: the new configuration
+ *
+ * For the KUnit suites, which set up the policy they test: no check, no
+ * lock, no event. Context: process context.
+ */
+void sysrqmon_config_publish(const struct sysrqmon_config *cfg)
+{
+	mutex_lock(&config_lock);
+	publish(cfg);
+	mutex_unlock(&config_lock);
+}
+EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_config_publish);
 
 /**
  * sysrqmon_setting_name() - the parameter name of a setting
@@ -226,14 +286,16 @@ const char *sysrqmon_setting_name(enum sysrqmon_setting id)
 }
 
 /**
- * sysrqmon_setting_format() - a setting's current value as text
+ * sysrqmon_setting_format() - a setting's value as text
+ * @cfg: the configuration it is read from
  * @id: the setting
  * @buf: receives the text
  * @len: size of @buf
  */
-void sysrqmon_setting_format(enum sysrqmon_setting id, char *buf, size_t len)
+void sysrqmon_setting_format(const struct sysrqmon_config *cfg,
+			     enum sysrqmon_setting id, char *buf, size_t len)
 {
-	settings[id].format(setting_load(id), buf, len);
+	settings[id].format(setting_load(cfg, id), buf, len);
 }
 
 /**
@@ -248,12 +310,11 @@ const char *sysrqmon_mode_name(int mode)
 }
 
 static void report_setting(const char *name, const char *old,
-			   const char *new, enum sysrqmon_verdict verdict)
+			   const char *new, const struct sysrqmon_decision *d)
 {
 	struct sysrqmon_event ev;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONFIG, true);
-	ev.verdict = verdict;
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONFIG, true, d);
 	strscpy(ev.setting, name, sizeof(ev.setting));
 	strscpy(ev.old_value, old, sizeof(ev.old_value));
 	strscpy(ev.new_value, new, sizeof(ev.new_value));
@@ -287,20 +348,40 @@ int sysrqmon_config_parse(enum sysrqmon_setting id, const char *val,
 	return -EINVAL;
 }
 
-/**
- * sysrqmon_config_check() - whether a valid value may be applied now
- * @id: the setting
- * @value: the value
- * @why: receives a static reason when it may not
- *
- * Return: 0, -EPERM when the configuration is locked (the attempt is
- * reported as a denied config event), -EINVAL when deny mode cannot be
- * enforced, or -ENODEV once unloading has begun.
- */
-int sysrqmon_config_check(enum sysrqmon_setting id, s64 value,
-			  const char **why)
+/* The module's own load and unload: facts, reported, never refused. */
+static void report_module(const char *old, const char *new)
 {
-	char old[SYSRQMON_VALUE_LEN], new[SYSRQMON_VALUE_LEN];
+	struct sysrqmon_request req = {
+		.kind = SYSRQMON_KIND_CONFIG,
+		.setting = -1,
+		.done = true,
+	};
+	struct sysrqmon_decision d;
+
+	sysrqmon_decide(&req, &d);
+	report_setting("module", old, new, &d);
+}
+
+static void report_change(enum sysrqmon_setting id, s64 old, s64 new,
+			  const struct sysrqmon_decision *d)
+{
+	char old_text[SYSRQMON_VALUE_LEN], new_text[SYSRQMON_VALUE_LEN];
+
+	settings[id].format(old, old_text, sizeof(old_text));
+	settings[id].format(new, new_text, sizeof(new_text));
+	report_setting(settings[id].name, old_text, new_text, d);
+}
+
+/* Whether a valid value may be applied now. Context: config_lock held. */
+static int check_change(const struct sysrqmon_config *now,
+			enum sysrqmon_setting id, s64 value, const char **why)
+{
+	struct sysrqmon_request req = {
+		.kind = SYSRQMON_KIND_CONFIG,
+		.setting = id,
+		.value = value,
+	};
+	struct sysrqmon_decision d;
 
 	if (!loaded)
 		return 0;
@@ -308,12 +389,9 @@ int sysrqmon_config_check(enum sysrqmon_setting id, s64 value,
 		*why = "the module is being unloaded";
 		return -ENODEV;
 	}
-	if (READ_ONCE(sysrqmon_cfg.locked) &&
-	    !(id == SYSRQMON_SET_LOCKED && value)) {
-		settings[id].format(setting_load(id), old, sizeof(old));
-		settings[id].format(value, new, sizeof(new));
-		report_setting(settings[id].name, old, new,
-			       SYSRQMON_VERDICT_DENIED);
+	sysrqmon_decide(&req, &d);
+	if (d.deny) {
+		report_change(id, setting_load(now, id), value, &d);
 		*why = "the configuration is locked until reboot";
 		return -EPERM;
 	}
@@ -325,64 +403,103 @@ int sysrqmon_config_check(enum sysrqmon_setting id, s64 value,
 	return 0;
 }
 
-/**
- * sysrqmon_config_apply() - apply a checked value and report the change
- * @id: the setting
- * @value: a value sysrqmon_config_check() accepted
- *
- * Context: under kernel_param_lock(THIS_MODULE), which serialises sysfs
- * and netlink writers, and nothing is applied once
- * sysrqmon_params_unloading() has returned: so a change of verify_ms can
- * never re-arm the drift check after exit has cancelled it.
- */
-void sysrqmon_config_apply(enum sysrqmon_setting id, s64 value)
+/* Context: config_lock held, @next published. */
+static void changed(const struct sysrqmon_config *old,
+		    const struct sysrqmon_config *next, unsigned long set)
 {
-	char old[SYSRQMON_VALUE_LEN], new[SYSRQMON_VALUE_LEN];
-	s64 prev = setting_load(id);
+	struct sysrqmon_request req = { .kind = SYSRQMON_KIND_CONFIG };
+	struct sysrqmon_decision d;
+	unsigned int id;
 
-	setting_store(id, value);
 	/* The lock's hold on the module, never dropped: until reboot. */
-	if (id == SYSRQMON_SET_LOCKED && value && !prev)
+	if (next->locked && !old->locked)
 		__module_get(THIS_MODULE);
-	if (!loaded || prev == value)
+	if (!loaded)
 		return;
-	if (id == SYSRQMON_SET_VERIFY_MS)
+	if (next->verify_ms != old->verify_ms)
 		sysrqmon_verify_period_changed();
-	settings[id].format(prev, old, sizeof(old));
-	settings[id].format(value, new, sizeof(new));
-	report_setting(settings[id].name, old, new, SYSRQMON_VERDICT_ALLOWED);
+	for_each_set_bit(id, &set, SYSRQMON_SET_COUNT) {
+		if (setting_load(old, id) == setting_load(next, id))
+			continue;
+		req.setting = id;
+		req.value = setting_load(next, id);
+		req.done = true;
+		sysrqmon_decide(&req, &d);
+		report_change(id, setting_load(old, id), req.value, &d);
+	}
+}
+
+/**
+ * sysrqmon_config_change() - change settings together, or none of them
+ * @change: the settings and their parsed values
+ * @failed: receives the setting that was refused
+ * @why: receives a static reason when one was
+ *
+ * Every setting is checked first (the lock, deny mode's hooks, unload);
+ * then the new configuration is published at once, and each setting that
+ * changed is reported as a config event. A refusal by the lock is reported
+ * as a denied config event.
+ *
+ * Context: process context, under kernel_param_lock(THIS_MODULE), which
+ * serialises sysfs and netlink writers; nothing is applied once
+ * sysrqmon_params_unloading() has returned, so a change of verify_ms can
+ * never re-arm the drift check after exit has cancelled it.
+ *
+ * Return: 0, -EPERM when locked, -EINVAL when deny mode cannot be enforced,
+ * or -ENODEV once unloading has begun.
+ */
+int sysrqmon_config_change(const struct sysrqmon_change *change,
+			   enum sysrqmon_setting *failed, const char **why)
+{
+	struct sysrqmon_config old, next;
+	unsigned int id;
+	int ret = 0;
+
+	mutex_lock(&config_lock);
+	old = *rcu_dereference_protected(published,
+					 lockdep_is_held(&config_lock));
+	next = old;
+	for_each_set_bit(id, &change->set, SYSRQMON_SET_COUNT) {
+		ret = check_change(&old, id, change->value[id], why);
+		if (ret) {
+			*failed = id;
+			goto out;
+		}
+		setting_store(&next, id, change->value[id]);
+	}
+	publish(&next);
+	changed(&old, &next, change->set);
+out:
+	mutex_unlock(&config_lock);
+	return ret;
 }
 
 static int param_set(const char *val, const struct kernel_param *kp)
 {
 	enum sysrqmon_setting id = (uintptr_t)kp->arg;
+	struct sysrqmon_change change = { .set = BIT(id) };
 	const char *why;
-	bool value_ok;
-	s64 value;
 	int ret;
 
 	if (loaded && !capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	ret = sysrqmon_config_parse(id, val, &value);
-	value_ok = !ret;
-	if (value_ok)
-		ret = sysrqmon_config_check(id, value, &why);
-	if (ret) {
-		if (value_ok)
-			pr_err("sysrqmon: %s not changed: %s\n",
-			       settings[id].name, why);
+	ret = sysrqmon_config_parse(id, val, &change.value[id]);
+	if (ret)
 		return ret;
-	}
-	sysrqmon_config_apply(id, value);
-	return 0;
+	ret = sysrqmon_config_change(&change, &id, &why);
+	if (ret)
+		pr_err("sysrqmon: %s not changed: %s\n", settings[id].name, why);
+	return ret;
 }
 
 static int param_get(char *buf, const struct kernel_param *kp)
 {
 	enum sysrqmon_setting id = (uintptr_t)kp->arg;
 	char value[SYSRQMON_VALUE_LEN];
+	struct sysrqmon_config cfg;
 
-	sysrqmon_setting_format(id, value, sizeof(value));
+	sysrqmon_config_get(&cfg);
+	sysrqmon_setting_format(&cfg, id, value, sizeof(value));
 	return sysfs_emit(buf, "%s\n", value);
 }
 
@@ -416,9 +533,11 @@ MODULE_PARM_DESC(locked, "1: configuration frozen and unload refused until reboo
  */
 void sysrqmon_params_loaded(void)
 {
+	struct sysrqmon_config cfg;
+
 	loaded = true;
-	report_setting("module", "unloaded", sysrqmon_mode_name(sysrqmon_cfg.mode),
-		       SYSRQMON_VERDICT_ALLOWED);
+	sysrqmon_config_get(&cfg);
+	report_module("unloaded", sysrqmon_mode_name(cfg.mode));
 }
 
 /**
@@ -429,9 +548,11 @@ void sysrqmon_params_loaded(void)
  */
 void sysrqmon_params_unloading(void)
 {
+	struct sysrqmon_config cfg;
+
 	kernel_param_lock(THIS_MODULE);
 	unloading = true;
 	kernel_param_unlock(THIS_MODULE);
-	report_setting("module", sysrqmon_mode_name(READ_ONCE(sysrqmon_cfg.mode)),
-		       "unloaded", SYSRQMON_VERDICT_ALLOWED);
+	sysrqmon_config_get(&cfg);
+	report_module(sysrqmon_mode_name(cfg.mode), "unloaded");
 }

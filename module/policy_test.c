@@ -74,9 +74,8 @@ static void key_allowed_test(struct kunit *test)
 }
 
 /* Every mode x scope for a task on the host (the KUnit thread). */
-static void deny_applies_test(struct kunit *test)
+static void deny_scope_test(struct kunit *test)
 {
-	struct sysrqmon_config saved = sysrqmon_cfg;
 	static const struct {
 		int mode, scope;
 		bool applies;
@@ -88,18 +87,124 @@ static void deny_applies_test(struct kunit *test)
 		{ SYSRQMON_MODE_MONITOR, SYSRQMON_SCOPE_CONTAINER, false },
 		{ SYSRQMON_MODE_DENY, SYSRQMON_SCOPE_CONTAINER, false },
 	};
+	struct sysrqmon_request req = { .kind = SYSRQMON_KIND_PARAM };
+	struct sysrqmon_config saved, cfg;
+	struct sysrqmon_decision d;
 	int i;
 
 	KUNIT_ASSERT_FALSE(test, sysrqmon_current_contained());
+	sysrqmon_config_get(&saved);
+	cfg = saved;
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		WRITE_ONCE(sysrqmon_cfg.mode, cases[i].mode);
-		WRITE_ONCE(sysrqmon_cfg.deny_scope, cases[i].scope);
-		KUNIT_EXPECT_EQ_MSG(test, sysrqmon_deny_applies(),
-				    cases[i].applies, "mode=%d scope=%d",
-				    cases[i].mode, cases[i].scope);
+		cfg.mode = cases[i].mode;
+		cfg.deny_scope = cases[i].scope;
+		sysrqmon_config_publish(&cfg);
+		sysrqmon_decide(&req, &d);
+		KUNIT_EXPECT_EQ_MSG(test, d.deny, cases[i].applies,
+				    "mode=%d scope=%d", cases[i].mode,
+				    cases[i].scope);
+		KUNIT_EXPECT_EQ(test, d.report,
+				cases[i].mode != SYSRQMON_MODE_OFF);
 	}
-	WRITE_ONCE(sysrqmon_cfg.mode, saved.mode);
-	WRITE_ONCE(sysrqmon_cfg.deny_scope, saved.deny_scope);
+	sysrqmon_config_publish(&saved);
+}
+
+/* One row a rule of sysrqmon_decide(), in deny mode for every task, s allowed. */
+static void decide_test(struct kunit *test)
+{
+	static const struct {
+		const char *what;
+		struct sysrqmon_request req;
+		bool locked, report, deny, always, no_keys;
+	} cases[] = {
+		{ "open trigger for write, no key allowed",
+		  { .kind = SYSRQMON_KIND_OPEN, .write = true,
+		    .target = SYSRQMON_TARGET_TRIGGER }, false, true, true, true,
+		  true },
+		{ "open trigger for write, keys allowed",
+		  { .kind = SYSRQMON_KIND_OPEN, .write = true,
+		    .target = SYSRQMON_TARGET_TRIGGER }, false, true, false, false },
+		{ "open trigger to read",
+		  { .kind = SYSRQMON_KIND_OPEN,
+		    .target = SYSRQMON_TARGET_TRIGGER }, false, false, false, false },
+		{ "write of an allowed key, first look",
+		  { .kind = SYSRQMON_KIND_TRIGGER, .key = 's', .early = true },
+		  false, false, false, false },
+		{ "write of a refused key, first look",
+		  { .kind = SYSRQMON_KIND_TRIGGER, .key = 'b', .early = true },
+		  false, true, true, true },
+		{ "dispatch of an allowed key",
+		  { .kind = SYSRQMON_KIND_TRIGGER, .key = 's' },
+		  false, true, false, false },
+		{ "keyboard key",
+		  { .kind = SYSRQMON_KIND_CONSOLE, .key = 'b',
+		    .source = SYSRQMON_SOURCE_KEYBOARD }, false, true, false, true },
+		{ "injected reset sequence",
+		  { .kind = SYSRQMON_KIND_CONSOLE, .reset = true,
+		    .key = SYSRQMON_KEY_NONE, .source = SYSRQMON_SOURCE_INJECT },
+		  false, true, true, true },
+		{ "mask enabling more",
+		  { .kind = SYSRQMON_KIND_TOGGLE, .old_mask = 0, .new_mask = 1 },
+		  false, true, true, true },
+		{ "mask restricting",
+		  { .kind = SYSRQMON_KIND_SYSCTL, .old_mask = 1, .new_mask = 16 },
+		  false, true, false, false },
+		{ "sysctl without its input",
+		  { .kind = SYSRQMON_KIND_SYSCTL, .unread = true },
+		  false, false, true, false },
+		{ "handler removed",
+		  { .kind = SYSRQMON_KIND_KEYTABLE, .op = SYSRQMON_OP_UNREGISTER },
+		  false, true, false, true },
+		{ "handler added",
+		  { .kind = SYSRQMON_KIND_KEYTABLE, .op = SYSRQMON_OP_REGISTER },
+		  false, true, true, true },
+		{ "drift", { .kind = SYSRQMON_KIND_DRIFT }, false, true, true, true },
+		{ "kprobes off, unlocked", { .kind = SYSRQMON_KIND_TAMPER },
+		  false, true, false, true },
+		{ "kprobes off, locked", { .kind = SYSRQMON_KIND_TAMPER },
+		  true, true, true, true },
+		{ "setting, locked",
+		  { .kind = SYSRQMON_KIND_CONFIG, .setting = SYSRQMON_SET_MODE },
+		  true, true, true, true },
+		{ "locking again, locked",
+		  { .kind = SYSRQMON_KIND_CONFIG, .setting = SYSRQMON_SET_LOCKED,
+		    .value = 1 }, true, true, false, true },
+		{ "unload, unlocked",
+		  { .kind = SYSRQMON_KIND_CONFIG, .unload = true },
+		  false, false, false, false },
+		{ "unload, locked",
+		  { .kind = SYSRQMON_KIND_CONFIG, .unload = true },
+		  true, true, true, true },
+	};
+	struct sysrqmon_config saved, cfg;
+	struct sysrqmon_decision d;
+	int i;
+
+	sysrqmon_config_get(&saved);
+	cfg = saved;
+	cfg.mode = SYSRQMON_MODE_DENY;
+	cfg.deny_scope = SYSRQMON_SCOPE_ALL;
+	cfg.audit = false;
+	cfg.audit_records = false;
+	cfg.watch_reads = false;
+	cfg.allowed_mask = 0;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		cfg.locked = cases[i].locked;
+		cfg.allowed_keys = BIT_ULL(sysrqmon_key_index('s'));
+		if (cases[i].no_keys)
+			cfg.allowed_keys = 0;
+		sysrqmon_config_publish(&cfg);
+		sysrqmon_decide(&cases[i].req, &d);
+		KUNIT_EXPECT_EQ_MSG(test, d.report, cases[i].report, "%s",
+				    cases[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, d.deny, cases[i].deny, "%s",
+				    cases[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, d.always, cases[i].always, "%s",
+				    cases[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, d.line, d.always, "%s (audit=0)",
+				    cases[i].what);
+	}
+	sysrqmon_config_publish(&saved);
 }
 
 static void key_action_test(struct kunit *test)
@@ -131,7 +236,8 @@ static struct kunit_case policy_test_cases[] = {
 	KUNIT_CASE(effective_set_test),
 	KUNIT_CASE(mask_change_test),
 	KUNIT_CASE(key_allowed_test),
-	KUNIT_CASE(deny_applies_test),
+	KUNIT_CASE(deny_scope_test),
+	KUNIT_CASE(decide_test),
 	KUNIT_CASE(key_action_test),
 	{}
 };

@@ -44,6 +44,21 @@ struct sysctl_test_ctx {
 	struct vfsmount *private_proc;
 };
 
+/* Set mode, allowed_mask and watch_reads where not negative. */
+static void set_config(int mode, int allowed_mask, int watch_reads)
+{
+	struct sysrqmon_config cfg;
+
+	sysrqmon_config_get(&cfg);
+	if (mode >= 0)
+		cfg.mode = mode;
+	if (allowed_mask >= 0)
+		cfg.allowed_mask = allowed_mask;
+	if (watch_reads >= 0)
+		cfg.watch_reads = watch_reads;
+	sysrqmon_config_publish(&cfg);
+}
+
 static int sysctl_test_init(struct kunit *test)
 {
 	struct sysctl_test_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx),
@@ -51,14 +66,13 @@ static int sysctl_test_init(struct kunit *test)
 	struct file_system_type *proc;
 
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
-	ctx->saved_cfg = sysrqmon_cfg;
+	sysrqmon_config_get(&ctx->saved_cfg);
 	ctx->saved_mask = sysrq_mask();
 	proc = get_fs_type("proc");
 	KUNIT_ASSERT_NOT_NULL(test, proc);
 	ctx->private_proc = kern_mount(proc);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx->private_proc));
-	WRITE_ONCE(sysrqmon_cfg.mode, SYSRQMON_MODE_MONITOR);
-	WRITE_ONCE(sysrqmon_cfg.allowed_mask, 0);
+	set_config(SYSRQMON_MODE_MONITOR, 0, -1);
 	test->priv = ctx;
 	return 0;
 }
@@ -67,9 +81,7 @@ static void sysctl_test_exit(struct kunit *test)
 {
 	struct sysctl_test_ctx *ctx = test->priv;
 
-	WRITE_ONCE(sysrqmon_cfg.mode, ctx->saved_cfg.mode);
-	WRITE_ONCE(sysrqmon_cfg.allowed_mask, ctx->saved_cfg.allowed_mask);
-	WRITE_ONCE(sysrqmon_cfg.watch_reads, ctx->saved_cfg.watch_reads);
+	sysrqmon_config_publish(&ctx->saved_cfg);
 	sysrq_toggle_support(ctx->saved_mask);
 	kern_unmount(ctx->private_proc);
 }
@@ -85,7 +97,7 @@ static void write_both_modes(struct kunit *test, struct file *file)
 	snapshot(&after);
 	KUNIT_EXPECT_EQ(test, after.allowed, before.allowed + 1);
 
-	WRITE_ONCE(sysrqmon_cfg.mode, SYSRQMON_MODE_DENY);
+	set_config(SYSRQMON_MODE_DENY, -1, -1);
 	KUNIT_EXPECT_EQ(test, write_mask(file, "0x30"), -EPERM);
 	KUNIT_EXPECT_EQ(test, sysrq_mask(), 16);
 	snapshot(&before);
@@ -94,7 +106,7 @@ static void write_both_modes(struct kunit *test, struct file *file)
 	KUNIT_EXPECT_EQ(test, write_mask(file, "16"), 2);
 	KUNIT_EXPECT_EQ(test, write_mask(file, "0"), 1);
 	KUNIT_EXPECT_EQ(test, sysrq_mask(), 0);
-	WRITE_ONCE(sysrqmon_cfg.allowed_mask, 0x10);
+	set_config(-1, 0x10, -1);
 	KUNIT_EXPECT_EQ(test, write_mask(file, "020"), 3);
 	KUNIT_EXPECT_EQ(test, sysrq_mask(), 16);
 	snapshot(&after);
@@ -140,8 +152,7 @@ static void unrelated_sysctl_test(struct kunit *test)
 	loff_t pos = 0;
 	ssize_t len;
 
-	WRITE_ONCE(sysrqmon_cfg.mode, SYSRQMON_MODE_DENY);
-	WRITE_ONCE(sysrqmon_cfg.watch_reads, true);
+	set_config(SYSRQMON_MODE_DENY, -1, true);
 	snapshot(&before);
 	file = filp_open("/proc/sys/kernel/printk", O_RDWR, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(file));

@@ -119,3 +119,20 @@ bool sysrqmon_action_is_destructive(const char *action)
 	return false;
 }
 EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_action_is_destructive);
+
+/**
+ * sysrqmon_key_destructive() - whether a key's action ends the system
+ * @key: command character, or %SYSRQMON_KEY_NONE
+ *
+ * Return: true when the handler the table holds now reboots, crashes or
+ * powers off.
+ */
+bool sysrqmon_key_destructive(int key)
+{
+	char action[SYSRQMON_ACTION_LEN];
+
+	if (key == SYSRQMON_KEY_NONE)
+		return false;
+	sysrqmon_key_action(key, action, sizeof(action));
+	return sysrqmon_action_is_destructive(action);
+}

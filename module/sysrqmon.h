@@ -51,6 +51,9 @@ struct sysrqmon_event {
 	bool has_task;
 	bool contained;
 	bool truncated;
+	bool always;
+	bool line;
+	bool record;
 	int key;
 	int old_mask;
 	int new_mask;
@@ -81,7 +84,12 @@ struct sysrqmon_event {
 	char keys[64];
 };
 
-/* Runtime configuration (params.c). Read locklessly by the hooks. */
+/**
+ * struct sysrqmon_config - the runtime configuration, one setting a field
+ *
+ * Published whole (params.c): a reader gets one consistent copy from
+ * sysrqmon_config_get(), never a mix of an old and a new change.
+ */
 struct sysrqmon_config {
 	int mode;
 	bool audit;
@@ -94,14 +102,72 @@ struct sysrqmon_config {
 	bool locked;
 };
 
-extern struct sysrqmon_config sysrqmon_cfg;
+void sysrqmon_config_get(struct sysrqmon_config *cfg);
+void sysrqmon_config_publish(const struct sysrqmon_config *cfg);
+/* The open fast path's filter, kept equal to the published watch_reads. */
+extern bool sysrqmon_watching_reads;
 extern u64 sysrqmon_instance;
 
+/**
+ * struct sysrqmon_request - an act a hook asks sysrqmon_decide() about
+ * @kind: the event it would be, enum sysrqmon_kind
+ * @target: for an open, enum sysrqmon_target
+ * @source: for a console key, enum sysrqmon_source
+ * @key: the command key, %SYSRQMON_KEY_NONE when it could not be read
+ * @reset: the keyboard reset sequence, a reboot without a command key
+ * @old_mask: for a mask change, the mask now
+ * @new_mask: for a mask change, the mask it would apply
+ * @write: an open for writing
+ * @early: a first look before the act is dispatched (the trigger's write,
+ *	   the keyboard filter): only a refusal is reported there
+ * @unread: the hook could not read what it decides on
+ * @setting: for a configuration change, enum sysrqmon_setting
+ * @value: for a configuration change, the new value
+ * @unload: a request to unload the module
+ * @op: for a key table change, enum sysrqmon_op
+ * @done: the act has happened (the module's load, an applied setting):
+ *	  there is nothing to refuse, only to report
+ */
+struct sysrqmon_request {
+	u8 kind;
+	u8 target;
+	u8 source;
+	int key;
+	bool reset;
+	int old_mask;
+	int new_mask;
+	bool write;
+	bool early;
+	bool unread;
+	int setting;
+	s64 value;
+	bool unload;
+	u8 op;
+	bool done;
+};
+
+/**
+ * struct sysrqmon_decision - what sysrqmon_decide() answers
+ * @report: report the act: an event for every sink
+ * @deny: refuse the act (for drift: put the known state back)
+ * @always: reported whatever audit=, audit_records= and the rate limit say
+ * @line: the kernel log line is wanted (@always, or audit=1)
+ * @record: the audit record is wanted (@always, or audit_records=1)
+ */
+struct sysrqmon_decision {
+	bool report;
+	bool deny;
+	bool always;
+	bool line;
+	bool record;
+};
+
 /* policy.c */
+void sysrqmon_decide(const struct sysrqmon_request *req,
+		     struct sysrqmon_decision *d);
 u32 sysrqmon_effective_set(int mask);
 bool sysrqmon_mask_change_denied(int old, int new, int allowed);
 bool sysrqmon_key_allowed(u64 keys, int key);
-bool sysrqmon_deny_applies(void);
 void sysrqmon_count_undecided(void);
 u64 sysrqmon_undecided(void);
 
@@ -171,10 +237,11 @@ void sysrqmon_key_action(int key, char *buf, size_t len);
 int sysrqmon_key_index(int key);
 char sysrqmon_slot_key(int slot);
 bool sysrqmon_action_is_destructive(const char *action);
+bool sysrqmon_key_destructive(int key);
 
 /* event.c */
 void sysrqmon_event_init(struct sysrqmon_event *ev, enum sysrqmon_kind kind,
-			 bool from_task);
+			 bool from_task, const struct sysrqmon_decision *d);
 void sysrqmon_event_emit(struct sysrqmon_event *ev);
 bool sysrqmon_current_contained(void);
 void sysrqmon_event_init_symbols(void);
@@ -233,7 +300,6 @@ void sysrqmon_event_fields(const struct sysrqmon_event *ev,
 			   const struct sysrqmon_field_sink *sink, void *ctx);
 size_t sysrqmon_audit_line(const struct sysrqmon_event *ev, char *buf,
 			   size_t size);
-bool sysrqmon_event_mandatory(const struct sysrqmon_event *ev);
 void sysrqmon_audit_init(void);
 void sysrqmon_audit_log(const struct sysrqmon_event *ev);
 const char *sysrqmon_kind_name(int kind);
@@ -311,6 +377,28 @@ static __always_inline void sysrqmon_return_early(struct ftrace_regs *fregs,
 	sysrqmon_fregs_set_ip(fregs, (unsigned long)__fentry__);
 }
 
+/*
+ * The shape of a hook: ask the policy once, make the function fail with
+ * @refusal if told to, and take the recursion guard if there is something
+ * to report. Return: the guard's bit for sysrqmon_hook_exit(), or negative
+ * when there is nothing to report (or the guard is busy).
+ */
+static __always_inline int sysrqmon_hook_ask(struct sysrqmon_hook *hook,
+					     unsigned long ip,
+					     unsigned long parent_ip,
+					     struct ftrace_regs *fregs,
+					     const struct sysrqmon_request *req,
+					     long refusal,
+					     struct sysrqmon_decision *d)
+{
+	sysrqmon_decide(req, d);
+	if (d->deny)
+		sysrqmon_return_early(fregs, refusal);
+	if (!d->report)
+		return -1;
+	return sysrqmon_hook_enter(hook, ip, parent_ip);
+}
+
 /* hooks.c */
 int sysrqmon_hooks_install(void);
 unsigned int sysrqmon_hook_count(void);
@@ -386,12 +474,22 @@ enum sysrqmon_setting {
 
 const char *sysrqmon_mode_name(int mode);
 const char *sysrqmon_setting_name(enum sysrqmon_setting id);
-void sysrqmon_setting_format(enum sysrqmon_setting id, char *buf, size_t len);
+void sysrqmon_setting_format(const struct sysrqmon_config *cfg,
+			     enum sysrqmon_setting id, char *buf, size_t len);
 int sysrqmon_config_parse(enum sysrqmon_setting id, const char *val,
 			  s64 *value);
-int sysrqmon_config_check(enum sysrqmon_setting id, s64 value,
-			  const char **why);
-void sysrqmon_config_apply(enum sysrqmon_setting id, s64 value);
+/**
+ * struct sysrqmon_change - settings to change together
+ * @set: which settings change, a bit per enum sysrqmon_setting
+ * @value: their new values
+ */
+struct sysrqmon_change {
+	unsigned long set;
+	s64 value[SYSRQMON_SET_COUNT];
+};
+
+int sysrqmon_config_change(const struct sysrqmon_change *change,
+			   enum sysrqmon_setting *failed, const char **why);
 void sysrqmon_params_loaded(void);
 void sysrqmon_params_unloading(void);
 

@@ -42,6 +42,11 @@
  *
  *   nlfuzz --resolve
  *       Prints "family=ID version=V" and "group=NAME:ID" lines.
+ *
+ *   nlfuzz --flip N
+ *       N SET_CONFIG requests, each with two settings, alternately
+ *       {mode=deny, allowed_keys=h} and {mode=monitor, allowed_keys=""}. Prints
+ *       "nlfuzz: flips=N accepted=A" and exits 0 when every one was accepted.
  */
 #include "common.h"
 
@@ -860,10 +865,29 @@ static int send_one(int argc, char **argv, int i, const char *cmdname)
 	return ans.answered ? 0 : 1;
 }
 
+static int flip(unsigned long n)
+{
+	struct answer ans;
+	unsigned long i, accepted = 0;
+
+	for (i = 0; i < n; i++) {
+		msg_begin(family_id, REQ, SYSRQMON_CMD_SET_CONFIG, SYSRQMON_GENL_VERSION, 0);
+		attr_u8(SYSRQMON_ATTR_MODE, i % 2 ? SYSRQMON_MODE_MONITOR : SYSRQMON_MODE_DENY);
+		attr(SYSRQMON_ATTR_ALLOWED_KEYS, i % 2 ? "" : "h", i % 2 ? 1 : 2);
+		msg_end();
+		if (send_msg())
+			break;
+		collect(seqno, &ans, 1000);
+		accepted += ans.answered && !ans.error;
+	}
+	printf("nlfuzz: flips=%lu accepted=%lu\n", n, accepted);
+	return accepted == n ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *family = SYSRQMON_GENL_NAME, *send_cmd = NULL;
-	unsigned long count = 2000;
+	unsigned long count = 2000, flips = 0;
 	int i, do_resolve = 0;
 
 	m.buf = malloc(BUF_MAX);
@@ -882,13 +906,15 @@ int main(int argc, char **argv)
 			verbose = 1;
 		else if (!strcmp(argv[i], "--resolve"))
 			do_resolve = 1;
+		else if (!strcmp(argv[i], "--flip") && i + 1 < argc)
+			flips = strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--send") && i + 1 < argc) {
 			send_cmd = argv[++i];
 			break;
 		} else {
 			fprintf(stderr, "usage: nlfuzz [--count N] [--seed S] [--allow-valid] "
 				"[--allow-lock] [--family NAME] [--verbose] | --resolve | "
-				"--send CMD [...]\n");
+				"--send CMD [...] | --flip N\n");
 			return 2;
 		}
 	}
@@ -904,6 +930,8 @@ int main(int argc, char **argv)
 		return 0;
 	if (send_cmd)
 		return send_one(argc, argv, i + 1, send_cmd);
+	if (flips)
+		return flip(flips);
 	if (allow_valid && have_cap(CAP_SYS_ADMIN)) {
 		fprintf(stderr, "nlfuzz: --allow-valid with CAP_SYS_ADMIN would change the "
 			"configuration; refusing\n");
