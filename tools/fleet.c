@@ -18,6 +18,103 @@
 
 #include "fleet.h"
 
+/* ---- What an event means: ATT&CK technique and severity ---- */
+
+static bool has(const struct smon_event *ev, unsigned int attr)
+{
+	return smon_has(ev->present, attr);
+}
+
+static unsigned int event_kind(const struct smon_event *ev)
+{
+	return has(ev, SYSRQMON_ATTR_KIND) ? ev->kind : SYSRQMON_KIND_NONE;
+}
+
+static bool str_is(const struct smon_str *s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return s->s && s->len == n && !memcmp(s->s, lit, n);
+}
+
+bool smon_event_read_only(const struct smon_event *ev)
+{
+	return event_kind(ev) == SYSRQMON_KIND_OPEN &&
+	       has(ev, SYSRQMON_ATTR_FLAGS) &&
+	       (ev->flags & O_ACCMODE) == O_RDONLY;
+}
+
+bool smon_event_destructive(const struct smon_event *ev)
+{
+	if (!has(ev, SYSRQMON_ATTR_ACTION))
+		return false;
+	return str_is(&ev->action, "reboot") ||
+	       str_is(&ev->action, "poweroff") ||
+	       str_is(&ev->action, "crash");
+}
+
+const char *smon_technique(const struct smon_event *ev)
+{
+	unsigned int kind = event_kind(ev);
+
+	if (smon_event_destructive(ev))
+		return "T1529";
+	switch (kind) {
+	case SYSRQMON_KIND_TAMPER:
+		return "T1562.001";
+	case SYSRQMON_KIND_DRIFT:
+	case SYSRQMON_KIND_TOGGLE:
+	case SYSRQMON_KIND_KERNEL:
+		return "T1014";
+	case SYSRQMON_KIND_KEYTABLE:
+		return "T1547.006";
+	default:
+		break;
+	}
+	if (has(ev, SYSRQMON_ATTR_CONTAINED) && ev->contained)
+		return "T1611";
+	switch (kind) {
+	case SYSRQMON_KIND_OPEN:
+		return smon_event_read_only(ev) ? "none" : "T1562";
+	case SYSRQMON_KIND_SYSCTL:
+	case SYSRQMON_KIND_TRIGGER:
+	case SYSRQMON_KIND_CONSOLE:
+	case SYSRQMON_KIND_PARAM:
+		return "T1562";
+	default:
+		return "none";
+	}
+}
+
+const char *smon_severity(const struct smon_event *ev)
+{
+	if (has(ev, SYSRQMON_ATTR_VERDICT) &&
+	    ev->verdict == SYSRQMON_VERDICT_DENIED)
+		return "critical";
+	if (smon_event_destructive(ev))
+		return "critical";
+	switch (event_kind(ev)) {
+	case SYSRQMON_KIND_DRIFT:
+	case SYSRQMON_KIND_TAMPER:
+	case SYSRQMON_KIND_TOGGLE:
+	case SYSRQMON_KIND_KERNEL:
+		return "critical";
+	case SYSRQMON_KIND_KEYTABLE:
+		/* A keytable event without a known op counts as a register. */
+		if (has(ev, SYSRQMON_ATTR_OP) &&
+		    ev->op == SYSRQMON_OP_UNREGISTER)
+			return "high";
+		return "critical";
+	case SYSRQMON_KIND_OPEN:
+		return smon_event_read_only(ev) ? "info" : "high";
+	case SYSRQMON_KIND_BASELINE:
+	case SYSRQMON_KIND_CONFIG:
+		return "info";
+	default:
+		return "high";
+	}
+}
+
 /*
  * Fixed 128-bit ids, generated once at random; docs/fleet.md lists them.
  * Never change one: saved searches and alerts use them.
@@ -259,9 +356,7 @@ void smon_journal_event(struct smon_journal *j, const struct smon_event *ev,
 	if (msg.oom)
 		j->buf.oom = true;
 	journal_head(j, &msg,
-		     smon_message_id_event(smon_has(ev->present,
-						    SYSRQMON_ATTR_KIND) ?
-					   ev->kind : SYSRQMON_KIND_NONE),
+		     smon_message_id_event(event_kind(ev)),
 		     smon_priority(smon_severity(ev)),
 		     smon_has(ev->present, SYSRQMON_ATTR_TIME_NS) ?
 		     ev->time_ns / 1000u : now_us);

@@ -13,6 +13,15 @@
 #include "format.h"
 #include "json.h"
 
+/* Read-only open: an open event whose flags say O_RDONLY. */
+bool smon_event_read_only(const struct smon_event *ev);
+/* The action runs reboot, poweroff or crash (does not return). */
+bool smon_event_destructive(const struct smon_event *ev);
+/* MITRE ATT&CK technique, first match wins; "none" when none applies. */
+const char *smon_technique(const struct smon_event *ev);
+/* "critical", "high" or "info". */
+const char *smon_severity(const struct smon_event *ev);
+
 /* MESSAGE_ID of each event kind and of lost records, 32 hex digits. */
 const char *smon_message_id_event(unsigned int kind);
 const char *smon_message_id_lost(enum smon_lost_reason reason);

@@ -4,13 +4,13 @@
  * technique and severity tables, and lost-record detection.
  */
 #include <ctype.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fleet.h"
 #include "format.h"
 #include "sysrqmon_names.h"
 
@@ -167,96 +167,6 @@ void smon_text_value(struct strbuf *sb, const void *data, size_t n)
 static bool has(const struct smon_event *ev, unsigned int attr)
 {
 	return smon_has(ev->present, attr);
-}
-
-static unsigned int event_kind(const struct smon_event *ev)
-{
-	return has(ev, SYSRQMON_ATTR_KIND) ? ev->kind : SYSRQMON_KIND_NONE;
-}
-
-static bool str_is(const struct smon_str *s, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	return s->s && s->len == n && !memcmp(s->s, lit, n);
-}
-
-bool smon_event_read_only(const struct smon_event *ev)
-{
-	return event_kind(ev) == SYSRQMON_KIND_OPEN &&
-	       has(ev, SYSRQMON_ATTR_FLAGS) &&
-	       (ev->flags & O_ACCMODE) == O_RDONLY;
-}
-
-bool smon_event_destructive(const struct smon_event *ev)
-{
-	if (!has(ev, SYSRQMON_ATTR_ACTION))
-		return false;
-	return str_is(&ev->action, "reboot") ||
-	       str_is(&ev->action, "poweroff") ||
-	       str_is(&ev->action, "crash");
-}
-
-const char *smon_technique(const struct smon_event *ev)
-{
-	unsigned int kind = event_kind(ev);
-
-	if (smon_event_destructive(ev))
-		return "T1529";
-	switch (kind) {
-	case SYSRQMON_KIND_TAMPER:
-		return "T1562.001";
-	case SYSRQMON_KIND_DRIFT:
-	case SYSRQMON_KIND_TOGGLE:
-	case SYSRQMON_KIND_KERNEL:
-		return "T1014";
-	case SYSRQMON_KIND_KEYTABLE:
-		return "T1547.006";
-	default:
-		break;
-	}
-	if (has(ev, SYSRQMON_ATTR_CONTAINED) && ev->contained)
-		return "T1611";
-	switch (kind) {
-	case SYSRQMON_KIND_OPEN:
-		return smon_event_read_only(ev) ? "none" : "T1562";
-	case SYSRQMON_KIND_SYSCTL:
-	case SYSRQMON_KIND_TRIGGER:
-	case SYSRQMON_KIND_CONSOLE:
-	case SYSRQMON_KIND_PARAM:
-		return "T1562";
-	default:
-		return "none";
-	}
-}
-
-const char *smon_severity(const struct smon_event *ev)
-{
-	if (has(ev, SYSRQMON_ATTR_VERDICT) &&
-	    ev->verdict == SYSRQMON_VERDICT_DENIED)
-		return "critical";
-	if (smon_event_destructive(ev))
-		return "critical";
-	switch (event_kind(ev)) {
-	case SYSRQMON_KIND_DRIFT:
-	case SYSRQMON_KIND_TAMPER:
-	case SYSRQMON_KIND_TOGGLE:
-	case SYSRQMON_KIND_KERNEL:
-		return "critical";
-	case SYSRQMON_KIND_KEYTABLE:
-		/* A keytable event without a known op counts as a register. */
-		if (has(ev, SYSRQMON_ATTR_OP) &&
-		    ev->op == SYSRQMON_OP_UNREGISTER)
-			return "high";
-		return "critical";
-	case SYSRQMON_KIND_OPEN:
-		return smon_event_read_only(ev) ? "info" : "high";
-	case SYSRQMON_KIND_BASELINE:
-	case SYSRQMON_KIND_CONFIG:
-		return "info";
-	default:
-		return "high";
-	}
 }
 
 static void text_enum(struct strbuf *sb, const char *name, unsigned int v)
@@ -637,49 +547,6 @@ void smon_event_json(struct strbuf *sb, const struct smon_event *ev)
 	smon_event_fields(ev, fl);
 	smon_fields_json(sb, fl);
 	free(fl);
-}
-
-void smon_lost_init(struct smon_lost_tracker *t)
-{
-	memset(t, 0, sizeof(*t));
-}
-
-bool smon_lost_event(struct smon_lost_tracker *t, uint64_t instance,
-		     uint64_t seq, struct smon_lost *lost)
-{
-	bool gap = false;
-
-	if (t->have && t->instance == instance) {
-		/* Events come in order; an old seq changes nothing. */
-		if (seq <= t->last_seq)
-			return false;
-		if (seq - t->last_seq > 1) {
-			memset(lost, 0, sizeof(*lost));
-			lost->reason = SMON_LOST_GAP;
-			lost->from_known = true;
-			lost->to_known = true;
-			lost->from_seq = t->last_seq + 1;
-			lost->to_seq = seq - 1;
-			t->records++;
-			t->events += seq - 1 - t->last_seq;
-			gap = true;
-		}
-	}
-	t->have = true;
-	t->instance = instance;
-	t->last_seq = seq;
-	return gap;
-}
-
-void smon_lost_overrun(struct smon_lost_tracker *t, struct smon_lost *lost)
-{
-	memset(lost, 0, sizeof(*lost));
-	lost->reason = SMON_LOST_OVERRUN;
-	if (t->have) {
-		lost->from_known = true;
-		lost->from_seq = t->last_seq + 1;
-	}
-	t->records++;
 }
 
 static const char *lost_reason(const struct smon_lost *lost)

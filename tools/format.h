@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * sysrqmonctl: events and status as text lines and JSON lines, the
- * technique and severity tables, and lost-record detection.
+ * sysrqmonctl: events and lost records as text lines and JSON members,
+ * and the names of the uapi enums.
  */
 #ifndef SYSRQMONCTL_FORMAT_H
 #define SYSRQMONCTL_FORMAT_H
@@ -210,15 +210,6 @@ void smon_format_time(struct strbuf *sb, uint64_t time_ns);
  */
 void smon_text_value(struct strbuf *sb, const void *data, size_t n);
 
-/* Read-only open: an open event whose flags say O_RDONLY. */
-bool smon_event_read_only(const struct smon_event *ev);
-/* The action runs reboot, poweroff or crash (does not return). */
-bool smon_event_destructive(const struct smon_event *ev);
-/* MITRE ATT&CK technique, first match wins; "none" when none applies. */
-const char *smon_technique(const struct smon_event *ev);
-/* "critical", "high" or "info". */
-const char *smon_severity(const struct smon_event *ev);
-
 struct smon_lost;
 
 /* The members of an event's or a lost record's JSON object, in order. */
@@ -230,15 +221,6 @@ void smon_fields_json(struct strbuf *sb, const struct smon_fields *fl);
 /* One event, without the trailing newline. */
 void smon_event_text(struct strbuf *sb, const struct smon_event *ev);
 void smon_event_json(struct strbuf *sb, const struct smon_event *ev);
-
-/* Lost-record detection from the seq of each instance. */
-struct smon_lost_tracker {
-	bool have;			/* an event of @instance was seen */
-	uint64_t instance;
-	uint64_t last_seq;
-	uint64_t records;		/* lost records reported */
-	uint64_t events;		/* events known lost (gaps) */
-};
 
 enum smon_lost_reason {
 	SMON_LOST_GAP,
@@ -252,22 +234,6 @@ struct smon_lost {
 	uint64_t from_seq;
 	uint64_t to_seq;
 };
-
-void smon_lost_init(struct smon_lost_tracker *t);
-/*
- * Feeds the seq of one event. Returns true and fills @lost when events
- * between the previous one of the same instance and this one are missing.
- * The first event of an instance (also after a change of instance) only
- * starts the tracking.
- */
-bool smon_lost_event(struct smon_lost_tracker *t, uint64_t instance,
-		     uint64_t seq, struct smon_lost *lost);
-/*
- * The socket overran (ENOBUFS): from_seq is the one after the last seen
- * (unknown when nothing was seen yet), to_seq is unknown. The next event
- * then reports the exact range as a gap.
- */
-void smon_lost_overrun(struct smon_lost_tracker *t, struct smon_lost *lost);
 
 void smon_lost_text(struct strbuf *sb, const struct smon_lost *lost);
 void smon_lost_json(struct strbuf *sb, const struct smon_lost *lost);
