@@ -209,6 +209,8 @@ void smon_format_time(struct strbuf *sb, uint64_t time_ns);
  * and \xHH for every byte outside 0x20..0x7e.
  */
 void smon_text_value(struct strbuf *sb, const void *data, size_t n);
+/* An enum's @name, or "unknown-N" when the value has none. */
+void smon_text_enum(struct strbuf *sb, const char *name, unsigned int v);
 
 struct smon_lost;
 
@@ -237,20 +239,5 @@ struct smon_lost {
 
 void smon_lost_text(struct strbuf *sb, const struct smon_lost *lost);
 void smon_lost_json(struct strbuf *sb, const struct smon_lost *lost);
-
-/* Status, several lines of text or one JSON line (no trailing newline). */
-void smon_status_text(struct strbuf *sb, const struct smon_status *st);
-void smon_status_json(struct strbuf *sb, const struct smon_status *st);
-
-/* The key table, text lines or one JSON line (no trailing newline). */
-void smon_keys_text(struct strbuf *sb, const struct smon_keys *keys);
-void smon_keys_json(struct strbuf *sb, const struct smon_keys *keys);
-
-/*
- * What a refused change (EPERM/EACCES) tells the user, after "what: ":
- * the kernel's reason when the configuration is locked (from @extack, or
- * @locked when the kernel gave no message), else the missing capability.
- */
-void smon_perm_message(struct strbuf *sb, const char *extack, bool locked);
 
 #endif /* SYSRQMONCTL_FORMAT_H */
