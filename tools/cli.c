@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -140,8 +141,7 @@ void smon_not_loaded(const char *json_cmd)
 		json_u64(&o, "exit", SMON_EXIT_NOT_LOADED);
 	}
 	json_end(&o);
-	smon_put_line(&sb);
-	sb_free(&sb);
+	smon_print(&sb);
 }
 
 int smon_cli_open(struct smon_nl *nl, const char *json_cmd)
@@ -159,23 +159,34 @@ int smon_cli_open(struct smon_nl *nl, const char *json_cmd)
 	return SMON_EXIT_OK;
 }
 
-bool smon_put_line(struct strbuf *sb)
+int smon_print(struct strbuf *sb)
 {
+	int rc = SMON_EXIT_ERROR;
+
 	if (sb->oom) {
 		fprintf(stderr, PROG ": out of memory\n");
-		return false;
+		goto out;
 	}
-	sb_putc(sb, '\n');
+	if (!sb->len || sb->buf[sb->len - 1] != '\n')
+		sb_putc(sb, '\n');
 	if (fwrite(sb_str(sb), 1, sb->len, stdout) != sb->len ||
-	    fflush(stdout)) {
+	    fflush(stdout))
 		fprintf(stderr, PROG ": writing output: %s\n", strerror(errno));
-		return false;
-	}
-	return true;
+	else
+		rc = SMON_EXIT_OK;
+out:
+	sb_free(sb);
+	return rc;
 }
 
-void smon_chomp(struct strbuf *sb)
+struct smon_status *smon_cli_status(int *err)
 {
-	if (sb->len && sb->buf[sb->len - 1] == '\n')
-		sb->buf[--sb->len] = '\0';
+	struct smon_status *st = calloc(1, sizeof(*st));
+
+	if (!st) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return NULL;
+	}
+	*err = smon_nl_query_status(st);
+	return st;
 }

@@ -70,10 +70,16 @@ void smon_not_loaded(const char *json_cmd);
  */
 int smon_cli_open(struct smon_nl *nl, const char *json_cmd);
 
-/* Writes @sb and a newline to stdout; false (said on stderr) on an error. */
-bool smon_put_line(struct strbuf *sb);
+/*
+ * Writes @sb to stdout, ending in a newline (added unless there), and
+ * frees it. SMON_EXIT_OK, or SMON_EXIT_ERROR after saying why.
+ */
+int smon_print(struct strbuf *sb);
 
-/* Drops @sb's last newline: smon_put_line() adds one. */
-void smon_chomp(struct strbuf *sb);
+/*
+ * The module's status over netlink (GET_STATUS), allocated, with 0 or
+ * a negative errno in @err; NULL when out of memory (said on stderr).
+ */
+struct smon_status *smon_cli_status(int *err);
 
 #endif /* SYSRQMONCTL_CLI_H */

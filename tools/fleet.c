@@ -340,53 +340,50 @@ static void journal_head(struct smon_journal *j, const struct strbuf *msg,
 		journal_num(j, "__MONOTONIC_TIMESTAMP", monotonic_us());
 }
 
-void smon_journal_event(struct smon_journal *j, const struct smon_event *ev,
-			uint64_t now_us)
+void smon_journal_record(struct smon_journal *j, const struct smon_event *ev,
+			 const struct smon_lost *lost, uint64_t now_us)
 {
 	struct smon_fields *fl = malloc(sizeof(*fl));
+	uint64_t realtime_us = now_us;
 	struct strbuf msg;
+	const char *id;
+	int priority;
 
 	smon_journal_reset(j);
 	if (!fl) {
 		j->buf.oom = true;
 		return;
 	}
+	if (ev) {
+		id = smon_message_id_event(event_kind(ev));
+		priority = smon_priority(smon_severity(ev));
+		if (has(ev, SYSRQMON_ATTR_TIME_NS))
+			realtime_us = ev->time_ns / 1000u;
+	} else {
+		id = smon_message_id_lost(lost->reason);
+		priority = SMON_PRIORITY_LOST;
+	}
 	sb_init(&msg);
-	smon_event_text(&msg, ev);
+	smon_record_text(&msg, ev, lost);
 	if (msg.oom)
 		j->buf.oom = true;
-	journal_head(j, &msg,
-		     smon_message_id_event(event_kind(ev)),
-		     smon_priority(smon_severity(ev)),
-		     smon_has(ev->present, SYSRQMON_ATTR_TIME_NS) ?
-		     ev->time_ns / 1000u : now_us);
-	smon_event_fields(ev, fl);
+	journal_head(j, &msg, id, priority, realtime_us);
+	smon_record_fields(ev, lost, fl);
 	journal_fields(j, fl);
 	sb_free(&msg);
 	free(fl);
 }
 
+void smon_journal_event(struct smon_journal *j, const struct smon_event *ev,
+			uint64_t now_us)
+{
+	smon_journal_record(j, ev, NULL, now_us);
+}
+
 void smon_journal_lost(struct smon_journal *j, const struct smon_lost *lost,
 		       uint64_t now_us)
 {
-	struct smon_fields *fl = malloc(sizeof(*fl));
-	struct strbuf msg;
-
-	smon_journal_reset(j);
-	if (!fl) {
-		j->buf.oom = true;
-		return;
-	}
-	sb_init(&msg);
-	smon_lost_text(&msg, lost);
-	if (msg.oom)
-		j->buf.oom = true;
-	journal_head(j, &msg, smon_message_id_lost(lost->reason),
-		     SMON_PRIORITY_LOST, now_us);
-	smon_lost_fields(lost, fl);
-	journal_fields(j, fl);
-	sb_free(&msg);
-	free(fl);
+	smon_journal_record(j, NULL, lost, now_us);
 }
 
 bool smon_export_binary(const void *value, size_t n)

@@ -73,6 +73,9 @@ void smon_journal_event(struct smon_journal *j, const struct smon_event *ev,
 			uint64_t now_us);
 void smon_journal_lost(struct smon_journal *j, const struct smon_lost *lost,
 		       uint64_t now_us);
+/* Either of them: the event @ev or, when @ev is NULL, @lost. */
+void smon_journal_record(struct smon_journal *j, const struct smon_event *ev,
+			 const struct smon_lost *lost, uint64_t now_us);
 
 /*
  * Appends the entry in the Journal Export Format: "NAME=value\n", or for a

@@ -524,7 +524,26 @@ void smon_fields_json(struct strbuf *sb, const struct smon_fields *fl)
 	json_end(&o);
 }
 
-void smon_event_json(struct strbuf *sb, const struct smon_event *ev)
+void smon_record_fields(const struct smon_event *ev,
+			const struct smon_lost *lost, struct smon_fields *fl)
+{
+	if (ev)
+		smon_event_fields(ev, fl);
+	else
+		smon_lost_fields(lost, fl);
+}
+
+void smon_record_text(struct strbuf *sb, const struct smon_event *ev,
+		      const struct smon_lost *lost)
+{
+	if (ev)
+		smon_event_text(sb, ev);
+	else
+		smon_lost_text(sb, lost);
+}
+
+void smon_record_json(struct strbuf *sb, const struct smon_event *ev,
+		      const struct smon_lost *lost)
 {
 	struct smon_fields *fl = malloc(sizeof(*fl));
 
@@ -532,9 +551,14 @@ void smon_event_json(struct strbuf *sb, const struct smon_event *ev)
 		sb->oom = true;
 		return;
 	}
-	smon_event_fields(ev, fl);
+	smon_record_fields(ev, lost, fl);
 	smon_fields_json(sb, fl);
 	free(fl);
+}
+
+void smon_event_json(struct strbuf *sb, const struct smon_event *ev)
+{
+	smon_record_json(sb, ev, NULL);
 }
 
 static const char *lost_reason(const struct smon_lost *lost)
@@ -575,13 +599,5 @@ void smon_lost_fields(const struct smon_lost *lost, struct smon_fields *fl)
 
 void smon_lost_json(struct strbuf *sb, const struct smon_lost *lost)
 {
-	struct smon_fields *fl = malloc(sizeof(*fl));
-
-	if (!fl) {
-		sb->oom = true;
-		return;
-	}
-	smon_lost_fields(lost, fl);
-	smon_fields_json(sb, fl);
-	free(fl);
+	smon_record_json(sb, NULL, lost);
 }

@@ -240,4 +240,12 @@ struct smon_lost {
 void smon_lost_text(struct strbuf *sb, const struct smon_lost *lost);
 void smon_lost_json(struct strbuf *sb, const struct smon_lost *lost);
 
+/* What listen writes: the event @ev or, when @ev is NULL, @lost. */
+void smon_record_fields(const struct smon_event *ev,
+			const struct smon_lost *lost, struct smon_fields *fl);
+void smon_record_text(struct strbuf *sb, const struct smon_event *ev,
+		      const struct smon_lost *lost);
+void smon_record_json(struct strbuf *sb, const struct smon_event *ev,
+		      const struct smon_lost *lost);
+
 #endif /* SYSRQMONCTL_FORMAT_H */

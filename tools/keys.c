@@ -119,14 +119,10 @@ int keys_main(int argc, char **argv)
 	}
 	smon_nl_close(&nl);
 	sb_init(&sb);
-	if (json) {
+	if (json)
 		smon_keys_json(&sb, keys);
-	} else {
+	else
 		smon_keys_text(&sb, keys);
-		smon_chomp(&sb);
-	}
-	rc = smon_put_line(&sb) ? SMON_EXIT_OK : SMON_EXIT_ERROR;
-	sb_free(&sb);
 	free(keys);
-	return rc;
+	return smon_print(&sb);
 }

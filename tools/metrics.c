@@ -52,12 +52,9 @@ int metrics_main(int argc, char **argv)
 
 	if (smon_metrics_parse(argc, argv, &output, msg, sizeof(msg)))
 		return smon_usage_error("%s", msg);
-	st = calloc(1, sizeof(*st));
-	if (!st) {
-		fprintf(stderr, PROG ": out of memory\n");
+	st = smon_cli_status(&err);
+	if (!st)
 		return SMON_EXIT_ERROR;
-	}
-	err = smon_nl_query_status(st);
 	if (err && err != -ENOENT) {
 		fprintf(stderr, PROG ": status: %s\n", strerror(-err));
 		rc = SMON_EXIT_ERROR;

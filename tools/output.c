@@ -128,23 +128,30 @@ static bool flush(struct smon_output *o)
 	return !o->failed;
 }
 
-bool smon_output_lost(struct smon_output *o, const struct smon_lost *lost)
+/* Writes the event @ev or, when @ev is NULL, the lost record @lost. */
+static bool output_record(struct smon_output *o, const struct smon_event *ev,
+			  const struct smon_lost *lost)
 {
 	o->seen++;
 	sb_reset(&o->sb);
 	switch (o->format) {
 	case SMON_FMT_TEXT:
-		smon_lost_text(&o->sb, lost);
+		smon_record_text(&o->sb, ev, lost);
 		break;
 	case SMON_FMT_JSON:
-		smon_lost_json(&o->sb, lost);
+		smon_record_json(&o->sb, ev, lost);
 		break;
 	case SMON_FMT_EXPORT:
 	case SMON_FMT_JOURNAL:
-		smon_journal_lost(&o->j, lost, realtime_us());
+		smon_journal_record(&o->j, ev, lost, realtime_us());
 		break;
 	}
 	return flush(o);
+}
+
+bool smon_output_lost(struct smon_output *o, const struct smon_lost *lost)
+{
+	return output_record(o, NULL, lost);
 }
 
 bool smon_output_event(struct smon_output *o, const struct smon_event *ev)
@@ -159,21 +166,7 @@ bool smon_output_event(struct smon_output *o, const struct smon_event *ev)
 	    smon_has(ev->present, SYSRQMON_ATTR_VERDICT) &&
 	    ev->kind <= SYSRQMON_KIND_MAX && ev->verdict <= 1)
 		o->counts[ev->kind][ev->verdict]++;
-	o->seen++;
-	sb_reset(&o->sb);
-	switch (o->format) {
-	case SMON_FMT_TEXT:
-		smon_event_text(&o->sb, ev);
-		break;
-	case SMON_FMT_JSON:
-		smon_event_json(&o->sb, ev);
-		break;
-	case SMON_FMT_EXPORT:
-	case SMON_FMT_JOURNAL:
-		smon_journal_event(&o->j, ev, realtime_us());
-		break;
-	}
-	return flush(o);
+	return output_record(o, ev, NULL);
 }
 
 void smon_output_metrics(const struct smon_output *o, struct strbuf *sb)

@@ -45,9 +45,37 @@ static bool st_has(const struct smon_status *st, unsigned int attr)
 	return smon_has(st->present, attr);
 }
 
-void smon_status_text(struct strbuf *sb, const struct smon_status *st)
+/* The counts whose bit is set in @present, 0 to @max, by @name. */
+static void text_counts(struct strbuf *sb, const char *title,
+			uint32_t present, const char *(*name)(unsigned int),
+			const uint64_t *v, unsigned int max)
 {
 	unsigned int i;
+
+	sb_printf(sb, "%s:\n", title);
+	for (i = 0; i <= max; i++)
+		if (present & (1u << i))
+			sb_printf(sb, "  %-13s %llu\n", name(i),
+				  (unsigned long long)v[i]);
+}
+
+static void json_counts(struct json_obj *o, const char *key,
+			uint32_t present, const char *(*name)(unsigned int),
+			const uint64_t *v, unsigned int max)
+{
+	struct json_obj sub;
+	unsigned int i;
+
+	json_key(o, key);
+	json_begin(&sub, o->sb);
+	for (i = 0; i <= max; i++)
+		if (present & (1u << i))
+			json_u64(&sub, name(i), v[i]);
+	json_end(&sub);
+}
+
+void smon_status_text(struct strbuf *sb, const struct smon_status *st)
+{
 	size_t h;
 
 	if (st_has(st, SYSRQMON_ATTR_VERSION)) {
@@ -87,22 +115,13 @@ void smon_status_text(struct strbuf *sb, const struct smon_status *st)
 		sb_printf(sb, "buffer_size:   %u\n", st->buffer_size);
 	if (st_has(st, SYSRQMON_ATTR_VERIFY_MS))
 		sb_printf(sb, "verify_ms:     %u\n", st->verify_ms);
-	if (st->counters_present) {
-		sb_puts(sb, "counters:\n");
-		for (i = 0; i <= SYSRQMON_COUNTER_MAX; i++)
-			if (st->counters_present & (1u << i))
-				sb_printf(sb, "  %-13s %llu\n",
-					  smon_counter_name(i),
-					  (unsigned long long)st->counters[i]);
-	}
-	if (st->kinds_present) {
-		sb_puts(sb, "events by kind:\n");
-		for (i = 0; i <= SYSRQMON_KIND_MAX; i++)
-			if (st->kinds_present & (1u << i))
-				sb_printf(sb, "  %-13s %llu\n",
-					  kind_or_none(i),
-					  (unsigned long long)st->kind_counts[i]);
-	}
+	if (st->counters_present)
+		text_counts(sb, "counters", st->counters_present,
+			    smon_counter_name, st->counters,
+			    SYSRQMON_COUNTER_MAX);
+	if (st->kinds_present)
+		text_counts(sb, "events by kind", st->kinds_present,
+			    kind_or_none, st->kind_counts, SYSRQMON_KIND_MAX);
 	if (st_has(st, SYSRQMON_ATTR_HOOKS)) {
 		sb_printf(sb, "hooks:%s\n",
 			  st->hooks_truncated ? " (list truncated)" : "");
@@ -135,7 +154,6 @@ void smon_status_json(struct strbuf *sb, const struct smon_status *st)
 {
 	char inst[19];
 	struct json_obj o, sub;
-	unsigned int i;
 	size_t h;
 
 	json_begin(&o, sb);
@@ -171,24 +189,13 @@ void smon_status_json(struct strbuf *sb, const struct smon_status *st)
 		json_u64(&o, "buffer_size", st->buffer_size);
 	if (st_has(st, SYSRQMON_ATTR_VERIFY_MS))
 		json_u64(&o, "verify_ms", st->verify_ms);
-	if (st_has(st, SYSRQMON_ATTR_COUNTERS)) {
-		json_key(&o, "counters");
-		json_begin(&sub, sb);
-		for (i = 0; i <= SYSRQMON_COUNTER_MAX; i++)
-			if (st->counters_present & (1u << i))
-				json_u64(&sub, smon_counter_name(i),
-					 st->counters[i]);
-		json_end(&sub);
-	}
-	if (st_has(st, SYSRQMON_ATTR_KIND_COUNTS)) {
-		json_key(&o, "kind_counts");
-		json_begin(&sub, sb);
-		for (i = 0; i <= SYSRQMON_KIND_MAX; i++)
-			if (st->kinds_present & (1u << i))
-				json_u64(&sub, kind_or_none(i),
-					 st->kind_counts[i]);
-		json_end(&sub);
-	}
+	if (st_has(st, SYSRQMON_ATTR_COUNTERS))
+		json_counts(&o, "counters", st->counters_present,
+			    smon_counter_name, st->counters,
+			    SYSRQMON_COUNTER_MAX);
+	if (st_has(st, SYSRQMON_ATTR_KIND_COUNTS))
+		json_counts(&o, "kind_counts", st->kinds_present, kind_or_none,
+			    st->kind_counts, SYSRQMON_KIND_MAX);
 	if (st_has(st, SYSRQMON_ATTR_HOOKS)) {
 		json_key(&o, "hooks");
 		sb_putc(sb, '[');
@@ -289,7 +296,7 @@ static int status_sysfs(const char *moddir, bool json)
 	struct json_obj o, params;
 	char dir[PATH_MAX], *buf;
 	struct strbuf sb;
-	int i, n, dirfd, rc = SMON_EXIT_OK;
+	int i, n, dirfd;
 	ssize_t len;
 
 	n = snprintf(dir, sizeof(dir), "%s/parameters", moddir);
@@ -344,13 +351,8 @@ static int status_sysfs(const char *moddir, bool json)
 	if (json) {
 		json_end(&params);
 		json_end(&o);
-	} else {
-		smon_chomp(&sb);
 	}
-	if (!smon_put_line(&sb))
-		rc = SMON_EXIT_ERROR;
-	sb_free(&sb);
-	return rc;
+	return smon_print(&sb);
 }
 
 int status_main(int argc, char **argv)
@@ -363,24 +365,17 @@ int status_main(int argc, char **argv)
 
 	if (smon_json_parse(argc, argv, &json, err, sizeof(err)))
 		return smon_usage_error("%s", err);
-	st = calloc(1, sizeof(*st));
-	if (!st) {
-		fprintf(stderr, PROG ": out of memory\n");
+	st = smon_cli_status(&rc);
+	if (!st)
 		return SMON_EXIT_ERROR;
-	}
-	rc = smon_nl_query_status(st);
 	if (!rc) {
 		sb_init(&sb);
-		if (json) {
+		if (json)
 			smon_status_json(&sb, st);
-		} else {
+		else
 			smon_status_text(&sb, st);
-			smon_chomp(&sb);
-		}
-		rc = smon_put_line(&sb) ? SMON_EXIT_OK : SMON_EXIT_ERROR;
-		sb_free(&sb);
 		free(st);
-		return rc;
+		return smon_print(&sb);
 	}
 	free(st);
 
