@@ -540,30 +540,27 @@ static void metrics_status(struct strbuf *sb, const struct smon_status *st)
 		sb_printf(sb, "\",module_instance=\"0x%016llx\"} 1\n",
 			  (unsigned long long)st->instance);
 	}
-	if (st->kinds_present && st->denied_present) {
+	if (st->kinds_present) {
+		/* A module older than the per-verdict counts: by kind only. */
 		metric_head(sb, "sysrqmon_events_total", "counter",
-			    "Events by kind and verdict since the module was loaded.");
+			    st->denied_present ?
+			    "Events by kind and verdict since the module was loaded." :
+			    "Events by kind since the module was loaded.");
 		for (i = 0; i <= SYSRQMON_KIND_MAX; i++) {
 			name = smon_kind_name(i);
 			if (!name || !(st->kinds_present & (1u << i)))
 				continue;
+			if (!st->denied_present) {
+				sb_printf(sb, "sysrqmon_events_total{kind=\"%s\"} %llu\n",
+					  name, (unsigned long long)st->kind_counts[i]);
+				continue;
+			}
 			v = st->kind_counts[i] - st->kind_denied[i];
 			sb_printf(sb, "sysrqmon_events_total{kind=\"%s\",verdict=\"%s\"} %llu\n",
 				  name, "allowed", (unsigned long long)v);
 			v = st->kind_denied[i];
 			sb_printf(sb, "sysrqmon_events_total{kind=\"%s\",verdict=\"%s\"} %llu\n",
 				  name, "denied", (unsigned long long)v);
-		}
-	} else if (st->kinds_present) {
-		/* A module older than the per-verdict counts: by kind only. */
-		metric_head(sb, "sysrqmon_events_total", "counter",
-			    "Events by kind since the module was loaded.");
-		for (i = 0; i <= SYSRQMON_KIND_MAX; i++) {
-			name = smon_kind_name(i);
-			if (!name || !(st->kinds_present & (1u << i)))
-				continue;
-			sb_printf(sb, "sysrqmon_events_total{kind=\"%s\"} %llu\n",
-				  name, (unsigned long long)st->kind_counts[i]);
 		}
 	}
 	for (i = 0; i < ARRAY_SIZE(counter_metrics); i++) {

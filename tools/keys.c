@@ -63,14 +63,11 @@ void smon_keys_json(struct strbuf *sb, const struct smon_keys *keys)
 	json_begin(&o, sb);
 	json_cstr(&o, "type", "keys");
 	json_cstr(&o, "host", smon_host());
-	json_key(&o, "keys");
-	sb_putc(sb, '[');
+	json_array_begin(&o, "keys");
 	for (i = 0; i < keys->nr; i++) {
 		const struct smon_key_entry *e = &keys->entries[i];
 
-		if (i)
-			sb_putc(sb, ',');
-		json_begin(&sub, sb);
+		json_item(&o, &sub, i);
 		if (smon_has(e->present, SYSRQMON_ATTR_KEY))
 			json_str(&sub, "key", &e->key, 1);
 		if (smon_has(e->present, SYSRQMON_ATTR_HELP))
@@ -83,7 +80,7 @@ void smon_keys_json(struct strbuf *sb, const struct smon_keys *keys)
 			json_bool(&sub, "changed", e->changed);
 		json_end(&sub);
 	}
-	sb_putc(sb, ']');
+	json_array_end(&o);
 	if (keys->truncated)
 		json_bool(&o, "truncated", true);
 	json_end(&o);

@@ -197,14 +197,11 @@ void smon_status_json(struct strbuf *sb, const struct smon_status *st)
 		json_counts(&o, "kind_counts", st->kinds_present, kind_or_none,
 			    st->kind_counts, SYSRQMON_KIND_MAX);
 	if (st_has(st, SYSRQMON_ATTR_HOOKS)) {
-		json_key(&o, "hooks");
-		sb_putc(sb, '[');
+		json_array_begin(&o, "hooks");
 		for (h = 0; h < st->nr_hooks; h++) {
 			const struct smon_hook *hk = &st->hooks[h];
 
-			if (h)
-				sb_putc(sb, ',');
-			json_begin(&sub, sb);
+			json_item(&o, &sub, h);
 			if (smon_has(hk->present, SYSRQMON_HOOK_ATTR_NAME))
 				json_str(&sub, "name", hk->name, hk->name_len);
 			if (smon_has(hk->present, SYSRQMON_HOOK_ATTR_METHOD))
@@ -217,7 +214,7 @@ void smon_status_json(struct strbuf *sb, const struct smon_status *st)
 				json_u64(&sub, "missed", hk->missed);
 			json_end(&sub);
 		}
-		sb_putc(sb, ']');
+		json_array_end(&o);
 		if (st->hooks_truncated)
 			json_bool(&o, "hooks_truncated", true);
 	}
