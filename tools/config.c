@@ -46,28 +46,49 @@ int smon_parse_period(const char *s, int32_t *ms)
 	return 0;
 }
 
-enum setting_kind {
-	SETTING_BOOL,
-	SETTING_MODE,
-	SETTING_SCOPE,
-	SETTING_MASK,
-	SETTING_STRING,
-	SETTING_PERIOD,
-};
+/* Parsers of the numeric settings: 0, or -1 when @s is not acceptable. */
+static int parse_bool(const char *s, int32_t *v)
+{
+	*v = s[0] == '1';
+	return strcmp(s, "0") && strcmp(s, "1") ? -1 : 0;
+}
 
+static int parse_mode(const char *s, int32_t *v)
+{
+	*v = smon_mode_parse(s);
+	return *v < 0 ? -1 : 0;
+}
+
+static int parse_scope(const char *s, int32_t *v)
+{
+	*v = smon_scope_parse(s);
+	return *v < 0 ? -1 : 0;
+}
+
+/* Each setting; a number unless SMON_VAL_STR (allowed_keys). */
 static const struct {
 	const char *name;
 	int attr;
-	enum setting_kind kind;
+	enum smon_value_type type;
+	int (*parse)(const char *s, int32_t *v);
+	const char *choices;		/* "NAME must be CHOICES" */
 } settings[] = {
-	{ "mode",		SYSRQMON_ATTR_MODE,		SETTING_MODE },
-	{ "audit",		SYSRQMON_ATTR_AUDIT,		SETTING_BOOL },
-	{ "audit_records",	SYSRQMON_ATTR_AUDIT_RECORDS,	SETTING_BOOL },
-	{ "watch_reads",	SYSRQMON_ATTR_WATCH_READS,	SETTING_BOOL },
-	{ "allowed_mask",	SYSRQMON_ATTR_ALLOWED_MASK,	SETTING_MASK },
-	{ "allowed_keys",	SYSRQMON_ATTR_ALLOWED_KEYS,	SETTING_STRING },
-	{ "deny_scope",		SYSRQMON_ATTR_DENY_SCOPE,	SETTING_SCOPE },
-	{ "verify_ms",		SYSRQMON_ATTR_VERIFY_MS,	SETTING_PERIOD },
+	{ "mode", SYSRQMON_ATTR_MODE, SMON_VAL_U8, parse_mode,
+	  "monitor, deny or off" },
+	{ "audit", SYSRQMON_ATTR_AUDIT, SMON_VAL_U8, parse_bool, "0 or 1" },
+	{ "audit_records", SYSRQMON_ATTR_AUDIT_RECORDS, SMON_VAL_U8,
+	  parse_bool, "0 or 1" },
+	{ "watch_reads", SYSRQMON_ATTR_WATCH_READS, SMON_VAL_U8, parse_bool,
+	  "0 or 1" },
+	{ "allowed_mask", SYSRQMON_ATTR_ALLOWED_MASK, SMON_VAL_S32,
+	  smon_parse_mask, "an integer (16, 0x10, 020, -1)" },
+	{ "allowed_keys", SYSRQMON_ATTR_ALLOWED_KEYS, SMON_VAL_STR, NULL,
+	  NULL },
+	{ "deny_scope", SYSRQMON_ATTR_DENY_SCOPE, SMON_VAL_U8, parse_scope,
+	  "all or container" },
+	/* The module's range; a u32 on the wire, like an s32. */
+	{ "verify_ms", SYSRQMON_ATTR_VERIFY_MS, SMON_VAL_S32,
+	  smon_parse_period, "0 (off) or 100 to 60000" },
 };
 
 #define SYSRQ_KEY_CHARS \
@@ -77,7 +98,7 @@ static int parse_setting(const char *name, const char *value,
 			 struct smon_setting *s, char *err, size_t errlen)
 {
 	size_t i;
-	int v;
+	int32_t v;
 
 	for (i = 0; i < ARRAY_SIZE(settings); i++)
 		if (!strcmp(settings[i].name, name))
@@ -87,59 +108,26 @@ static int parse_setting(const char *name, const char *value,
 
 	s->name = settings[i].name;
 	s->attr = settings[i].attr;
-	switch (settings[i].kind) {
-	case SETTING_BOOL:
-		if (strcmp(value, "0") && strcmp(value, "1"))
-			return smon_fail(err, errlen, "%s must be 0 or 1, not '%s'",
-				    name, value);
-		s->type = SMON_VAL_U8;
-		s->u8 = value[0] == '1';
-		break;
-	case SETTING_MODE:
-		v = smon_mode_parse(value);
-		if (v < 0)
-			return smon_fail(err, errlen,
-				    "mode must be monitor, deny or off, not '%s'",
-				    value);
-		s->type = SMON_VAL_U8;
-		s->u8 = (uint8_t)v;
-		break;
-	case SETTING_SCOPE:
-		v = smon_scope_parse(value);
-		if (v < 0)
-			return smon_fail(err, errlen,
-				    "deny_scope must be all or container, not '%s'",
-				    value);
-		s->type = SMON_VAL_U8;
-		s->u8 = (uint8_t)v;
-		break;
-	case SETTING_MASK:
-		if (smon_parse_mask(value, &s->s32))
-			return smon_fail(err, errlen,
-				    "allowed_mask must be an integer (16, 0x10, 020, -1), not '%s'",
-				    value);
-		s->type = SMON_VAL_S32;
-		break;
-	case SETTING_STRING:
+	s->type = settings[i].type;
+	if (s->type == SMON_VAL_STR) {
 		/* allowed_keys is the only string: SysRq command characters. */
 		if (strspn(value, SYSRQ_KEY_CHARS) != strlen(value))
 			return smon_fail(err, errlen,
-				    "%s takes SysRq command characters [0-9a-zA-Z], not '%s'",
-				    name, value);
+					 "%s takes SysRq command characters [0-9a-zA-Z], not '%s'",
+					 name, value);
 		if (strlen(value) > 62)
-			return smon_fail(err, errlen, "%s has at most 62 keys", name);
-		s->type = SMON_VAL_STR;
+			return smon_fail(err, errlen, "%s has at most 62 keys",
+					 name);
 		s->str = value;
-		break;
-	case SETTING_PERIOD:
-		/* The module's range; a u32 on the wire, like an s32. */
-		if (smon_parse_period(value, &s->s32))
-			return smon_fail(err, errlen,
-				    "verify_ms must be 0 (off) or 100 to 60000, not '%s'",
-				    value);
-		s->type = SMON_VAL_S32;
-		break;
+		return 0;
 	}
+	if (settings[i].parse(value, &v))
+		return smon_fail(err, errlen, "%s must be %s, not '%s'", name,
+				 settings[i].choices, value);
+	if (s->type == SMON_VAL_U8)
+		s->u8 = (uint8_t)v;
+	else
+		s->s32 = v;
 	return 0;
 }
 
