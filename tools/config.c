@@ -49,8 +49,10 @@ int smon_parse_period(const char *s, int32_t *ms)
 /* Parsers of the numeric settings: 0, or -1 when @s is not acceptable. */
 static int parse_bool(const char *s, int32_t *v)
 {
+	if (strcmp(s, "0") && strcmp(s, "1"))
+		return -1;
 	*v = s[0] == '1';
-	return strcmp(s, "0") && strcmp(s, "1") ? -1 : 0;
+	return 0;
 }
 
 static int parse_mode(const char *s, int32_t *v)
