@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * sysrqmonctl: command line parsing and usage.
+ * sysrqmonctl: what every subcommand shares: exit codes, option parsing,
+ * usage errors, and the messages and output lines they all write.
  */
 #ifndef SYSRQMONCTL_CLI_H
 #define SYSRQMONCTL_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
 
-#include "output.h"
+#include "json.h"
+#include "netlink.h"
+
+#define PROG			"sysrqmonctl"
 
 /* Exit codes, see contract.md and sysrqmonctl(8). */
 enum smon_exit {
@@ -23,58 +26,60 @@ enum smon_exit {
 	SMON_EXIT_LOST		= 6,
 };
 
-enum smon_cmd {
-	SMON_CMD_NONE,
-	SMON_CMD_HELP,
-	SMON_CMD_VERSION,
-	SMON_CMD_STATUS,
-	SMON_CMD_LISTEN,
-	SMON_CMD_MODE,
-	SMON_CMD_SET,
-	SMON_CMD_LOCK,
-	SMON_CMD_KEYS,
-	SMON_CMD_METRICS,
-};
+/*
+ * getopt_long() over a subcommand's arguments (@argv[0] is its name), as
+ * strict as the command line has always been: a long option is spelled
+ * out (no abbreviations), "--" and "-" are not options, and a word that
+ * is not an option is an error (no subcommand with options takes one).
+ * Set optind to 0 before the first call. Returns the option's val, with
+ * optarg NULL when its value is missing; 0 after the last argument; -1
+ * with "SUBCOMMAND: unknown option '...'" or "...: unexpected argument
+ * '...'" in @err.
+ */
+int smon_getopt(int argc, char **argv, const struct option *opts,
+		char *err, size_t errlen);
 
-enum smon_value_type {
-	SMON_VAL_U8,
-	SMON_VAL_S32,
-	SMON_VAL_STR,
-};
+/* The only option of status and keys, --json: 0, or -1 with @err. */
+int smon_json_parse(int argc, char **argv, bool *json, char *err,
+		    size_t errlen);
 
-struct smon_cli {
-	enum smon_cmd cmd;
-	bool json;			/* status, keys; listen: --format json */
-	enum smon_format format;	/* listen */
-	const char *output;		/* metrics --output FILE, or NULL */
-	const char *metrics_file;	/* listen --metrics FILE, or NULL */
-	bool has_count;
-	uint64_t count;
-	bool has_timeout;
-	uint64_t timeout_ns;
-	/* mode and set: one SET_CONFIG attribute */
-	const char *setting;		/* its name on the command line */
-	int attr;			/* SYSRQMON_ATTR_x */
-	enum smon_value_type type;
-	uint8_t u8;
-	int32_t s32;
-	const char *str;
-};
+/* Formats a usage error into @err; returns -1. */
+__printf(3, 4)
+int smon_fail(char *err, size_t errlen, const char *fmt, ...);
 
 /*
- * Parses argv. Returns 0, or -1 with a message in @err (exit code 2).
- * Strings in @cli point into @argv.
+ * Prints "sysrqmonctl: MESSAGE" on stderr and returns SMON_EXIT_USAGE;
+ * main() then adds the short usage (at most three lines in all).
  */
-int smon_cli_parse(int argc, char *const argv[], struct smon_cli *cli,
-		   char *err, size_t errlen);
-void smon_cli_usage(FILE *f);
-/* Two lines: the subcommands and "See 'sysrqmonctl help'." */
-void smon_cli_short_usage(FILE *f);
+__printf(1, 2)
+int smon_usage_error(const char *fmt, ...);
 
-/* Value parsers, 0 on success, -1 when the text is not acceptable. */
-int smon_parse_count(const char *s, uint64_t *count);
-int smon_parse_timeout(const char *s, uint64_t *ns);
-int smon_parse_mask(const char *s, int32_t *mask);
-int smon_parse_period(const char *s, int32_t *ms);
+/* -h or --help anywhere on the command line, but as set's VALUE. */
+bool smon_cli_wants_help(int argc, char **argv);
+
+/*
+ * "sysrqmonctl: module not loaded" on stderr; with @json_cmd (the
+ * subcommand's name, for --json) also one JSON record on stdout: the
+ * status {"loaded":false} for status, an error record for the others.
+ */
+void smon_not_loaded(const char *json_cmd);
+
+/*
+ * Opens the generic netlink socket; SMON_EXIT_OK, or the exit code after
+ * saying why (smon_not_loaded(@json_cmd) when the family is absent).
+ */
+int smon_cli_open(struct smon_nl *nl, const char *json_cmd);
+
+/*
+ * Writes @sb to stdout, ending in a newline (added unless there), and
+ * frees it. SMON_EXIT_OK, or SMON_EXIT_ERROR after saying why.
+ */
+int smon_print(struct strbuf *sb);
+
+/*
+ * The module's status over netlink (GET_STATUS), allocated, with 0 or
+ * a negative errno in @err; NULL when out of memory (said on stderr).
+ */
+struct smon_status *smon_cli_status(int *err);
 
 #endif /* SYSRQMONCTL_CLI_H */

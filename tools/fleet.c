@@ -18,6 +18,103 @@
 
 #include "fleet.h"
 
+/* ---- What an event means: ATT&CK technique and severity ---- */
+
+static bool has(const struct smon_event *ev, unsigned int attr)
+{
+	return smon_has(ev->present, attr);
+}
+
+static unsigned int event_kind(const struct smon_event *ev)
+{
+	return has(ev, SYSRQMON_ATTR_KIND) ? ev->kind : SYSRQMON_KIND_NONE;
+}
+
+static bool str_is(const struct smon_str *s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	return s->s && s->len == n && !memcmp(s->s, lit, n);
+}
+
+bool smon_event_read_only(const struct smon_event *ev)
+{
+	return event_kind(ev) == SYSRQMON_KIND_OPEN &&
+	       has(ev, SYSRQMON_ATTR_FLAGS) &&
+	       (ev->flags & O_ACCMODE) == O_RDONLY;
+}
+
+bool smon_event_destructive(const struct smon_event *ev)
+{
+	if (!has(ev, SYSRQMON_ATTR_ACTION))
+		return false;
+	return str_is(&ev->action, "reboot") ||
+	       str_is(&ev->action, "poweroff") ||
+	       str_is(&ev->action, "crash");
+}
+
+const char *smon_technique(const struct smon_event *ev)
+{
+	unsigned int kind = event_kind(ev);
+
+	if (smon_event_destructive(ev))
+		return "T1529";
+	switch (kind) {
+	case SYSRQMON_KIND_TAMPER:
+		return "T1562.001";
+	case SYSRQMON_KIND_DRIFT:
+	case SYSRQMON_KIND_TOGGLE:
+	case SYSRQMON_KIND_KERNEL:
+		return "T1014";
+	case SYSRQMON_KIND_KEYTABLE:
+		return "T1547.006";
+	default:
+		break;
+	}
+	if (has(ev, SYSRQMON_ATTR_CONTAINED) && ev->contained)
+		return "T1611";
+	switch (kind) {
+	case SYSRQMON_KIND_OPEN:
+		return smon_event_read_only(ev) ? "none" : "T1562";
+	case SYSRQMON_KIND_SYSCTL:
+	case SYSRQMON_KIND_TRIGGER:
+	case SYSRQMON_KIND_CONSOLE:
+	case SYSRQMON_KIND_PARAM:
+		return "T1562";
+	default:
+		return "none";
+	}
+}
+
+const char *smon_severity(const struct smon_event *ev)
+{
+	if (has(ev, SYSRQMON_ATTR_VERDICT) &&
+	    ev->verdict == SYSRQMON_VERDICT_DENIED)
+		return "critical";
+	if (smon_event_destructive(ev))
+		return "critical";
+	switch (event_kind(ev)) {
+	case SYSRQMON_KIND_DRIFT:
+	case SYSRQMON_KIND_TAMPER:
+	case SYSRQMON_KIND_TOGGLE:
+	case SYSRQMON_KIND_KERNEL:
+		return "critical";
+	case SYSRQMON_KIND_KEYTABLE:
+		/* A keytable event without a known op counts as a register. */
+		if (has(ev, SYSRQMON_ATTR_OP) &&
+		    ev->op == SYSRQMON_OP_UNREGISTER)
+			return "high";
+		return "critical";
+	case SYSRQMON_KIND_OPEN:
+		return smon_event_read_only(ev) ? "info" : "high";
+	case SYSRQMON_KIND_BASELINE:
+	case SYSRQMON_KIND_CONFIG:
+		return "info";
+	default:
+		return "high";
+	}
+}
+
 /*
  * Fixed 128-bit ids, generated once at random; docs/fleet.md lists them.
  * Never change one: saved searches and alerts use them.
@@ -243,55 +340,50 @@ static void journal_head(struct smon_journal *j, const struct strbuf *msg,
 		journal_num(j, "__MONOTONIC_TIMESTAMP", monotonic_us());
 }
 
-void smon_journal_event(struct smon_journal *j, const struct smon_event *ev,
-			uint64_t now_us)
+void smon_journal_record(struct smon_journal *j, const struct smon_event *ev,
+			 const struct smon_lost *lost, uint64_t now_us)
 {
 	struct smon_fields *fl = malloc(sizeof(*fl));
+	uint64_t realtime_us = now_us;
 	struct strbuf msg;
+	const char *id;
+	int priority;
 
 	smon_journal_reset(j);
 	if (!fl) {
 		j->buf.oom = true;
 		return;
 	}
+	if (ev) {
+		id = smon_message_id_event(event_kind(ev));
+		priority = smon_priority(smon_severity(ev));
+		if (has(ev, SYSRQMON_ATTR_TIME_NS))
+			realtime_us = ev->time_ns / 1000u;
+	} else {
+		id = smon_message_id_lost(lost->reason);
+		priority = SMON_PRIORITY_LOST;
+	}
 	sb_init(&msg);
-	smon_event_text(&msg, ev);
+	smon_record_text(&msg, ev, lost);
 	if (msg.oom)
 		j->buf.oom = true;
-	journal_head(j, &msg,
-		     smon_message_id_event(smon_has(ev->present,
-						    SYSRQMON_ATTR_KIND) ?
-					   ev->kind : SYSRQMON_KIND_NONE),
-		     smon_priority(smon_severity(ev)),
-		     smon_has(ev->present, SYSRQMON_ATTR_TIME_NS) ?
-		     ev->time_ns / 1000u : now_us);
-	smon_event_fields(ev, fl);
+	journal_head(j, &msg, id, priority, realtime_us);
+	smon_record_fields(ev, lost, fl);
 	journal_fields(j, fl);
 	sb_free(&msg);
 	free(fl);
 }
 
+void smon_journal_event(struct smon_journal *j, const struct smon_event *ev,
+			uint64_t now_us)
+{
+	smon_journal_record(j, ev, NULL, now_us);
+}
+
 void smon_journal_lost(struct smon_journal *j, const struct smon_lost *lost,
 		       uint64_t now_us)
 {
-	struct smon_fields *fl = malloc(sizeof(*fl));
-	struct strbuf msg;
-
-	smon_journal_reset(j);
-	if (!fl) {
-		j->buf.oom = true;
-		return;
-	}
-	sb_init(&msg);
-	smon_lost_text(&msg, lost);
-	if (msg.oom)
-		j->buf.oom = true;
-	journal_head(j, &msg, smon_message_id_lost(lost->reason),
-		     SMON_PRIORITY_LOST, now_us);
-	smon_lost_fields(lost, fl);
-	journal_fields(j, fl);
-	sb_free(&msg);
-	free(fl);
+	smon_journal_record(j, NULL, lost, now_us);
 }
 
 bool smon_export_binary(const void *value, size_t n)
@@ -448,30 +540,27 @@ static void metrics_status(struct strbuf *sb, const struct smon_status *st)
 		sb_printf(sb, "\",module_instance=\"0x%016llx\"} 1\n",
 			  (unsigned long long)st->instance);
 	}
-	if (st->kinds_present && st->denied_present) {
+	if (st->kinds_present) {
+		/* A module older than the per-verdict counts: by kind only. */
 		metric_head(sb, "sysrqmon_events_total", "counter",
-			    "Events by kind and verdict since the module was loaded.");
+			    st->denied_present ?
+			    "Events by kind and verdict since the module was loaded." :
+			    "Events by kind since the module was loaded.");
 		for (i = 0; i <= SYSRQMON_KIND_MAX; i++) {
 			name = smon_kind_name(i);
 			if (!name || !(st->kinds_present & (1u << i)))
 				continue;
+			if (!st->denied_present) {
+				sb_printf(sb, "sysrqmon_events_total{kind=\"%s\"} %llu\n",
+					  name, (unsigned long long)st->kind_counts[i]);
+				continue;
+			}
 			v = st->kind_counts[i] - st->kind_denied[i];
 			sb_printf(sb, "sysrqmon_events_total{kind=\"%s\",verdict=\"%s\"} %llu\n",
 				  name, "allowed", (unsigned long long)v);
 			v = st->kind_denied[i];
 			sb_printf(sb, "sysrqmon_events_total{kind=\"%s\",verdict=\"%s\"} %llu\n",
 				  name, "denied", (unsigned long long)v);
-		}
-	} else if (st->kinds_present) {
-		/* A module older than the per-verdict counts: by kind only. */
-		metric_head(sb, "sysrqmon_events_total", "counter",
-			    "Events by kind since the module was loaded.");
-		for (i = 0; i <= SYSRQMON_KIND_MAX; i++) {
-			name = smon_kind_name(i);
-			if (!name || !(st->kinds_present & (1u << i)))
-				continue;
-			sb_printf(sb, "sysrqmon_events_total{kind=\"%s\"} %llu\n",
-				  name, (unsigned long long)st->kind_counts[i]);
 		}
 	}
 	for (i = 0; i < ARRAY_SIZE(counter_metrics); i++) {

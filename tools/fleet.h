@@ -13,6 +13,15 @@
 #include "format.h"
 #include "json.h"
 
+/* Read-only open: an open event whose flags say O_RDONLY. */
+bool smon_event_read_only(const struct smon_event *ev);
+/* The action runs reboot, poweroff or crash (does not return). */
+bool smon_event_destructive(const struct smon_event *ev);
+/* MITRE ATT&CK technique, first match wins; "none" when none applies. */
+const char *smon_technique(const struct smon_event *ev);
+/* "critical", "high" or "info". */
+const char *smon_severity(const struct smon_event *ev);
+
 /* MESSAGE_ID of each event kind and of lost records, 32 hex digits. */
 const char *smon_message_id_event(unsigned int kind);
 const char *smon_message_id_lost(enum smon_lost_reason reason);
@@ -64,6 +73,9 @@ void smon_journal_event(struct smon_journal *j, const struct smon_event *ev,
 			uint64_t now_us);
 void smon_journal_lost(struct smon_journal *j, const struct smon_lost *lost,
 		       uint64_t now_us);
+/* Either of them: the event @ev or, when @ev is NULL, @lost. */
+void smon_journal_record(struct smon_journal *j, const struct smon_event *ev,
+			 const struct smon_lost *lost, uint64_t now_us);
 
 /*
  * Appends the entry in the Journal Export Format: "NAME=value\n", or for a

@@ -4,13 +4,13 @@
  * technique and severity tables, and lost-record detection.
  */
 #include <ctype.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fleet.h"
 #include "format.h"
 #include "sysrqmon_names.h"
 
@@ -169,97 +169,7 @@ static bool has(const struct smon_event *ev, unsigned int attr)
 	return smon_has(ev->present, attr);
 }
 
-static unsigned int event_kind(const struct smon_event *ev)
-{
-	return has(ev, SYSRQMON_ATTR_KIND) ? ev->kind : SYSRQMON_KIND_NONE;
-}
-
-static bool str_is(const struct smon_str *s, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	return s->s && s->len == n && !memcmp(s->s, lit, n);
-}
-
-bool smon_event_read_only(const struct smon_event *ev)
-{
-	return event_kind(ev) == SYSRQMON_KIND_OPEN &&
-	       has(ev, SYSRQMON_ATTR_FLAGS) &&
-	       (ev->flags & O_ACCMODE) == O_RDONLY;
-}
-
-bool smon_event_destructive(const struct smon_event *ev)
-{
-	if (!has(ev, SYSRQMON_ATTR_ACTION))
-		return false;
-	return str_is(&ev->action, "reboot") ||
-	       str_is(&ev->action, "poweroff") ||
-	       str_is(&ev->action, "crash");
-}
-
-const char *smon_technique(const struct smon_event *ev)
-{
-	unsigned int kind = event_kind(ev);
-
-	if (smon_event_destructive(ev))
-		return "T1529";
-	switch (kind) {
-	case SYSRQMON_KIND_TAMPER:
-		return "T1562.001";
-	case SYSRQMON_KIND_DRIFT:
-	case SYSRQMON_KIND_TOGGLE:
-	case SYSRQMON_KIND_KERNEL:
-		return "T1014";
-	case SYSRQMON_KIND_KEYTABLE:
-		return "T1547.006";
-	default:
-		break;
-	}
-	if (has(ev, SYSRQMON_ATTR_CONTAINED) && ev->contained)
-		return "T1611";
-	switch (kind) {
-	case SYSRQMON_KIND_OPEN:
-		return smon_event_read_only(ev) ? "none" : "T1562";
-	case SYSRQMON_KIND_SYSCTL:
-	case SYSRQMON_KIND_TRIGGER:
-	case SYSRQMON_KIND_CONSOLE:
-	case SYSRQMON_KIND_PARAM:
-		return "T1562";
-	default:
-		return "none";
-	}
-}
-
-const char *smon_severity(const struct smon_event *ev)
-{
-	if (has(ev, SYSRQMON_ATTR_VERDICT) &&
-	    ev->verdict == SYSRQMON_VERDICT_DENIED)
-		return "critical";
-	if (smon_event_destructive(ev))
-		return "critical";
-	switch (event_kind(ev)) {
-	case SYSRQMON_KIND_DRIFT:
-	case SYSRQMON_KIND_TAMPER:
-	case SYSRQMON_KIND_TOGGLE:
-	case SYSRQMON_KIND_KERNEL:
-		return "critical";
-	case SYSRQMON_KIND_KEYTABLE:
-		/* A keytable event without a known op counts as a register. */
-		if (has(ev, SYSRQMON_ATTR_OP) &&
-		    ev->op == SYSRQMON_OP_UNREGISTER)
-			return "high";
-		return "critical";
-	case SYSRQMON_KIND_OPEN:
-		return smon_event_read_only(ev) ? "info" : "high";
-	case SYSRQMON_KIND_BASELINE:
-	case SYSRQMON_KIND_CONFIG:
-		return "info";
-	default:
-		return "high";
-	}
-}
-
-static void text_enum(struct strbuf *sb, const char *name, unsigned int v)
+void smon_text_enum(struct strbuf *sb, const char *name, unsigned int v)
 {
 	if (name)
 		sb_puts(sb, name);
@@ -297,14 +207,14 @@ void smon_event_text(struct strbuf *sb, const struct smon_event *ev)
 	}
 	sb_putc(sb, ' ');
 	if (has(ev, SYSRQMON_ATTR_KIND))
-		text_enum(sb, smon_kind_name(ev->kind), ev->kind);
+		smon_text_enum(sb, smon_kind_name(ev->kind), ev->kind);
 	else
 		sb_putc(sb, '-');
 
 	/* What happened. */
 	if (has(ev, SYSRQMON_ATTR_TARGET)) {
 		sb_puts(sb, " target=");
-		text_enum(sb, smon_target_name(ev->target), ev->target);
+		smon_text_enum(sb, smon_target_name(ev->target), ev->target);
 	}
 	if (has(ev, SYSRQMON_ATTR_FLAGS))
 		sb_printf(sb, " flags=0x%x", ev->flags);
@@ -314,7 +224,7 @@ void smon_event_text(struct strbuf *sb, const struct smon_event *ev)
 		text_field(sb, "action", &ev->action);
 	if (has(ev, SYSRQMON_ATTR_SOURCE)) {
 		sb_puts(sb, " source=");
-		text_enum(sb, smon_source_name(ev->source), ev->source);
+		smon_text_enum(sb, smon_source_name(ev->source), ev->source);
 	}
 	if (has(ev, SYSRQMON_ATTR_OLD_MASK))
 		sb_printf(sb, " old_mask=%d", ev->old_mask);
@@ -326,7 +236,7 @@ void smon_event_text(struct strbuf *sb, const struct smon_event *ev)
 		text_field(sb, "keys", &ev->keys);
 	if (has(ev, SYSRQMON_ATTR_OP)) {
 		sb_puts(sb, " op=");
-		text_enum(sb, smon_op_name(ev->op), ev->op);
+		smon_text_enum(sb, smon_op_name(ev->op), ev->op);
 	}
 	if (has(ev, SYSRQMON_ATTR_MODULE))
 		text_field(sb, "module", &ev->module);
@@ -367,18 +277,6 @@ void smon_event_text(struct strbuf *sb, const struct smon_event *ev)
 		  smon_technique(ev));
 	if (has(ev, SYSRQMON_ATTR_SEQ))
 		sb_printf(sb, " seq=%llu", (unsigned long long)ev->seq);
-}
-
-static void json_enum(struct json_obj *o, const char *key, const char *name,
-		      unsigned int v)
-{
-	char buf[32];
-
-	if (!name) {
-		snprintf(buf, sizeof(buf), "unknown-%u", v);
-		name = buf;
-	}
-	json_cstr(o, key, name);
 }
 
 static struct smon_field *fl_add(struct smon_fields *fl, const char *key,
@@ -626,7 +524,26 @@ void smon_fields_json(struct strbuf *sb, const struct smon_fields *fl)
 	json_end(&o);
 }
 
-void smon_event_json(struct strbuf *sb, const struct smon_event *ev)
+void smon_record_fields(const struct smon_event *ev,
+			const struct smon_lost *lost, struct smon_fields *fl)
+{
+	if (ev)
+		smon_event_fields(ev, fl);
+	else
+		smon_lost_fields(lost, fl);
+}
+
+void smon_record_text(struct strbuf *sb, const struct smon_event *ev,
+		      const struct smon_lost *lost)
+{
+	if (ev)
+		smon_event_text(sb, ev);
+	else
+		smon_lost_text(sb, lost);
+}
+
+void smon_record_json(struct strbuf *sb, const struct smon_event *ev,
+		      const struct smon_lost *lost)
 {
 	struct smon_fields *fl = malloc(sizeof(*fl));
 
@@ -634,52 +551,14 @@ void smon_event_json(struct strbuf *sb, const struct smon_event *ev)
 		sb->oom = true;
 		return;
 	}
-	smon_event_fields(ev, fl);
+	smon_record_fields(ev, lost, fl);
 	smon_fields_json(sb, fl);
 	free(fl);
 }
 
-void smon_lost_init(struct smon_lost_tracker *t)
+void smon_event_json(struct strbuf *sb, const struct smon_event *ev)
 {
-	memset(t, 0, sizeof(*t));
-}
-
-bool smon_lost_event(struct smon_lost_tracker *t, uint64_t instance,
-		     uint64_t seq, struct smon_lost *lost)
-{
-	bool gap = false;
-
-	if (t->have && t->instance == instance) {
-		/* Events come in order; an old seq changes nothing. */
-		if (seq <= t->last_seq)
-			return false;
-		if (seq - t->last_seq > 1) {
-			memset(lost, 0, sizeof(*lost));
-			lost->reason = SMON_LOST_GAP;
-			lost->from_known = true;
-			lost->to_known = true;
-			lost->from_seq = t->last_seq + 1;
-			lost->to_seq = seq - 1;
-			t->records++;
-			t->events += seq - 1 - t->last_seq;
-			gap = true;
-		}
-	}
-	t->have = true;
-	t->instance = instance;
-	t->last_seq = seq;
-	return gap;
-}
-
-void smon_lost_overrun(struct smon_lost_tracker *t, struct smon_lost *lost)
-{
-	memset(lost, 0, sizeof(*lost));
-	lost->reason = SMON_LOST_OVERRUN;
-	if (t->have) {
-		lost->from_known = true;
-		lost->from_seq = t->last_seq + 1;
-	}
-	t->records++;
+	smon_record_json(sb, ev, NULL);
 }
 
 static const char *lost_reason(const struct smon_lost *lost)
@@ -720,291 +599,5 @@ void smon_lost_fields(const struct smon_lost *lost, struct smon_fields *fl)
 
 void smon_lost_json(struct strbuf *sb, const struct smon_lost *lost)
 {
-	struct smon_fields *fl = malloc(sizeof(*fl));
-
-	if (!fl) {
-		sb->oom = true;
-		return;
-	}
-	smon_lost_fields(lost, fl);
-	smon_fields_json(sb, fl);
-	free(fl);
-}
-
-static const char *kind_or_none(unsigned int kind)
-{
-	const char *name = smon_kind_name(kind);
-
-	return name ? name : "none";
-}
-
-static bool st_has(const struct smon_status *st, unsigned int attr)
-{
-	return smon_has(st->present, attr);
-}
-
-void smon_status_text(struct strbuf *sb, const struct smon_status *st)
-{
-	unsigned int i;
-	size_t h;
-
-	if (st_has(st, SYSRQMON_ATTR_VERSION)) {
-		sb_puts(sb, "version:       ");
-		smon_text_value(sb, st->version, st->version_len);
-		sb_putc(sb, '\n');
-	}
-	if (st_has(st, SYSRQMON_ATTR_INSTANCE))
-		sb_printf(sb, "instance:      0x%016llx\n",
-			  (unsigned long long)st->instance);
-	if (st_has(st, SYSRQMON_ATTR_MODE)) {
-		sb_puts(sb, "mode:          ");
-		text_enum(sb, smon_mode_name(st->mode), st->mode);
-		sb_putc(sb, '\n');
-	}
-	if (st_has(st, SYSRQMON_ATTR_AUDIT))
-		sb_printf(sb, "audit:         %u\n", st->audit);
-	if (st_has(st, SYSRQMON_ATTR_AUDIT_RECORDS))
-		sb_printf(sb, "audit_records: %u\n", st->audit_records);
-	if (st_has(st, SYSRQMON_ATTR_WATCH_READS))
-		sb_printf(sb, "watch_reads:   %u\n", st->watch_reads);
-	if (st_has(st, SYSRQMON_ATTR_ALLOWED_MASK))
-		sb_printf(sb, "allowed_mask:  %d\n", st->allowed_mask);
-	if (st_has(st, SYSRQMON_ATTR_ALLOWED_KEYS)) {
-		sb_puts(sb, "allowed_keys:  ");
-		smon_text_value(sb, st->allowed_keys, st->allowed_keys_len);
-		sb_putc(sb, '\n');
-	}
-	if (st_has(st, SYSRQMON_ATTR_DENY_SCOPE)) {
-		sb_puts(sb, "deny_scope:    ");
-		text_enum(sb, smon_scope_name(st->deny_scope), st->deny_scope);
-		sb_putc(sb, '\n');
-	}
-	if (st_has(st, SYSRQMON_ATTR_LOCKED))
-		sb_printf(sb, "locked:        %s\n", st->locked ? "yes" : "no");
-	if (st_has(st, SYSRQMON_ATTR_BUFFER_SIZE))
-		sb_printf(sb, "buffer_size:   %u\n", st->buffer_size);
-	if (st_has(st, SYSRQMON_ATTR_VERIFY_MS))
-		sb_printf(sb, "verify_ms:     %u\n", st->verify_ms);
-	if (st->counters_present) {
-		sb_puts(sb, "counters:\n");
-		for (i = 0; i <= SYSRQMON_COUNTER_MAX; i++)
-			if (st->counters_present & (1u << i))
-				sb_printf(sb, "  %-13s %llu\n",
-					  smon_counter_name(i),
-					  (unsigned long long)st->counters[i]);
-	}
-	if (st->kinds_present) {
-		sb_puts(sb, "events by kind:\n");
-		for (i = 0; i <= SYSRQMON_KIND_MAX; i++)
-			if (st->kinds_present & (1u << i))
-				sb_printf(sb, "  %-13s %llu\n",
-					  kind_or_none(i),
-					  (unsigned long long)st->kind_counts[i]);
-	}
-	if (st_has(st, SYSRQMON_ATTR_HOOKS)) {
-		sb_printf(sb, "hooks:%s\n",
-			  st->hooks_truncated ? " (list truncated)" : "");
-		for (h = 0; h < st->nr_hooks; h++) {
-			const struct smon_hook *hk = &st->hooks[h];
-
-			sb_puts(sb, "  ");
-			if (smon_has(hk->present, SYSRQMON_HOOK_ATTR_NAME))
-				smon_text_value(sb, hk->name, hk->name_len);
-			else
-				sb_putc(sb, '-');
-			sb_puts(sb, " method=");
-			if (smon_has(hk->present, SYSRQMON_HOOK_ATTR_METHOD))
-				text_enum(sb, smon_attach_name(hk->method),
-					  hk->method);
-			else
-				sb_putc(sb, '-');
-			if (smon_has(hk->present, SYSRQMON_HOOK_ATTR_ENFORCING))
-				sb_printf(sb, " enforcing=%s",
-					  hk->enforcing ? "yes" : "no");
-			if (smon_has(hk->present, SYSRQMON_HOOK_ATTR_MISSED))
-				sb_printf(sb, " missed=%llu",
-					  (unsigned long long)hk->missed);
-			sb_putc(sb, '\n');
-		}
-	}
-}
-
-void smon_status_json(struct strbuf *sb, const struct smon_status *st)
-{
-	char inst[19];
-	struct json_obj o, sub;
-	unsigned int i;
-	size_t h;
-
-	json_begin(&o, sb);
-	json_cstr(&o, "type", "status");
-	json_cstr(&o, "source", "netlink");
-	json_cstr(&o, "host", smon_host());
-	json_bool(&o, "loaded", true);
-	if (st_has(st, SYSRQMON_ATTR_VERSION))
-		json_str(&o, "version", st->version, st->version_len);
-	if (st_has(st, SYSRQMON_ATTR_INSTANCE)) {
-		smon_instance_text(inst, st->instance);
-		json_cstr(&o, "instance", inst);
-	}
-	if (st_has(st, SYSRQMON_ATTR_MODE))
-		json_enum(&o, "mode", smon_mode_name(st->mode), st->mode);
-	if (st_has(st, SYSRQMON_ATTR_AUDIT))
-		json_u64(&o, "audit", st->audit);
-	if (st_has(st, SYSRQMON_ATTR_AUDIT_RECORDS))
-		json_u64(&o, "audit_records", st->audit_records);
-	if (st_has(st, SYSRQMON_ATTR_WATCH_READS))
-		json_u64(&o, "watch_reads", st->watch_reads);
-	if (st_has(st, SYSRQMON_ATTR_ALLOWED_MASK))
-		json_s64(&o, "allowed_mask", st->allowed_mask);
-	if (st_has(st, SYSRQMON_ATTR_ALLOWED_KEYS))
-		json_str(&o, "allowed_keys", st->allowed_keys,
-			 st->allowed_keys_len);
-	if (st_has(st, SYSRQMON_ATTR_DENY_SCOPE))
-		json_enum(&o, "deny_scope", smon_scope_name(st->deny_scope),
-			  st->deny_scope);
-	if (st_has(st, SYSRQMON_ATTR_LOCKED))
-		json_bool(&o, "locked", st->locked);
-	if (st_has(st, SYSRQMON_ATTR_BUFFER_SIZE))
-		json_u64(&o, "buffer_size", st->buffer_size);
-	if (st_has(st, SYSRQMON_ATTR_VERIFY_MS))
-		json_u64(&o, "verify_ms", st->verify_ms);
-	if (st_has(st, SYSRQMON_ATTR_COUNTERS)) {
-		json_key(&o, "counters");
-		json_begin(&sub, sb);
-		for (i = 0; i <= SYSRQMON_COUNTER_MAX; i++)
-			if (st->counters_present & (1u << i))
-				json_u64(&sub, smon_counter_name(i),
-					 st->counters[i]);
-		json_end(&sub);
-	}
-	if (st_has(st, SYSRQMON_ATTR_KIND_COUNTS)) {
-		json_key(&o, "kind_counts");
-		json_begin(&sub, sb);
-		for (i = 0; i <= SYSRQMON_KIND_MAX; i++)
-			if (st->kinds_present & (1u << i))
-				json_u64(&sub, kind_or_none(i),
-					 st->kind_counts[i]);
-		json_end(&sub);
-	}
-	if (st_has(st, SYSRQMON_ATTR_HOOKS)) {
-		json_key(&o, "hooks");
-		sb_putc(sb, '[');
-		for (h = 0; h < st->nr_hooks; h++) {
-			const struct smon_hook *hk = &st->hooks[h];
-
-			if (h)
-				sb_putc(sb, ',');
-			json_begin(&sub, sb);
-			if (smon_has(hk->present, SYSRQMON_HOOK_ATTR_NAME))
-				json_str(&sub, "name", hk->name, hk->name_len);
-			if (smon_has(hk->present, SYSRQMON_HOOK_ATTR_METHOD))
-				json_enum(&sub, "method",
-					  smon_attach_name(hk->method),
-					  hk->method);
-			if (smon_has(hk->present, SYSRQMON_HOOK_ATTR_ENFORCING))
-				json_bool(&sub, "enforcing", hk->enforcing);
-			if (smon_has(hk->present, SYSRQMON_HOOK_ATTR_MISSED))
-				json_u64(&sub, "missed", hk->missed);
-			json_end(&sub);
-		}
-		sb_putc(sb, ']');
-		if (st->hooks_truncated)
-			json_bool(&o, "hooks_truncated", true);
-	}
-	json_end(&o);
-}
-
-static void text_padded(struct strbuf *sb, const char *s, size_t len,
-			size_t width)
-{
-	size_t start = sb->len;
-
-	smon_text_value(sb, s, len);
-	while (sb->len - start < width)
-		sb_putc(sb, ' ');
-}
-
-void smon_keys_text(struct strbuf *sb, const struct smon_keys *keys)
-{
-	size_t i, wm = 6, wh = 7;
-	char kbuf[5];
-
-	/* Widths of the bare values; a quoted one just pushes its line. */
-	for (i = 0; i < keys->nr; i++) {
-		if (keys->entries[i].module_len > wm)
-			wm = keys->entries[i].module_len;
-		if (keys->entries[i].handler_len > wh)
-			wh = keys->entries[i].handler_len;
-	}
-	sb_printf(sb, "%-4s %-7s %-*s %-*s %s\n", "KEY", "CHANGED",
-		  (int)wm, "MODULE", (int)wh, "HANDLER", "HELP");
-	for (i = 0; i < keys->nr; i++) {
-		const struct smon_key_entry *e = &keys->entries[i];
-
-		sb_printf(sb, "%-4s ", smon_has(e->present, SYSRQMON_ATTR_KEY) ?
-			  smon_key_text(e->key, kbuf) : "-");
-		sb_printf(sb, "%-7s ",
-			  !smon_has(e->present, SYSRQMON_ATTR_CHANGED) ? "-" :
-			  e->changed ? "yes" : "no");
-		text_padded(sb, e->module, e->module_len, wm);
-		sb_putc(sb, ' ');
-		text_padded(sb, e->handler, e->handler_len, wh);
-		sb_putc(sb, ' ');
-		smon_text_value(sb, e->help, e->help_len);
-		sb_putc(sb, '\n');
-	}
-	if (keys->truncated)
-		sb_puts(sb, "(list truncated)\n");
-}
-
-void smon_keys_json(struct strbuf *sb, const struct smon_keys *keys)
-{
-	struct json_obj o, sub;
-	size_t i;
-
-	json_begin(&o, sb);
-	json_cstr(&o, "type", "keys");
-	json_cstr(&o, "host", smon_host());
-	json_key(&o, "keys");
-	sb_putc(sb, '[');
-	for (i = 0; i < keys->nr; i++) {
-		const struct smon_key_entry *e = &keys->entries[i];
-
-		if (i)
-			sb_putc(sb, ',');
-		json_begin(&sub, sb);
-		if (smon_has(e->present, SYSRQMON_ATTR_KEY))
-			json_str(&sub, "key", &e->key, 1);
-		if (smon_has(e->present, SYSRQMON_ATTR_HELP))
-			json_str(&sub, "help", e->help, e->help_len);
-		if (smon_has(e->present, SYSRQMON_ATTR_MODULE))
-			json_str(&sub, "module", e->module, e->module_len);
-		if (smon_has(e->present, SYSRQMON_ATTR_HANDLER))
-			json_str(&sub, "handler", e->handler, e->handler_len);
-		if (smon_has(e->present, SYSRQMON_ATTR_CHANGED))
-			json_bool(&sub, "changed", e->changed);
-		json_end(&sub);
-	}
-	sb_putc(sb, ']');
-	if (keys->truncated)
-		json_bool(&o, "truncated", true);
-	json_end(&o);
-}
-
-void smon_perm_message(struct strbuf *sb, const char *extack, bool locked)
-{
-	/* The kernel's reason names the lock: it is the whole story. */
-	if (extack && strstr(extack, "locked")) {
-		sb_puts(sb, extack);
-		return;
-	}
-	if (locked && (!extack || !*extack)) {
-		sb_puts(sb, "the configuration is locked until reboot");
-		return;
-	}
-	sb_puts(sb, "permission denied: needs CAP_SYS_ADMIN in the initial user namespace");
-	/* Any other reason, unless it only repeats the capability. */
-	if (extack && *extack && !strstr(extack, "CAP_SYS_ADMIN"))
-		sb_printf(sb, " (%s)", extack);
+	smon_record_json(sb, NULL, lost);
 }

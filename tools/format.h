@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * sysrqmonctl: events and status as text lines and JSON lines, the
- * technique and severity tables, and lost-record detection.
+ * sysrqmonctl: events and lost records as text lines and JSON members,
+ * and the names of the uapi enums.
  */
 #ifndef SYSRQMONCTL_FORMAT_H
 #define SYSRQMONCTL_FORMAT_H
@@ -209,15 +209,8 @@ void smon_format_time(struct strbuf *sb, uint64_t time_ns);
  * and \xHH for every byte outside 0x20..0x7e.
  */
 void smon_text_value(struct strbuf *sb, const void *data, size_t n);
-
-/* Read-only open: an open event whose flags say O_RDONLY. */
-bool smon_event_read_only(const struct smon_event *ev);
-/* The action runs reboot, poweroff or crash (does not return). */
-bool smon_event_destructive(const struct smon_event *ev);
-/* MITRE ATT&CK technique, first match wins; "none" when none applies. */
-const char *smon_technique(const struct smon_event *ev);
-/* "critical", "high" or "info". */
-const char *smon_severity(const struct smon_event *ev);
+/* An enum's @name, or "unknown-N" when the value has none. */
+void smon_text_enum(struct strbuf *sb, const char *name, unsigned int v);
 
 struct smon_lost;
 
@@ -230,15 +223,6 @@ void smon_fields_json(struct strbuf *sb, const struct smon_fields *fl);
 /* One event, without the trailing newline. */
 void smon_event_text(struct strbuf *sb, const struct smon_event *ev);
 void smon_event_json(struct strbuf *sb, const struct smon_event *ev);
-
-/* Lost-record detection from the seq of each instance. */
-struct smon_lost_tracker {
-	bool have;			/* an event of @instance was seen */
-	uint64_t instance;
-	uint64_t last_seq;
-	uint64_t records;		/* lost records reported */
-	uint64_t events;		/* events known lost (gaps) */
-};
 
 enum smon_lost_reason {
 	SMON_LOST_GAP,
@@ -253,38 +237,15 @@ struct smon_lost {
 	uint64_t to_seq;
 };
 
-void smon_lost_init(struct smon_lost_tracker *t);
-/*
- * Feeds the seq of one event. Returns true and fills @lost when events
- * between the previous one of the same instance and this one are missing.
- * The first event of an instance (also after a change of instance) only
- * starts the tracking.
- */
-bool smon_lost_event(struct smon_lost_tracker *t, uint64_t instance,
-		     uint64_t seq, struct smon_lost *lost);
-/*
- * The socket overran (ENOBUFS): from_seq is the one after the last seen
- * (unknown when nothing was seen yet), to_seq is unknown. The next event
- * then reports the exact range as a gap.
- */
-void smon_lost_overrun(struct smon_lost_tracker *t, struct smon_lost *lost);
-
 void smon_lost_text(struct strbuf *sb, const struct smon_lost *lost);
 void smon_lost_json(struct strbuf *sb, const struct smon_lost *lost);
 
-/* Status, several lines of text or one JSON line (no trailing newline). */
-void smon_status_text(struct strbuf *sb, const struct smon_status *st);
-void smon_status_json(struct strbuf *sb, const struct smon_status *st);
-
-/* The key table, text lines or one JSON line (no trailing newline). */
-void smon_keys_text(struct strbuf *sb, const struct smon_keys *keys);
-void smon_keys_json(struct strbuf *sb, const struct smon_keys *keys);
-
-/*
- * What a refused change (EPERM/EACCES) tells the user, after "what: ":
- * the kernel's reason when the configuration is locked (from @extack, or
- * @locked when the kernel gave no message), else the missing capability.
- */
-void smon_perm_message(struct strbuf *sb, const char *extack, bool locked);
+/* What listen writes: the event @ev or, when @ev is NULL, @lost. */
+void smon_record_fields(const struct smon_event *ev,
+			const struct smon_lost *lost, struct smon_fields *fl);
+void smon_record_text(struct strbuf *sb, const struct smon_event *ev,
+		      const struct smon_lost *lost);
+void smon_record_json(struct strbuf *sb, const struct smon_event *ev,
+		      const struct smon_lost *lost);
 
 #endif /* SYSRQMONCTL_FORMAT_H */

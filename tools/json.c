@@ -219,6 +219,24 @@ void json_key(struct json_obj *o, const char *key)
 	sb_putc(o->sb, ':');
 }
 
+void json_array_begin(struct json_obj *o, const char *key)
+{
+	json_key(o, key);
+	sb_putc(o->sb, '[');
+}
+
+void json_item(struct json_obj *o, struct json_obj *item, size_t i)
+{
+	if (i)
+		sb_putc(o->sb, ',');
+	json_begin(item, o->sb);
+}
+
+void json_array_end(struct json_obj *o)
+{
+	sb_putc(o->sb, ']');
+}
+
 /* "<key><suffix>": the key is ours or a file name, escaped like a value. */
 static void json_key_suffix(struct json_obj *o, const char *key,
 			    const char *suffix)

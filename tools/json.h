@@ -58,6 +58,14 @@ void json_end(struct json_obj *o);
 /* Writes the separator and "key": and leaves the value to the caller. */
 void json_key(struct json_obj *o, const char *key);
 /*
+ * An array of objects as the member @key: json_array_begin(), then
+ * json_item() begins the @i-th (from 0) object, each ended by json_end(),
+ * and json_array_end().
+ */
+void json_array_begin(struct json_obj *o, const char *key);
+void json_item(struct json_obj *o, struct json_obj *item, size_t i);
+void json_array_end(struct json_obj *o);
+/*
  * A string member. When the bytes are not valid UTF-8 a sibling member
  * "<key>_hex" carries the raw bytes, hex-encoded.
  */

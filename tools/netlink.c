@@ -735,6 +735,18 @@ int smon_nl_get_status(struct smon_nl *nl, struct smon_status *st)
 	return transact(nl, msg, parse_status_cb, st);
 }
 
+int smon_nl_query_status(struct smon_status *st)
+{
+	struct smon_nl nl;
+	int err = smon_nl_open(&nl);
+
+	if (!err) {
+		err = smon_nl_get_status(&nl, st);
+		smon_nl_close(&nl);
+	}
+	return err;
+}
+
 static int parse_keys_cb(struct nlmsghdr *nlh, void *arg)
 {
 	return smon_parse_keys(nlh, arg);

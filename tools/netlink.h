@@ -31,6 +31,8 @@ int smon_nl_open(struct smon_nl *nl);
 void smon_nl_close(struct smon_nl *nl);
 
 int smon_nl_get_status(struct smon_nl *nl, struct smon_status *st);
+/* smon_nl_get_status() on a socket of its own. */
+int smon_nl_query_status(struct smon_status *st);
 int smon_nl_get_keys(struct smon_nl *nl, struct smon_keys *keys);
 int smon_nl_set_u8(struct smon_nl *nl, int attr, uint8_t v);
 int smon_nl_set_s32(struct smon_nl *nl, int attr, int32_t v);

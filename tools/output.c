@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sysrqmonctl: what listen writes for each event and lost record, in the
- * format asked for. The synthetic-event test program uses it too.
+ * format asked for, and the lost records it finds from seq gaps. The
+ * synthetic-event test program uses it too.
  */
 #include <errno.h>
 #include <string.h>
@@ -26,6 +27,49 @@ int smon_format_parse(const char *s)
 		if (!strcmp(s, format_names[i]))
 			return (int)i;
 	return -1;
+}
+
+void smon_lost_init(struct smon_lost_tracker *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+bool smon_lost_event(struct smon_lost_tracker *t, uint64_t instance,
+		     uint64_t seq, struct smon_lost *lost)
+{
+	bool gap = false;
+
+	if (t->have && t->instance == instance) {
+		/* Events come in order; an old seq changes nothing. */
+		if (seq <= t->last_seq)
+			return false;
+		if (seq - t->last_seq > 1) {
+			memset(lost, 0, sizeof(*lost));
+			lost->reason = SMON_LOST_GAP;
+			lost->from_known = true;
+			lost->to_known = true;
+			lost->from_seq = t->last_seq + 1;
+			lost->to_seq = seq - 1;
+			t->records++;
+			t->events += seq - 1 - t->last_seq;
+			gap = true;
+		}
+	}
+	t->have = true;
+	t->instance = instance;
+	t->last_seq = seq;
+	return gap;
+}
+
+void smon_lost_overrun(struct smon_lost_tracker *t, struct smon_lost *lost)
+{
+	memset(lost, 0, sizeof(*lost));
+	lost->reason = SMON_LOST_OVERRUN;
+	if (t->have) {
+		lost->from_known = true;
+		lost->from_seq = t->last_seq + 1;
+	}
+	t->records++;
 }
 
 void smon_output_init(struct smon_output *o, enum smon_format format,
@@ -84,23 +128,30 @@ static bool flush(struct smon_output *o)
 	return !o->failed;
 }
 
-bool smon_output_lost(struct smon_output *o, const struct smon_lost *lost)
+/* Writes the event @ev or, when @ev is NULL, the lost record @lost. */
+static bool output_record(struct smon_output *o, const struct smon_event *ev,
+			  const struct smon_lost *lost)
 {
 	o->seen++;
 	sb_reset(&o->sb);
 	switch (o->format) {
 	case SMON_FMT_TEXT:
-		smon_lost_text(&o->sb, lost);
+		smon_record_text(&o->sb, ev, lost);
 		break;
 	case SMON_FMT_JSON:
-		smon_lost_json(&o->sb, lost);
+		smon_record_json(&o->sb, ev, lost);
 		break;
 	case SMON_FMT_EXPORT:
 	case SMON_FMT_JOURNAL:
-		smon_journal_lost(&o->j, lost, realtime_us());
+		smon_journal_record(&o->j, ev, lost, realtime_us());
 		break;
 	}
 	return flush(o);
+}
+
+bool smon_output_lost(struct smon_output *o, const struct smon_lost *lost)
+{
+	return output_record(o, NULL, lost);
 }
 
 bool smon_output_event(struct smon_output *o, const struct smon_event *ev)
@@ -115,21 +166,7 @@ bool smon_output_event(struct smon_output *o, const struct smon_event *ev)
 	    smon_has(ev->present, SYSRQMON_ATTR_VERDICT) &&
 	    ev->kind <= SYSRQMON_KIND_MAX && ev->verdict <= 1)
 		o->counts[ev->kind][ev->verdict]++;
-	o->seen++;
-	sb_reset(&o->sb);
-	switch (o->format) {
-	case SMON_FMT_TEXT:
-		smon_event_text(&o->sb, ev);
-		break;
-	case SMON_FMT_JSON:
-		smon_event_json(&o->sb, ev);
-		break;
-	case SMON_FMT_EXPORT:
-	case SMON_FMT_JOURNAL:
-		smon_journal_event(&o->j, ev, realtime_us());
-		break;
-	}
-	return flush(o);
+	return output_record(o, ev, NULL);
 }
 
 void smon_output_metrics(const struct smon_output *o, struct strbuf *sb)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * sysrqmonctl: what listen writes for each event and lost record, in the
- * format asked for. The synthetic-event test program uses it too.
+ * format asked for, and the lost records it finds from seq gaps. The
+ * synthetic-event test program uses it too.
  */
 #ifndef SYSRQMONCTL_OUTPUT_H
 #define SYSRQMONCTL_OUTPUT_H
@@ -23,6 +24,31 @@ enum smon_format {
 
 /* "text", "json", "export", "journal"; -1 when unknown. */
 int smon_format_parse(const char *s);
+
+/* Lost-record detection from the seq of each instance. */
+struct smon_lost_tracker {
+	bool have;			/* an event of @instance was seen */
+	uint64_t instance;
+	uint64_t last_seq;
+	uint64_t records;		/* lost records reported */
+	uint64_t events;		/* events known lost (gaps) */
+};
+
+void smon_lost_init(struct smon_lost_tracker *t);
+/*
+ * Feeds the seq of one event. Returns true and fills @lost when events
+ * between the previous one of the same instance and this one are missing.
+ * The first event of an instance (also after a change of instance) only
+ * starts the tracking.
+ */
+bool smon_lost_event(struct smon_lost_tracker *t, uint64_t instance,
+		     uint64_t seq, struct smon_lost *lost);
+/*
+ * The socket overran (ENOBUFS): from_seq is the one after the last seen
+ * (unknown when nothing was seen yet), to_seq is unknown. The next event
+ * then reports the exact range as a gap.
+ */
+void smon_lost_overrun(struct smon_lost_tracker *t, struct smon_lost *lost);
 
 struct smon_output {
 	enum smon_format format;

@@ -80,6 +80,12 @@ if [ "$out" = "sysrqmonctl $version" ]; then
 else
 	fail "cli: --version printed '$out', want 'sysrqmonctl $version'"
 fi
+out=$("$prog" -V 2>&1)
+if [ "$out" = "sysrqmonctl $version" ]; then
+	pass "cli: -V prints 'sysrqmonctl $version'"
+else
+	fail "cli: -V printed '$out', want 'sysrqmonctl $version'"
+fi
 expect 0 "--help" "$prog" --help
 has "$tmp/out" "Usage: sysrqmonctl" "--help prints the usage on stdout"
 expect 0 "listen --help" "$prog" listen --help

@@ -61,94 +61,88 @@ static void task(struct nl_msg *msg, uint32_t pid, const char *comm)
 	}
 }
 
-#define NR_EVENTS	12
+/* One attribute of a synthetic event: a string, a u8, a u32 or an s32. */
+struct synth_attr {
+	char type;			/* 's', '8', 'u', 'i'; 0 ends the list */
+	int attr;
+	const char *s;
+	long long v;
+};
 
-/* Event @i (0-based); seq 4 is skipped, so a gap record comes before 5. */
-static struct nl_msg *build(int i)
+#define STR(a, val)	{ 's', SYSRQMON_ATTR_##a, val, 0 }
+#define U8(a, val)	{ '8', SYSRQMON_ATTR_##a, NULL, val }
+#define U32(a, val)	{ 'u', SYSRQMON_ATTR_##a, NULL, val }
+#define S32(a, val)	{ 'i', SYSRQMON_ATTR_##a, NULL, val }
+#define A		SYSRQMON_VERDICT_ALLOWED
+#define D		SYSRQMON_VERDICT_DENIED
+#define K(x)		SYSRQMON_KIND_##x
+
+/* The events, in order; seq 4 is skipped, so a gap record comes before 5. */
+static const struct {
+	uint64_t seq;
+	uint8_t kind;
+	uint8_t verdict;
+	uint32_t pid;
+	const char *comm;
+	struct synth_attr attrs[6];
+} synth[] = {
+	{ 1, K(BASELINE), A, 311, "modprobe", {
+		S32(MASK, 438),
+		STR(KEYS, "0123456789bcdefhijklmnopqrstuvwxyz") } },
+	{ 2, K(TRIGGER), D, 4242, hostile_comm, {
+		U8(KEY, 'b'), STR(ACTION, "reboot") } },
+	{ 3, K(KEYTABLE), A, 977, "insmod", {
+		U8(OP, SYSRQMON_OP_REGISTER), U8(KEY, 'x'),
+		STR(MODULE, "sysrqevil"), STR(HANDLER, "backdoor [sysrqevil]"),
+		STR(HELP, "backdoor(x)") } },
+	{ 5, K(DRIFT), A, 0, "-", {
+		STR(WHAT, "keytable"), U8(SOURCE, SYSRQMON_SOURCE_VERIFY),
+		U8(KEY, 'x') } },
+	{ 6, K(TAMPER), D, 1234, "sysctl", { STR(WHAT, "ftrace") } },
+	{ 7, K(PARAM), A, 1300, "tee", {
+		STR(NAME, "reset_seq"), STR(VALUE, "0x1d,0x2a") } },
+	{ 8, K(CONSOLE), A, 0, "-", {
+		STR(ACTION, "reboot"), U8(SOURCE, SYSRQMON_SOURCE_RESET) } },
+	{ 9, K(TOGGLE), A, 977, "insmod", {
+		S32(OLD_MASK, 438), S32(NEW_MASK, 1),
+		STR(MODULE, "sysrqevil") } },
+	{ 10, K(KERNEL), A, 977, "insmod", {
+		U8(KEY, 'c'), STR(ACTION, "crash"), STR(MODULE, "sysrqevil") } },
+	{ 11, K(CONFIG), D, 1, "systemd", {
+		STR(SETTING, "mode"), STR(OLD, "deny"), STR(NEW, "off") } },
+	{ 12, K(OPEN), A, 2000, "cat", {
+		U8(TARGET, SYSRQMON_TARGET_SYSRQ),
+		STR(PATH, "/proc/sys/kernel/sysrq"), U32(FLAGS, 0x8000) } },
+	{ 13, K(SYSCTL), A, 2001, "sysctl", {
+		U8(TARGET, SYSRQMON_TARGET_SYSRQ), S32(OLD_MASK, 438),
+		S32(NEW_MASK, 1) } },
+};
+
+/* Event @i (0-based) as the kernel would send it. */
+static struct nl_msg *build(size_t i)
 {
-	struct nl_msg *m = NULL;
+	const struct synth_attr *a;
+	struct nl_msg *m;
 
-	switch (i) {
-	case 0:
-		m = event(1, SYSRQMON_KIND_BASELINE, SYSRQMON_VERDICT_ALLOWED);
-		task(m, 311, "modprobe");
-		nla_put_s32(m, SYSRQMON_ATTR_MASK, 438);
-		nla_put_string(m, SYSRQMON_ATTR_KEYS, "0123456789bcdefhijklmnopqrstuvwxyz");
-		break;
-	case 1:
-		m = event(2, SYSRQMON_KIND_TRIGGER, SYSRQMON_VERDICT_DENIED);
-		task(m, 4242, hostile_comm);
-		nla_put_u8(m, SYSRQMON_ATTR_KEY, 'b');
-		nla_put_string(m, SYSRQMON_ATTR_ACTION, "reboot");
-		break;
-	case 2:
-		m = event(3, SYSRQMON_KIND_KEYTABLE, SYSRQMON_VERDICT_ALLOWED);
-		task(m, 977, "insmod");
-		nla_put_u8(m, SYSRQMON_ATTR_OP, SYSRQMON_OP_REGISTER);
-		nla_put_u8(m, SYSRQMON_ATTR_KEY, 'x');
-		nla_put_string(m, SYSRQMON_ATTR_MODULE, "sysrqevil");
-		nla_put_string(m, SYSRQMON_ATTR_HANDLER, "backdoor [sysrqevil]");
-		nla_put_string(m, SYSRQMON_ATTR_HELP, "backdoor(x)");
-		break;
-	case 3:
-		m = event(5, SYSRQMON_KIND_DRIFT, SYSRQMON_VERDICT_ALLOWED);
-		task(m, 0, "-");
-		nla_put_string(m, SYSRQMON_ATTR_WHAT, "keytable");
-		nla_put_u8(m, SYSRQMON_ATTR_SOURCE, SYSRQMON_SOURCE_VERIFY);
-		nla_put_u8(m, SYSRQMON_ATTR_KEY, 'x');
-		break;
-	case 4:
-		m = event(6, SYSRQMON_KIND_TAMPER, SYSRQMON_VERDICT_DENIED);
-		task(m, 1234, "sysctl");
-		nla_put_string(m, SYSRQMON_ATTR_WHAT, "ftrace");
-		break;
-	case 5:
-		m = event(7, SYSRQMON_KIND_PARAM, SYSRQMON_VERDICT_ALLOWED);
-		task(m, 1300, "tee");
-		nla_put_string(m, SYSRQMON_ATTR_NAME, "reset_seq");
-		nla_put_string(m, SYSRQMON_ATTR_VALUE, "0x1d,0x2a");
-		break;
-	case 6:
-		m = event(8, SYSRQMON_KIND_CONSOLE, SYSRQMON_VERDICT_ALLOWED);
-		task(m, 0, "-");
-		nla_put_string(m, SYSRQMON_ATTR_ACTION, "reboot");
-		nla_put_u8(m, SYSRQMON_ATTR_SOURCE, SYSRQMON_SOURCE_RESET);
-		break;
-	case 7:
-		m = event(9, SYSRQMON_KIND_TOGGLE, SYSRQMON_VERDICT_ALLOWED);
-		task(m, 977, "insmod");
-		nla_put_s32(m, SYSRQMON_ATTR_OLD_MASK, 438);
-		nla_put_s32(m, SYSRQMON_ATTR_NEW_MASK, 1);
-		nla_put_string(m, SYSRQMON_ATTR_MODULE, "sysrqevil");
-		break;
-	case 8:
-		m = event(10, SYSRQMON_KIND_KERNEL, SYSRQMON_VERDICT_ALLOWED);
-		task(m, 977, "insmod");
-		nla_put_u8(m, SYSRQMON_ATTR_KEY, 'c');
-		nla_put_string(m, SYSRQMON_ATTR_ACTION, "crash");
-		nla_put_string(m, SYSRQMON_ATTR_MODULE, "sysrqevil");
-		break;
-	case 9:
-		m = event(11, SYSRQMON_KIND_CONFIG, SYSRQMON_VERDICT_DENIED);
-		task(m, 1, "systemd");
-		nla_put_string(m, SYSRQMON_ATTR_SETTING, "mode");
-		nla_put_string(m, SYSRQMON_ATTR_OLD, "deny");
-		nla_put_string(m, SYSRQMON_ATTR_NEW, "off");
-		break;
-	case 10:
-		m = event(12, SYSRQMON_KIND_OPEN, SYSRQMON_VERDICT_ALLOWED);
-		task(m, 2000, "cat");
-		nla_put_u8(m, SYSRQMON_ATTR_TARGET, SYSRQMON_TARGET_SYSRQ);
-		nla_put_string(m, SYSRQMON_ATTR_PATH, "/proc/sys/kernel/sysrq");
-		nla_put_u32(m, SYSRQMON_ATTR_FLAGS, 0x8000);
-		break;
-	case 11:
-		m = event(13, SYSRQMON_KIND_SYSCTL, SYSRQMON_VERDICT_ALLOWED);
-		task(m, 2001, "sysctl");
-		nla_put_u8(m, SYSRQMON_ATTR_TARGET, SYSRQMON_TARGET_SYSRQ);
-		nla_put_s32(m, SYSRQMON_ATTR_OLD_MASK, 438);
-		nla_put_s32(m, SYSRQMON_ATTR_NEW_MASK, 1);
-		break;
+	m = event(synth[i].seq, synth[i].kind, synth[i].verdict);
+	if (!m)
+		return NULL;
+	task(m, synth[i].pid, synth[i].comm);
+	for (a = synth[i].attrs; a->type; a++) {
+		switch (a->type) {
+		case 's':
+			nla_put_string(m, a->attr, a->s);
+			break;
+		case '8':
+			nla_put_u8(m, a->attr, (uint8_t)a->v);
+			break;
+		case 'u':
+			nla_put_u32(m, a->attr, (uint32_t)a->v);
+			break;
+		default:
+			nla_put_s32(m, a->attr, (int32_t)a->v);
+			break;
+		}
 	}
 	return m;
 }
@@ -158,15 +152,16 @@ static int events(enum smon_format format, bool metrics)
 	struct smon_output out;
 	struct smon_event ev;
 	struct nl_msg *msg;
-	int i, rc = 0;
+	size_t i;
+	int rc = 0;
 
 	smon_output_init(&out, format, metrics ? fopen("/dev/null", "w") : stdout);
 	if (!out.out)
 		return 1;
-	for (i = 0; i < NR_EVENTS && !rc; i++) {
+	for (i = 0; i < ARRAY_SIZE(synth) && !rc; i++) {
 		msg = build(i);
 		if (!msg || smon_parse_event(nlmsg_hdr(msg), &ev)) {
-			fprintf(stderr, "synth_events: event %d\n", i);
+			fprintf(stderr, "synth_events: event %zu\n", i);
 			rc = 1;
 		} else if (!smon_output_event(&out, &ev)) {
 			rc = 1;
