@@ -111,4 +111,29 @@ static inline int sysrqmon_pre_doit_ops(const struct genl_ops *ops,
 					  &sysrqmon_pre_doit_split),	\
 			      sysrqmon_pre_doit_split, sysrqmon_pre_doit_ops)
 
+/*
+ * An extack message that is a pointer, not a literal (the reasons of
+ * sysrqmon_config_check(), static strings): NL_SET_ERR_MSG_ATTR() takes
+ * only a literal, of which it makes a static copy. NL_SET_ERR_MSG_ATTR_FMT
+ * (6.3) copies the text into the extack; 6.1 lacks it, and there the
+ * pointer is stored as NL_SET_ERR_MSG_ATTR_POL() stores its copy, with
+ * the same tracepoint.
+ */
+#ifdef NL_SET_ERR_MSG_ATTR_FMT
+#define sysrqmon_set_err_msg(extack, attr, msg) \
+	NL_SET_ERR_MSG_ATTR_FMT(extack, attr, "%s", msg)
+#else
+static inline void sysrqmon_set_err_msg(struct netlink_ext_ack *extack,
+					const struct nlattr *attr,
+					const char *msg)
+{
+	do_trace_netlink_extack(msg);
+	if (!extack)
+		return;
+	extack->_msg = msg;
+	extack->bad_attr = attr;
+	extack->policy = NULL;
+}
+#endif
+
 #endif /* _SYSRQMON_COMPAT_H */

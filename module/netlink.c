@@ -359,14 +359,6 @@ static int attr_value(const struct nlattr *attr, enum sysrqmon_setting id,
 	}
 }
 
-/* why is a static string, as extack requires. */
-static void set_err(struct genl_info *info, const struct nlattr *attr,
-		    const char *why)
-{
-	NL_SET_BAD_ATTR(info->extack, attr);
-	info->extack->_msg = why;
-}
-
 static int cmd_set_config(struct sk_buff *skb, struct genl_info *info)
 {
 	s64 values[ARRAY_SIZE(config_attrs)];
@@ -381,7 +373,7 @@ static int cmd_set_config(struct sk_buff *skb, struct genl_info *info)
 			continue;
 		any = true;
 		if (attr_value(attr, config_attrs[i].id, &values[i])) {
-			set_err(info, attr, "invalid value");
+			NL_SET_ERR_MSG_ATTR(info->extack, attr, "invalid value");
 			return -EINVAL;
 		}
 	}
@@ -398,7 +390,7 @@ static int cmd_set_config(struct sk_buff *skb, struct genl_info *info)
 			continue;
 		ret = sysrqmon_config_check(config_attrs[i].id, values[i], &why);
 		if (ret)
-			set_err(info, attr, why);
+			sysrqmon_set_err_msg(info->extack, attr, why);
 	}
 	for (i = 0; i < ARRAY_SIZE(config_attrs) && !ret; i++)
 		if (info->attrs[config_attrs[i].attr])
@@ -462,7 +454,7 @@ static int cmd_lock(struct sk_buff *skb, struct genl_info *info)
 	if (!ret)
 		sysrqmon_config_apply(SYSRQMON_SET_LOCKED, 1);
 	else
-		set_err(info, NULL, why);
+		sysrqmon_set_err_msg(info->extack, NULL, why);
 	kernel_param_unlock(THIS_MODULE);
 	return ret;
 }
