@@ -124,7 +124,7 @@ size_t sysrqmon_audit_encode(char *dst, size_t size, const char *src,
 
 	return encode_value(dst, size, src, &kept, truncated);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_audit_encode);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_audit_encode);
 
 /* One walk over an event's fields, for one output. */
 struct field_walk {
@@ -274,7 +274,7 @@ void sysrqmon_event_fields(const struct sysrqmon_event *ev,
 	 */
 	put_token(&w, "seq", "%llu", ev->seq);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_event_fields);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_fields);
 
 struct audit_line {
 	char *buf;
@@ -318,7 +318,7 @@ size_t sysrqmon_audit_line(const struct sysrqmon_event *ev, char *buf,
 	sysrqmon_event_fields(ev, &line_sink, &line);
 	return line.len;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_audit_line);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_audit_line);
 
 /**
  * sysrqmon_event_mandatory() - whether an event is always reported

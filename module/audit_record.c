@@ -83,7 +83,7 @@ size_t sysrqmon_record_encode(char *dst, size_t size, const char *raw,
 	*p = '\0';
 	return p - dst;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_record_encode);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_record_encode);
 
 struct record_text {
 	char *buf;
@@ -134,7 +134,7 @@ size_t sysrqmon_audit_record_format(const struct sysrqmon_event *ev,
 	sysrqmon_event_fields(ev, &record_sink, &rec);
 	return rec.len;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_audit_record_format);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_audit_record_format);
 
 /**
  * sysrqmon_audit_record() - send an event to the audit subsystem

@@ -136,4 +136,14 @@ static inline void sysrqmon_set_err_msg(struct netlink_ext_ack *extack,
 }
 #endif
 
+/*
+ * The KUnit suites import the namespace EXPORT_SYMBOL_IF_KUNIT() exports
+ * into (<kunit/visibility.h>, in 6.1 and 6.12). MODULE_IMPORT_NS() takes
+ * the namespace as a bare token up to 6.12 and as a string literal since
+ * 6.13, and no macro marks the change; both write the same modinfo line,
+ * import_ns=EXPORTED_FOR_KUNIT_TESTING, which this writes itself.
+ */
+#define SYSRQMON_IMPORT_KUNIT_NS() \
+	MODULE_INFO(import_ns, "EXPORTED_FOR_KUNIT_TESTING")
+
 #endif /* _SYSRQMON_COMPAT_H */

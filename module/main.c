@@ -13,7 +13,7 @@ struct sysrqmon_config sysrqmon_cfg = {
 	.audit_records = true,
 	.verify_ms = 1000,
 };
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_cfg);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_cfg);
 
 /* Tells listeners that sequence numbers started again. */
 u64 sysrqmon_instance;

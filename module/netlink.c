@@ -158,7 +158,7 @@ int sysrqmon_event_fill(struct sk_buff *skb, const struct sysrqmon_event *ev)
 	       put_kind_fields(skb, ev) ?:
 	       (ev->truncated ? nla_put_u8(skb, SYSRQMON_ATTR_TRUNCATED, 1) : 0);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_event_fill);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_fill);
 
 /**
  * sysrqmon_netlink_send() - multicast one event to the "events" group

@@ -27,7 +27,7 @@ u32 sysrqmon_effective_set(int mask)
 		return SYSRQ_ON | SYSRQ_FUNCTIONS;
 	return SYSRQ_ON | (mask & SYSRQ_FUNCTIONS);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_effective_set);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_effective_set);
 
 /**
  * sysrqmon_mask_change_denied() - whether deny mode refuses a mask change
@@ -45,7 +45,7 @@ bool sysrqmon_mask_change_denied(int old, int new, int allowed)
 
 	return sysrqmon_effective_set(new) & ~permitted;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_mask_change_denied);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_mask_change_denied);
 
 /**
  * sysrqmon_key_allowed() - whether allowed_keys lets a command through
@@ -60,7 +60,7 @@ bool sysrqmon_key_allowed(u64 keys, int key)
 
 	return slot >= 0 && (keys & BIT_ULL(slot));
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_key_allowed);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_key_allowed);
 
 /**
  * sysrqmon_deny_applies() - whether deny mode governs the current task
@@ -76,7 +76,7 @@ bool sysrqmon_deny_applies(void)
 		return true;
 	return sysrqmon_current_contained();
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_deny_applies);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_deny_applies);
 
 static atomic64_t undecided;
 

@@ -60,7 +60,7 @@ enum sysrqmon_endbr sysrqmon_endbr_kind(const u8 *insn)
 		return SYSRQMON_ENDBR_SEALED;
 	return SYSRQMON_ENDBR_NONE;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_endbr_kind);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_endbr_kind);
 
 /**
  * sysrqmon_kprobe_entry() - a function's entry from a kprobe's address
@@ -80,7 +80,7 @@ unsigned long sysrqmon_kprobe_entry(unsigned long addr, const u8 *before,
 		return addr - SYSRQMON_ENDBR_LEN;
 	return addr;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_kprobe_entry);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_kprobe_entry);
 
 /**
  * sysrqmon_indirect_ok() - whether an indirect call may land on a function
@@ -95,7 +95,7 @@ bool sysrqmon_indirect_ok(const u8 *insn, bool ibt)
 {
 	return !ibt || sysrqmon_endbr_kind(insn) == SYSRQMON_ENDBR_LIVE;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_indirect_ok);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_indirect_ok);
 
 /*
  * A function we call: with HAVE_STATIC_CALL a direct call, which needs
@@ -216,7 +216,7 @@ unsigned long sysrqmon_lookup(const char *name)
 {
 	return static_call(sysrqmon_lookup_name)(name);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_lookup);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_lookup);
 
 /**
  * sysrqmon_symbol_range() - the text range a function occupies
@@ -237,7 +237,7 @@ bool sysrqmon_symbol_range(const char *name, unsigned long *start,
 	*end = *start + size;
 	return true;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_symbol_range);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_symbol_range);
 
 /**
  * sysrqmon_module_of() - the module whose code or data holds an address
@@ -250,7 +250,7 @@ struct module *sysrqmon_module_of(unsigned long addr)
 {
 	return static_call(sysrqmon_module_address)(addr);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_module_of);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_module_of);
 
 /**
  * sysrqmon_module_name() - name the code at an address, as events do
@@ -283,4 +283,4 @@ struct file *sysrqmon_mm_exe_file(struct mm_struct *mm)
 {
 	return static_call(sysrqmon_mm_exe_file)(mm);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_mm_exe_file);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_mm_exe_file);

@@ -43,7 +43,7 @@ int sysrqmon_key_index(int key)
 		return key - 'A' + 36;
 	return -1;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_key_index);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_key_index);
 
 /**
  * sysrqmon_key_table() - the driver's key table
@@ -100,7 +100,7 @@ void sysrqmon_key_action(int key, char *buf, size_t len)
 	}
 	rcu_read_unlock();
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_key_action);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_key_action);
 
 /**
  * sysrqmon_action_is_destructive() - whether an action ends the system
@@ -118,4 +118,4 @@ bool sysrqmon_action_is_destructive(const char *action)
 			return true;
 	return false;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_action_is_destructive);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_action_is_destructive);

@@ -13,6 +13,12 @@
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/types.h>
+/*
+ * The KUnit suites are a module of their own, built only with KUnit: what
+ * they call is exported with EXPORT_SYMBOL_IF_KUNIT(), into a namespace
+ * they import (SYSRQMON_IMPORT_KUNIT_NS(), compat.h).
+ */
+#include <kunit/visibility.h>
 
 struct sysrq_key_op;
 
@@ -23,12 +29,6 @@ struct sysrq_key_op;
 /* Slots in the SysRq driver's key table: 0-9, a-z, A-Z. */
 #define SYSRQMON_KEY_SLOTS	62
 
-/* The KUnit suites are a module of their own, built only with KUnit. */
-#if IS_ENABLED(CONFIG_KUNIT)
-#define EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sym) EXPORT_SYMBOL_GPL(sym)
-#else
-#define EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sym)
-#endif
 #define SYSRQMON_ACTION_LEN	40
 #define SYSRQMON_SETTING_LEN	32
 #define SYSRQMON_VALUE_LEN	64
