@@ -231,6 +231,10 @@ size_t sysrqmon_audit_encode(char *dst, size_t size, const char *src,
 			     bool *truncated);
 void sysrqmon_event_fields(const struct sysrqmon_event *ev,
 			   const struct sysrqmon_field_sink *sink, void *ctx);
+void sysrqmon_field_token(void *ctx, const char *name, const char *value);
+size_t sysrqmon_fields_format(const struct sysrqmon_event *ev,
+			      const struct sysrqmon_field_sink *sink,
+			      char *buf, size_t size);
 size_t sysrqmon_audit_line(const struct sysrqmon_event *ev, char *buf,
 			   size_t size);
 bool sysrqmon_event_mandatory(const struct sysrqmon_event *ev);
