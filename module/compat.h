@@ -146,4 +146,15 @@ static inline void sysrqmon_set_err_msg(struct netlink_ext_ack *extack,
 #define SYSRQMON_IMPORT_KUNIT_NS() \
 	MODULE_INFO(import_ns, "EXPORTED_FOR_KUNIT_TESTING")
 
+/*
+ * vfs_path_lookup() is exported by both kernels, but 6.1 declares it only
+ * in fs/internal.h; 6.12's <linux/namei.h> has it. The same prototype
+ * again is harmless there, and a change of it fails the build.
+ */
+struct dentry;
+struct path;
+struct vfsmount;
+int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
+		    const char *name, unsigned int flags, struct path *path);
+
 #endif /* _SYSRQMON_COMPAT_H */
