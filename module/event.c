@@ -58,7 +58,7 @@ void sysrqmon_event_init_symbols(void)
 	const struct proc_ns_operations *ops;
 	struct ns_common *ns;
 
-	ops = (const void *)sysrqmon_lookup("mntns_operations");
+	ops = sysrqmon_sym.mntns_ops;
 	if (!ops)
 		return;
 	ns = ops->get(current);

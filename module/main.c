@@ -32,13 +32,7 @@ static int __init sysrqmon_init(void)
 
 	ret = sysrqmon_symbols_init();
 	if (!ret)
-		ret = sysrqmon_sysrq_init();
-	if (!ret)
 		ret = sysrqmon_identity_init();
-	if (!ret)
-		ret = sysrqmon_key_hooks_init();
-	if (!ret)
-		ret = sysrqmon_integrity_hooks_init();
 	if (ret)
 		return ret;
 	sysrqmon_event_init_symbols();

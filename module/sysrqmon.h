@@ -125,6 +125,62 @@ unsigned long sysrqmon_kprobe_entry(unsigned long addr, const u8 *before,
 				    bool ibt);
 bool sysrqmon_indirect_ok(const u8 *insn, bool ibt);
 int sysrqmon_symbols_init(void);
+
+/**
+ * struct sysrqmon_text - the code of one kernel function
+ * @start: its first byte
+ * @end: one past its last byte (zero, with @start, when unknown)
+ */
+struct sysrqmon_text {
+	unsigned long start;
+	unsigned long end;
+};
+
+static inline bool sysrqmon_text_holds(const struct sysrqmon_text *text,
+				       unsigned long addr)
+{
+	return addr >= text->start && addr < text->end;
+}
+
+struct kernel_param;
+struct proc_ns_operations;
+
+/**
+ * struct sysrqmon_symbols - what the module uses of the kernel that is not
+ * exported, resolved at load by sysrqmon_symbols_init() (symbols.c's table)
+ * @key_table: the SysRq driver's key table
+ * @key_table_lock: the lock the driver writes @key_table under
+ * @reset_seq: the keyboard reset sequence's key codes
+ * @reset_seq_len: how many of them are set
+ * @reset_seq_param: the sysrq driver's reset_seq parameter (may be NULL)
+ * @downtime_param: its sysrq_downtime_ms parameter (may be NULL)
+ * @ftrace_enabled: the ftrace_enabled sysctl's value (may be NULL)
+ * @mntns_ops: the mount namespace's proc_ns operations (may be NULL)
+ * @image: the kernel image, _stext to _end
+ * @init: its init sections (empty when unknown)
+ * @trigger_writer: write_sysrq_trigger()
+ * @sysctl_handler: sysrq_sysctl_handler()
+ * @do_reset: sysrq_do_reset(), the reset sequence's timer (may be empty)
+ * @keyboard: the keyboard filter and the helpers the compiler kept apart
+ */
+struct sysrqmon_symbols {
+	const struct sysrq_key_op **key_table;
+	spinlock_t *key_table_lock;	/* the driver's, guards key_table */
+	const unsigned short *reset_seq;
+	const unsigned int *reset_seq_len;
+	const struct kernel_param *reset_seq_param;
+	const struct kernel_param *downtime_param;
+	int *ftrace_enabled;
+	const struct proc_ns_operations *mntns_ops;
+	struct sysrqmon_text image;
+	struct sysrqmon_text init;
+	struct sysrqmon_text trigger_writer;
+	struct sysrqmon_text sysctl_handler;
+	struct sysrqmon_text do_reset;
+	struct sysrqmon_text keyboard[4];
+};
+
+extern struct sysrqmon_symbols sysrqmon_sym;
 unsigned long sysrqmon_lookup(const char *name);
 bool sysrqmon_symbol_range(const char *name, unsigned long *start,
 			   unsigned long *end);
@@ -166,7 +222,6 @@ int sysrqmon_identity_init(void);
 enum sysrqmon_target sysrqmon_file_target(const struct file *file);
 
 /* sysrq.c */
-int sysrqmon_sysrq_init(void);
 void sysrqmon_key_action(int key, char *buf, size_t len);
 int sysrqmon_key_index(int key);
 char sysrqmon_slot_key(int slot);
@@ -338,11 +393,9 @@ void sysrqmon_hook_key_filter(unsigned long ip, unsigned long parent_ip,
 void sysrqmon_hook_trigger_write(unsigned long ip, unsigned long parent_ip,
 				 struct sysrqmon_hook *hook,
 				 struct ftrace_regs *fregs);
-int sysrqmon_key_hooks_init(void);
 bool sysrqmon_from_keyboard(unsigned long addr);
 
 /* hook_integrity.c */
-int sysrqmon_integrity_hooks_init(void);
 void sysrqmon_hook_toggle(unsigned long ip, unsigned long parent_ip,
 			  struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
 void sysrqmon_hook_register_key(unsigned long ip, unsigned long parent_ip,
