@@ -305,12 +305,25 @@ void sysrqmon_integrity_start(void)
 }
 
 /**
- * sysrqmon_integrity_exit() - stop checking, and stop following modules
+ * sysrqmon_integrity_stop() - stop checking
+ *
+ * Undoes sysrqmon_integrity_start(). Called after
+ * sysrqmon_params_unloading(), so that no change of verify_ms can arm the
+ * check again.
  */
-void sysrqmon_integrity_exit(void)
+void sysrqmon_integrity_stop(void)
 {
 	WRITE_ONCE(verifying, false);
 	cancel_delayed_work_sync(&verify_work);
+}
+
+/**
+ * sysrqmon_integrity_exit() - stop following modules
+ *
+ * Undoes sysrqmon_integrity_init().
+ */
+void sysrqmon_integrity_exit(void)
+{
 	unregister_module_notifier(&module_nb);
 }
 

@@ -192,6 +192,7 @@ struct file *sysrqmon_mm_exe_file(struct mm_struct *mm);
 /* integrity.c */
 int sysrqmon_integrity_init(void);
 void sysrqmon_integrity_start(void);
+void sysrqmon_integrity_stop(void);
 void sysrqmon_integrity_exit(void);
 void sysrqmon_known_mask(int mask);
 void sysrqmon_known_key(int key, const struct sysrq_key_op *from,
