@@ -306,6 +306,13 @@ size_t sysrqmon_audit_record_format(const struct sysrqmon_event *ev,
 				    char *buf, size_t size);
 void sysrqmon_audit_record(const struct sysrqmon_event *ev);
 
+struct sysrqmon_hook;
+
+/* A hook's callback, called by ftrace on entry to the hooked function. */
+typedef void (sysrqmon_hook_fn)(unsigned long ip, unsigned long parent_ip,
+				struct sysrqmon_hook *hook,
+				struct ftrace_regs *fregs);
+
 /**
  * struct sysrqmon_hook - one kernel function sysrqmon attaches to
  * @symbol: the function
@@ -319,8 +326,7 @@ void sysrqmon_audit_record(const struct sysrqmon_event *ev);
  */
 struct sysrqmon_hook {
 	const char *symbol;
-	void (*func)(unsigned long ip, unsigned long parent_ip,
-		     struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
+	sysrqmon_hook_fn *func;
 	bool enforcing;
 	bool required;
 	unsigned long addr;
@@ -379,54 +385,27 @@ bool sysrqmon_enforcing_attached(void);
 void sysrqmon_hooks_remove(void);
 
 /* hook_open.c, hook_sysctl.c, hook_key.c: the callbacks */
-void sysrqmon_hook_file_open(unsigned long ip, unsigned long parent_ip,
-			     struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
-void sysrqmon_hook_sysctl(unsigned long ip, unsigned long parent_ip,
-			  struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
-void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
-			    struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
-void sysrqmon_hook_handle_sysrq(unsigned long ip, unsigned long parent_ip,
-				struct sysrqmon_hook *hook,
-				struct ftrace_regs *fregs);
-void sysrqmon_hook_key_filter(unsigned long ip, unsigned long parent_ip,
-			      struct sysrqmon_hook *hook,
-			      struct ftrace_regs *fregs);
-void sysrqmon_hook_trigger_write(unsigned long ip, unsigned long parent_ip,
-				 struct sysrqmon_hook *hook,
-				 struct ftrace_regs *fregs);
+sysrqmon_hook_fn sysrqmon_hook_file_open;
+sysrqmon_hook_fn sysrqmon_hook_sysctl;
+sysrqmon_hook_fn sysrqmon_hook_dispatch;
+sysrqmon_hook_fn sysrqmon_hook_handle_sysrq;
+sysrqmon_hook_fn sysrqmon_hook_key_filter;
+sysrqmon_hook_fn sysrqmon_hook_trigger_write;
 bool sysrqmon_from_keyboard(unsigned long addr);
 
 /* hook_integrity.c */
-void sysrqmon_hook_toggle(unsigned long ip, unsigned long parent_ip,
-			  struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
-void sysrqmon_hook_register_key(unsigned long ip, unsigned long parent_ip,
-				struct sysrqmon_hook *hook,
-				struct ftrace_regs *fregs);
-void sysrqmon_hook_unregister_key(unsigned long ip, unsigned long parent_ip,
-				  struct sysrqmon_hook *hook,
-				  struct ftrace_regs *fregs);
-void sysrqmon_hook_param_array(unsigned long ip, unsigned long parent_ip,
-			       struct sysrqmon_hook *hook,
-			       struct ftrace_regs *fregs);
-void sysrqmon_hook_param_int(unsigned long ip, unsigned long parent_ip,
-			     struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
-void sysrqmon_hook_orderly_reboot(unsigned long ip, unsigned long parent_ip,
-				  struct sysrqmon_hook *hook,
-				  struct ftrace_regs *fregs);
-void sysrqmon_hook_kprobes_enabled(unsigned long ip, unsigned long parent_ip,
-				   struct sysrqmon_hook *hook,
-				   struct ftrace_regs *fregs);
-void sysrqmon_hook_dointvec(unsigned long ip, unsigned long parent_ip,
-			    struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
+sysrqmon_hook_fn sysrqmon_hook_toggle;
+sysrqmon_hook_fn sysrqmon_hook_register_key;
+sysrqmon_hook_fn sysrqmon_hook_unregister_key;
+sysrqmon_hook_fn sysrqmon_hook_param_array;
+sysrqmon_hook_fn sysrqmon_hook_param_int;
+sysrqmon_hook_fn sysrqmon_hook_orderly_reboot;
+sysrqmon_hook_fn sysrqmon_hook_kprobes_enabled;
+sysrqmon_hook_fn sysrqmon_hook_dointvec;
 
 /* hook_unload.c */
-void sysrqmon_hook_delete_module(unsigned long ip, unsigned long parent_ip,
-				 struct sysrqmon_hook *hook,
-				 struct ftrace_regs *fregs);
-void sysrqmon_hook_delete_module_ia32(unsigned long ip,
-				      unsigned long parent_ip,
-				      struct sysrqmon_hook *hook,
-				      struct ftrace_regs *fregs);
+sysrqmon_hook_fn sysrqmon_hook_delete_module;
+sysrqmon_hook_fn sysrqmon_hook_delete_module_ia32;
 
 /* params.c */
 enum sysrqmon_setting {
