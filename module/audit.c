@@ -13,6 +13,7 @@
 #include <linux/kernel.h>
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
+#include <linux/seq_buf.h>
 
 #include "sysrqmon.h"
 #include <uapi/sysrqmon_names.h>
@@ -124,7 +125,7 @@ size_t sysrqmon_audit_encode(char *dst, size_t size, const char *src,
 
 	return encode_value(dst, size, src, &kept, truncated);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_audit_encode);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_audit_encode);
 
 /* One walk over an event's fields, for one output. */
 struct field_walk {
@@ -274,30 +275,54 @@ void sysrqmon_event_fields(const struct sysrqmon_event *ev,
 	 */
 	put_token(&w, "seq", "%llu", ev->seq);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_event_fields);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_fields);
 
-struct audit_line {
-	char *buf;
-	size_t size;
-	size_t len;
-};
-
-static void line_token(void *ctx, const char *name, const char *value)
+/**
+ * sysrqmon_field_token() - append name=value to a line of fields
+ * @ctx: the line, a &struct seq_buf
+ * @name: the field's name
+ * @value: its value, written as it is
+ *
+ * A space comes before every field but the first. What does not fit is
+ * cut, and the buffer stays NUL-terminated (vsnprintf()).
+ */
+void sysrqmon_field_token(void *ctx, const char *name, const char *value)
 {
-	struct audit_line *line = ctx;
+	struct seq_buf *s = ctx;
 
-	line->len += scnprintf(line->buf + line->len, line->size - line->len,
-			       "%s%s=%s", line->len ? " " : "", name, value);
+	seq_buf_printf(s, "%s%s=%s", seq_buf_used(s) ? " " : "", name, value);
+}
+
+/**
+ * sysrqmon_fields_format() - write an event's fields into a buffer
+ * @ev: the event
+ * @sink: writes each field; its context is a &struct seq_buf over @buf
+ * @buf: receives the fields, NUL-terminated
+ * @size: size of @buf, at least 1
+ *
+ * Return: the length written.
+ */
+size_t sysrqmon_fields_format(const struct sysrqmon_event *ev,
+			      const struct sysrqmon_field_sink *sink,
+			      char *buf, size_t size)
+{
+	struct seq_buf s;
+
+	seq_buf_init(&s, buf, size);
+	buf[0] = '\0';
+	sysrqmon_event_fields(ev, sink, &s);
+	/* Cut by the last field, the line holds size - 1 bytes. */
+	return min_t(size_t, seq_buf_used(&s), size - 1);
 }
 
 static void line_string(void *ctx, const char *name, const char *enc,
 			const char *raw, size_t len)
 {
-	line_token(ctx, name, enc);
+	sysrqmon_field_token(ctx, name, enc);
 }
 
 static const struct sysrqmon_field_sink line_sink = {
-	.token = line_token,
+	.token = sysrqmon_field_token,
 	.string = line_string,
 };
 
@@ -312,13 +337,9 @@ static const struct sysrqmon_field_sink line_sink = {
 size_t sysrqmon_audit_line(const struct sysrqmon_event *ev, char *buf,
 			   size_t size)
 {
-	struct audit_line line = { .buf = buf, .size = size, .len = 0 };
-
-	buf[0] = '\0';
-	sysrqmon_event_fields(ev, &line_sink, &line);
-	return line.len;
+	return sysrqmon_fields_format(ev, &line_sink, buf, size);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_audit_line);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_audit_line);
 
 /**
  * sysrqmon_audit_log() - write an event's audit line to the kernel log

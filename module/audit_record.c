@@ -18,6 +18,7 @@
 #include <linux/audit.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
+#include <linux/seq_buf.h>
 
 #include "sysrqmon.h"
 
@@ -83,34 +84,23 @@ size_t sysrqmon_record_encode(char *dst, size_t size, const char *raw,
 	*p = '\0';
 	return p - dst;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_record_encode);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_record_encode);
 
-struct record_text {
-	char *buf;
-	size_t size;
-	size_t len;
-};
-
-static void record_token(void *ctx, const char *name, const char *value)
-{
-	struct record_text *rec = ctx;
-
-	rec->len += scnprintf(rec->buf + rec->len, rec->size - rec->len,
-			      "%s%s=%s", rec->len ? " " : "", name, value);
-}
-
+/* name= and the value in the record's encoding, in place. */
 static void record_string(void *ctx, const char *name, const char *enc,
 			  const char *raw, size_t len)
 {
-	struct record_text *rec = ctx;
+	struct seq_buf *s = ctx;
+	size_t room;
+	char *p;
 
-	record_token(ctx, name, "");
-	rec->len += sysrqmon_record_encode(rec->buf + rec->len,
-					   rec->size - rec->len, raw, len);
+	sysrqmon_field_token(ctx, name, "");
+	room = seq_buf_get_buf(s, &p);
+	seq_buf_commit(s, room ? sysrqmon_record_encode(p, room, raw, len) : -1);
 }
 
 static const struct sysrqmon_field_sink record_sink = {
-	.token = record_token,
+	.token = sysrqmon_field_token,
 	.string = record_string,
 };
 
@@ -128,13 +118,9 @@ static const struct sysrqmon_field_sink record_sink = {
 size_t sysrqmon_audit_record_format(const struct sysrqmon_event *ev,
 				    char *buf, size_t size)
 {
-	struct record_text rec = { .buf = buf, .size = size, .len = 0 };
-
-	buf[0] = '\0';
-	sysrqmon_event_fields(ev, &record_sink, &rec);
-	return rec.len;
+	return sysrqmon_fields_format(ev, &record_sink, buf, size);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_audit_record_format);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_audit_record_format);
 
 /**
  * sysrqmon_audit_record() - send an event to the audit subsystem

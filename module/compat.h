@@ -111,4 +111,50 @@ static inline int sysrqmon_pre_doit_ops(const struct genl_ops *ops,
 					  &sysrqmon_pre_doit_split),	\
 			      sysrqmon_pre_doit_split, sysrqmon_pre_doit_ops)
 
+/*
+ * An extack message that is a pointer, not a literal (the reasons of
+ * sysrqmon_config_change(), static strings): NL_SET_ERR_MSG_ATTR() takes
+ * only a literal, of which it makes a static copy. NL_SET_ERR_MSG_ATTR_FMT
+ * (6.3) copies the text into the extack; 6.1 lacks it, and there the
+ * pointer is stored as NL_SET_ERR_MSG_ATTR_POL() stores its copy, with
+ * the same tracepoint.
+ */
+#ifdef NL_SET_ERR_MSG_ATTR_FMT
+#define sysrqmon_set_err_msg(extack, attr, msg) \
+	NL_SET_ERR_MSG_ATTR_FMT(extack, attr, "%s", msg)
+#else
+static inline void sysrqmon_set_err_msg(struct netlink_ext_ack *extack,
+					const struct nlattr *attr,
+					const char *msg)
+{
+	do_trace_netlink_extack(msg);
+	if (!extack)
+		return;
+	extack->_msg = msg;
+	extack->bad_attr = attr;
+	extack->policy = NULL;
+}
+#endif
+
+/*
+ * The KUnit suites import the namespace EXPORT_SYMBOL_IF_KUNIT() exports
+ * into (<kunit/visibility.h>, in 6.1 and 6.12). MODULE_IMPORT_NS() takes
+ * the namespace as a bare token up to 6.12 and as a string literal since
+ * 6.13, and no macro marks the change; both write the same modinfo line,
+ * import_ns=EXPORTED_FOR_KUNIT_TESTING, which this writes itself.
+ */
+#define SYSRQMON_IMPORT_KUNIT_NS() \
+	MODULE_INFO(import_ns, "EXPORTED_FOR_KUNIT_TESTING")
+
+/*
+ * vfs_path_lookup() is exported by both kernels, but 6.1 declares it only
+ * in fs/internal.h; 6.12's <linux/namei.h> has it. The same prototype
+ * again is harmless there, and a change of it fails the build.
+ */
+struct dentry;
+struct path;
+struct vfsmount;
+int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt,
+		    const char *name, unsigned int flags, struct path *path);
+
 #endif /* _SYSRQMON_COMPAT_H */

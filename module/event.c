@@ -37,7 +37,7 @@ bool sysrqmon_current_contained(void)
 		return true;
 	return ns && ns->mnt_ns != init_task.nsproxy->mnt_ns;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_current_contained);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_current_contained);
 
 /*
  * Where the ns_common sits in the mount namespace, a struct private to fs/:
@@ -58,7 +58,7 @@ void sysrqmon_event_init_symbols(void)
 	const struct proc_ns_operations *ops;
 	struct ns_common *ns;
 
-	ops = (const void *)sysrqmon_lookup("mntns_operations");
+	ops = sysrqmon_sym.mntns_ops;
 	if (!ops)
 		return;
 	ns = ops->get(current);
@@ -128,7 +128,7 @@ void sysrqmon_event_init(struct sysrqmon_event *ev, enum sysrqmon_kind kind,
 	if (from_task)
 		fill_task(ev);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_event_init);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_init);
 
 /**
  * sysrqmon_name_path() - a path's name, at the start of a buffer
@@ -215,7 +215,7 @@ u64 sysrqmon_event_count(int kind, int verdict)
 {
 	return atomic64_read(&event_counts[kind][verdict]);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_event_count);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_count);
 
 /**
  * sysrqmon_kind_count() - events of one kind since load, any verdict
@@ -228,4 +228,4 @@ u64 sysrqmon_kind_count(int kind)
 	return sysrqmon_event_count(kind, SYSRQMON_VERDICT_ALLOWED) +
 	       sysrqmon_event_count(kind, SYSRQMON_VERDICT_DENIED);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_kind_count);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_kind_count);

@@ -13,29 +13,6 @@
 
 #include "sysrqmon.h"
 
-static unsigned long sysctl_handler_start, sysctl_handler_end;
-static unsigned long reset_start, reset_end;
-static const struct kernel_param *reset_seq_param, *downtime_param;
-static int *ftrace_enabled_flag;
-
-/**
- * sysrqmon_integrity_hooks_init() - find what the integrity hooks compare
- *
- * Return: 0, or -ENOENT when the sysctl handler is missing.
- */
-int sysrqmon_integrity_hooks_init(void)
-{
-	if (!sysrqmon_symbol_range("sysrq_sysctl_handler", &sysctl_handler_start,
-				   &sysctl_handler_end))
-		return -ENOENT;
-	/* Missing ones only disable their events. */
-	sysrqmon_symbol_range("sysrq_do_reset", &reset_start, &reset_end);
-	reset_seq_param = (void *)sysrqmon_lookup("__param_reset_seq");
-	downtime_param = (void *)sysrqmon_lookup("__param_sysrq_downtime_ms");
-	ftrace_enabled_flag = (int *)sysrqmon_lookup("ftrace_enabled");
-	return 0;
-}
-
 static bool from_our_module(unsigned long addr)
 {
 	bool ours;
@@ -71,7 +48,7 @@ void sysrqmon_hook_toggle(unsigned long ip, unsigned long parent_ip,
 	int bit;
 
 	/* The sysctl path was decided and reported as event=sysctl. */
-	if (parent_ip >= sysctl_handler_start && parent_ip < sysctl_handler_end) {
+	if (sysrqmon_text_holds(&sysrqmon_sym.sysctl_handler, parent_ip)) {
 		sysrqmon_known_mask(req.new_mask);
 		return;
 	}
@@ -183,7 +160,8 @@ void sysrqmon_hook_param_array(unsigned long ip, unsigned long parent_ip,
 			       struct sysrqmon_hook *hook,
 			       struct ftrace_regs *fregs)
 {
-	if (reset_seq_param && (void *)hook_arg(fregs, 1) == reset_seq_param)
+	if (sysrqmon_sym.reset_seq_param &&
+	    (void *)hook_arg(fregs, 1) == sysrqmon_sym.reset_seq_param)
 		param_write(hook, ip, parent_ip, fregs, "reset_seq");
 }
 
@@ -191,7 +169,8 @@ void sysrqmon_hook_param_array(unsigned long ip, unsigned long parent_ip,
 void sysrqmon_hook_param_int(unsigned long ip, unsigned long parent_ip,
 			     struct sysrqmon_hook *hook, struct ftrace_regs *fregs)
 {
-	if (downtime_param && (void *)hook_arg(fregs, 1) == downtime_param)
+	if (sysrqmon_sym.downtime_param &&
+	    (void *)hook_arg(fregs, 1) == sysrqmon_sym.downtime_param)
 		param_write(hook, ip, parent_ip, fregs, "sysrq_downtime_ms");
 }
 
@@ -217,7 +196,7 @@ void sysrqmon_hook_orderly_reboot(unsigned long ip, unsigned long parent_ip,
 	struct sysrqmon_decision d;
 	int bit;
 
-	if (!(parent_ip >= reset_start && parent_ip < reset_end) &&
+	if (!sysrqmon_text_holds(&sysrqmon_sym.do_reset, parent_ip) &&
 	    !sysrqmon_from_keyboard(parent_ip))
 		return;
 	bit = sysrqmon_hook_ask(hook, ip, parent_ip, fregs, &req, 0, &d);
@@ -291,7 +270,7 @@ void sysrqmon_hook_dointvec(unsigned long ip, unsigned long parent_ip,
 	int bit, n;
 
 	/* Every int sysctl comes here, ours included: compare first. */
-	if (!ftrace_enabled_flag || table->data != ftrace_enabled_flag ||
+	if (!sysrqmon_sym.ftrace_enabled || table->data != sysrqmon_sym.ftrace_enabled ||
 	    !hook_arg(fregs, 1))
 		return;
 	buffer = (const char *)hook_arg(fregs, 2);

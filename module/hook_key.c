@@ -23,20 +23,8 @@
 
 #include "sysrqmon.h"
 
-struct text_range {
-	const char *symbol;
-	unsigned long start;
-	unsigned long end;
-};
-
-static struct text_range trigger_writer = { .symbol = "write_sysrq_trigger" };
-
 /* The driver's bound of the reset sequence (private to drivers/tty/sysrq.c). */
 #define RESET_SEQ_MAX	20
-
-/* The keyboard reset sequence: key codes, and how many are set. */
-static const unsigned short *reset_seq;
-static const unsigned int *reset_seq_len;
 
 /*
  * handle_sysrq() may reach the dispatch by a jump, which leaves its
@@ -52,19 +40,6 @@ struct handled {
 
 static DEFINE_PER_CPU(struct handled, handled_by_entry);
 
-/* The keyboard filter and the helpers the compiler may keep out of line. */
-static struct text_range keyboard[] = {
-	{ .symbol = "sysrq_filter" },
-	{ .symbol = "sysrq_handle_keypress" },
-	{ .symbol = "sysrq_handle_reset_request" },
-	{ .symbol = "sysrq_detect_reset_sequence" },
-};
-
-static bool range_holds(const struct text_range *range, unsigned long addr)
-{
-	return addr >= range->start && addr < range->end;
-}
-
 /**
  * sysrqmon_from_keyboard() - whether a return address is the keyboard's
  * @addr: the address
@@ -75,37 +50,11 @@ bool sysrqmon_from_keyboard(unsigned long addr)
 {
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(keyboard); i++)
-		if (range_holds(&keyboard[i], addr))
+	/* Inlined helpers have no symbol; their code is in sysrq_filter. */
+	for (i = 0; i < ARRAY_SIZE(sysrqmon_sym.keyboard); i++)
+		if (sysrqmon_text_holds(&sysrqmon_sym.keyboard[i], addr))
 			return true;
 	return false;
-}
-
-/**
- * sysrqmon_key_hooks_init() - find the dispatch's callers
- *
- * Return: 0, or -ENOENT if the trigger file's write function is missing.
- */
-int sysrqmon_key_hooks_init(void)
-{
-	int i;
-
-	if (!sysrqmon_symbol_range(trigger_writer.symbol, &trigger_writer.start,
-				   &trigger_writer.end)) {
-		pr_err("sysrqmon: cannot find %s\n", trigger_writer.symbol);
-		return -ENOENT;
-	}
-	/* Inlined helpers have no symbol; their code is in sysrq_filter. */
-	for (i = 0; i < ARRAY_SIZE(keyboard); i++)
-		sysrqmon_symbol_range(keyboard[i].symbol, &keyboard[i].start,
-				      &keyboard[i].end);
-	reset_seq = (const void *)sysrqmon_lookup("sysrq_reset_seq");
-	reset_seq_len = (const void *)sysrqmon_lookup("sysrq_reset_seq_len");
-	if (!reset_seq || !reset_seq_len) {
-		pr_err("sysrqmon: cannot find sysrq_reset_seq\n");
-		return -ENOENT;
-	}
-	return 0;
 }
 
 /* A process wrote this input event: in_task() and not a kernel thread. */
@@ -116,10 +65,10 @@ static bool key_injected(void)
 
 static bool is_reset_key(unsigned int code)
 {
-	unsigned int i, len = READ_ONCE(*reset_seq_len);
+	unsigned int i, len = READ_ONCE(*sysrqmon_sym.reset_seq_len);
 
 	for (i = 0; i < len && i < RESET_SEQ_MAX; i++)
-		if (READ_ONCE(reset_seq[i]) == code)
+		if (READ_ONCE(sysrqmon_sym.reset_seq[i]) == code)
 			return true;
 	return false;
 }
@@ -249,7 +198,7 @@ void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
 	 * (another thread rewrote the buffer) is stopped here: the dispatch
 	 * returns at once, and the write returns its count as it always does.
 	 */
-	if (range_holds(&trigger_writer, parent_ip)) {
+	if (sysrqmon_text_holds(&sysrqmon_sym.trigger_writer, parent_ip)) {
 		req.kind = SYSRQMON_KIND_TRIGGER;
 	} else if (from_other_module(parent_ip) &&
 		   !seen_by_entry(parent_ip, req.key)) {

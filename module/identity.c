@@ -22,42 +22,23 @@ static const struct file_operations *trigger_fops;
 static unsigned long trigger_ino;
 static const struct file_operations *sysctl_fops;
 
-/* Walk @path (components separated by '/') from the root of @mnt. */
-static struct dentry *lookup_in(struct vfsmount *mnt, const char *path)
-{
-	struct dentry *dentry = dget(mnt->mnt_root), *child;
-	const char *name = path;
-	size_t len;
-
-	while (*name) {
-		len = strchrnul(name, '/') - name;
-		child = lookup_positive_unlocked(name, dentry, len);
-		dput(dentry);
-		if (IS_ERR(child)) {
-			pr_err("sysrqmon: cannot find %s in a private procfs: %ld\n",
-			       path, PTR_ERR(child));
-			return child;
-		}
-		dentry = child;
-		name += len;
-		if (*name == '/')
-			name++;
-	}
-	return dentry;
-}
-
-static int capture_inode(struct vfsmount *mnt, const char *path,
+/* Look @name up from the root of @mnt; walking never leaves that mount. */
+static int capture_inode(struct vfsmount *mnt, const char *name,
 			 const struct file_operations **fops,
 			 unsigned long *ino)
 {
-	struct dentry *dentry = lookup_in(mnt, path);
+	struct path path;
+	int ret = vfs_path_lookup(mnt->mnt_root, mnt, name, 0, &path);
 
-	if (IS_ERR(dentry))
-		return PTR_ERR(dentry);
-	*fops = d_inode(dentry)->i_fop;
+	if (ret) {
+		pr_err("sysrqmon: cannot find %s in a private procfs: %d\n",
+		       name, ret);
+		return ret;
+	}
+	*fops = d_inode(path.dentry)->i_fop;
 	if (ino)
-		*ino = d_inode(dentry)->i_ino;
-	dput(dentry);
+		*ino = d_inode(path.dentry)->i_ino;
+	path_put(&path);
 	return 0;
 }
 

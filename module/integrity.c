@@ -60,11 +60,7 @@ static struct {
  */
 static struct known_handler baseline_table[SYSRQMON_KEY_SLOTS];
 
-/* The kernel image, from kallsyms: neither bound is exported. */
-static unsigned long image_start, image_end, init_start, init_end;
-
 static atomic64_t drift_count, restored_count, tamper_count;
-static spinlock_t *driver_table_lock;
 
 static void verify(struct work_struct *work);
 static DECLARE_DELAYED_WORK(verify_work, verify);
@@ -116,8 +112,8 @@ static enum handler_home handler_home(const struct sysrq_key_op *op,
 	*owner = NULL;
 	if (!op)
 		return HOME_NONE;
-	if (addr >= image_start && addr < image_end &&
-	    !(addr >= init_start && addr < init_end))
+	if (sysrqmon_text_holds(&sysrqmon_sym.image, addr) &&
+	    !sysrqmon_text_holds(&sysrqmon_sym.init, addr))
 		return HOME_KERNEL;
 	mod = sysrqmon_module_of(addr);
 	if (mod && (mod->state == MODULE_STATE_LIVE ||
@@ -236,24 +232,13 @@ static void report_baseline(void)
 /**
  * sysrqmon_integrity_init() - record the baseline
  *
- * Return: 0, or -ENOENT if the driver's table lock cannot be found.
+ * Return: 0, or the errno of register_module_notifier().
  */
 int sysrqmon_integrity_init(void)
 {
 	const struct sysrq_key_op **table = sysrqmon_key_table();
-	int slot;
+	int slot, ret;
 
-	int ret;
-
-	driver_table_lock = (spinlock_t *)sysrqmon_lookup("sysrq_key_table_lock");
-	image_start = sysrqmon_lookup("_stext");
-	image_end = sysrqmon_lookup("_end");
-	init_start = sysrqmon_lookup("__init_begin");
-	init_end = sysrqmon_lookup("__init_end");
-	if (!driver_table_lock || !image_start || !image_end) {
-		pr_err("sysrqmon: cannot find sysrq_key_table_lock, _stext or _end\n");
-		return -ENOENT;
-	}
 	/* First, so that no module can go unseen once its handler is known. */
 	ret = register_module_notifier(&module_nb);
 	if (ret)
@@ -326,12 +311,25 @@ void sysrqmon_integrity_start(void)
 }
 
 /**
- * sysrqmon_integrity_exit() - stop checking, and stop following modules
+ * sysrqmon_integrity_stop() - stop checking
+ *
+ * Undoes sysrqmon_integrity_start(). Called after
+ * sysrqmon_params_unloading(), so that no change of verify_ms can arm the
+ * check again.
  */
-void sysrqmon_integrity_exit(void)
+void sysrqmon_integrity_stop(void)
 {
 	WRITE_ONCE(verifying, false);
 	cancel_delayed_work_sync(&verify_work);
+}
+
+/**
+ * sysrqmon_integrity_exit() - stop following modules
+ *
+ * Undoes sysrqmon_integrity_init().
+ */
+void sysrqmon_integrity_exit(void)
+{
 	unregister_module_notifier(&module_nb);
 }
 
@@ -413,12 +411,12 @@ static bool restore_slot(int slot, const struct sysrq_key_op *live)
 	known.table[slot] = want;
 	raw_spin_unlock_irq(&known.lock);
 
-	spin_lock(driver_table_lock);
+	spin_lock(sysrqmon_sym.key_table_lock);
 	if (READ_ONCE(table[slot]) == live && want.op != live) {
 		WRITE_ONCE(table[slot], want.op);
 		restored = true;
 	}
-	spin_unlock(driver_table_lock);
+	spin_unlock(sysrqmon_sym.key_table_lock);
 	/* Like the driver: let readers of the old handler finish. */
 	synchronize_rcu();
 	module_put(pinned);

@@ -11,9 +11,10 @@
 u64 sysrqmon_instance;
 
 /*
- * One ordered init: the lookups first (they hold nothing), then each
- * piece that must be undone, in the reverse order by the ladder below and
- * by sysrqmon_exit().
+ * One ordered init: the lookups first (they hold nothing), then each piece
+ * that must be undone, undone in the reverse order by the ladder below and
+ * by sysrqmon_exit(). The parameters become runtime settings last, so that
+ * on exit a change of verify_ms is refused before the check stops.
  */
 static int __init sysrqmon_init(void)
 {
@@ -22,16 +23,10 @@ static int __init sysrqmon_init(void)
 
 	get_random_bytes(&sysrqmon_instance, sizeof(sysrqmon_instance));
 	sysrqmon_audit_init();
-
 	ret = sysrqmon_symbols_init();
-	if (!ret)
-		ret = sysrqmon_sysrq_init();
-	if (!ret)
-		ret = sysrqmon_identity_init();
-	if (!ret)
-		ret = sysrqmon_key_hooks_init();
-	if (!ret)
-		ret = sysrqmon_integrity_hooks_init();
+	if (ret)
+		return ret;
+	ret = sysrqmon_identity_init();
 	if (ret)
 		return ret;
 	sysrqmon_event_init_symbols();
@@ -56,9 +51,8 @@ static int __init sysrqmon_init(void)
 		ret = -EINVAL;
 		goto err_hooks;
 	}
-
-	sysrqmon_params_loaded();
 	sysrqmon_integrity_start();
+	sysrqmon_params_loaded();
 	return 0;
 
 err_hooks:
@@ -75,12 +69,13 @@ err_integrity:
 static void __exit sysrqmon_exit(void)
 {
 	sysrqmon_params_unloading();
-	sysrqmon_integrity_exit();
+	sysrqmon_integrity_stop();
 	sysrqmon_hooks_remove();
 	/* Listeners still get what was queued, the unload included. */
 	sysrqmon_queue_flush();
 	sysrqmon_netlink_exit();
 	sysrqmon_queue_exit();
+	sysrqmon_integrity_exit();
 }
 
 module_init(sysrqmon_init);

@@ -158,7 +158,7 @@ int sysrqmon_event_fill(struct sk_buff *skb, const struct sysrqmon_event *ev)
 	       put_kind_fields(skb, ev) ?:
 	       (ev->truncated ? nla_put_u8(skb, SYSRQMON_ATTR_TRUNCATED, 1) : 0);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_event_fill);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_fill);
 
 /**
  * sysrqmon_netlink_send() - multicast one event to the "events" group
@@ -362,14 +362,6 @@ static int attr_value(const struct nlattr *attr, enum sysrqmon_setting id,
 	}
 }
 
-/* why is a static string, as extack requires. */
-static void set_err(struct genl_info *info, const struct nlattr *attr,
-		    const char *why)
-{
-	NL_SET_BAD_ATTR(info->extack, attr);
-	info->extack->_msg = why;
-}
-
 static const struct nlattr *setting_attr(struct genl_info *info,
 					 enum sysrqmon_setting id)
 {
@@ -396,7 +388,7 @@ static int cmd_set_config(struct sk_buff *skb, struct genl_info *info)
 		if (!attr)
 			continue;
 		if (attr_value(attr, id, &change.value[id])) {
-			set_err(info, attr, "invalid value");
+			NL_SET_ERR_MSG_ATTR(info->extack, attr, "invalid value");
 			return -EINVAL;
 		}
 		change.set |= BIT(id);
@@ -410,7 +402,8 @@ static int cmd_set_config(struct sk_buff *skb, struct genl_info *info)
 	ret = sysrqmon_config_change(&change, &failed, &why);
 	kernel_param_unlock(THIS_MODULE);
 	if (ret)
-		set_err(info, setting_attr(info, failed), why);
+		sysrqmon_set_err_msg(info->extack, setting_attr(info, failed),
+				     why);
 	return ret;
 }
 
@@ -473,7 +466,7 @@ static int cmd_lock(struct sk_buff *skb, struct genl_info *info)
 	ret = sysrqmon_config_change(&change, &failed, &why);
 	kernel_param_unlock(THIS_MODULE);
 	if (ret)
-		set_err(info, NULL, why);
+		sysrqmon_set_err_msg(info->extack, NULL, why);
 	return ret;
 }
 

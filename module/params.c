@@ -242,7 +242,7 @@ void sysrqmon_config_get(struct sysrqmon_config *cfg)
 	*cfg = *rcu_dereference_sched(published);
 	preempt_enable_notrace();
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_config_get);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_config_get);
 
 /* Context: config_lock held; may sleep. */
 static void publish(const struct sysrqmon_config *next)
@@ -272,7 +272,7 @@ void sysrqmon_config_publish(const struct sysrqmon_config *cfg)
 	publish(cfg);
 	mutex_unlock(&config_lock);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_config_publish);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_config_publish);
 
 /**
  * sysrqmon_setting_name() - the parameter name of a setting

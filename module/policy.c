@@ -29,7 +29,7 @@ u32 sysrqmon_effective_set(int mask)
 		return SYSRQ_ON | SYSRQ_FUNCTIONS;
 	return SYSRQ_ON | (mask & SYSRQ_FUNCTIONS);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_effective_set);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_effective_set);
 
 /**
  * sysrqmon_mask_change_denied() - whether deny mode refuses a mask change
@@ -47,7 +47,7 @@ bool sysrqmon_mask_change_denied(int old, int new, int allowed)
 
 	return sysrqmon_effective_set(new) & ~permitted;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_mask_change_denied);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_mask_change_denied);
 
 /**
  * sysrqmon_key_allowed() - whether allowed_keys lets a command through
@@ -62,7 +62,7 @@ bool sysrqmon_key_allowed(u64 keys, int key)
 
 	return slot >= 0 && (keys & BIT_ULL(slot));
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_key_allowed);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_key_allowed);
 
 static atomic64_t undecided;
 
@@ -219,4 +219,4 @@ void sysrqmon_decide(const struct sysrqmon_request *req,
 	d->line = d->always || cfg.audit;
 	d->record = d->always || cfg.audit_records;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_decide);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_decide);

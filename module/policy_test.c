@@ -252,3 +252,4 @@ kunit_test_suite(policy_test_suite);
 /* The KUnit suites form sysrqmon_test.ko; they need sysrqmon.ko loaded. */
 MODULE_DESCRIPTION("KUnit suites of sysrqmon");
 MODULE_LICENSE("GPL v2");
+SYSRQMON_IMPORT_KUNIT_NS();

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Resolution of kernel symbols that are not exported, and calls into the
- * kernel functions found that way.
+ * kernel functions found that way. Every symbol the module uses outside
+ * its hook table is in one table below, resolved once at load into
+ * sysrqmon_sym; the hooks' own functions are in hooks.c's table.
  *
  * kallsyms_lookup_name() itself is not exported since 5.7; the kprobes core
  * still resolves symbol names, so a kprobe registered on it (and removed
@@ -23,7 +25,9 @@
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/module.h>
+#include <linux/proc_ns.h>
 #include <linux/static_call.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -60,7 +64,7 @@ enum sysrqmon_endbr sysrqmon_endbr_kind(const u8 *insn)
 		return SYSRQMON_ENDBR_SEALED;
 	return SYSRQMON_ENDBR_NONE;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_endbr_kind);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_endbr_kind);
 
 /**
  * sysrqmon_kprobe_entry() - a function's entry from a kprobe's address
@@ -80,7 +84,7 @@ unsigned long sysrqmon_kprobe_entry(unsigned long addr, const u8 *before,
 		return addr - SYSRQMON_ENDBR_LEN;
 	return addr;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_kprobe_entry);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_kprobe_entry);
 
 /**
  * sysrqmon_indirect_ok() - whether an indirect call may land on a function
@@ -95,7 +99,7 @@ bool sysrqmon_indirect_ok(const u8 *insn, bool ibt)
 {
 	return !ibt || sysrqmon_endbr_kind(insn) == SYSRQMON_ENDBR_LIVE;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_indirect_ok);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_indirect_ok);
 
 /*
  * A function we call: with HAVE_STATIC_CALL a direct call, which needs
@@ -117,20 +121,6 @@ static int check_callable(const char *name, unsigned long addr)
 	pr_err("sysrqmon: %s does not start with a live ENDBR64 (IBT): it cannot be called through a pointer\n",
 	       name);
 	return -EOPNOTSUPP;
-}
-
-/* The address of a function we will call; 0 (logged) when unusable. */
-static unsigned long lookup_callable(const char *name, int *err)
-{
-	unsigned long addr = sysrqmon_lookup(name);
-
-	if (!addr) {
-		pr_err("sysrqmon: cannot resolve %s\n", name);
-		*err = -ENOENT;
-		return 0;
-	}
-	*err = check_callable(name, addr);
-	return *err ? 0 : addr;
 }
 
 /* kallsyms_lookup_name's entry, by way of a kprobe on it. */
@@ -168,42 +158,145 @@ static int resolve_lookup_name(void)
 	return 0;
 }
 
+struct sysrqmon_symbols sysrqmon_sym __ro_after_init;
+
+/* Where the functions we call are, until their static calls are set. */
+static unsigned long size_offset_addr, module_address_addr, mm_exe_file_addr;
+
 /**
- * sysrqmon_symbols_init() - find the kernel functions we call
+ * struct symbol - a kernel symbol the module uses
+ * @name: its name in kallsyms
+ * @addr: receives its address (a function we call, or data)
+ * @text: or receives the extent of the function's code
+ * @required: the load fails without it; a missing optional one leaves
+ *	      zero behind, which only disables what needs it
+ * @called: a function we call, through a static call: IBT must allow it
+ */
+struct symbol {
+	const char *name;
+	unsigned long *addr;
+	struct sysrqmon_text *text;
+	bool required;
+	bool called;
+};
+
+/* Where an address goes: a pointer or an unsigned long. */
+#define SLOT(var) ((unsigned long *)&(var) +				\
+		   BUILD_BUG_ON_ZERO(sizeof(var) != sizeof(unsigned long)))
+
+#define DATA(sym, var, req) { .name = (sym), .addr = SLOT(var), .required = (req) }
+
+#define TEXT(sym, var, req) { .name = (sym), .text = &(var), .required = (req) }
+
+#define CALL(sym, var, req) \
+	{ .name = (sym), .addr = SLOT(var), .required = (req), .called = true }
+
+static const struct symbol symbols[] = {
+	CALL("kallsyms_lookup_size_offset", size_offset_addr, true),
+	CALL("__module_address", module_address_addr, true),
+	/* Without it, events carry no exe. */
+	CALL("get_mm_exe_file", mm_exe_file_addr, false),
+	DATA("sysrq_key_table", sysrqmon_sym.key_table, true),
+	DATA("sysrq_key_table_lock", sysrqmon_sym.key_table_lock, true),
+	DATA("sysrq_reset_seq", sysrqmon_sym.reset_seq, true),
+	DATA("sysrq_reset_seq_len", sysrqmon_sym.reset_seq_len, true),
+	DATA("_stext", sysrqmon_sym.image.start, true),
+	DATA("_end", sysrqmon_sym.image.end, true),
+	DATA("__init_begin", sysrqmon_sym.init.start, false),
+	DATA("__init_end", sysrqmon_sym.init.end, false),
+	DATA("__param_reset_seq", sysrqmon_sym.reset_seq_param, false),
+	DATA("__param_sysrq_downtime_ms", sysrqmon_sym.downtime_param, false),
+	DATA("ftrace_enabled", sysrqmon_sym.ftrace_enabled, false),
+	/* Without it, events carry no mntns. */
+	DATA("mntns_operations", sysrqmon_sym.mntns_ops, false),
+	TEXT("write_sysrq_trigger", sysrqmon_sym.trigger_writer, true),
+	TEXT("sysrq_sysctl_handler", sysrqmon_sym.sysctl_handler, true),
+	TEXT("sysrq_do_reset", sysrqmon_sym.do_reset, false),
+	/* The keyboard filter's helpers, when the compiler kept them apart. */
+	TEXT("sysrq_filter", sysrqmon_sym.keyboard[0], false),
+	TEXT("sysrq_handle_keypress", sysrqmon_sym.keyboard[1], false),
+	TEXT("sysrq_handle_reset_request", sysrqmon_sym.keyboard[2], false),
+	TEXT("sysrq_detect_reset_sequence", sysrqmon_sym.keyboard[3], false),
+};
+
+/* The code of the function at @addr, from kallsyms. */
+static bool text_at(unsigned long addr, struct sysrqmon_text *text)
+{
+	unsigned long size, offset;
+
+	if (!static_call(sysrqmon_size_offset)(addr, &size, &offset))
+		return false;
+	text->start = addr - offset;
+	text->end = text->start + size;
+	return true;
+}
+
+static int resolve(const struct symbol *sym)
+{
+	unsigned long addr = sysrqmon_lookup(sym->name);
+	int ret;
+
+	if (!addr || (sym->text && !text_at(addr, sym->text)))
+		return -ENOENT;
+	if (sym->called) {
+		ret = check_callable(sym->name, addr);
+		if (ret)
+			return ret;
+	}
+	if (sym->addr)
+		*sym->addr = addr;
+	return 0;
+}
+
+/*
+ * The table's entries with @called set, or the others. A function that
+ * is there but cannot be called fails the load even when optional.
+ */
+static int resolve_all(bool called)
+{
+	const struct symbol *sym;
+	int ret;
+
+	for (sym = symbols; sym < symbols + ARRAY_SIZE(symbols); sym++) {
+		if (sym->called != called)
+			continue;
+		ret = resolve(sym);
+		if (ret == -ENOENT && !sym->required)
+			continue;
+		if (ret == -ENOENT)
+			pr_err("sysrqmon: cannot find %s: %d\n", sym->name, ret);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * sysrqmon_symbols_init() - resolve every kernel symbol the module uses
  *
- * None of them is exported: kallsyms_lookup_name,
- * kallsyms_lookup_size_offset, __module_address and get_mm_exe_file. A
- * missing one is named in the log, except get_mm_exe_file, without which
- * events only lack the executable.
+ * kallsyms_lookup_name first, then the functions we call (measuring a
+ * text range calls one), then the rest of the table into sysrqmon_sym.
+ * A missing required symbol is named in the log.
  *
  * Return: 0 on success, a negative errno from the kprobes core, -ENOENT,
- * or -EOPNOTSUPP when one cannot be called safely (logged).
+ * or -EOPNOTSUPP when a function cannot be called safely (logged).
  */
 int sysrqmon_symbols_init(void)
 {
-	unsigned long addr;
 	int ret = resolve_lookup_name();
 
-	if (ret)
-		return ret;
-	addr = lookup_callable("kallsyms_lookup_size_offset", &ret);
+	if (!ret)
+		ret = resolve_all(true);
 	if (ret)
 		return ret;
 	static_call_update(sysrqmon_size_offset,
-			   (typeof(kallsyms_lookup_size_offset) *)addr);
-	addr = lookup_callable("__module_address", &ret);
-	if (ret)
-		return ret;
+			   (typeof(kallsyms_lookup_size_offset) *)size_offset_addr);
 	static_call_update(sysrqmon_module_address,
-			   (typeof(__module_address) *)addr);
-	addr = sysrqmon_lookup("get_mm_exe_file");
-	if (!addr)
-		return 0;
-	ret = check_callable("get_mm_exe_file", addr);
-	if (!ret)
+			   (typeof(__module_address) *)module_address_addr);
+	if (mm_exe_file_addr)
 		static_call_update(sysrqmon_mm_exe_file,
-				   (typeof(get_mm_exe_file) *)addr);
-	return ret;
+				   (typeof(get_mm_exe_file) *)mm_exe_file_addr);
+	return resolve_all(false);
 }
 
 /**
@@ -216,7 +309,7 @@ unsigned long sysrqmon_lookup(const char *name)
 {
 	return static_call(sysrqmon_lookup_name)(name);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_lookup);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_lookup);
 
 /**
  * sysrqmon_symbol_range() - the text range a function occupies
@@ -229,15 +322,16 @@ EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_lookup);
 bool sysrqmon_symbol_range(const char *name, unsigned long *start,
 			   unsigned long *end)
 {
-	unsigned long addr = sysrqmon_lookup(name), size, offset;
+	unsigned long addr = sysrqmon_lookup(name);
+	struct sysrqmon_text text;
 
-	if (!addr || !static_call(sysrqmon_size_offset)(addr, &size, &offset))
+	if (!addr || !text_at(addr, &text))
 		return false;
-	*start = addr - offset;
-	*end = *start + size;
+	*start = text.start;
+	*end = text.end;
 	return true;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_symbol_range);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_symbol_range);
 
 /**
  * sysrqmon_module_of() - the module whose code or data holds an address
@@ -250,7 +344,7 @@ struct module *sysrqmon_module_of(unsigned long addr)
 {
 	return static_call(sysrqmon_module_address)(addr);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_module_of);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_module_of);
 
 /**
  * sysrqmon_module_name() - name the code at an address, as events do
@@ -283,4 +377,4 @@ struct file *sysrqmon_mm_exe_file(struct mm_struct *mm)
 {
 	return static_call(sysrqmon_mm_exe_file)(mm);
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_mm_exe_file);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_mm_exe_file);

@@ -8,25 +8,6 @@
 
 #include "sysrqmon.h"
 
-/* The driver's own table: written under its lock, read under RCU. */
-static const struct sysrq_key_op **key_table;
-
-/**
- * sysrqmon_sysrq_init() - find the SysRq key table
- *
- * Return: 0 on success, -ENOENT if the kernel has no SysRq table.
- */
-int sysrqmon_sysrq_init(void)
-{
-	key_table = (const struct sysrq_key_op **)
-		sysrqmon_lookup("sysrq_key_table");
-	if (!key_table) {
-		pr_err("sysrqmon: cannot find sysrq_key_table\n");
-		return -ENOENT;
-	}
-	return 0;
-}
-
 /**
  * sysrqmon_key_index() - the SysRq driver's table slot of a command key
  * @key: command character
@@ -43,7 +24,7 @@ int sysrqmon_key_index(int key)
 		return key - 'A' + 36;
 	return -1;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_key_index);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_key_index);
 
 /**
  * sysrqmon_key_table() - the driver's key table
@@ -52,7 +33,7 @@ EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_key_index);
  */
 const struct sysrq_key_op **sysrqmon_key_table(void)
 {
-	return key_table;
+	return sysrqmon_sym.key_table;
 }
 
 /**
@@ -87,7 +68,7 @@ void sysrqmon_key_action(int key, char *buf, size_t len)
 
 	rcu_read_lock();
 	if (i >= 0)
-		op = READ_ONCE(key_table[i]);
+		op = READ_ONCE(sysrqmon_sym.key_table[i]);
 	help = op ? op->help_msg : NULL;
 	if (!help) {
 		strscpy(buf, "help", len);
@@ -100,7 +81,7 @@ void sysrqmon_key_action(int key, char *buf, size_t len)
 	}
 	rcu_read_unlock();
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_key_action);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_key_action);
 
 /**
  * sysrqmon_action_is_destructive() - whether an action ends the system
@@ -118,7 +99,7 @@ bool sysrqmon_action_is_destructive(const char *action)
 			return true;
 	return false;
 }
-EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sysrqmon_action_is_destructive);
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_action_is_destructive);
 
 /**
  * sysrqmon_key_destructive() - whether a key's action ends the system

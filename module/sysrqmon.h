@@ -13,6 +13,12 @@
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/types.h>
+/*
+ * The KUnit suites are a module of their own, built only with KUnit: what
+ * they call is exported with EXPORT_SYMBOL_IF_KUNIT(), into a namespace
+ * they import (SYSRQMON_IMPORT_KUNIT_NS(), compat.h).
+ */
+#include <kunit/visibility.h>
 
 struct sysrq_key_op;
 
@@ -23,12 +29,6 @@ struct sysrq_key_op;
 /* Slots in the SysRq driver's key table: 0-9, a-z, A-Z. */
 #define SYSRQMON_KEY_SLOTS	62
 
-/* The KUnit suites are a module of their own, built only with KUnit. */
-#if IS_ENABLED(CONFIG_KUNIT)
-#define EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sym) EXPORT_SYMBOL_GPL(sym)
-#else
-#define EXPORT_SYMBOL_FOR_SYSRQMON_TESTS(sym)
-#endif
 #define SYSRQMON_ACTION_LEN	40
 #define SYSRQMON_SETTING_LEN	32
 #define SYSRQMON_VALUE_LEN	64
@@ -191,6 +191,62 @@ unsigned long sysrqmon_kprobe_entry(unsigned long addr, const u8 *before,
 				    bool ibt);
 bool sysrqmon_indirect_ok(const u8 *insn, bool ibt);
 int sysrqmon_symbols_init(void);
+
+/**
+ * struct sysrqmon_text - the code of one kernel function
+ * @start: its first byte
+ * @end: one past its last byte (zero, with @start, when unknown)
+ */
+struct sysrqmon_text {
+	unsigned long start;
+	unsigned long end;
+};
+
+static inline bool sysrqmon_text_holds(const struct sysrqmon_text *text,
+				       unsigned long addr)
+{
+	return addr >= text->start && addr < text->end;
+}
+
+struct kernel_param;
+struct proc_ns_operations;
+
+/**
+ * struct sysrqmon_symbols - what the module uses of the kernel that is not
+ * exported, resolved at load by sysrqmon_symbols_init() (symbols.c's table)
+ * @key_table: the SysRq driver's key table
+ * @key_table_lock: the lock the driver writes @key_table under
+ * @reset_seq: the keyboard reset sequence's key codes
+ * @reset_seq_len: how many of them are set
+ * @reset_seq_param: the sysrq driver's reset_seq parameter (may be NULL)
+ * @downtime_param: its sysrq_downtime_ms parameter (may be NULL)
+ * @ftrace_enabled: the ftrace_enabled sysctl's value (may be NULL)
+ * @mntns_ops: the mount namespace's proc_ns operations (may be NULL)
+ * @image: the kernel image, _stext to _end
+ * @init: its init sections (empty when unknown)
+ * @trigger_writer: write_sysrq_trigger()
+ * @sysctl_handler: sysrq_sysctl_handler()
+ * @do_reset: sysrq_do_reset(), the reset sequence's timer (may be empty)
+ * @keyboard: the keyboard filter and the helpers the compiler kept apart
+ */
+struct sysrqmon_symbols {
+	const struct sysrq_key_op **key_table;
+	spinlock_t *key_table_lock;	/* the driver's, guards key_table */
+	const unsigned short *reset_seq;
+	const unsigned int *reset_seq_len;
+	const struct kernel_param *reset_seq_param;
+	const struct kernel_param *downtime_param;
+	int *ftrace_enabled;
+	const struct proc_ns_operations *mntns_ops;
+	struct sysrqmon_text image;
+	struct sysrqmon_text init;
+	struct sysrqmon_text trigger_writer;
+	struct sysrqmon_text sysctl_handler;
+	struct sysrqmon_text do_reset;
+	struct sysrqmon_text keyboard[4];
+};
+
+extern struct sysrqmon_symbols sysrqmon_sym;
 unsigned long sysrqmon_lookup(const char *name);
 bool sysrqmon_symbol_range(const char *name, unsigned long *start,
 			   unsigned long *end);
@@ -202,6 +258,7 @@ struct file *sysrqmon_mm_exe_file(struct mm_struct *mm);
 /* integrity.c */
 int sysrqmon_integrity_init(void);
 void sysrqmon_integrity_start(void);
+void sysrqmon_integrity_stop(void);
 void sysrqmon_integrity_exit(void);
 void sysrqmon_known_mask(int mask);
 void sysrqmon_known_key(int key, const struct sysrq_key_op *from,
@@ -232,7 +289,6 @@ int sysrqmon_identity_init(void);
 enum sysrqmon_target sysrqmon_file_target(const struct file *file);
 
 /* sysrq.c */
-int sysrqmon_sysrq_init(void);
 void sysrqmon_key_action(int key, char *buf, size_t len);
 int sysrqmon_key_index(int key);
 char sysrqmon_slot_key(int slot);
@@ -298,6 +354,10 @@ size_t sysrqmon_audit_encode(char *dst, size_t size, const char *src,
 			     bool *truncated);
 void sysrqmon_event_fields(const struct sysrqmon_event *ev,
 			   const struct sysrqmon_field_sink *sink, void *ctx);
+void sysrqmon_field_token(void *ctx, const char *name, const char *value);
+size_t sysrqmon_fields_format(const struct sysrqmon_event *ev,
+			      const struct sysrqmon_field_sink *sink,
+			      char *buf, size_t size);
 size_t sysrqmon_audit_line(const struct sysrqmon_event *ev, char *buf,
 			   size_t size);
 void sysrqmon_audit_init(void);
@@ -312,6 +372,13 @@ size_t sysrqmon_audit_record_format(const struct sysrqmon_event *ev,
 				    char *buf, size_t size);
 void sysrqmon_audit_record(const struct sysrqmon_event *ev);
 
+struct sysrqmon_hook;
+
+/* A hook's callback, called by ftrace on entry to the hooked function. */
+typedef void (sysrqmon_hook_fn)(unsigned long ip, unsigned long parent_ip,
+				struct sysrqmon_hook *hook,
+				struct ftrace_regs *fregs);
+
 /**
  * struct sysrqmon_hook - one kernel function sysrqmon attaches to
  * @symbol: the function
@@ -325,8 +392,7 @@ void sysrqmon_audit_record(const struct sysrqmon_event *ev);
  */
 struct sysrqmon_hook {
 	const char *symbol;
-	void (*func)(unsigned long ip, unsigned long parent_ip,
-		     struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
+	sysrqmon_hook_fn *func;
 	bool enforcing;
 	bool required;
 	unsigned long addr;
@@ -407,56 +473,27 @@ bool sysrqmon_enforcing_attached(void);
 void sysrqmon_hooks_remove(void);
 
 /* hook_open.c, hook_sysctl.c, hook_key.c: the callbacks */
-void sysrqmon_hook_file_open(unsigned long ip, unsigned long parent_ip,
-			     struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
-void sysrqmon_hook_sysctl(unsigned long ip, unsigned long parent_ip,
-			  struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
-void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
-			    struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
-void sysrqmon_hook_handle_sysrq(unsigned long ip, unsigned long parent_ip,
-				struct sysrqmon_hook *hook,
-				struct ftrace_regs *fregs);
-void sysrqmon_hook_key_filter(unsigned long ip, unsigned long parent_ip,
-			      struct sysrqmon_hook *hook,
-			      struct ftrace_regs *fregs);
-void sysrqmon_hook_trigger_write(unsigned long ip, unsigned long parent_ip,
-				 struct sysrqmon_hook *hook,
-				 struct ftrace_regs *fregs);
-int sysrqmon_key_hooks_init(void);
+sysrqmon_hook_fn sysrqmon_hook_file_open;
+sysrqmon_hook_fn sysrqmon_hook_sysctl;
+sysrqmon_hook_fn sysrqmon_hook_dispatch;
+sysrqmon_hook_fn sysrqmon_hook_handle_sysrq;
+sysrqmon_hook_fn sysrqmon_hook_key_filter;
+sysrqmon_hook_fn sysrqmon_hook_trigger_write;
 bool sysrqmon_from_keyboard(unsigned long addr);
 
 /* hook_integrity.c */
-int sysrqmon_integrity_hooks_init(void);
-void sysrqmon_hook_toggle(unsigned long ip, unsigned long parent_ip,
-			  struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
-void sysrqmon_hook_register_key(unsigned long ip, unsigned long parent_ip,
-				struct sysrqmon_hook *hook,
-				struct ftrace_regs *fregs);
-void sysrqmon_hook_unregister_key(unsigned long ip, unsigned long parent_ip,
-				  struct sysrqmon_hook *hook,
-				  struct ftrace_regs *fregs);
-void sysrqmon_hook_param_array(unsigned long ip, unsigned long parent_ip,
-			       struct sysrqmon_hook *hook,
-			       struct ftrace_regs *fregs);
-void sysrqmon_hook_param_int(unsigned long ip, unsigned long parent_ip,
-			     struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
-void sysrqmon_hook_orderly_reboot(unsigned long ip, unsigned long parent_ip,
-				  struct sysrqmon_hook *hook,
-				  struct ftrace_regs *fregs);
-void sysrqmon_hook_kprobes_enabled(unsigned long ip, unsigned long parent_ip,
-				   struct sysrqmon_hook *hook,
-				   struct ftrace_regs *fregs);
-void sysrqmon_hook_dointvec(unsigned long ip, unsigned long parent_ip,
-			    struct sysrqmon_hook *hook, struct ftrace_regs *fregs);
+sysrqmon_hook_fn sysrqmon_hook_toggle;
+sysrqmon_hook_fn sysrqmon_hook_register_key;
+sysrqmon_hook_fn sysrqmon_hook_unregister_key;
+sysrqmon_hook_fn sysrqmon_hook_param_array;
+sysrqmon_hook_fn sysrqmon_hook_param_int;
+sysrqmon_hook_fn sysrqmon_hook_orderly_reboot;
+sysrqmon_hook_fn sysrqmon_hook_kprobes_enabled;
+sysrqmon_hook_fn sysrqmon_hook_dointvec;
 
 /* hook_unload.c */
-void sysrqmon_hook_delete_module(unsigned long ip, unsigned long parent_ip,
-				 struct sysrqmon_hook *hook,
-				 struct ftrace_regs *fregs);
-void sysrqmon_hook_delete_module_ia32(unsigned long ip,
-				      unsigned long parent_ip,
-				      struct sysrqmon_hook *hook,
-				      struct ftrace_regs *fregs);
+sysrqmon_hook_fn sysrqmon_hook_delete_module;
+sysrqmon_hook_fn sysrqmon_hook_delete_module_ia32;
 
 /* params.c */
 enum sysrqmon_setting {
