@@ -22,7 +22,6 @@
 
 /* Allowed events of the ordinary kinds may be held back, never silently. */
 static DEFINE_RATELIMIT_STATE(audit_ratelimit, 5 * HZ, 200);
-static atomic64_t suppressed_total;
 static atomic64_t suppressed_pending;
 
 static const char *verdict_name(unsigned int verdict)
@@ -359,7 +358,7 @@ void sysrqmon_audit_log(const struct sysrqmon_event *ev)
 		return;
 	if (!ev->always) {
 		if (!__ratelimit(&audit_ratelimit)) {
-			atomic64_inc(&suppressed_total);
+			sysrqmon_stats_inc(SYSRQMON_STAT_SUPPRESSED);
 			atomic64_inc(&suppressed_pending);
 			return;
 		}
@@ -379,16 +378,6 @@ void sysrqmon_audit_init(void)
 {
 	/* We report what the limit held back ourselves, as an event. */
 	ratelimit_set_flags(&audit_ratelimit, RATELIMIT_MSG_ON_RELEASE);
-}
-
-/**
- * sysrqmon_audit_suppressed() - lines the rate limit held back so far
- *
- * Return: the count since load.
- */
-u64 sysrqmon_audit_suppressed(void)
-{
-	return atomic64_read(&suppressed_total);
 }
 
 /**

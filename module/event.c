@@ -18,9 +18,6 @@
 
 #include "sysrqmon.h"
 
-/* Indexed by kind and verdict. */
-static atomic64_t event_counts[SYSRQMON_KIND_MAX + 1][2];
-
 /**
  * sysrqmon_current_contained() - whether current runs inside a container
  *
@@ -195,7 +192,7 @@ void sysrqmon_event_emit(struct sysrqmon_event *ev)
 {
 	ev->instance = sysrqmon_instance;
 	ev->time_ns = ktime_get_real_ns();
-	atomic64_inc(&event_counts[ev->kind][ev->verdict]);
+	sysrqmon_stats_event(ev);
 	/* RCU and a reference, no lock: the worker names it. */
 	if (ev->has_task && current->mm)
 		ev->exe_file = sysrqmon_mm_exe_file(current->mm);
@@ -205,27 +202,21 @@ void sysrqmon_event_emit(struct sysrqmon_event *ev)
 }
 
 /**
- * sysrqmon_event_count() - events of one kind and verdict since load
- * @kind: the kind
- * @verdict: enum sysrqmon_verdict
+ * sysrqmon_event_deliver() - the queue's consumer: send a queued event on
+ * @ev: the oldest queued event, owned by the caller until it returns
  *
- * Return: the count.
+ * Names the executable the hook pinned, multicasts the event to the
+ * listeners, then sends the audit record (it needs an allocation).
+ *
+ * Context: process context, the queue's worker.
+ * Return: what sysrqmon_netlink_send() returned.
  */
-u64 sysrqmon_event_count(int kind, int verdict)
+int sysrqmon_event_deliver(struct sysrqmon_event *ev)
 {
-	return atomic64_read(&event_counts[kind][verdict]);
-}
-EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_count);
+	int ret;
 
-/**
- * sysrqmon_kind_count() - events of one kind since load, any verdict
- * @kind: the kind
- *
- * Return: the count.
- */
-u64 sysrqmon_kind_count(int kind)
-{
-	return sysrqmon_event_count(kind, SYSRQMON_VERDICT_ALLOWED) +
-	       sysrqmon_event_count(kind, SYSRQMON_VERDICT_DENIED);
+	sysrqmon_event_resolve_exe(ev);
+	ret = sysrqmon_netlink_send(ev);
+	sysrqmon_audit_record(ev);
+	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(sysrqmon_kind_count);

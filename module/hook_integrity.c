@@ -216,7 +216,7 @@ static noinline void report_tamper(const char *what,
 
 	sysrqmon_event_init(&ev, SYSRQMON_KIND_TAMPER, true, d);
 	strscpy(ev.what, what, sizeof(ev.what));
-	sysrqmon_count_tamper();
+	sysrqmon_stats_inc(SYSRQMON_STAT_TAMPER);
 	sysrqmon_event_emit(&ev);
 }
 

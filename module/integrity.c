@@ -60,8 +60,6 @@ static struct {
  */
 static struct known_handler baseline_table[SYSRQMON_KEY_SLOTS];
 
-static atomic64_t drift_count, restored_count, tamper_count;
-
 static void verify(struct work_struct *work);
 static DECLARE_DELAYED_WORK(verify_work, verify);
 static bool verifying;
@@ -345,9 +343,9 @@ static void report_drift(const char *what, int key, int old, int new,
 	ev.old_mask = old;
 	ev.new_mask = new;
 	sysrqmon_event_emit(&ev);
-	atomic64_inc(&drift_count);
+	sysrqmon_stats_inc(SYSRQMON_STAT_DRIFT);
 	if (d->deny)
-		atomic64_inc(&restored_count);
+		sysrqmon_stats_inc(SYSRQMON_STAT_RESTORED);
 }
 
 /* @d: the policy's decision on drift, taken once for this check. */
@@ -478,42 +476,4 @@ static void verify(struct work_struct *work)
 	ms = sysrqmon_verify_ms();
 	if (ms && READ_ONCE(verifying))
 		schedule_delayed_work(&verify_work, msecs_to_jiffies(ms));
-}
-
-/**
- * sysrqmon_count_tamper() - count an attempt to blind the hooks
- */
-void sysrqmon_count_tamper(void)
-{
-	atomic64_inc(&tamper_count);
-}
-
-/**
- * sysrqmon_drift_count() - changes the check found since load
- *
- * Return: the count.
- */
-u64 sysrqmon_drift_count(void)
-{
-	return atomic64_read(&drift_count);
-}
-
-/**
- * sysrqmon_restored_count() - drift put back since load
- *
- * Return: the count.
- */
-u64 sysrqmon_restored_count(void)
-{
-	return atomic64_read(&restored_count);
-}
-
-/**
- * sysrqmon_tamper_count() - blinding attempts since load
- *
- * Return: the count.
- */
-u64 sysrqmon_tamper_count(void)
-{
-	return atomic64_read(&tamper_count);
 }

@@ -202,44 +202,45 @@ int sysrqmon_netlink_send(const struct sysrqmon_event *ev)
 	return 0;
 }
 
-static int put_counters(struct sk_buff *skb)
+static int put_counters(struct sk_buff *skb, const struct sysrqmon_stats *s)
 {
-	struct sysrqmon_counters c;
+	static const struct {
+		int attr;
+		enum sysrqmon_stat stat;
+	} counts[] = {
+		{ SYSRQMON_COUNTER_SUPPRESSED, SYSRQMON_STAT_SUPPRESSED },
+		{ SYSRQMON_COUNTER_UNDECIDED, SYSRQMON_STAT_UNDECIDED },
+		{ SYSRQMON_COUNTER_DRIFT, SYSRQMON_STAT_DRIFT },
+		{ SYSRQMON_COUNTER_TAMPER, SYSRQMON_STAT_TAMPER },
+		{ SYSRQMON_COUNTER_RESTORED, SYSRQMON_STAT_RESTORED },
+	};
+	const struct sysrqmon_counters *c = &s->delivery;
 	struct nlattr *nest;
-	int ret;
+	int i;
 
-	sysrqmon_queue_counters(&c);
 	nest = nla_nest_start(skb, SYSRQMON_ATTR_COUNTERS);
-	if (!nest)
+	if (!nest ||
+	    put_u64(skb, SYSRQMON_COUNTER_GENERATED, c->generated,
+		    SYSRQMON_COUNTER_PAD) ||
+	    put_u64(skb, SYSRQMON_COUNTER_SENT, c->sent, SYSRQMON_COUNTER_PAD) ||
+	    put_u64(skb, SYSRQMON_COUNTER_NO_LISTENER, c->no_listener,
+		    SYSRQMON_COUNTER_PAD) ||
+	    put_u64(skb, SYSRQMON_COUNTER_DROPPED, c->dropped,
+		    SYSRQMON_COUNTER_PAD) ||
+	    put_u64(skb, SYSRQMON_COUNTER_QUEUED, c->queued,
+		    SYSRQMON_COUNTER_PAD))
 		return -EMSGSIZE;
-	ret = put_u64(skb, SYSRQMON_COUNTER_GENERATED, c.generated,
-		      SYSRQMON_COUNTER_PAD) ?:
-	      put_u64(skb, SYSRQMON_COUNTER_SENT, c.sent,
-		      SYSRQMON_COUNTER_PAD) ?:
-	      put_u64(skb, SYSRQMON_COUNTER_NO_LISTENER, c.no_listener,
-		      SYSRQMON_COUNTER_PAD) ?:
-	      put_u64(skb, SYSRQMON_COUNTER_DROPPED, c.dropped,
-		      SYSRQMON_COUNTER_PAD) ?:
-	      put_u64(skb, SYSRQMON_COUNTER_QUEUED, c.queued,
-		      SYSRQMON_COUNTER_PAD) ?:
-	      put_u64(skb, SYSRQMON_COUNTER_SUPPRESSED,
-		      sysrqmon_audit_suppressed(), SYSRQMON_COUNTER_PAD) ?:
-	      put_u64(skb, SYSRQMON_COUNTER_UNDECIDED, sysrqmon_undecided(),
-		      SYSRQMON_COUNTER_PAD) ?:
-	      put_u64(skb, SYSRQMON_COUNTER_DRIFT, sysrqmon_drift_count(),
-		      SYSRQMON_COUNTER_PAD) ?:
-	      put_u64(skb, SYSRQMON_COUNTER_TAMPER, sysrqmon_tamper_count(),
-		      SYSRQMON_COUNTER_PAD) ?:
-	      put_u64(skb, SYSRQMON_COUNTER_RESTORED, sysrqmon_restored_count(),
-		      SYSRQMON_COUNTER_PAD);
-	if (ret)
-		return ret;
+	for (i = 0; i < ARRAY_SIZE(counts); i++)
+		if (put_u64(skb, counts[i].attr, s->count[counts[i].stat],
+			    SYSRQMON_COUNTER_PAD))
+			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
-	return nla_put_u32(skb, SYSRQMON_ATTR_BUFFER_SIZE, c.buffer_events);
+	return nla_put_u32(skb, SYSRQMON_ATTR_BUFFER_SIZE, c->buffer_events);
 }
 
 /* All events per kind, or (@denied) only the denied ones. */
-static int put_kind_counts(struct sk_buff *skb, bool denied)
+static int put_kind_counts(struct sk_buff *skb, const struct sysrqmon_stats *s,
+			   bool denied)
 {
 	struct nlattr *nest;
 	u64 count;
@@ -250,8 +251,9 @@ static int put_kind_counts(struct sk_buff *skb, bool denied)
 	if (!nest)
 		return -EMSGSIZE;
 	for (kind = SYSRQMON_KIND_OPEN; kind <= SYSRQMON_KIND_MAX; kind++) {
-		count = denied ? sysrqmon_event_count(kind, SYSRQMON_VERDICT_DENIED) :
-				 sysrqmon_kind_count(kind);
+		count = s->events[kind][SYSRQMON_VERDICT_DENIED];
+		if (!denied)
+			count += s->events[kind][SYSRQMON_VERDICT_ALLOWED];
 		if (put_u64(skb, kind, count, SYSRQMON_ATTR_UNSPEC))
 			return -EMSGSIZE;
 	}
@@ -286,13 +288,16 @@ static int put_hooks(struct sk_buff *skb)
 	return 0;
 }
 
+/* One copy of the configuration, one snapshot of the counters. */
 static int put_status(struct sk_buff *skb)
 {
 	char keys[SYSRQMON_VALUE_LEN];
+	struct sysrqmon_stats stats;
 	struct sysrqmon_config c;
 	const struct sysrqmon_config *cfg = &c;
 
 	sysrqmon_config_get(&c);
+	sysrqmon_stats_snapshot(&stats);
 	sysrqmon_setting_format(cfg, SYSRQMON_SET_ALLOWED_KEYS, keys,
 				sizeof(keys));
 	return nla_put_string(skb, SYSRQMON_ATTR_VERSION, SYSRQMON_VERSION) ?:
@@ -311,9 +316,9 @@ static int put_status(struct sk_buff *skb)
 			  cfg->deny_scope) ?:
 	       nla_put_u8(skb, SYSRQMON_ATTR_LOCKED, cfg->locked) ?:
 	       nla_put_u32(skb, SYSRQMON_ATTR_VERIFY_MS, cfg->verify_ms) ?:
-	       put_counters(skb) ?:
-	       put_kind_counts(skb, false) ?:
-	       put_kind_counts(skb, true) ?:
+	       put_counters(skb, &stats) ?:
+	       put_kind_counts(skb, &stats, false) ?:
+	       put_kind_counts(skb, &stats, true) ?:
 	       put_hooks(skb);
 }
 

@@ -64,28 +64,6 @@ bool sysrqmon_key_allowed(u64 keys, int key)
 }
 EXPORT_SYMBOL_IF_KUNIT(sysrqmon_key_allowed);
 
-static atomic64_t undecided;
-
-/**
- * sysrqmon_count_undecided() - count a decision made without its input
- *
- * A hook that cannot read what it must decide on denies, and counts it.
- */
-void sysrqmon_count_undecided(void)
-{
-	atomic64_inc(&undecided);
-}
-
-/**
- * sysrqmon_undecided() - decisions made without their input since load
- *
- * Return: the count.
- */
-u64 sysrqmon_undecided(void)
-{
-	return atomic64_read(&undecided);
-}
-
 /* Whether deny mode governs the current task. */
 static bool deny_applies(const struct sysrqmon_config *cfg)
 {
@@ -212,7 +190,7 @@ void sysrqmon_decide(const struct sysrqmon_request *req,
 	if (req->early)
 		d->report = d->deny;
 	if (req->unread && d->deny && decided_by_input)
-		sysrqmon_count_undecided();
+		sysrqmon_stats_inc(SYSRQMON_STAT_UNDECIDED);
 	if (!d->report)
 		return;
 	d->always = always_reported(req, d->deny);

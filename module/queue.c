@@ -5,9 +5,8 @@
  * A hook never sends and never allocates: it copies its event into a
  * preallocated slot under an irq-safe raw lock (under PREEMPT_RT a
  * spinlock_t sleeps, and hooks run with preemption off) and kicks a worker,
- * which sends from process context, to the listeners and then to the audit
- * subsystem, whose record needs an allocation; it also names the executable
- * the hook pinned (d_path() may sleep under PREEMPT_RT). When the buffer is full the
+ * which hands the oldest event to the consumer given at init (event.c's
+ * sysrqmon_event_deliver()) in process context. When the buffer is full the
  * newest event is dropped and counted; its sequence number is still taken,
  * so listeners see the gap.
  *
@@ -41,6 +40,7 @@ static struct {
 	.lock = __RAW_SPIN_LOCK_UNLOCKED(queue.lock),
 };
 
+static sysrqmon_deliver_fn deliver;
 static void queue_drain(struct work_struct *work);
 static DECLARE_WORK(drain_work, queue_drain);
 /* High priority, so that a storm of writers does not outrun delivery. */
@@ -69,11 +69,13 @@ MODULE_PARM_DESC(buffer_events, "events buffered for netlink listeners (16-65536
 
 /**
  * sysrqmon_queue_init() - allocate the buffer
+ * @consumer: takes each queued event, oldest first, in the worker
  *
  * Return: 0 or -ENOMEM.
  */
-int sysrqmon_queue_init(void)
+int sysrqmon_queue_init(sysrqmon_deliver_fn consumer)
 {
+	deliver = consumer;
 	drain_wq = alloc_workqueue("sysrqmon", WQ_HIGHPRI, 1);
 	if (!drain_wq)
 		return -ENOMEM;
@@ -156,9 +158,7 @@ static void queue_drain(struct work_struct *work)
 			 buffer_events;
 		raw_spin_unlock_irq(&queue.lock);
 
-		sysrqmon_event_resolve_exe(&queue.slots[oldest]);
-		ret = sysrqmon_netlink_send(&queue.slots[oldest]);
-		sysrqmon_audit_record(&queue.slots[oldest]);
+		ret = deliver(&queue.slots[oldest]);
 
 		raw_spin_lock_irq(&queue.lock);
 		queue.count--;

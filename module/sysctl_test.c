@@ -19,16 +19,18 @@ struct counts {
 
 static void snapshot(struct counts *c)
 {
+	static struct sysrqmon_stats s;
 	int kind;
 
-	c->open = sysrqmon_kind_count(SYSRQMON_KIND_OPEN);
-	c->allowed = sysrqmon_event_count(SYSRQMON_KIND_SYSCTL,
-					  SYSRQMON_VERDICT_ALLOWED);
-	c->denied = sysrqmon_event_count(SYSRQMON_KIND_SYSCTL,
-					 SYSRQMON_VERDICT_DENIED);
+	sysrqmon_stats_snapshot(&s);
+	c->open = s.events[SYSRQMON_KIND_OPEN][SYSRQMON_VERDICT_ALLOWED] +
+		  s.events[SYSRQMON_KIND_OPEN][SYSRQMON_VERDICT_DENIED];
+	c->allowed = s.events[SYSRQMON_KIND_SYSCTL][SYSRQMON_VERDICT_ALLOWED];
+	c->denied = s.events[SYSRQMON_KIND_SYSCTL][SYSRQMON_VERDICT_DENIED];
 	c->all = 0;
 	for (kind = SYSRQMON_KIND_OPEN; kind <= SYSRQMON_KIND_MAX; kind++)
-		c->all += sysrqmon_kind_count(kind);
+		c->all += s.events[kind][SYSRQMON_VERDICT_ALLOWED] +
+			  s.events[kind][SYSRQMON_VERDICT_DENIED];
 }
 
 static ssize_t write_mask(struct file *file, const char *text)

@@ -168,8 +168,6 @@ void sysrqmon_decide(const struct sysrqmon_request *req,
 u32 sysrqmon_effective_set(int mask);
 bool sysrqmon_mask_change_denied(int old, int new, int allowed);
 bool sysrqmon_key_allowed(u64 keys, int key);
-void sysrqmon_count_undecided(void);
-u64 sysrqmon_undecided(void);
 
 /* symbols.c */
 #define SYSRQMON_ENDBR_LEN	4
@@ -263,10 +261,6 @@ void sysrqmon_integrity_exit(void);
 void sysrqmon_known_mask(int mask);
 void sysrqmon_known_key(int key, const struct sysrq_key_op *from,
 			const struct sysrq_key_op *to);
-u64 sysrqmon_drift_count(void);
-u64 sysrqmon_restored_count(void);
-u64 sysrqmon_tamper_count(void);
-void sysrqmon_count_tamper(void);
 unsigned int sysrqmon_verify_ms(void);
 void sysrqmon_verify_period_changed(void);
 const struct sysrq_key_op **sysrqmon_key_table(void);
@@ -304,8 +298,6 @@ void sysrqmon_event_init_symbols(void);
 bool sysrqmon_name_path(const struct path *path, char *buf, size_t size);
 void sysrqmon_event_resolve_exe(struct sysrqmon_event *ev);
 void sysrqmon_event_release(struct sysrqmon_event *ev);
-u64 sysrqmon_kind_count(int kind);
-u64 sysrqmon_event_count(int kind, int verdict);
 
 /**
  * struct sysrqmon_counters - delivery counters, see queue.c
@@ -319,8 +311,42 @@ struct sysrqmon_counters {
 	unsigned int buffer_events;
 };
 
+/* stats.c */
+enum sysrqmon_stat {
+	SYSRQMON_STAT_SUPPRESSED,	/* audit lines the rate limit held back */
+	SYSRQMON_STAT_UNDECIDED,	/* decisions made without their input */
+	SYSRQMON_STAT_DRIFT,		/* changes the drift check found */
+	SYSRQMON_STAT_RESTORED,		/* drift put back */
+	SYSRQMON_STAT_TAMPER,		/* attempts to blind the hooks */
+	SYSRQMON_STAT_COUNT,
+};
+
+/**
+ * struct sysrqmon_stats - one snapshot of every counter
+ * @delivery: the buffer's counters, one consistent copy
+ * @count: indexed by enum sysrqmon_stat
+ * @events: emitted events by kind and verdict
+ */
+struct sysrqmon_stats {
+	struct sysrqmon_counters delivery;
+	u64 count[SYSRQMON_STAT_COUNT];
+	u64 events[SYSRQMON_KIND_MAX + 1][2];
+};
+
+void sysrqmon_stats_inc(enum sysrqmon_stat stat);
+void sysrqmon_stats_event(const struct sysrqmon_event *ev);
+void sysrqmon_stats_snapshot(struct sysrqmon_stats *s);
+
+/*
+ * The queue's consumer: takes one event, in process context, and says
+ * whether it went out (0), had nobody to go to (-ESRCH) or could not be
+ * built (-ENOMEM, -EMSGSIZE).
+ */
+typedef int (*sysrqmon_deliver_fn)(struct sysrqmon_event *ev);
+int sysrqmon_event_deliver(struct sysrqmon_event *ev);
+
 /* queue.c */
-int sysrqmon_queue_init(void);
+int sysrqmon_queue_init(sysrqmon_deliver_fn deliver);
 void sysrqmon_queue_flush(void);
 void sysrqmon_queue_exit(void);
 void sysrqmon_queue_event(struct sysrqmon_event *ev);
@@ -363,7 +389,6 @@ size_t sysrqmon_audit_line(const struct sysrqmon_event *ev, char *buf,
 void sysrqmon_audit_init(void);
 void sysrqmon_audit_log(const struct sysrqmon_event *ev);
 const char *sysrqmon_kind_name(int kind);
-u64 sysrqmon_audit_suppressed(void);
 
 /* audit_record.c */
 size_t sysrqmon_record_encode(char *dst, size_t size, const char *raw,
