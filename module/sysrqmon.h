@@ -61,6 +61,9 @@ struct sysrqmon_event {
 	u32 uid;
 	u32 euid;
 	u32 gid;
+	/* audit's loginuid and session of the task, -1 (unset) without one */
+	u32 auid;
+	u32 ses;
 	u32 pidns;
 	u32 mntns;
 	u64 cgroup_id;
@@ -242,6 +245,7 @@ u64 sysrqmon_audit_suppressed(void);
 /* audit_record.c */
 size_t sysrqmon_record_encode(char *dst, size_t size, const char *raw,
 			      size_t len);
+#define SYSRQMON_RECORD_MAX	1536
 size_t sysrqmon_audit_record_format(const struct sysrqmon_event *ev,
 				    char *buf, size_t size);
 void sysrqmon_audit_record(const struct sysrqmon_event *ev);
