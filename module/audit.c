@@ -295,7 +295,8 @@ void sysrqmon_field_token(void *ctx, const char *name, const char *value)
 /**
  * sysrqmon_fields_format() - write an event's fields into a buffer
  * @ev: the event
- * @sink: writes each field; its context is a &struct seq_buf over @buf
+ * @sink: writes each field; its context is @s
+ * @s: set up here over @buf (a sink may find its own state around it)
  * @buf: receives the fields, NUL-terminated
  * @size: size of @buf, at least 1
  *
@@ -303,15 +304,13 @@ void sysrqmon_field_token(void *ctx, const char *name, const char *value)
  */
 size_t sysrqmon_fields_format(const struct sysrqmon_event *ev,
 			      const struct sysrqmon_field_sink *sink,
-			      char *buf, size_t size)
+			      struct seq_buf *s, char *buf, size_t size)
 {
-	struct seq_buf s;
-
-	seq_buf_init(&s, buf, size);
+	seq_buf_init(s, buf, size);
 	buf[0] = '\0';
-	sysrqmon_event_fields(ev, sink, &s);
-	/* Cut by the last field, the line holds size - 1 bytes. */
-	return min_t(size_t, seq_buf_used(&s), size - 1);
+	sysrqmon_event_fields(ev, sink, s);
+	/* Cut by the last field, the text holds size - 1 bytes. */
+	return min_t(size_t, seq_buf_used(s), size - 1);
 }
 
 static void line_string(void *ctx, const char *name, const char *enc,
@@ -336,7 +335,9 @@ static const struct sysrqmon_field_sink line_sink = {
 size_t sysrqmon_audit_line(const struct sysrqmon_event *ev, char *buf,
 			   size_t size)
 {
-	return sysrqmon_fields_format(ev, &line_sink, buf, size);
+	struct seq_buf s;
+
+	return sysrqmon_fields_format(ev, &line_sink, &s, buf, size);
 }
 EXPORT_SYMBOL_IF_KUNIT(sysrqmon_audit_line);
 

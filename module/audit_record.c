@@ -2,8 +2,10 @@
 /*
  * The audit record: each event also goes to the Linux audit subsystem, as
  * one record of type AUDIT_KERNEL_OTHER (1316, "for use by 3rd party
- * modules") with the audit line's fields, so that auditd writes it to
- * audit.log and ausearch -m KERNEL_OTHER finds it.
+ * modules") with the audit line's fields in audit's own vocabulary
+ * (op, oflag, res, auid, ses, exe, key="sysrqmon": record_names[]), so that
+ * auditd writes it to audit.log, ausearch -m KERNEL_OTHER finds it and
+ * ausearch -i and the normaliser read each field with its audit meaning.
  *
  * auditd's parser splits a record on blanks and knows no quoting, so string
  * values follow the kernel's own convention for untrusted strings
@@ -19,15 +21,10 @@
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/seq_buf.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 
 #include "sysrqmon.h"
-
-/*
- * Room for any record body: the longest is an open event's, about 700
- * bytes (the head with a hex comm, then a 255-byte path in hex); those of
- * the other kinds, whose strings are shorter, stay under 600.
- */
-#define RECORD_MAX_LEN	1024
 
 static bool audit_on(void)
 {
@@ -86,21 +83,100 @@ size_t sysrqmon_record_encode(char *dst, size_t size, const char *raw,
 }
 EXPORT_SYMBOL_IF_KUNIT(sysrqmon_record_encode);
 
-/* name= and the value in the record's encoding, in place. */
-static void record_string(void *ctx, const char *name, const char *enc,
-			  const char *raw, size_t len)
+/*
+ * Where a field of the line has a meaning in audit's own vocabulary
+ * (auparse's field table: ausearch -i, the normaliser, SIEM parsers), the
+ * record says it audit's way; a name audit reads otherwise is renamed.
+ * docs/contract.md has the whole mapping.
+ */
+static const struct {
+	const char *line;
+	const char *record;
+} record_names[] = {
+	{ "event", "op" },		/* audit's operation name */
+	{ "flags", "oflag" },		/* open flags; audit's flags= is mmap's */
+	{ "key", "sysrq_key" },		/* audit's key= is the rule key */
+	{ "action", "sysrq_action" },	/* audit's action= is netfilter's */
+	{ "name", "param" },		/* audit's name= is a file's path */
+	{ "op", "keytable_op" },	/* op= now holds the event kind */
+};
+
+/* The audit rule key every record carries, for ausearch -k and SIEMs. */
+#define RECORD_KEY	"\"sysrqmon\""
+
+/* A record being written: the line's fields, renamed, and audit's own. */
+struct record_text {
+	struct seq_buf s;	/* first: the sink's context is &s */
+	const struct sysrqmon_event *ev;
+};
+
+static const char *record_name(const char *name)
 {
-	struct seq_buf *s = ctx;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(record_names); i++)
+		if (!strcmp(name, record_names[i].line))
+			return record_names[i].record;
+	return name;
+}
+
+static void record_number(struct seq_buf *s, const char *name, u32 value)
+{
+	char text[12];
+
+	snprintf(text, sizeof(text), "%u", value);
+	sysrqmon_field_token(s, name, text);
+}
+
+/* name= and the value in the record's encoding, in place. */
+static void record_encoded(struct seq_buf *s, const char *name,
+			   const char *raw, size_t len)
+{
 	size_t room;
 	char *p;
 
-	sysrqmon_field_token(ctx, name, "");
+	sysrqmon_field_token(s, name, "");
 	room = seq_buf_get_buf(s, &p);
 	seq_buf_commit(s, room ? sysrqmon_record_encode(p, room, raw, len) : -1);
 }
 
+/*
+ * verdict becomes res (1 allowed, 0 denied), after seq; audit's subject
+ * fields follow the line's: auid and ses after euid, exe after comm; every
+ * record ends with key="sysrqmon".
+ */
+static void record_token(void *ctx, const char *name, const char *value)
+{
+	struct record_text *rec = container_of(ctx, struct record_text, s);
+	const struct sysrqmon_event *ev = rec->ev;
+
+	if (!strcmp(name, "verdict"))
+		return;
+	sysrqmon_field_token(&rec->s, record_name(name), value);
+	if (!strcmp(name, "euid")) {
+		record_number(&rec->s, "auid", ev->auid);
+		record_number(&rec->s, "ses", ev->ses);
+	} else if (!strcmp(name, "seq")) {
+		record_number(&rec->s, "res",
+			      ev->verdict != SYSRQMON_VERDICT_DENIED);
+		sysrqmon_field_token(&rec->s, "key", RECORD_KEY);
+	}
+}
+
+static void record_string(void *ctx, const char *name, const char *enc,
+			  const char *raw, size_t len)
+{
+	struct record_text *rec = container_of(ctx, struct record_text, s);
+	const struct sysrqmon_event *ev = rec->ev;
+
+	record_encoded(&rec->s, record_name(name), raw, len);
+	if (!strcmp(name, "comm") && ev->has_task && ev->exe[0])
+		record_encoded(&rec->s, "exe", ev->exe,
+			       strnlen(ev->exe, sizeof(ev->exe)));
+}
+
 static const struct sysrqmon_field_sink record_sink = {
-	.token = sysrqmon_field_token,
+	.token = record_token,
 	.string = record_string,
 };
 
@@ -108,17 +184,20 @@ static const struct sysrqmon_field_sink record_sink = {
  * sysrqmon_audit_record_format() - the fields of an event's audit record
  * @ev: the event
  * @buf: receives them, NUL-terminated
- * @size: size of @buf, at least 4; 1024 holds any event
+ * @size: size of @buf, at least 4; %SYSRQMON_RECORD_MAX holds any event
  *
- * The same fields as the audit line, in the same order, with strings in
- * the audit subsystem's encoding (sysrqmon_record_encode()).
+ * The audit line's fields, in the same order, named in audit's vocabulary
+ * (record_names[]) with audit's subject fields added, and strings in the
+ * audit subsystem's encoding (sysrqmon_record_encode()).
  *
  * Return: the length written.
  */
 size_t sysrqmon_audit_record_format(const struct sysrqmon_event *ev,
 				    char *buf, size_t size)
 {
-	return sysrqmon_fields_format(ev, &record_sink, buf, size);
+	struct record_text rec = { .ev = ev };
+
+	return sysrqmon_fields_format(ev, &record_sink, &rec.s, buf, size);
 }
 EXPORT_SYMBOL_IF_KUNIT(sysrqmon_audit_record_format);
 
@@ -141,16 +220,21 @@ EXPORT_SYMBOL_IF_KUNIT(sysrqmon_audit_record_format);
 void sysrqmon_audit_record(const struct sysrqmon_event *ev)
 {
 	struct audit_buffer *ab;
-	char body[RECORD_MAX_LEN];
+	char *body;
 
 	if (!ev->record || !audit_on())
 		return;
 
+	/* Too big for the worker's stack; a failure loses it like audit's. */
+	body = kmalloc(SYSRQMON_RECORD_MAX, GFP_NOWAIT | __GFP_NOWARN);
+	if (!body)
+		return;
 	ab = audit_log_start(NULL, GFP_NOWAIT | __GFP_NOWARN,
 			     AUDIT_KERNEL_OTHER);
-	if (!ab)
-		return;
-	sysrqmon_audit_record_format(ev, body, sizeof(body));
-	audit_log_format(ab, "%s", body);
-	audit_log_end(ab);
+	if (ab) {
+		sysrqmon_audit_record_format(ev, body, SYSRQMON_RECORD_MAX);
+		audit_log_format(ab, "%s", body);
+		audit_log_end(ab);
+	}
+	kfree(body);
 }

@@ -132,7 +132,7 @@ static void fields_test(struct kunit *test)
 	char *buf;
 
 	ev = kunit_kzalloc(test, sizeof(*ev), GFP_KERNEL);
-	buf = kunit_kzalloc(test, 1024, GFP_KERNEL);
+	buf = kunit_kzalloc(test, SYSRQMON_RECORD_MAX, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, ev);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 
@@ -140,9 +140,12 @@ static void fields_test(struct kunit *test)
 	sysrqmon_audit_line(ev, buf, SYSRQMON_LINE_MAX);
 	KUNIT_EXPECT_STREQ(test, buf,
 			   "event=trigger verdict=allowed pid=412 tid=413 uid=1000 euid=0 comm=\"a\\\"b c\\\\d pid=1\\x0a\" key=h action=help seq=17");
-	sysrqmon_audit_record_format(ev, buf, 1024);
+	ev->auid = 1000;
+	ev->ses = 3;
+	strscpy(ev->exe, "/usr/bin/a b", sizeof(ev->exe));
+	sysrqmon_audit_record_format(ev, buf, SYSRQMON_RECORD_MAX);
 	KUNIT_EXPECT_STREQ(test, buf,
-			   "event=trigger verdict=allowed pid=412 tid=413 uid=1000 euid=0 comm=61226220635C64207069643D310A key=\"h\" action=\"help\" seq=17");
+			   "op=trigger pid=412 tid=413 uid=1000 euid=0 auid=1000 ses=3 comm=61226220635C64207069643D310A exe=2F7573722F62696E2F612062 sysrq_key=\"h\" sysrq_action=\"help\" seq=17 res=1 key=\"sysrqmon\"");
 
 	/* No task: comm is "-" on both. A blank key is hex in the record. */
 	fill_trigger(ev, "");
@@ -156,9 +159,12 @@ static void fields_test(struct kunit *test)
 	sysrqmon_audit_line(ev, buf, SYSRQMON_LINE_MAX);
 	KUNIT_EXPECT_STREQ(test, buf,
 			   "event=console verdict=allowed pid=0 tid=0 uid=0 euid=0 comm=- key=\" \" action=help source=keyboard seq=17");
-	sysrqmon_audit_record_format(ev, buf, 1024);
+	ev->auid = (u32)-1;
+	ev->ses = (u32)-1;
+	ev->verdict = SYSRQMON_VERDICT_DENIED;
+	sysrqmon_audit_record_format(ev, buf, SYSRQMON_RECORD_MAX);
 	KUNIT_EXPECT_STREQ(test, buf,
-			   "event=console verdict=allowed pid=0 tid=0 uid=0 euid=0 comm=\"-\" key=20 action=\"help\" source=keyboard seq=17");
+			   "op=console pid=0 tid=0 uid=0 euid=0 auid=4294967295 ses=4294967295 comm=\"-\" sysrq_key=20 sysrq_action=\"help\" source=keyboard seq=17 res=0 key=\"sysrqmon\"");
 }
 
 /* A value cut on the line is cut at the same byte in the record. */
@@ -194,12 +200,12 @@ static void fields_cut_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, buf, want);
 
 	sysrqmon_audit_record_format(ev, buf, 1024);
-	strscpy(want, "event=open verdict=allowed pid=0 tid=0 uid=0 euid=0",
+	strscpy(want, "op=open pid=0 tid=0 uid=0 euid=0 auid=0 ses=0",
 		1024);
 	strcat(want, " comm=\"sh\" target=sysrq-trigger path=");
 	for (i = 0; i < 63; i++)
 		strcat(want, "0A");
-	strcat(want, " flags=0x8241 truncated=1 seq=0");
+	strcat(want, " oflag=0x8241 truncated=1 seq=0 res=1 key=\"sysrqmon\"");
 	KUNIT_EXPECT_STREQ(test, buf, want);
 }
 

@@ -3,6 +3,7 @@
  * Recording an event: who did it, its sequence number, and its way out to
  * the kernel log, the audit subsystem and the listeners' buffer.
  */
+#include <linux/audit.h>
 #include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/dcache.h>
@@ -93,6 +94,9 @@ static void fill_task(struct sysrqmon_event *ev)
 	ev->uid = from_kuid_munged(&init_user_ns, cred->uid);
 	ev->euid = from_kuid_munged(&init_user_ns, cred->euid);
 	ev->gid = from_kgid_munged(&init_user_ns, cred->gid);
+	/* Plain reads of current's own fields (stubs without AUDITSYSCALL). */
+	ev->auid = from_kuid(&init_user_ns, audit_get_loginuid(current));
+	ev->ses = audit_get_sessionid(current);
 	/* get_task_comm() takes task_lock, which a hook must not. */
 	strscpy_pad(ev->comm, current->comm, sizeof(ev->comm));
 	ev->contained = sysrqmon_current_contained();
@@ -122,6 +126,8 @@ void sysrqmon_event_init(struct sysrqmon_event *ev, enum sysrqmon_kind kind,
 	ev->always = d->always;
 	ev->line = d->line;
 	ev->record = d->record;
+	ev->auid = (u32)-1;
+	ev->ses = AUDIT_SID_UNSET;
 	if (from_task)
 		fill_task(ev);
 }

@@ -64,6 +64,9 @@ struct sysrqmon_event {
 	u32 uid;
 	u32 euid;
 	u32 gid;
+	/* audit's loginuid and session of the task, -1 (unset) without one */
+	u32 auid;
+	u32 ses;
 	u32 pidns;
 	u32 mntns;
 	u64 cgroup_id;
@@ -381,9 +384,10 @@ size_t sysrqmon_audit_encode(char *dst, size_t size, const char *src,
 void sysrqmon_event_fields(const struct sysrqmon_event *ev,
 			   const struct sysrqmon_field_sink *sink, void *ctx);
 void sysrqmon_field_token(void *ctx, const char *name, const char *value);
+struct seq_buf;
 size_t sysrqmon_fields_format(const struct sysrqmon_event *ev,
 			      const struct sysrqmon_field_sink *sink,
-			      char *buf, size_t size);
+			      struct seq_buf *s, char *buf, size_t size);
 size_t sysrqmon_audit_line(const struct sysrqmon_event *ev, char *buf,
 			   size_t size);
 void sysrqmon_audit_init(void);
@@ -393,6 +397,7 @@ const char *sysrqmon_kind_name(int kind);
 /* audit_record.c */
 size_t sysrqmon_record_encode(char *dst, size_t size, const char *raw,
 			      size_t len);
+#define SYSRQMON_RECORD_MAX	1536
 size_t sysrqmon_audit_record_format(const struct sysrqmon_event *ev,
 				    char *buf, size_t size);
 void sysrqmon_audit_record(const struct sysrqmon_event *ev);

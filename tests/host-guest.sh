@@ -131,10 +131,38 @@ full_events() {
 	check journal-catalog "journalctl -x: $(wc -l < "$O/journal-x.txt") lines, $plain without -x" \
 		[ "$(wc -l < "$O/journal-x.txt")" -gt "$plain" ]
 
+	audit_records
+}
+
+# The audit records in audit.log, read by the release's own audit tools (docs/contract.md,
+# "Audit record"): ausearch -i, the normaliser, and what its searches do with type 1316.
+audit_records() {
 	check auditd "auditd $(systemctl is-active auditd)" systemctl is-active -q auditd
-	ausearch -i -m KERNEL_OTHER > "$O/ausearch.txt" 2>&1
-	check ausearch "ausearch -i -m KERNEL_OTHER: $(grep -c 'event=trigger' "$O/ausearch.txt") trigger record(s), $(grep -c 'verdict=denied' "$O/ausearch.txt") denied" \
-		sh -c "grep -q 'event=trigger verdict=allowed' $O/ausearch.txt && grep -q 'verdict=denied' $O/ausearch.txt"
+	A=$O/ausearch.txt
+	ausearch -i -m KERNEL_OTHER > "$A" 2>&1
+	n=$(grep -c '^type=KERNEL_OTHER ' "$A")
+	check ausearch "ausearch -i -m KERNEL_OTHER: $n records, $(grep -c ' op=trigger .* res=yes key=sysrqmon' "$A") allowed trigger(s) by pid $$, $(grep -c ' res=no key=sysrqmon' "$A") denied" \
+		sh -c "grep -q ' op=trigger pid=$$ .* uid=root euid=root auid=unset ses=unset comm=hosttest exe=/usr/bin/dash sysrq_key=\"h\" .* res=yes key=sysrqmon' $A && grep -q ' res=no key=sysrqmon' $A"
+	check ausearch-meaning "ausearch -i: $(grep -o 'oflag=[^ ]*' "$A" | sort -u | tr '\n' ' ')and no ACCEPT, MAP_ or PROT_" \
+		sh -c "grep -q ' oflag=O_WRONLY' $A && ! grep -Eq 'ACCEPT|MAP_|PROT_' $A"
+	ausearch -m KERNEL_OTHER --format text > "$O/ausearch-text.txt" 2>&1
+	check ausearch-text "ausearch --format text: $(grep -c '^At ' "$O/ausearch-text.txt") sentences for $n records, e.g. $(grep -m 1 'unsuccessfully' "$O/ausearch-text.txt")" \
+		sh -c "[ \$(grep -c '^At ' $O/ausearch-text.txt) -eq $n ] &&
+			grep -q 'system, acting as root, successfully did-unknown' $O/ausearch-text.txt &&
+			grep -q 'system, acting as root, unsuccessfully did-unknown' $O/ausearch-text.txt"
+	ausearch -m KERNEL_OTHER --format csv > "$O/ausearch.csv" 2>&1
+	check ausearch-csv "ausearch --format csv: $(grep -c ',KERNEL_OTHER,' "$O/ausearch.csv") rows for $n records; SESSION unset, SUBJ root, RESULT success|failed, HOW the executable" \
+		sh -c "[ \$(grep -c ',KERNEL_OTHER,' $O/ausearch.csv) -eq $n ] &&
+			grep -q ',unset,system,root,privileged-acct,did-unknown,success,,,unknown,/usr/bin/dash\$' $O/ausearch.csv &&
+			grep -q ',unset,system,root,privileged-acct,did-unknown,failed,,,unknown,/usr/bin/[a-z]*\$' $O/ausearch.csv"
+	# What docs/contract.md says: audit-userspace extracts no search field from type 1316.
+	found=""
+	for o in "-p $$" "-c hosttest" "-k sysrqmon"; do
+		# shellcheck disable=SC2086
+		found="$found ${o% *}:$(ausearch -m KERNEL_OTHER $o 2> /dev/null | grep -c '^type=KERNEL_OTHER ')"
+	done
+	check ausearch-search "$(grep -c " pid=$$ " "$A") records of pid $$ (comm hosttest, key sysrqmon); found by ausearch -m KERNEL_OTHER$found (documented: 0)" \
+		sh -c "grep -q ' pid=$$ .* comm=hosttest ' $A && [ '$found' = ' -p:0 -c:0 -k:0' ]"
 }
 
 # The full run: what stopping and a failed load do (after the scrape: this reloads the module).
@@ -151,12 +179,26 @@ lifecycle() {
 	check failed-load "bad parameter: unit $(systemctl is-active sysrqmon.service) after up to 60 s, systemctl --failed: $(systemctl --failed --plain --no-legend | grep -c '^sysrqmon.service')" \
 		sh -c 'systemctl --failed --plain --no-legend | grep -q "^sysrqmon.service"'
 	check failed-not-loaded "module not loaded after the failed start" [ ! -d /sys/module/sysrqmon ]
+	# The not-loaded alert's input as node_exporter serves it (the host evaluates the rule).
+	systemctl start sysrqmon-metrics.service
+	curl -sf -o "$O/metrics-notloaded.txt" http://127.0.0.1:9100/metrics
+	check scrape-not-loaded "while not loaded: $(grep '^sysrqmon_up ' "$O/metrics-notloaded.txt")" \
+		grep -q '^sysrqmon_up 0$' "$O/metrics-notloaded.txt"
 	rm -f /etc/modprobe.d/zz-hosttest.conf
 	systemctl reset-failed sysrqmon.service
 	systemctl restart sysrqmon.service
 	wait_for 30 systemctl is-active -q sysrqmon.service
 	check restart "started again: $(systemctl is-active sysrqmon.service), module $(mod_version)" \
 		sh -c 'systemctl is-active -q sysrqmon.service && [ -d /sys/module/sysrqmon ]'
+	# Locked until the reboot: stopping the service and the upgrade below leave it loaded.
+	check lock "sysrqmonctl lock" sysrqmonctl lock
+	systemctl stop sysrqmon.service
+	check locked-stop "locked, after systemctl stop: module $(mod_version), locked=$(cat /sys/module/sysrqmon/parameters/locked)" \
+		sh -c '! systemctl is-active -q sysrqmon.service &&
+			[ "$(cat /sys/module/sysrqmon/parameters/locked)" = 1 ]'
+	check locked-rmmod "modprobe -r sysrqmon refused while locked" sh -c '! modprobe -r sysrqmon'
+	check locked-start "systemctl start with the locked module loaded" \
+		systemctl start sysrqmon.service
 }
 
 upgrade() {
@@ -172,6 +214,16 @@ upgrade() {
 		is "$(modinfo -F version sysrqmon)" "$new"
 	check upgrade-active "service after the upgrade: $(systemctl is-active sysrqmon.service)" \
 		systemctl is-active -q sysrqmon.service
+	check upgrade-locked "the old module still locked: locked=$(cat /sys/module/sysrqmon/parameters/locked)" \
+		is "$(cat /sys/module/sysrqmon/parameters/locked)" 1
+	check upgrade-signer "the new build: modinfo -F signer $(modinfo -F signer sysrqmon), sig_key $(modinfo -F sig_key sysrqmon) (the fleet key: $(cat "$S/fleet-signer"))" \
+		is "$(modinfo -F signer sysrqmon) $(modinfo -F sig_key sysrqmon | tr -d :)" "$(cat "$S/fleet-signer")"
+	# The version skew as the metrics show it (the host evaluates the alert's rule).
+	systemctl start sysrqmon-metrics.service
+	curl -sf -o "$O/metrics-upgrade.txt" http://127.0.0.1:9100/metrics
+	check metrics-skew "$(grep -E '^sysrqmon_(module|build)_info' "$O/metrics-upgrade.txt" | tr '\n' ' ')" \
+		sh -c "grep -q '^sysrqmon_module_info{.*version=\"$old\"} 1' $O/metrics-upgrade.txt &&
+			grep -q '^sysrqmon_build_info{version=\"$new\"} 1' $O/metrics-upgrade.txt"
 }
 
 case $MODE.$PHASE in
@@ -199,6 +251,8 @@ full.2)
 	new=$(dpkg-query -W -f='${Version}' sysrqmon)
 	check reboot-new "after the reboot: module $(mod_version), was $(cat "$S/old-version"), package $new" \
 		wait_for 60 sh -c "[ \"\$(cat /sys/module/sysrqmon/version)\" = '$new' ] && systemctl is-active -q sysrqmon.service"
+	check reboot-unlocked "after the reboot: locked=$(cat /sys/module/sysrqmon/parameters/locked)" \
+		is "$(cat /sys/module/sysrqmon/parameters/locked)" 0
 	purge
 	;;
 esac

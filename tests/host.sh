@@ -9,9 +9,12 @@
 #   tests/host.sh RELEASE [--smoke]    RELEASE: bookworm or trixie
 #   tests/host.sh RELEASE --root       only make the cached root; print its path
 #
-# --smoke (make check): install, enable, one event through the journal and the metrics,
-# purge; one boot. The full run adds monitor and deny mode, every journal field, the
-# catalog, auditd, stop, a failed load, an upgrade in place with a reboot, the purge.
+# --smoke (make check): install (DKMS signing with a generated fleet key), enable, one event
+# through the journal and the metrics, the alert expressions on the scrape, purge; one boot.
+# The full run adds monitor and deny mode, every journal field, the catalog, auditd's records
+# read by ausearch -i and the normaliser, stop, a failed load and the not-loaded alert, a
+# locked module through stop and an upgrade in place (version skew alert) with a reboot, the
+# purge.
 # The root is cached in ${XDG_CACHE_HOME:-~/.cache}/sysrqmon/roots/host-RELEASE (rebuilt
 # after 7 days, or with HOST_ROOT_REFRESH=1) and never changed by a run: each run installs
 # into an overlay on it and boots an ext4 image made from that overlay.
@@ -164,6 +167,24 @@ if ! mount -t overlay overlay -o "lowerdir=$base,upperdir=$work/upper,workdir=$w
 	finish
 fi
 rel=$(cd "$root/boot" && ls vmlinuz-* | sed 's/^vmlinuz-//' | sort -V | tail -n 1)
+# Fleet signing (docs/fleet.md, "Secure Boot in a fleet"): the key every host's DKMS signs
+# with, configured before sysrqmon-dkms is installed. Made here with openssl; a fleet ships
+# the same files to every host and enrols the certificate once (MOK or the firmware's db).
+fleet_cn="sysrqmon host test fleet key $(date +%s)"
+mkdir -p "$root/etc/dkms/framework.conf.d"
+if openssl req -new -x509 -newkey rsa:2048 -nodes -days 36500 -subj "/CN=$fleet_cn/" \
+	-outform DER -keyout "$root/etc/dkms/fleet-signing.key" \
+	-out "$root/etc/dkms/fleet-signing.der" > "$work/openssl.log" 2>&1; then
+	chmod 600 "$root/etc/dkms/fleet-signing.key"
+	printf '%s\n' '# tests/host.sh: the fleet key' 'mok_signing_key=/etc/dkms/fleet-signing.key' \
+		'mok_certificate=/etc/dkms/fleet-signing.der' \
+		> "$root/etc/dkms/framework.conf.d/fleet-signing.conf"
+	fleet_serial=$(openssl x509 -inform der -in "$root/etc/dkms/fleet-signing.der" -noout \
+		-serial | sed 's/^serial=//')
+else
+	cat "$work/openssl.log"
+	fleet_serial=none
+fi
 cp "$tool_deb" "$dkms_deb" "$root/tmp/"
 printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
 chmod 755 "$root/usr/sbin/policy-rc.d"
@@ -184,24 +205,22 @@ if [ -n "$ko" ] && [ "$(chroot "$root" modinfo -F version "/$ko")" = "$ver" ] &&
 else
 	result dkms-built FAIL "no sysrqmon.ko $ver for $rel in updates/dkms: ${ko:-none}"
 fi
-# DKMS signs where it has a key (/var/lib/dkms/mok.pub): the signer is that key's subject.
+# DKMS signed with the fleet key of framework.conf.d, not a key of its own: modinfo shows
+# the signing certificate's subject (CN) and serial number.
 signer=$([ -n "$ko" ] && chroot "$root" modinfo -F signer "/$ko")
-if [ -f "$root/var/lib/dkms/mok.pub" ]; then
-	cn=$(openssl x509 -inform der -in "$root/var/lib/dkms/mok.pub" -noout -subject -nameopt multiline |
-		sed -n 's/^ *commonName *= *//p')
-	if [ -n "$signer" ] && [ "$signer" = "$cn" ]; then
-		result signer PASS "modinfo -F signer: $signer (DKMS's key)"
-	else
-		result signer FAIL "modinfo -F signer: '${signer}', DKMS's key: '$cn'"
-	fi
+sig_key=$([ -n "$ko" ] && chroot "$root" modinfo -F sig_key "/$ko" | tr -d :)
+own=$([ -f "$root/var/lib/dkms/mok.pub" ] && echo "DKMS's own key exists too" || echo "no /var/lib/dkms/mok.pub")
+if [ -n "$signer" ] && [ "$signer $sig_key" = "$fleet_cn $fleet_serial" ]; then
+	result signer PASS "modinfo -F signer: $signer, sig_key $sig_key: the fleet key of /etc/dkms/framework.conf.d ($own)"
 else
-	echo "host-$RELEASE: note: DKMS made no signing key; modinfo -F signer: '${signer}'"
+	result signer FAIL "modinfo -F signer: '$signer', sig_key '$sig_key'; the fleet key: '$fleet_cn' $fleet_serial ($own)"
 fi
 
 # 3. The test unit, the guest script and its state; then the disk image.
 install -m 755 tests/host-guest.sh "$root/usr/local/sbin/hosttest"
 mkdir -p "$root/var/lib/hosttest"
 echo "$MODE" > "$root/var/lib/hosttest/mode"
+echo "$fleet_cn $fleet_serial" > "$root/var/lib/hosttest/fleet-signer"
 echo 1 > "$root/var/lib/hosttest/phase"
 if [ "$MODE" = full ]; then
 	mkdir -p "$root/var/lib/hosttest/debs-v2"
@@ -287,6 +306,19 @@ if grep -q '^sysrqmon_' "$work/out/metrics.txt" 2>/dev/null; then
 else
 	result promtool FAIL "no sysrqmon_* samples scraped from the guest"
 fi
+# The alerts' expressions on what node_exporter served (tests/host-alerts.py): silent on
+# the running module; in the full run, not-loaded after the failed start and version skew
+# after the upgrade.
+set -- ok-notloaded="$work/out/metrics.txt:SysrqmonNotLoaded:silent" \
+	ok-skew="$work/out/metrics.txt:SysrqmonVersionSkew:silent"
+[ "$MODE" = full ] && set -- "$@" \
+	notloaded="$work/out/metrics-notloaded.txt:SysrqmonNotLoaded:fires" \
+	skew="$work/out/metrics-upgrade.txt:SysrqmonVersionSkew:fires"
+python3 tests/host-alerts.py tools/sysrqmon.rules.yml "$@" > "$work/alerts" 2>&1
+while read -r verdict name detail; do
+	case $verdict in PASS | FAIL) result "$name" "$verdict" "$detail" ;; *) echo "$verdict $name $detail" ;; esac
+done < "$work/alerts"
+grep -q '^PASS\|^FAIL' "$work/alerts" || result alerts FAIL "tests/host-alerts.py: $(tail -n 3 "$work/alerts")"
 PYTHONPATH=tools/tests python3 - "$work/out/events.json" "$work/out/journal.json" tools/fleet.c \
 	> "$work/journal-check" 2>&1 <<'PY'
 import json, sys

@@ -49,10 +49,17 @@ serial() {
 	printf '%s\n' "$1" | sed -n 's/^type=[^ ]* msg=audit([0-9.]*:\([0-9]*\)): .*/\1/p'
 }
 
-# The record grammar: audit's header, the line's head, then fields whose values are a
-# quoted string without blanks or '"', upper-case hex, or a bare token.
+# The record grammar (docs/contract.md, "Audit record"): audit's header, the line's head
+# in audit's names (event as op, auid and ses after euid, exe after comm), then fields whose
+# values are a quoted string without blanks or '"', upper-case hex, or a bare token, and
+# the tail: seq, res (the verdict) and the rule key.
 RV='("[!#-~]*"|[0-9A-F]+)'
-RE_RECORD="^type=KERNEL_OTHER msg=audit\([0-9]+\.[0-9]{3}:[0-9]+\): event=[a-z]+ verdict=(allowed|denied) pid=[0-9]+ tid=[0-9]+ uid=[0-9]+ euid=[0-9]+ comm=$RV( [a-z_]+=[!-~]+)*\$"
+RE_RECORD="^type=KERNEL_OTHER msg=audit\([0-9]+\.[0-9]{3}:[0-9]+\): op=[a-z]+ pid=[0-9]+ tid=[0-9]+ uid=[0-9]+ euid=[0-9]+ auid=[0-9]+ ses=[0-9]+ comm=$RV( exe=$RV)?( [a-z_]+=[!-~]+)* seq=[0-9]+ res=[01] key=\"sysrqmon\"\$"
+# What ends a record of an allowed and of a denied event.
+OK=' seq=[0-9]+ res=1 key="sysrqmon"$'
+NO=' seq=[0-9]+ res=0 key="sysrqmon"$'
+# The shell and the helpers run with audit's loginuid and session unset.
+UNSET='auid=4294967295 ses=4294967295'
 
 # collect NAME LINES RECORDS [LINE-ERE]: after the mark, exactly LINES new event lines and
 # RECORDS new KERNEL_OTHER records; the lines matching LINE-ERE (default: all) pair with the
@@ -87,8 +94,9 @@ collect() {
 	while [ $_i -le "$_gr" ]; do
 		_r=$(sed -n "${_i}p" /tmp/pair.records)
 		_l=$(sed -n "${_i}p" /tmp/pair.lines)
-		_k1=$(printf '%s\n' "$_l" | sed -n 's/^sysrqmon: event=\([a-z]*\) verdict=\([a-z]*\) .*/\1 \2/p')
-		_k2=$(printf '%s\n' "$_r" | sed -n 's/.*): event=\([a-z]*\) verdict=\([a-z]*\) .*/\1 \2/p')
+		_k1=$(printf '%s\n' "$_l" | sed -n 's/^sysrqmon: event=\([a-z]*\) verdict=\([a-z]*\) .*/\1 \2/p' |
+			sed 's/ allowed$/ 1/; s/ denied$/ 0/')
+		_k2=$(printf '%s\n' "$_r" | sed -n 's/.*): op=\([a-z]*\) .* res=\([01]\) key="sysrqmon"$/\1 \2/p')
 		if [ -z "$_k1" ] || [ "$_k1" != "$_k2" ]; then
 			fail "$_name-pairs" "record $_i is '$_k2', its line '$_k1'"
 			return 1
@@ -122,8 +130,8 @@ amark
 insmod "$KO" || { fail load "insmod failed"; kill $AR; exit 0; }
 collect load 2 2
 check load-config "$LAST_RECORDS" \
-	has "$LAST_RECORDS" ' event=config .* setting="module" old="unloaded" new="monitor" seq=[0-9]+$'
-check load-baseline "$LAST_RECORDS" has "$LAST_RECORDS" ' event=baseline .* mask=[0-9]+ keys="[0-9a-zA-Z]+" seq=[0-9]+$'
+	has "$LAST_RECORDS" " op=config .* setting=\"module\" old=\"unloaded\" new=\"monitor\"$OK"
+check load-baseline "$LAST_RECORDS" has "$LAST_RECORDS" " op=baseline .* mask=[0-9]+ keys=\"[0-9a-zA-Z]+\"$OK"
 tool_run status
 check status-audit-records "$(printf '%s' "$TOOL_OUT" | grep audit_records)" \
 	has "$TOOL_OUT" '^audit_records: 1$'
@@ -137,15 +145,20 @@ amark
 echo h > $P
 collect trigger 2 2
 check trigger-fields "$LAST_RECORDS" \
-	has "$LAST_RECORDS" " event=trigger verdict=allowed pid=$$ tid=$$ uid=0 euid=0 comm=\"sh\" key=\"h\" action=\"help\" seq=[0-9]+\$"
+	has "$LAST_RECORDS" " op=trigger pid=$$ tid=$$ uid=0 euid=0 $UNSET comm=\"sh\" exe=\"/[!-~]+\" sysrq_key=\"h\" sysrq_action=\"help\"$OK"
+# The shell's pid and comm, for ausearch's searches on the host.
+host_data "actor $$ sh"
+# An open of the trigger: its flags as audit's oflag (open flags), in hex.
+check open-fields "$LAST_RECORDS" \
+	has "$LAST_RECORDS" " op=open pid=$$ tid=$$ uid=0 euid=0 $UNSET comm=\"sh\" exe=\"/[!-~]+\" target=sysrq-trigger path=\"/proc/sysrq-trigger\" oflag=0x[0-9a-f]+$OK"
 
 amark
 run_helper R sysrqwrite --comm-hex $HOSTILE $P h
 hpid=$(field "$R" pid)
 collect hostile 2 2
-hrec=$(printf '%s\n' "$LAST_RECORDS" | grep ' event=trigger ')
+hrec=$(printf '%s\n' "$LAST_RECORDS" | grep ' op=trigger ')
 check hostile-hex "$hrec" \
-	has "$hrec" " pid=$hpid tid=$hpid uid=0 euid=0 comm=61226220635C64207069643D310A key=\"h\" action=\"help\" seq=[0-9]+\$"
+	has "$hrec" " pid=$hpid tid=$hpid uid=0 euid=0 $UNSET comm=61226220635C64207069643D310A exe=\"/[!-~]+\" sysrq_key=\"h\" sysrq_action=\"help\"$OK"
 host_data "hostile $(serial "$hrec") $HOSTILE"
 
 # --- a console key: the keyboard interrupt, hard-irq context ----------------------------------
@@ -161,7 +174,7 @@ while [ "$(new_records | wc -l)" -lt 1 ] && [ $_t -gt 0 ]; do
 done
 collect console 1 1
 check console-fields "$LAST_RECORDS" has "$LAST_RECORDS" \
-	' event=console verdict=allowed pid=0 tid=0 uid=0 euid=0 comm="-" key="h" action="help" source=keyboard seq=[0-9]+$'
+	" op=console pid=0 tid=0 uid=0 euid=0 $UNSET comm=\"-\" sysrq_key=\"h\" sysrq_action=\"help\" source=keyboard$OK"
 amark
 echo 438 > $S
 collect mask-438 2 2
@@ -175,7 +188,7 @@ amark
 echo h > $P 2>/dev/null
 collect deny 2 2
 check deny-denied "$LAST_RECORDS" \
-	has "$LAST_RECORDS" " event=trigger verdict=denied pid=$$ .* key=\"h\" action=\"help\" seq=[0-9]+\$"
+	has "$LAST_RECORDS" " op=trigger pid=$$ .* sysrq_key=\"h\" sysrq_action=\"help\"$NO"
 
 # --- audit_records=0: only what is always reported --------------------------------------------
 amark
@@ -184,7 +197,7 @@ check set-audit-records "exit $TOOL_RC $TOOL_OUT" [ "$TOOL_RC" -eq 0 ]
 check param-audit-records "audit_records=$(param audit_records)" [ "$(param audit_records)" = 0 ]
 collect records-off-config 1 1
 check records-off-config-fields "$LAST_RECORDS" has "$LAST_RECORDS" \
-	' comm="sysrqmonctl" setting="audit_records" old="1" new="0" seq=[0-9]+$'
+	" comm=\"sysrqmonctl\" exe=\"/[!-~]*sysrqmonctl\" setting=\"audit_records\" old=\"1\" new=\"0\"$OK"
 tool_run status
 check status-audit-records-0 "$(printf '%s' "$TOOL_OUT" | grep audit_records)" \
 	has "$TOOL_OUT" '^audit_records: 0$'
