@@ -52,20 +52,17 @@ import json
 import os
 import platform
 import re
-import selectors
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import types
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "qemu"))
-import run as qemu_run  # noqa: E402  (tests/qemu/run.py: initramfs, kernel, markers)
+import boot as qboot  # noqa: E402  (tests/qemu/boot.py: kernel, initramfs, the boot)
 
 GOALS = {"regular": 1.01, "procfs": 1.03}
 FLOOR_MARGIN = 0.005  # and at most the empty ftrace_ops floor + this, in icount ratio
@@ -115,21 +112,12 @@ def log(msg=""):
 def kdir_for(module, kdir=None):
     if kdir:
         return kdir
-    rel = qemu_run.module_release(module)
+    rel = qboot.module_release(module)
     for cand in ("/usr/src/linux-headers-%s" % rel, "/lib/modules/%s/build" % rel):
         if rel and os.path.isfile(os.path.join(cand, "Makefile")):
             return cand
     raise SystemExit("bench.py: no kernel headers for %s (install linux-headers-%s or pass "
                      "--kdir)" % (rel, rel))
-
-
-def kbuild(kdir, src, what):
-    """tests/kbuild.sh: build the external module in src against kdir."""
-    res = subprocess.run([os.path.join(REPO, "tests", "kbuild.sh"), kdir, src],
-                         capture_output=True, text=True)
-    if res.returncode:
-        sys.stderr.write(res.stdout + res.stderr)
-        raise SystemExit("bench.py: building %s against %s failed" % (what, kdir))
 
 
 def series_module(args, series, workdir):
@@ -152,7 +140,7 @@ def series_module(args, series, workdir):
             shutil.copytree(path, os.path.join(src, name), ignore=junk)
         else:
             shutil.copy(path, src)
-    kbuild(kdir, src, "the module")
+    qboot.kbuild(kdir, src, "the module")
     return os.path.join(src, "module", "sysrqmon.ko"), kdir
 
 
@@ -174,7 +162,7 @@ def build(kdir, workdir):
     os.makedirs(floor)
     for fn in ("Kbuild", "sysrqbench_floor.c"):
         shutil.copy(os.path.join(HERE, "floor", fn), floor)
-    kbuild(kdir, floor, "the floor module")
+    qboot.kbuild(kdir, floor, "the floor module")
     shutil.copy(os.path.join(floor, "sysrqbench_floor.ko"), bindir)
     return bindir
 
@@ -184,45 +172,8 @@ def build(kdir, workdir):
 
 
 def boot(args, kernel, initrd, console_path):
-    """One icount boot; returns (records, results, problems, elapsed)."""
-    sock_dir = tempfile.mkdtemp(prefix="sysrqmon-bench-sock-")
-    mk_path = os.path.join(sock_dir, "markers.sock")
-    append = ("console=ttyS0 panic=-1 loglevel=4 log_buf_len=8M printk.time=1 "
-              "8250.nr_uarts=4 " + args.append).strip()
-    cmd = [args.qemu, "-m", "1G", "-nographic", "-no-reboot",
-           "-kernel", kernel, "-initrd", initrd, "-append", append,
-           "-serial", "stdio",
-           "-chardev", "socket,id=markers,path=%s,server=on,wait=on" % mk_path,
-           "-serial", "chardev:markers", "-monitor", "none"]
-    if args.icount:
-        cmd += ["-icount", "shift=0,sleep=off"]
-    if args.verbose:
-        log("   " + " ".join(cmd))
-    records, results, problems = [], [], []
-    t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    mk = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    while True:
-        try:
-            mk.connect(mk_path)
-            break
-        except (FileNotFoundError, ConnectionRefusedError):
-            if proc.poll() is not None or time.monotonic() - t0 > 30:
-                proc.kill()
-                err = proc.stderr.read().decode(errors="replace")
-                shutil.rmtree(sock_dir, ignore_errors=True)
-                return [], [], ["QEMU did not start: " + err.strip()], 0.0
-            time.sleep(0.05)
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ, "console")
-    sel.register(mk, selectors.EVENT_READ, "markers")
-    console = open(console_path, "wb")
-    buf = b""
-    state = {"wb": None, "we": None, "done": False, "booted": None, "section": None}
-    open_streams = 2
-    deadline = t0 + args.timeout
-    timed_out = False
+    """One icount boot (tests/qemu/boot.py); returns (records, results, problems, elapsed)."""
+    records, results, state = [], [], {"wb": None, "we": None, "section": None}
 
     def on_marker(line, now):
         if line == "@@WB":
@@ -230,10 +181,7 @@ def boot(args, kernel, initrd, console_path):
         elif line == "@@WE":
             state["we"] = now
         elif line.startswith("@@M "):
-            rec = {}
-            for tok in line[4:].split():
-                k, _, v = tok.partition("=")
-                rec[k] = v
+            rec = dict(tok.partition("=")[::2] for tok in line[4:].split())
             if state["wb"] is not None and state["we"] is not None:
                 rec["wall_s"] = state["we"] - state["wb"]
             state["wb"] = state["we"] = None
@@ -241,78 +189,27 @@ def boot(args, kernel, initrd, console_path):
             if args.verbose:
                 log("   " + line[4:] + ("  wall=%.3fs" % rec["wall_s"] if "wall_s" in rec
                                         else ""))
-            sec = rec.get("sec")
-            if sec != state["section"] and sec != "info":
-                state["section"] = sec
-                log("-- %s (t=%.0f s)" % (sec, now - t0))
+            if rec.get("sec") not in (state["section"], "info"):
+                state["section"] = rec.get("sec")
+                log("-- %s (t=%.0f s)" % (state["section"], now))
         elif line.startswith("@@RESULT "):
-            m = qemu_run.RESULT_RE.match(line)
-            if m:
-                results.append((m.group(1), m.group(2) == "PASS", m.group(3)))
-                if m.group(2) != "PASS" or args.verbose:
-                    log("%s %s %s" % (m.group(2), m.group(1), m.group(3)))
-            else:
-                results.append(("bench/marker", False, "malformed: " + line))
+            m = qboot.RESULT_RE.match(line)
+            results.append((m.group(1), m.group(2) == "PASS", m.group(3)) if m else
+                           ("bench/marker", False, "malformed: " + line))
+            if not results[-1][1] or args.verbose:
+                log("%s %s %s" % ("PASS" if results[-1][1] else "FAIL", *results[-1][::2]))
         elif line.startswith("@@BOOTED"):
-            state["booted"] = now - t0
-            log("   guest booted after %.1f s" % state["booted"])
-        elif line.startswith("@@DONE"):
-            state["done"] = True
+            log("   guest booted after %.1f s" % now)
 
-    while open_streams:
-        now = time.monotonic()
-        if now > deadline:
-            timed_out = True
-            break
-        for key, _ in sel.select(timeout=0.5):
-            if key.data == "console":
-                data = os.read(proc.stdout.fileno(), 65536)
-                if not data:
-                    sel.unregister(proc.stdout)
-                    open_streams -= 1
-                    continue
-                console.write(data)
-            else:
-                try:
-                    data = mk.recv(65536)
-                except OSError:
-                    data = b""
-                now = time.monotonic()
-                if not data:
-                    sel.unregister(mk)
-                    open_streams -= 1
-                    continue
-                buf += data
-                while b"\n" in buf:
-                    raw, buf = buf.split(b"\n", 1)
-                    on_marker(raw.decode(errors="replace").strip("\r\0 "), now)
-        if state["done"] and proc.poll() is not None:
-            break
-    if proc.poll() is None:
-        proc.kill()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass
-    console.write(proc.stdout.read() or b"")
-    console.close()
-    mk.close()
-    shutil.rmtree(sock_dir, ignore_errors=True)
-    elapsed = time.monotonic() - t0
-    with open(console_path, "rb") as f:
-        lines = f.read().decode(errors="replace").replace("\r", "").split("\n")
-    bad = [ln for ln in lines if qemu_run.KERNEL_LINE.search(ln)
-           and qemu_run.BAD_PATTERNS.search(ln)]
-    if bad:
-        problems.append("the kernel reported %d problem line(s), first: %s"
-                        % (len(bad), bad[0].strip()))
-    if not state["done"]:
-        why = ("timeout after %d s" % args.timeout if timed_out
-               else "QEMU exited (status %s) before @@DONE" % proc.returncode)
-        problems.append(why)
-        for ln in lines[-40:]:
+    r = qboot.boot(kernel, initrd, args.append, console_path, on_marker, icount=args.icount,
+                   timeout=args.timeout, loglevel=4, qemu=args.qemu, verbose=args.verbose)
+    problems = ["the kernel reported %d problem line(s), first: %s"
+                % (len(r.bad), r.bad[0].strip())] if r.bad else []
+    if not r.done:
+        problems.append(r.why)
+        for ln in r.lines[-40:]:
             log("   | " + ln)
-    return records, results, problems, elapsed
+    return records, results, problems, r.elapsed
 
 
 # --------------------------------------------------------------------------------------------
@@ -813,9 +710,8 @@ def run_series(args, series, sizes, sections):
     try:
         module, kdir = series_module(args, series, workdir)
         own = SERIES[series] is None
-        kernel = qemu_run.find_kernel(types.SimpleNamespace(
-            kernel=args.kernel if own else None,
-            kernel_release=args.kernel_release if own else None, module=module, kdir=kdir))
+        kernel = qboot.find_kernel(args.kernel if own else None,
+                                   args.kernel_release if own else None, module, kdir)
         bindir = build(kdir, workdir)
         env = {"BENCH_ROUNDS": str(sizes["rounds"]),
                "BENCH_VERIFY_ROUNDS": str(sizes["verify_rounds"]),
@@ -826,10 +722,8 @@ def run_series(args, series, sizes, sections):
                "BENCH_BURSTS": sizes["bursts"], "BENCH_FIFO_BURSTS": sizes["fifo_bursts"],
                "BENCH_SECTIONS": " ".join(sections)}
         initrd = os.path.join(workdir, "initrd.gz")
-        qemu_run.build_initramfs(
-            initrd, types.SimpleNamespace(busybox=args.busybox, module=module,
-                                          tool=args.tool),
-            ["bench"], bindir, {"bench": os.path.join(HERE, "guest", "bench.sh")}, env)
+        qboot.initramfs(initrd, args.busybox, {"bench": os.path.join(HERE, "guest", "bench.sh")},
+                        bindir, env, {"tests/sysrqmon.ko": module}, {"sysrqmonctl": args.tool})
         console_path = os.path.join(args.out, "console-%s.log" % series)
         log("== bench %s: kernel %s, module %s, %s, %d round(s), sections %s (built in %.0f s)"
             % (series, os.path.basename(kernel), os.path.basename(module) if own
