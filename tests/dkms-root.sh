@@ -12,12 +12,8 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 RELEASE=${1:?usage: tests/dkms-root.sh RELEASE}
 deb=$PWD/build/deb/sysrqmon-dkms_$(cat VERSION)_all.deb
-passed=0
-failed=0
-result() {
-	if [ "$2" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-	echo "dkms-$RELEASE: $1 $2 $3"
-}
+SUITE=dkms-$RELEASE
+. tests/result.sh
 finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]

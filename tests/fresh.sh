@@ -9,12 +9,8 @@
 # Usage: tests/fresh.sh      (ends with "N passed, M failed")
 set -u
 cd "$(dirname "$0")/.." || exit 1
-passed=0
-failed=0
-result() {
-	if [ "$2" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-	echo "fresh: $1 $2 $3"
-}
+SUITE=fresh
+. tests/result.sh
 finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
