@@ -16,11 +16,6 @@ CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon
 OUT=tests/qemu/out-debug-$SERIES-$VARIANT
 SUITE=debug
 . tests/result.sh
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
 
 if ! dirs=$(tests/kernel/build-debug-module.sh "$SERIES" "$VARIANT"); then
 	result build FAIL "the debug kernel or the module against it did not build"

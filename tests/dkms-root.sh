@@ -14,11 +14,6 @@ RELEASE=${1:?usage: tests/dkms-root.sh RELEASE}
 deb=$PWD/build/deb/sysrqmon-dkms_$(cat VERSION)_all.deb
 SUITE=dkms-$RELEASE
 . tests/result.sh
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
 
 if [ ! -f "$deb" ] && ! DEB_BUILD_OPTIONS=nocheck DEB_BUILD_PROFILES=nocheck make -s deb \
 	> /dev/null 2>&1; then

@@ -11,11 +11,6 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 SUITE=fresh
 . tests/result.sh
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
 
 if ! base=$(tests/debian-root.sh bookworm); then
 	result root FAIL "no Debian 12 root (debootstrap)"

@@ -2,7 +2,7 @@
 # result.sh: the counters of the tests/*.sh that count their own results (sourced, after
 # SUITE=NAME): `result NAME PASS|FAIL DETAIL` prints "SUITE: NAME PASS|FAIL DETAIL" and
 # counts it; `add_counts LINE` adds a "N passed, M failed" line (none: one failure);
-# `finish` prints the total, "N passed, M failed", and fails when M > 0.
+# `finish` prints the total, "N passed, M failed", and exits, non-zero when M > 0.
 passed=0
 failed=0
 result() {
@@ -18,4 +18,5 @@ add_counts() {
 finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
+	exit
 }
