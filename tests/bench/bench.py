@@ -269,6 +269,34 @@ def wall_per_op(rec):
     return w * 1e9 / n if w and n else None
 
 
+def interleaved(records, sec, key, ops_per_s=False):
+    """{KEY value: {cfg: figures}} of an interleaved section: per op (instructions, wall ns,
+    with OPS_PER_S wall ops/s) and, against the "none" runs either side, the ratios and the
+    added instructions."""
+    recs = [r for r in records if r.get("sec") == sec]
+
+    def figures(group, triples=()):
+        e = {"instructions_per_op": stats([per_op(r) for r in group]),
+             "wall_ns_per_op": stats([wall_per_op(r) for r in group])}
+        if ops_per_s:
+            e["wall_ops_per_s"] = stats([1e9 / wall_per_op(r) for r in group
+                                         if wall_per_op(r)])
+        if triples:
+            e.update(icount_ratio=ratio_stats(triples, per_op),
+                     wall_ratio=ratio_stats(triples, wall_per_op),
+                     added_instructions=stats([
+                         per_op(t[0]) - statistics.mean([per_op(b) for b in t[1:] if b])
+                         for t in triples if any(t[1:])]))
+        return e
+
+    out = {}
+    for (k,), cfgs in sorted(paired(recs, [key]).items()):
+        out[k] = {"none": figures([r for r in recs if r.get(key) == k and
+                                   r.get("cfg") == "none"])}
+        out[k].update((cfg, figures([t[0] for t in tr], tr)) for cfg, tr in cfgs.items())
+    return out
+
+
 def analyse(records):
     res = {"hot": {}, "target": {}, "latency": {}, "burst": [], "memory": {}, "verify": {},
            "info": {}}
@@ -276,44 +304,8 @@ def analyse(records):
         if rec.get("sec") == "info":
             res["info"][rec["key"]] = rec.get("value")
 
-    hot = [r for r in records if r.get("sec") == "hot"]
-    for (file,), cfgs in sorted(paired(hot, ["file"]).items()):
-        base = [per_op(r) for r in hot if r.get("file") == file and r.get("cfg") == "none"]
-        wbase = [wall_per_op(r) for r in hot if r.get("file") == file and r.get("cfg") == "none"]
-        entry = {"none": {"instructions_per_op": stats(base), "wall_ns_per_op": stats(wbase)}}
-        for cfg, triples in cfgs.items():
-            entry[cfg] = {
-                "instructions_per_op": stats([per_op(t[0]) for t in triples]),
-                "wall_ns_per_op": stats([wall_per_op(t[0]) for t in triples]),
-                "icount_ratio": ratio_stats(triples, per_op),
-                "wall_ratio": ratio_stats(triples, wall_per_op),
-                "added_instructions": stats([
-                    per_op(t[0]) - statistics.mean([per_op(b) for b in t[1:] if b])
-                    for t in triples if any(t[1:])]),
-            }
-        res["hot"][file] = entry
-
-    tgt = [r for r in records if r.get("sec") == "target"]
-    for (op,), cfgs in sorted(paired(tgt, ["op"]).items()):
-        base = [r for r in tgt if r.get("op") == op and r.get("cfg") == "none"]
-        entry = {"none": {"instructions_per_op": stats([per_op(r) for r in base]),
-                          "wall_ns_per_op": stats([wall_per_op(r) for r in base]),
-                          "wall_ops_per_s": stats([1e9 / wall_per_op(r) for r in base
-                                                   if wall_per_op(r)])}}
-        for cfg, triples in cfgs.items():
-            recs = [t[0] for t in triples]
-            entry[cfg] = {
-                "instructions_per_op": stats([per_op(r) for r in recs]),
-                "wall_ns_per_op": stats([wall_per_op(r) for r in recs]),
-                "wall_ops_per_s": stats([1e9 / wall_per_op(r) for r in recs
-                                         if wall_per_op(r)]),
-                "icount_ratio": ratio_stats(triples, per_op),
-                "wall_ratio": ratio_stats(triples, wall_per_op),
-                "added_instructions": stats([
-                    per_op(t[0]) - statistics.mean([per_op(b) for b in t[1:] if b])
-                    for t in triples if any(t[1:])]),
-            }
-        res["target"][op] = entry
+    res["hot"] = interleaved(records, "hot", "file")
+    res["target"] = interleaved(records, "target", "op", ops_per_s=True)
 
     for rec in records:
         if rec.get("sec") == "latency":
