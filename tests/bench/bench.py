@@ -1,49 +1,12 @@
 #!/usr/bin/env python3
 """Benchmark sysrqmon in QEMU, one guest boot per kernel series (instruction-count mode).
 
-Usage (from the repository root; `make bench` runs the first line):
-  python3 tests/bench/bench.py                 # full run: 7 rounds, about 3 minutes a series
-  python3 tests/bench/bench.py --smoke         # 1 round, small sizes, about 30 s a series
-  python3 tests/bench/bench.py --series 6.12 --rounds 5 --sections hot,target --verbose
+  python3 tests/bench/bench.py                 # make bench: 7 rounds, both series
+  python3 tests/bench/bench.py --smoke         # 1 round, small sizes (make check)
   python3 tests/bench/bench.py --from-json bench/results.json   # re-render results.md
 
-Series (--series, default both, one after the other): 6.1 is Debian 12's linux-image-amd64,
-booted with the given module (--module, built against the host's 6.1 headers; --kdir,
---kernel and --kernel-release apply to it); 6.12 is Debian 12's linux-image-6.12-amd64 from
-bookworm-security: tests/kernels.sh fetches its tree, and the module of this source tree is
-built against it out of tree (as tests/smoke-kernel.sh does). Each series gets its own floor
-module and its own boot, and the hot-path goals are checked against its own floor. The report
-puts the hot path of both series side by side, then each series' full tables.
-
-Each boot is one boot of `qemu-system-x86_64 -icount shift=0,sleep=off`: guest time advances one
-nanosecond per emulated instruction, so every CLOCK_MONOTONIC figure taken inside the guest is
-an instruction count (deterministic, immune to host load). The host also times each measured
-stretch on its own clock (the guest brackets it with markers on a second serial port): those
-wall-clock figures are TCG emulation time, noisy, and shown beside the instruction figures.
-No bare-metal figure is produced.
-
-Inside the boot, configurations are interleaved (none X none Y none ... per round); each X is
-compared with the "none" runs on either side of it, and medians and min-max over the rounds
-are reported. Sections: hot (open+close of non-target files: module modes and the floors of
-tests/bench/floor), target (kernel.sysrq and sysrq-trigger writes), latency (write returned ->
-event received, tests/bench/guest/nlbench.c), burst (largest burst with 0 drops), memory,
-verify (cost of the drift verifier, verify_ms=0/1000/100 on a CPU-bound loop).
-
-Hot-path goals, per series, on icount medians of non-target open()+close() for monitor, deny
-and watch_reads=1: at most the floor (an empty ftrace_ops on security_file_open) + 0.005, and
-at most 1.01 (regular file) / 1.03 (procfs file) times "module not loaded".
-
-Output: the tables on stdout, bench/results.json (every series' records and figures) and
-bench/results.md, consoles bench/console-SERIES.log (--smoke: bench/smoke/; --out DIR). The
-last line
-is "bench: OK ..." or "bench: FAILED ..."; the exit status is 1 when the benchmark itself failed
-(build, boot, a guest operation, missing figures), never because a goal was missed; it
-names the series that missed a goal.
-
-Builds: the static guest programs (gcc -static), the floor module of each series (against
-that series' headers) and the 6.12 module into a temporary directory; the 6.1 module and
-sysrqmonctl must already be built (`make module tools`). Uses tests/qemu/run.py for the
-initramfs, the kernel download and the guest /init.
+Series, sections, method, goals, output and exit status: docs/benchmarks.md. The boot (with
+-icount shift=0,sleep=off), the kernel and the initramfs are tests/qemu/boot.py's.
 """
 
 import argparse
