@@ -99,7 +99,7 @@ def all_cases():
 
 def select_cases(args):
     cases = all_cases()
-    if args.cases:
+    if args.cases and not args.all:
         pats = [p for p in re.split(r"[,\s]+", ",".join(args.cases)) if p]
         hit = lambda c, p: fnmatch.fnmatch(c.name, p) or fnmatch.fnmatch(c.stem, p)  # noqa
         missing = [p for p in pats if not any(hit(c, p) for c in cases)]
@@ -133,8 +133,9 @@ def run_boot(b, kernel, args, workdir, helper_dir, demo=False):
     files = {"tests/sysrqmon.ko": args.module}
     if args.evil_ko:
         files["tests/sysrqevil.ko"] = args.evil_ko
-    if args.kunit_module:
-        files["tests/sysrqmon_test.ko"] = args.kunit_module
+    kunit = os.path.join(os.path.dirname(args.module), "sysrqmon_test.ko")
+    if os.path.isfile(kunit):
+        files["tests/sysrqmon_test.ko"] = kunit
     files.update(("tests/kmod/" + os.path.basename(ko), ko) for ko in args.input_kos)
     programs = {"sysrqmonctl": args.tool,
                 "genl": shutil.which("genl", path="/usr/sbin:/sbin:/usr/bin:/bin")}
@@ -189,7 +190,7 @@ def run_boot(b, kernel, args, workdir, helper_dir, demo=False):
             FIGURES.append((label, rest.split()[0], rest.split()[1]))
 
     r = qboot.boot(kernel, initrd, append, console_path, on_marker, loglevel=3 if demo else 7,
-                   smp=2 if label == "smp2" else args.smp, timeout=args.timeout,
+                   smp=2 if label == "smp2" else 1, timeout=args.timeout,
                    qemu=args.qemu, verbose=args.verbose,
                    on_console=show if args.verbose or demo else None)
     if r.why and r.why.startswith("QEMU did not start"):
@@ -339,13 +340,9 @@ def parse_args():
     ap.add_argument("--kernel-release", help="Debian kernel release, e.g. 6.1.0-56-amd64")
     ap.add_argument("--kdir", help="the kernel tree the module was built against")
     ap.add_argument("--cases", action="append", help="names or globs, comma separated")
-    ap.add_argument("--expect-reboot", action="append", dest="cases", metavar="CASE",
-                    help="same as --cases CASE")
     ap.add_argument("--all", action="store_true", help="every case and the 2-vCPU boot")
     ap.add_argument("--timeout", type=int, help="per boot, s (default 1800; debug kernel 3600)")
     ap.add_argument("--jobs", "-j", type=int, default=2, help="main guests at once")
-    ap.add_argument("--kunit-module", help="sysrqmon_test.ko (default: beside --module)")
-    ap.add_argument("--smp", type=int, default=1, help="guest CPUs")
     ap.add_argument("--smp2", action="store_true", help="the smp2 cases again on 2 vCPUs")
     ap.add_argument("--figures", metavar="FILE", help="write the figures table to FILE too")
     ap.add_argument("--append", default="", help="extra kernel command line")
@@ -390,9 +387,6 @@ def main():
         args.timeout = 3600 if debug_kernel else 1800
     if debug_kernel:
         args.env.setdefault("LOAD_SCALE", "5")  # the debug kernel is ~30x slower per write
-    if not args.kunit_module:
-        sibling = os.path.join(os.path.dirname(args.module), "sysrqmon_test.ko")
-        args.kunit_module = sibling if os.path.isfile(sibling) else None
     if args.demo:
         boots = [Boot("demo", [Case("demo", "demo", set(), None, "")], None, "")]
     else:
