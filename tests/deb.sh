@@ -19,12 +19,8 @@ dkms_deb=$out/sysrqmon-dkms_${ver}_all.deb
 export DEBIAN_FRONTEND=noninteractive
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-result() {
-	if [ "$2" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-	echo "deb: $1 $2 $3"
-}
+SUITE=deb
+. tests/result.sh
 . tests/dkms-boot.sh
 # installed PKG: dpkg knows PKG in a state other than not-installed.
 installed() {
@@ -228,5 +224,4 @@ else
 	result clean FAIL "left: $(echo "$left" | tr '\n' ' ')"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -14,17 +14,8 @@ SERIES=${1:-6.1}
 VARIANT=${2:-debug}
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon
 OUT=tests/qemu/out-debug-$SERIES-$VARIANT
-passed=0
-failed=0
-result() {
-	if [ "$2" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-	echo "debug: $1 $2 $3"
-}
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
+SUITE=debug
+. tests/result.sh
 
 if ! dirs=$(tests/kernel/build-debug-module.sh "$SERIES" "$VARIANT"); then
 	result build FAIL "the debug kernel or the module against it did not build"
@@ -41,12 +32,9 @@ python3 tests/qemu/run.py --all --module "$BUILD/module/sysrqmon.ko" \
 	${FIGURES:+--figures "$FIGURES"} > "$OUT.log" 2>&1
 rc=$?
 cat "$OUT.log"
-line=$(tail -n 1 "$OUT.log")
-p=$(echo "$line" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1/p')
-f=$(echo "$line" | sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\2/p')
-passed=$((passed + ${p:-0}))
-failed=$((failed + ${f:-1}))
-[ "$rc" -ne 0 ] && [ "${f:-1}" -eq 0 ] && failed=$((failed + 1))
+before=$failed
+add_counts "$(tail -n 1 "$OUT.log")"
+[ "$rc" -ne 0 ] && [ "$failed" -eq "$before" ] && failed=$((failed + 1))
 
 # KUnit's own parser over the KTAP the guest printed.
 KUNIT_PY=$CACHE/linux-source-$SERIES/tools/testing/kunit/kunit.py

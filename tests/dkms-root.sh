@@ -12,17 +12,8 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 RELEASE=${1:?usage: tests/dkms-root.sh RELEASE}
 deb=$PWD/build/deb/sysrqmon-dkms_$(cat VERSION)_all.deb
-passed=0
-failed=0
-result() {
-	if [ "$2" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-	echo "dkms-$RELEASE: $1 $2 $3"
-}
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
+SUITE=dkms-$RELEASE
+. tests/result.sh
 
 if [ ! -f "$deb" ] && ! DEB_BUILD_OPTIONS=nocheck DEB_BUILD_PROFILES=nocheck make -s deb \
 	> /dev/null 2>&1; then

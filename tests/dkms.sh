@@ -9,12 +9,8 @@ cd "$(dirname "$0")/.."
 KDIR=$1
 rel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$KDIR/include/generated/utsrelease.h")
 ver=$(cat VERSION)
-passed=0
-failed=0
-result() {
-	if [ "$2" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-	echo "dkms: $1 $2 $3"
-}
+SUITE=dkms
+. tests/result.sh
 . tests/dkms-boot.sh
 step() {
 	name=$1
@@ -101,5 +97,4 @@ else
 	result clean FAIL "left: $left"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

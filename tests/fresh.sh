@@ -9,17 +9,8 @@
 # Usage: tests/fresh.sh      (ends with "N passed, M failed")
 set -u
 cd "$(dirname "$0")/.." || exit 1
-passed=0
-failed=0
-result() {
-	if [ "$2" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-	echo "fresh: $1 $2 $3"
-}
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
+SUITE=fresh
+. tests/result.sh
 
 if ! base=$(tests/debian-root.sh bookworm); then
 	result root FAIL "no Debian 12 root (debootstrap)"

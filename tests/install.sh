@@ -9,12 +9,8 @@ KDIR=$1
 rel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$KDIR/include/generated/utsrelease.h")
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
-passed=0
-failed=0
-result() {
-	if [ "$2" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-	echo "install: $1 $2 $3"
-}
+SUITE=install
+. tests/result.sh
 
 expected="0644 /etc/modprobe.d/sysrqmon.conf
 0644 /etc/modules-load.d/sysrqmon.conf
@@ -71,5 +67,4 @@ else
 	result systemd-analyze FAIL "systemd-analyze not installed"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

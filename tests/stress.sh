@@ -53,8 +53,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/sysrqmon-stress.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 CASES='adv-*,netlink-fuzz,netlink-status,netlink-lost,deny-race'
 CYCLES=$((100 * SCALE / 100))
-passed=0
-failed=0
+SUITE=stress
+. tests/result.sh
 
 # suite LABEL SCALE FUZZ RUN.PY-ARGS...: one run.py run; figures in $WORK/LABEL.fig, its
 # "N passed, M failed" in $WORK/results.
@@ -70,8 +70,7 @@ suite() {
 	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$WORK/$label.log" | tail -n 1)
 	[ -n "$last" ] || last="0 passed, 1 failed"
 	echo "$label: $last" >> "$WORK/results"
-	passed=$((passed + $(echo "$last" | cut -d' ' -f1)))
-	failed=$((failed + $(echo "$last" | cut -d' ' -f3)))
+	add_counts "$last"
 }
 
 if [ "$KERNELS" != debug ]; then
@@ -99,7 +98,6 @@ if [ "$KERNELS" != debian ]; then
 		failed=$((failed + 1))
 	fi
 fi
-last="$passed passed, $failed failed"
 
 # One block per kernel (stress-debian, stress-debug), so the two can also run apart.
 if [ "$RECORD" = 1 ]; then
@@ -113,5 +111,4 @@ if [ "$RECORD" = 1 ]; then
 	done
 fi
 cat "$WORK/results"
-echo "$last"
-[ "$failed" -eq 0 ]
+finish

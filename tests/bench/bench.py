@@ -1,49 +1,12 @@
 #!/usr/bin/env python3
 """Benchmark sysrqmon in QEMU, one guest boot per kernel series (instruction-count mode).
 
-Usage (from the repository root; `make bench` runs the first line):
-  python3 tests/bench/bench.py                 # full run: 7 rounds, about 3 minutes a series
-  python3 tests/bench/bench.py --smoke         # 1 round, small sizes, about 30 s a series
-  python3 tests/bench/bench.py --series 6.12 --rounds 5 --sections hot,target --verbose
+  python3 tests/bench/bench.py                 # make bench: 7 rounds, both series
+  python3 tests/bench/bench.py --smoke         # 1 round, small sizes (make check)
   python3 tests/bench/bench.py --from-json bench/results.json   # re-render results.md
 
-Series (--series, default both, one after the other): 6.1 is Debian 12's linux-image-amd64,
-booted with the given module (--module, built against the host's 6.1 headers; --kdir,
---kernel and --kernel-release apply to it); 6.12 is Debian 12's linux-image-6.12-amd64 from
-bookworm-security: tests/kernels.sh fetches its tree, and the module of this source tree is
-built against it out of tree (as tests/smoke-kernel.sh does). Each series gets its own floor
-module and its own boot, and the hot-path goals are checked against its own floor. The report
-puts the hot path of both series side by side, then each series' full tables.
-
-Each boot is one boot of `qemu-system-x86_64 -icount shift=0,sleep=off`: guest time advances one
-nanosecond per emulated instruction, so every CLOCK_MONOTONIC figure taken inside the guest is
-an instruction count (deterministic, immune to host load). The host also times each measured
-stretch on its own clock (the guest brackets it with markers on a second serial port): those
-wall-clock figures are TCG emulation time, noisy, and shown beside the instruction figures.
-No bare-metal figure is produced.
-
-Inside the boot, configurations are interleaved (none X none Y none ... per round); each X is
-compared with the "none" runs on either side of it, and medians and min-max over the rounds
-are reported. Sections: hot (open+close of non-target files: module modes and the floors of
-tests/bench/floor), target (kernel.sysrq and sysrq-trigger writes), latency (write returned ->
-event received, tests/bench/guest/nlbench.c), burst (largest burst with 0 drops), memory,
-verify (cost of the drift verifier, verify_ms=0/1000/100 on a CPU-bound loop).
-
-Hot-path goals, per series, on icount medians of non-target open()+close() for monitor, deny
-and watch_reads=1: at most the floor (an empty ftrace_ops on security_file_open) + 0.005, and
-at most 1.01 (regular file) / 1.03 (procfs file) times "module not loaded".
-
-Output: the tables on stdout, bench/results.json (every series' records and figures) and
-bench/results.md, consoles bench/console-SERIES.log (--smoke: bench/smoke/; --out DIR). The
-last line
-is "bench: OK ..." or "bench: FAILED ..."; the exit status is 1 when the benchmark itself failed
-(build, boot, a guest operation, missing figures), never because a goal was missed; it
-names the series that missed a goal.
-
-Builds: the static guest programs (gcc -static), the floor module of each series (against
-that series' headers) and the 6.12 module into a temporary directory; the 6.1 module and
-sysrqmonctl must already be built (`make module tools`). Uses tests/qemu/run.py for the
-initramfs, the kernel download and the guest /init.
+Series, sections, method, goals, output and exit status: docs/benchmarks.md. The boot (with
+-icount shift=0,sleep=off), the kernel and the initramfs are tests/qemu/boot.py's.
 """
 
 import argparse
@@ -52,20 +15,17 @@ import json
 import os
 import platform
 import re
-import selectors
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import types
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "qemu"))
-import run as qemu_run  # noqa: E402  (tests/qemu/run.py: initramfs, kernel, markers)
+import boot as qboot  # noqa: E402  (tests/qemu/boot.py: kernel, initramfs, the boot)
 
 GOALS = {"regular": 1.01, "procfs": 1.03}
 FLOOR_MARGIN = 0.005  # and at most the empty ftrace_ops floor + this, in icount ratio
@@ -115,21 +75,12 @@ def log(msg=""):
 def kdir_for(module, kdir=None):
     if kdir:
         return kdir
-    rel = qemu_run.module_release(module)
+    rel = qboot.module_release(module)
     for cand in ("/usr/src/linux-headers-%s" % rel, "/lib/modules/%s/build" % rel):
         if rel and os.path.isfile(os.path.join(cand, "Makefile")):
             return cand
     raise SystemExit("bench.py: no kernel headers for %s (install linux-headers-%s or pass "
                      "--kdir)" % (rel, rel))
-
-
-def kbuild(kdir, src, what):
-    """tests/kbuild.sh: build the external module in src against kdir."""
-    res = subprocess.run([os.path.join(REPO, "tests", "kbuild.sh"), kdir, src],
-                         capture_output=True, text=True)
-    if res.returncode:
-        sys.stderr.write(res.stdout + res.stderr)
-        raise SystemExit("bench.py: building %s against %s failed" % (what, kdir))
 
 
 def series_module(args, series, workdir):
@@ -152,7 +103,7 @@ def series_module(args, series, workdir):
             shutil.copytree(path, os.path.join(src, name), ignore=junk)
         else:
             shutil.copy(path, src)
-    kbuild(kdir, src, "the module")
+    qboot.kbuild(kdir, src, "the module")
     return os.path.join(src, "module", "sysrqmon.ko"), kdir
 
 
@@ -174,7 +125,7 @@ def build(kdir, workdir):
     os.makedirs(floor)
     for fn in ("Kbuild", "sysrqbench_floor.c"):
         shutil.copy(os.path.join(HERE, "floor", fn), floor)
-    kbuild(kdir, floor, "the floor module")
+    qboot.kbuild(kdir, floor, "the floor module")
     shutil.copy(os.path.join(floor, "sysrqbench_floor.ko"), bindir)
     return bindir
 
@@ -184,45 +135,8 @@ def build(kdir, workdir):
 
 
 def boot(args, kernel, initrd, console_path):
-    """One icount boot; returns (records, results, problems, elapsed)."""
-    sock_dir = tempfile.mkdtemp(prefix="sysrqmon-bench-sock-")
-    mk_path = os.path.join(sock_dir, "markers.sock")
-    append = ("console=ttyS0 panic=-1 loglevel=4 log_buf_len=8M printk.time=1 "
-              "8250.nr_uarts=4 " + args.append).strip()
-    cmd = [args.qemu, "-m", "1G", "-nographic", "-no-reboot",
-           "-kernel", kernel, "-initrd", initrd, "-append", append,
-           "-serial", "stdio",
-           "-chardev", "socket,id=markers,path=%s,server=on,wait=on" % mk_path,
-           "-serial", "chardev:markers", "-monitor", "none"]
-    if args.icount:
-        cmd += ["-icount", "shift=0,sleep=off"]
-    if args.verbose:
-        log("   " + " ".join(cmd))
-    records, results, problems = [], [], []
-    t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    mk = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    while True:
-        try:
-            mk.connect(mk_path)
-            break
-        except (FileNotFoundError, ConnectionRefusedError):
-            if proc.poll() is not None or time.monotonic() - t0 > 30:
-                proc.kill()
-                err = proc.stderr.read().decode(errors="replace")
-                shutil.rmtree(sock_dir, ignore_errors=True)
-                return [], [], ["QEMU did not start: " + err.strip()], 0.0
-            time.sleep(0.05)
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ, "console")
-    sel.register(mk, selectors.EVENT_READ, "markers")
-    console = open(console_path, "wb")
-    buf = b""
-    state = {"wb": None, "we": None, "done": False, "booted": None, "section": None}
-    open_streams = 2
-    deadline = t0 + args.timeout
-    timed_out = False
+    """One icount boot (tests/qemu/boot.py); returns (records, results, problems, elapsed)."""
+    records, results, state = [], [], {"wb": None, "we": None, "section": None}
 
     def on_marker(line, now):
         if line == "@@WB":
@@ -230,10 +144,7 @@ def boot(args, kernel, initrd, console_path):
         elif line == "@@WE":
             state["we"] = now
         elif line.startswith("@@M "):
-            rec = {}
-            for tok in line[4:].split():
-                k, _, v = tok.partition("=")
-                rec[k] = v
+            rec = dict(tok.partition("=")[::2] for tok in line[4:].split())
             if state["wb"] is not None and state["we"] is not None:
                 rec["wall_s"] = state["we"] - state["wb"]
             state["wb"] = state["we"] = None
@@ -241,78 +152,27 @@ def boot(args, kernel, initrd, console_path):
             if args.verbose:
                 log("   " + line[4:] + ("  wall=%.3fs" % rec["wall_s"] if "wall_s" in rec
                                         else ""))
-            sec = rec.get("sec")
-            if sec != state["section"] and sec != "info":
-                state["section"] = sec
-                log("-- %s (t=%.0f s)" % (sec, now - t0))
+            if rec.get("sec") not in (state["section"], "info"):
+                state["section"] = rec.get("sec")
+                log("-- %s (t=%.0f s)" % (state["section"], now))
         elif line.startswith("@@RESULT "):
-            m = qemu_run.RESULT_RE.match(line)
-            if m:
-                results.append((m.group(1), m.group(2) == "PASS", m.group(3)))
-                if m.group(2) != "PASS" or args.verbose:
-                    log("%s %s %s" % (m.group(2), m.group(1), m.group(3)))
-            else:
-                results.append(("bench/marker", False, "malformed: " + line))
+            m = qboot.RESULT_RE.match(line)
+            results.append((m.group(1), m.group(2) == "PASS", m.group(3)) if m else
+                           ("bench/marker", False, "malformed: " + line))
+            if not results[-1][1] or args.verbose:
+                log("%s %s %s" % ("PASS" if results[-1][1] else "FAIL", *results[-1][::2]))
         elif line.startswith("@@BOOTED"):
-            state["booted"] = now - t0
-            log("   guest booted after %.1f s" % state["booted"])
-        elif line.startswith("@@DONE"):
-            state["done"] = True
+            log("   guest booted after %.1f s" % now)
 
-    while open_streams:
-        now = time.monotonic()
-        if now > deadline:
-            timed_out = True
-            break
-        for key, _ in sel.select(timeout=0.5):
-            if key.data == "console":
-                data = os.read(proc.stdout.fileno(), 65536)
-                if not data:
-                    sel.unregister(proc.stdout)
-                    open_streams -= 1
-                    continue
-                console.write(data)
-            else:
-                try:
-                    data = mk.recv(65536)
-                except OSError:
-                    data = b""
-                now = time.monotonic()
-                if not data:
-                    sel.unregister(mk)
-                    open_streams -= 1
-                    continue
-                buf += data
-                while b"\n" in buf:
-                    raw, buf = buf.split(b"\n", 1)
-                    on_marker(raw.decode(errors="replace").strip("\r\0 "), now)
-        if state["done"] and proc.poll() is not None:
-            break
-    if proc.poll() is None:
-        proc.kill()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass
-    console.write(proc.stdout.read() or b"")
-    console.close()
-    mk.close()
-    shutil.rmtree(sock_dir, ignore_errors=True)
-    elapsed = time.monotonic() - t0
-    with open(console_path, "rb") as f:
-        lines = f.read().decode(errors="replace").replace("\r", "").split("\n")
-    bad = [ln for ln in lines if qemu_run.KERNEL_LINE.search(ln)
-           and qemu_run.BAD_PATTERNS.search(ln)]
-    if bad:
-        problems.append("the kernel reported %d problem line(s), first: %s"
-                        % (len(bad), bad[0].strip()))
-    if not state["done"]:
-        why = ("timeout after %d s" % args.timeout if timed_out
-               else "QEMU exited (status %s) before @@DONE" % proc.returncode)
-        problems.append(why)
-        for ln in lines[-40:]:
+    r = qboot.boot(kernel, initrd, args.append, console_path, on_marker, icount=args.icount,
+                   timeout=args.timeout, loglevel=4, qemu=args.qemu, verbose=args.verbose)
+    problems = ["the kernel reported %d problem line(s), first: %s"
+                % (len(r.bad), r.bad[0].strip())] if r.bad else []
+    if not r.done:
+        problems.append(r.why)
+        for ln in r.lines[-40:]:
             log("   | " + ln)
-    return records, results, problems, elapsed
+    return records, results, problems, r.elapsed
 
 
 # --------------------------------------------------------------------------------------------
@@ -372,6 +232,34 @@ def wall_per_op(rec):
     return w * 1e9 / n if w and n else None
 
 
+def interleaved(records, sec, key, ops_per_s=False):
+    """{KEY value: {cfg: figures}} of an interleaved section: per op (instructions, wall ns,
+    with OPS_PER_S wall ops/s) and, against the "none" runs either side, the ratios and the
+    added instructions."""
+    recs = [r for r in records if r.get("sec") == sec]
+
+    def figures(group, triples=()):
+        e = {"instructions_per_op": stats([per_op(r) for r in group]),
+             "wall_ns_per_op": stats([wall_per_op(r) for r in group])}
+        if ops_per_s:
+            e["wall_ops_per_s"] = stats([1e9 / wall_per_op(r) for r in group
+                                         if wall_per_op(r)])
+        if triples:
+            e.update(icount_ratio=ratio_stats(triples, per_op),
+                     wall_ratio=ratio_stats(triples, wall_per_op),
+                     added_instructions=stats([
+                         per_op(t[0]) - statistics.mean([per_op(b) for b in t[1:] if b])
+                         for t in triples if any(t[1:])]))
+        return e
+
+    out = {}
+    for (k,), cfgs in sorted(paired(recs, [key]).items()):
+        out[k] = {"none": figures([r for r in recs if r.get(key) == k and
+                                   r.get("cfg") == "none"])}
+        out[k].update((cfg, figures([t[0] for t in tr], tr)) for cfg, tr in cfgs.items())
+    return out
+
+
 def analyse(records):
     res = {"hot": {}, "target": {}, "latency": {}, "burst": [], "memory": {}, "verify": {},
            "info": {}}
@@ -379,44 +267,8 @@ def analyse(records):
         if rec.get("sec") == "info":
             res["info"][rec["key"]] = rec.get("value")
 
-    hot = [r for r in records if r.get("sec") == "hot"]
-    for (file,), cfgs in sorted(paired(hot, ["file"]).items()):
-        base = [per_op(r) for r in hot if r.get("file") == file and r.get("cfg") == "none"]
-        wbase = [wall_per_op(r) for r in hot if r.get("file") == file and r.get("cfg") == "none"]
-        entry = {"none": {"instructions_per_op": stats(base), "wall_ns_per_op": stats(wbase)}}
-        for cfg, triples in cfgs.items():
-            entry[cfg] = {
-                "instructions_per_op": stats([per_op(t[0]) for t in triples]),
-                "wall_ns_per_op": stats([wall_per_op(t[0]) for t in triples]),
-                "icount_ratio": ratio_stats(triples, per_op),
-                "wall_ratio": ratio_stats(triples, wall_per_op),
-                "added_instructions": stats([
-                    per_op(t[0]) - statistics.mean([per_op(b) for b in t[1:] if b])
-                    for t in triples if any(t[1:])]),
-            }
-        res["hot"][file] = entry
-
-    tgt = [r for r in records if r.get("sec") == "target"]
-    for (op,), cfgs in sorted(paired(tgt, ["op"]).items()):
-        base = [r for r in tgt if r.get("op") == op and r.get("cfg") == "none"]
-        entry = {"none": {"instructions_per_op": stats([per_op(r) for r in base]),
-                          "wall_ns_per_op": stats([wall_per_op(r) for r in base]),
-                          "wall_ops_per_s": stats([1e9 / wall_per_op(r) for r in base
-                                                   if wall_per_op(r)])}}
-        for cfg, triples in cfgs.items():
-            recs = [t[0] for t in triples]
-            entry[cfg] = {
-                "instructions_per_op": stats([per_op(r) for r in recs]),
-                "wall_ns_per_op": stats([wall_per_op(r) for r in recs]),
-                "wall_ops_per_s": stats([1e9 / wall_per_op(r) for r in recs
-                                         if wall_per_op(r)]),
-                "icount_ratio": ratio_stats(triples, per_op),
-                "wall_ratio": ratio_stats(triples, wall_per_op),
-                "added_instructions": stats([
-                    per_op(t[0]) - statistics.mean([per_op(b) for b in t[1:] if b])
-                    for t in triples if any(t[1:])]),
-            }
-        res["target"][op] = entry
+    res["hot"] = interleaved(records, "hot", "file")
+    res["target"] = interleaved(records, "target", "op", ops_per_s=True)
 
     for rec in records:
         if rec.get("sec") == "latency":
@@ -813,9 +665,8 @@ def run_series(args, series, sizes, sections):
     try:
         module, kdir = series_module(args, series, workdir)
         own = SERIES[series] is None
-        kernel = qemu_run.find_kernel(types.SimpleNamespace(
-            kernel=args.kernel if own else None,
-            kernel_release=args.kernel_release if own else None, module=module, kdir=kdir))
+        kernel = qboot.find_kernel(args.kernel if own else None,
+                                   args.kernel_release if own else None, module, kdir)
         bindir = build(kdir, workdir)
         env = {"BENCH_ROUNDS": str(sizes["rounds"]),
                "BENCH_VERIFY_ROUNDS": str(sizes["verify_rounds"]),
@@ -826,10 +677,8 @@ def run_series(args, series, sizes, sections):
                "BENCH_BURSTS": sizes["bursts"], "BENCH_FIFO_BURSTS": sizes["fifo_bursts"],
                "BENCH_SECTIONS": " ".join(sections)}
         initrd = os.path.join(workdir, "initrd.gz")
-        qemu_run.build_initramfs(
-            initrd, types.SimpleNamespace(busybox=args.busybox, module=module,
-                                          tool=args.tool),
-            ["bench"], bindir, {"bench": os.path.join(HERE, "guest", "bench.sh")}, env)
+        qboot.initramfs(initrd, args.busybox, {"bench": os.path.join(HERE, "guest", "bench.sh")},
+                        bindir, env, {"tests/sysrqmon.ko": module}, {"sysrqmonctl": args.tool})
         console_path = os.path.join(args.out, "console-%s.log" % series)
         log("== bench %s: kernel %s, module %s, %s, %d round(s), sections %s (built in %.0f s)"
             % (series, os.path.basename(kernel), os.path.basename(module) if own

@@ -124,16 +124,7 @@ json_listen() {
 	JL_AWK=$!
 	"$TOOL" listen --json "$@" > "$_jf.fifo" 2> "$_jf.err" &
 	JL_PID=$!
-	_i=0
-	while [ "$(nl_joined)" -le "$_before" ]; do
-		if [ $_i -ge 50 ] || ! kill -0 $JL_PID 2>/dev/null; then
-			info "json listener $JL_PID did not join: $(cat "$_jf.err")"
-			return 1
-		fi
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 0
+	joined $JL_PID "$_before" "$_jf.err"
 }
 
 json_listen_stop() {

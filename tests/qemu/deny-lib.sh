@@ -2,9 +2,7 @@
 # deny-lib.sh: shared functions of the deny-mode and lock cases (2N-deny-*.sh, 9N-lock*.sh).
 # Sourced after lib.sh:
 #   . /tests/lib.sh
-#   if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
-# (run.py copies lib.sh to /tests/; until it copies this file too, helpers/Makefile ships it
-# as /tests/bin/deny-lib.sh.)
+#   . /tests/deny-lib.sh
 #
 #   deny_load [PARAMS...]         reload the module with mode=deny PARAMS...; marks
 #   in_mode MODE CMD...           run CMD with mode=MODE, then restore the mode; marks after

@@ -3,7 +3,7 @@
 # changed by a hostile module (/tests/sysrqevil.ko, source tests/module/sysrqevil.c) rather
 # than through the two files. Sourced after lib.sh and deny-lib.sh:
 #   . /tests/lib.sh
-#   if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+#   . /tests/deny-lib.sh
 #   . /tests/integrity-lib.sh
 #
 #   evil_need                     fail and exit the case when /tests/sysrqevil.ko is missing

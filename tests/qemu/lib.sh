@@ -429,6 +429,20 @@ nl_joined() {
 	awk 'NR > 1 && $2 == 16 && $4 != "00000000"' /proc/net/netlink | wc -l
 }
 
+# joined PID BEFORE ERRFILE: wait (5 s at most) until more sockets than BEFORE joined a group;
+# 1, with ERRFILE's text, when PID ends first or none joins
+joined() {
+	_i=0
+	while [ "$(nl_joined)" -le "$2" ]; do
+		if [ $_i -ge 50 ] || ! kill -0 "$1" 2>/dev/null; then
+			info "listener $1 did not join the events group: $(cat "$3")"
+			return 1
+		fi
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
 listener_start() {
 	_lf=$1
 	shift
@@ -442,16 +456,7 @@ listener_start() {
 		kill -0 $LISTENER_PID 2>/dev/null
 		return
 	fi
-	_i=0
-	while [ "$(nl_joined)" -le "$_before" ]; do
-		if [ $_i -ge 50 ] || ! kill -0 $LISTENER_PID 2>/dev/null; then
-			info "listener $LISTENER_PID did not join the events group: $(cat "$_lf.err")"
-			return 1
-		fi
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 0
+	joined $LISTENER_PID "$_before" "$_lf.err"
 }
 
 listener_stop() {

@@ -7,7 +7,7 @@
 # which fails the whole boot loudly. Monitor mode for what the skeleton cases do not cover
 # (a descriptor passed over a unix socket).
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 
 # --- descriptors opened before insmod mode=deny ------------------------------------------------
 ensure_unloaded

@@ -6,7 +6,7 @@
 # far). The same for every path and for descriptors opened earlier or received over a socket.
 # 'b' is the forbidden key in places: a failed denial reboots the guest (-no-reboot).
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 
 printk=$(cut -f1 /proc/sys/kernel/printk)
 deny_load allowed_keys=h

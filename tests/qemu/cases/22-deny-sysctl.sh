@@ -7,7 +7,7 @@
 # or received over a unix socket, other procfs instances, bind mounts, chroot, fsmount, dirfd,
 # /proc/self/root, /proc/self/fd reopen. Monitor mode: a received descriptor is reported.
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 
 deny_load
 

@@ -14,7 +14,7 @@
 # audit=0 keeps the thousands of allowed 'h' lines out of the log (denials are always logged).
 # RACE_WRITES=N on the kernel command line (run.py --append) changes the number of writes.
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 . /tests/integrity-lib.sh
 
 N=${RACE_WRITES:-3000}

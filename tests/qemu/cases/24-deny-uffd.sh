@@ -7,7 +7,7 @@
 # reboot). In monitor mode the same write goes through: the kernel faults, the handler is
 # asked once and serves 'h' (this proves the helper's page really was missing).
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 
 undecided() {
 	"$TOOL" status --json 2>/dev/null | tr ',{}' '\n\n\n' | sed -n 's/^ *"undecided" *: *\([0-9]*\).*/\1/p' | head -n 1

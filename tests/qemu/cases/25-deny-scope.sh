@@ -4,7 +4,7 @@
 # one of them, is refused (trigger open, kernel.sysrq 0 -> 16); the same writes from the host
 # are allowed and reported as allowed.
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 
 deny_load deny_scope=container
 check scope-param "deny_scope=$(param deny_scope)" [ "$(param deny_scope)" = container ]

@@ -5,7 +5,7 @@
 # of other files and other procfs entries, and read-only opens of the two targets work as
 # before and give no event.
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 
 reload mode=monitor audit=0 || { fail load "insmod failed"; exit 0; }
 check audit-0 "audit=$(param audit)" [ "$(param audit)" = 0 ]

@@ -8,7 +8,7 @@
 # once and with sysrq_downtime_ms (the timer path): the guest keeps running. Keys of the real
 # keyboard (QEMU sendkey, interrupt context) stay source=keyboard, governed by kernel.sysrq.
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 . /tests/integrity-lib.sh
 
 # Debian kernels build evdev and uinput as modules (run.py ships them); the debug kernel

@@ -7,7 +7,7 @@
 # back (mask; the hidden key runs from the trigger), rmmod puts the slot back; the sysrq
 # driver's parameters reset_seq and sysrq_downtime_ms read back what was written (restored).
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 . /tests/integrity-lib.sh
 
 evil_need

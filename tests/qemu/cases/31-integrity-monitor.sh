@@ -13,7 +13,7 @@
 # mode=off are hooked changes too: no drift once monitoring resumes. After rmmod sysrqmon,
 # nothing is reported at all.
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 . /tests/integrity-lib.sh
 
 evil_need

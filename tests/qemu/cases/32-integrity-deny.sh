@@ -14,7 +14,7 @@
 # allowed (not locked) and ftrace_enabled=0 fails EBUSY; the next write to either SysRq file in
 # the same shell line is still denied and reported.
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 . /tests/integrity-lib.sh
 
 evil_need

@@ -4,7 +4,7 @@
 # backdoor(y) and changed (in --json and in the text table) while registered, and is gone
 # after rmmod; a raw slot write (monitor mode, not put back) shows up the same way.
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 . /tests/integrity-lib.sh
 
 evil_need

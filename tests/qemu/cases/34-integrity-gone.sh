@@ -8,7 +8,7 @@
 # left behind into the freed module is reported but never followed (`keys` shows "?"), and
 # deny mode clears it. The run.py console check fails the case on any oops or KASAN report.
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 . /tests/integrity-lib.sh
 
 evil_need

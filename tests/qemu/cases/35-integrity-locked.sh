@@ -10,7 +10,7 @@
 # denied and reported. Then 'b' (allowed) reboots the guest; its audit line must reach the
 # console before the kernel's "sysrq: Resetting".
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 . /tests/integrity-lib.sh
 
 deny_load allowed_keys=b locked=1

@@ -5,7 +5,7 @@
 # range is refused (EINVAL, unchanged, no event) on both paths; a check switched back on finds a
 # raw change made while it was off. (Locked, it is refused like every setting: 95-lock.)
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 . /tests/integrity-lib.sh
 
 evil_need

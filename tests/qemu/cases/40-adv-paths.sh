@@ -9,7 +9,7 @@
 # (a fresh write-open of the trigger in deny mode is refused at open: checked once per path
 # here too, and per descriptor source in 41-adv-fds).
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 . /tests/adv-lib.sh
 
 reload || { fail load "insmod failed"; exit 0; }

@@ -11,7 +11,7 @@
 # sysctl checks permission at every write (proc_sys_call_handler: EPERM, before the handler,
 # no event).
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 . /tests/adv-lib.sh
 
 reload || { fail load "insmod failed"; exit 0; }

@@ -9,7 +9,7 @@
 #   (deny_scope=all and container) are refused and reported: a descriptor opened in the
 #   container before the switch at write, a fresh write-open at open.
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 . /tests/adv-lib.sh
 
 reload || { fail load "insmod failed"; exit 0; }

@@ -8,7 +8,7 @@
 # (run.py --all, or --smp2, runs it again in a guest with two vCPUs)
 #   THREADS_WRITES  writes per thread (default 40, scaled by LOAD_SCALE), 8 threads
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 . /tests/adv-lib.sh
 
 reload audit=0 || { fail load "insmod failed"; exit 0; }

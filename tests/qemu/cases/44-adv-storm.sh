@@ -12,7 +12,7 @@
 #   STORM_EVENTS   events of the first storm (default 50000, scaled by LOAD_SCALE)
 #   STORM2_EVENTS  events of the stalled/10-listener storm (default 20000, scaled)
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 . /tests/adv-lib.sh
 
 reload || { fail load "insmod failed"; exit 0; }

@@ -6,7 +6,7 @@
 # the run, and on the console by run.py), no hook left behind, the module works afterwards.
 #   UNLOAD_CYCLES  cycles (default 100, scaled by LOAD_SCALE; tests/stress.sh: 1000)
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 . /tests/adv-lib.sh
 
 N=$(scaled ${UNLOAD_CYCLES:-100})

@@ -7,7 +7,7 @@
 # (delmod32: int $0x80), plain and forced; the lock holds a module reference; the module
 # keeps working.
 . /tests/lib.sh
-if [ -r /tests/deny-lib.sh ]; then . /tests/deny-lib.sh; else . /tests/bin/deny-lib.sh; fi
+. /tests/deny-lib.sh
 
 deny_load allowed_keys=h
 setup_mask 16

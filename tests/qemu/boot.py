@@ -1,0 +1,238 @@
+"""The one QEMU boot of the tests (run.py), the demo (run.py --demo) and the benchmark
+(tests/bench/bench.py): the kernel to boot, the initramfs (packed by `cpio -o -H newc`) and
+boot(), which runs QEMU, writes the console log and hands each marker line to the caller."""
+
+import glob
+import os
+import re
+import selectors
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import types
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+BAD_PATTERNS = re.compile(
+    r"BUG:|WARNING:|Oops|Call Trace|general protection|KASAN|UBSAN:|possible circular locking"
+    r"|sleeping function called from invalid context"
+    r"|kmemleak: .*(suspected memory leak|unreferenced)|unreferenced object")
+KERNEL_LINE = re.compile(r"\[\s*\d+\.\d+\]")
+RESULT_RE = re.compile(r"^@@RESULT (\S+) (PASS|FAIL) ?(.*)$")
+
+
+def module_release(ko):
+    with open(ko, "rb") as f:
+        m = re.search(rb"vermagic=([^\s\0]+)", f.read())
+    return m.group(1).decode() if m else None
+
+
+def find_kernel(kernel=None, release=None, module=None, kdir=None):
+    """KERNEL, or the vmlinuz of RELEASE (default: the module's vermagic, else the kdir's
+    linux-headers-REL name) that get-kernel.sh fetches and caches."""
+    if kernel:
+        return kernel
+    rel = release or module_release(module)
+    if not rel and kdir:
+        m = re.search(r"linux-headers-(\S+)$", os.path.realpath(kdir).rstrip("/"))
+        rel = m.group(1) if m else None
+    if not rel:
+        raise SystemExit("cannot tell the kernel release (no vermagic in %s); use "
+                         "--kernel-release or --kernel" % module)
+    res = subprocess.run([os.path.join(HERE, "get-kernel.sh"), rel], stdout=subprocess.PIPE,
+                         text=True)
+    if res.returncode != 0:
+        raise SystemExit("get-kernel.sh %s failed" % rel)
+    return res.stdout.strip().splitlines()[-1]
+
+
+def kbuild(kdir, src, what):
+    """tests/kbuild.sh: build the external module in src against kdir."""
+    res = subprocess.run([os.path.join(REPO, "tests", "kbuild.sh"), kdir, src],
+                         capture_output=True, text=True)
+    if res.returncode:
+        raise SystemExit(res.stdout + res.stderr + "building %s against %s failed"
+                         % (what, kdir))
+
+
+def ldd_deps(binary):
+    """Shared libraries and loader of a dynamic executable, as absolute host paths."""
+    out = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
+    return [m.group(1) for m in (re.search(r"=>\s*(/\S+)", ln) or
+                                 re.match(r"\s*(/\S+)\s+\(0x", ln) for ln in out.splitlines())
+            if m]
+
+
+def initramfs(path, busybox, cases, bindir, env, files=None, programs=None):
+    """Pack PATH (gzip'd newc cpio): busybox and its applet links, /init (init.sh), lib.sh and
+    every *-lib.sh, CASES {stem: script} as /tests/cases/STEM.sh and /tests/cases.list, BINDIR's
+    programs in /tests/bin, ENV as /tests/env, FILES {guest path: host path}, and PROGRAMS
+    {name: dynamic executable or None} in /usr/sbin with the libraries and loader ldd lists."""
+    root = tempfile.mkdtemp(prefix="sysrqmon-initramfs-")
+
+    def put(guest, src, mode=0o644):
+        dst = os.path.join(root, guest.strip("/"))
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        if isinstance(src, str):
+            shutil.copyfile(src, dst)
+        else:
+            with open(dst, "wb") as f:
+                f.write(src)
+        os.chmod(dst, mode)
+
+    for d in ("bin", "sbin", "usr/bin", "usr/sbin", "proc", "sys", "dev", "tmp", "mnt", "root",
+              "etc", "run", "tests/cases", "tests/bin", "tests/kmod"):
+        os.makedirs(os.path.join(root, d))
+    os.mknod(os.path.join(root, "dev/console"), 0o20600, os.makedev(5, 1))
+    os.mknod(os.path.join(root, "dev/null"), 0o20666, os.makedev(1, 3))
+    put("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/tmp:/bin/sh\n"
+        b"nobody:x:65534:65534::/:/bin/sh\n")
+    put("etc/group", b"root:x:0:\nuser:x:1000:\nnogroup:x:65534:\n")
+    put("bin/busybox", busybox, 0o755)
+    for a in subprocess.run([busybox, "--list-full"], capture_output=True, text=True,
+                            check=True).stdout.split():
+        if not os.path.lexists(os.path.join(root, a)):
+            os.symlink("/bin/busybox", os.path.join(root, a))
+    put("init", os.path.join(HERE, "init.sh"), 0o755)
+    for fn in glob.glob(os.path.join(HERE, "*lib.sh")):
+        put("tests/" + os.path.basename(fn), fn)
+    for stem, src in cases.items():
+        put("tests/cases/%s.sh" % stem, src, 0o755)
+    put("tests/cases.list", "".join(n + "\n" for n in cases).encode())
+    put("tests/env", "".join("export %s='%s'\n" % (k, v.replace("'", "'\\''"))
+                             for k, v in env.items()).encode())
+    for h in os.listdir(bindir):
+        put("tests/bin/" + h, os.path.join(bindir, h), 0o755)
+    for guest, host in (files or {}).items():
+        put(guest, host)
+    for name, prog in (programs or {}).items():
+        if not prog or not os.path.isfile(prog):
+            continue
+        put("usr/sbin/" + name, prog, 0o755)
+        for dep in ldd_deps(prog):
+            put(dep, os.path.realpath(dep), 0o755)
+    for d, _dirs, _files in os.walk(root):  # mkdtemp's 0700 would lock the guest's users out
+        os.chmod(d, 0o755)
+    subprocess.run("find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -6 > '%s'"
+                   % path, shell=True, check=True, cwd=root)
+    shutil.rmtree(root)
+
+
+def sendkey(mon_path, spec):
+    """`sendkey SPEC` on QEMU's human monitor; returns its reply."""
+    def until_prompt(s):
+        buf = b""
+        while not buf.endswith(b"(qemu) "):
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            buf += chunk
+        return buf.decode(errors="replace")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(10)
+        s.connect(mon_path)
+        until_prompt(s)
+        s.sendall(b"sendkey " + spec.encode() + b"\n")
+        return until_prompt(s)
+
+
+def boot(kernel, initrd, append, console_log, on_marker, smp=1, icount=False, timeout=1800,
+         loglevel=7, qemu="qemu-system-x86_64", on_console=None, verbose=False):
+    """Boot KERNEL with INITRD until the guest's @@DONE (then up to 30 s for the power-off),
+    QEMU's exit or TIMEOUT seconds. The console (ttyS0) goes to CONSOLE_LOG (and to
+    ON_CONSOLE(bytes)); each marker line of the guest's ttyS1 to ON_MARKER(line, seconds since
+    start), after boot() itself has acted on @@SENDKEY SPEC (the monitor's sendkey). SMP > 1
+    adds -accel tcg,thread=single, ICOUNT -icount shift=0,sleep=off (benchmarks only).
+    Returns a namespace: done, booted (s), elapsed (s), why (when not done), lines (console),
+    bad (timestamped kernel lines reporting a problem), stderr."""
+    sockdir = tempfile.mkdtemp(prefix="sysrqmon-boot-")
+    mon_path, mk_path = os.path.join(sockdir, "mon.sock"), os.path.join(sockdir, "mk.sock")
+    append = ("console=ttyS0 panic=-1 loglevel=%d log_buf_len=8M printk.time=1 "
+              "8250.nr_uarts=4 %s" % (loglevel, append)).strip()
+    cmd = [qemu, "-m", "1G", "-nographic", "-no-reboot", "-kernel", kernel, "-initrd", initrd,
+           "-append", append, "-monitor", "unix:%s,server,nowait" % mon_path,
+           "-serial", "stdio", "-serial", "chardev:markers",
+           "-chardev", "socket,id=markers,path=%s,server=on,wait=on" % mk_path]
+    if smp > 1:
+        cmd += ["-smp", str(smp), "-accel", "tcg,thread=single"]
+    if icount:
+        cmd += ["-icount", "shift=0,sleep=off"]
+    if verbose:
+        print("   " + " ".join(cmd), flush=True)
+    r = types.SimpleNamespace(done=False, booted=None, why=None, elapsed=0.0, lines=[], bad=[],
+                              stderr="")
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    mk = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    while True:
+        try:
+            mk.connect(mk_path)
+            break
+        except (FileNotFoundError, ConnectionRefusedError):
+            if proc.poll() is not None or time.monotonic() - t0 > 30:
+                proc.kill()
+                r.why = "QEMU did not start: " + proc.communicate()[1].decode(errors="replace")
+                shutil.rmtree(sockdir, ignore_errors=True)
+                return r
+            time.sleep(0.05)
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ, "console")
+    sel.register(mk, selectors.EVENT_READ, "markers")
+    done_at, buf, timed_out = None, b"", False
+
+    def read(f):
+        try:
+            return os.read(f.fileno(), 65536)
+        except OSError:
+            return b""
+    with open(console_log, "wb") as console:
+        while sel.get_map():
+            now = time.monotonic()
+            timed_out = now > t0 + timeout
+            if timed_out or (done_at and now - done_at > 30):
+                break
+            for key, _ in sel.select(timeout=0.5):
+                data = read(key.fileobj)
+                if not data:
+                    sel.unregister(key.fileobj)
+                elif key.data == "console":
+                    console.write(data)
+                    console.flush()
+                    if on_console:
+                        on_console(data)
+                else:
+                    buf += data
+                    while b"\n" in buf:
+                        raw, buf = buf.split(b"\n", 1)
+                        line, now = raw.decode(errors="replace").strip("\r\0 "), \
+                            time.monotonic() - t0
+                        if line.startswith("@@SENDKEY "):
+                            try:
+                                reply = sendkey(mon_path, line.split(None, 1)[1].strip())
+                                if "rror" in reply or "nvalid" in reply:
+                                    print("   %s: %s" % (line[2:], reply.strip()), flush=True)
+                            except OSError as e:
+                                print("   %s failed: %s" % (line[2:], e), flush=True)
+                        elif line.startswith("@@BOOTED"):
+                            r.booted = now
+                        elif line.startswith("@@DONE"):
+                            r.done, done_at = True, time.monotonic()
+                        on_marker(line, now)
+        if proc.poll() is None:
+            proc.kill()
+        out, err = proc.communicate()
+        console.write(out)
+    mk.close()
+    shutil.rmtree(sockdir, ignore_errors=True)
+    r.elapsed = time.monotonic() - t0
+    r.stderr = err.decode(errors="replace").strip()
+    if not r.done:
+        r.why = ("timeout after %d s" % timeout if timed_out
+                 else "QEMU exited (status %s) before @@DONE" % proc.returncode)
+    with open(console_log, "rb") as f:
+        r.lines = f.read().decode(errors="replace").replace("\r", "").split("\n")
+    r.bad = [ln for ln in r.lines if KERNEL_LINE.search(ln) and BAD_PATTERNS.search(ln)]
+    return r
