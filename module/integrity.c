@@ -64,12 +64,8 @@ static void verify(struct work_struct *work);
 static DECLARE_DELAYED_WORK(verify_work, verify);
 static bool verifying;
 
-/**
- * sysrqmon_verify_ms() - the verification period
- *
- * Return: milliseconds, 0 when off.
- */
-unsigned int sysrqmon_verify_ms(void)
+/* The verification period in milliseconds, 0 when off. */
+static unsigned int verify_ms(void)
 {
 	struct sysrqmon_config cfg;
 
@@ -80,14 +76,13 @@ unsigned int sysrqmon_verify_ms(void)
 /**
  * sysrqmon_verify_period_changed() - verify_ms was set: check on the new
  * period from now, or stop checking when it is 0
+ * @ms: the new period, as just published
  *
  * Context: process context, under the parameter lock (params.c), which
  * also keeps it from running once exit has begun.
  */
-void sysrqmon_verify_period_changed(void)
+void sysrqmon_verify_period_changed(unsigned int ms)
 {
-	unsigned int ms = sysrqmon_verify_ms();
-
 	if (!READ_ONCE(verifying))
 		return;
 	if (ms)
@@ -301,11 +296,12 @@ bool sysrqmon_key_entry(int slot, struct sysrqmon_key_entry *entry)
  */
 void sysrqmon_integrity_start(void)
 {
+	unsigned int ms = verify_ms();
+
 	report_baseline();
 	WRITE_ONCE(verifying, true);
-	if (sysrqmon_verify_ms())
-		schedule_delayed_work(&verify_work,
-				      msecs_to_jiffies(sysrqmon_verify_ms()));
+	if (ms)
+		schedule_delayed_work(&verify_work, msecs_to_jiffies(ms));
 }
 
 /**
@@ -473,7 +469,7 @@ static void verify(struct work_struct *work)
 		check_mask(&d);
 		check_table(&d);
 	}
-	ms = sysrqmon_verify_ms();
+	ms = verify_ms();
 	if (ms && READ_ONCE(verifying))
 		schedule_delayed_work(&verify_work, msecs_to_jiffies(ms));
 }

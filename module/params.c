@@ -348,17 +348,26 @@ int sysrqmon_config_parse(enum sysrqmon_setting id, const char *val,
 	return -EINVAL;
 }
 
-/* The module's own load and unload: facts, reported, never refused. */
-static void report_module(const char *old, const char *new)
+/*
+ * A change that has happened (an applied setting, the module's load or
+ * unload): the policy reports it and has nothing to refuse.
+ */
+static void decide_done(struct sysrqmon_decision *d)
 {
 	struct sysrqmon_request req = {
 		.kind = SYSRQMON_KIND_CONFIG,
 		.setting = -1,
 		.done = true,
 	};
+
+	sysrqmon_decide(&req, d);
+}
+
+static void report_module(const char *old, const char *new)
+{
 	struct sysrqmon_decision d;
 
-	sysrqmon_decide(&req, &d);
+	decide_done(&d);
 	report_setting("module", old, new, &d);
 }
 
@@ -407,7 +416,6 @@ static int check_change(const struct sysrqmon_config *now,
 static void changed(const struct sysrqmon_config *old,
 		    const struct sysrqmon_config *next, unsigned long set)
 {
-	struct sysrqmon_request req = { .kind = SYSRQMON_KIND_CONFIG };
 	struct sysrqmon_decision d;
 	unsigned int id;
 
@@ -417,16 +425,12 @@ static void changed(const struct sysrqmon_config *old,
 	if (!loaded)
 		return;
 	if (next->verify_ms != old->verify_ms)
-		sysrqmon_verify_period_changed();
-	for_each_set_bit(id, &set, SYSRQMON_SET_COUNT) {
-		if (setting_load(old, id) == setting_load(next, id))
-			continue;
-		req.setting = id;
-		req.value = setting_load(next, id);
-		req.done = true;
-		sysrqmon_decide(&req, &d);
-		report_change(id, setting_load(old, id), req.value, &d);
-	}
+		sysrqmon_verify_period_changed(next->verify_ms);
+	decide_done(&d);
+	for_each_set_bit(id, &set, SYSRQMON_SET_COUNT)
+		if (setting_load(old, id) != setting_load(next, id))
+			report_change(id, setting_load(old, id),
+				      setting_load(next, id), &d);
 }
 
 /**

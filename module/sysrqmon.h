@@ -264,8 +264,7 @@ void sysrqmon_integrity_exit(void);
 void sysrqmon_known_mask(int mask);
 void sysrqmon_known_key(int key, const struct sysrq_key_op *from,
 			const struct sysrq_key_op *to);
-unsigned int sysrqmon_verify_ms(void);
-void sysrqmon_verify_period_changed(void);
+void sysrqmon_verify_period_changed(unsigned int ms);
 const struct sysrq_key_op **sysrqmon_key_table(void);
 
 /**
