@@ -32,17 +32,8 @@ case $MODE in full | smoke | root) ;; *) echo "host.sh: unknown option --$MODE" 
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon
 base=$cache/roots/host-$RELEASE
 mirror=http://deb.debian.org/debian
-passed=0
-failed=0
-result() {
-	if [ "$2" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-	echo "host-$RELEASE: $1 $2 $3"
-}
-finish() {
-	echo "$passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
+SUITE=host-$RELEASE
+. tests/result.sh
 
 # make_root: the cached host root. Minimal Debian with systemd, the release's kernel and
 # headers metapackages (whatever ABI they point at today), dkms, auditd, node_exporter,
