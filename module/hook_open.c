@@ -3,9 +3,10 @@
  * security_file_open: opens of the two targets.
  *
  * Every open on the machine passes here. The fast path reads the superblock
- * magic and returns for anything that is not procfs, and for read-only
- * procfs opens unless watch_reads is set: no locks, no strings, no stack
- * beyond a few registers. Everything else is out of line.
+ * magic and returns for anything that is not procfs, for read-only procfs
+ * opens unless watch_reads is set, and for procfs files that cannot be a
+ * target by their file operations (and a sysctl's name length): no locks, no
+ * strings, no stack beyond a few registers. Everything else is out of line.
  */
 #include <linux/dcache.h>
 #include <linux/fs.h>
@@ -81,6 +82,8 @@ void sysrqmon_hook_file_open(unsigned long ip, unsigned long parent_ip,
 		return;
 	/* Most procfs opens are reads, which are not events by default. */
 	if (!(file->f_mode & FMODE_WRITE) && !READ_ONCE(sysrqmon_watching_reads))
+		return;
+	if (!sysrqmon_may_be_target(file))
 		return;
 	proc_file_open(hook, ip, parent_ip, file, fregs);
 }

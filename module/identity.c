@@ -18,9 +18,7 @@
 
 #include "sysrqmon.h"
 
-static const struct file_operations *trigger_fops;
-static unsigned long trigger_ino;
-static const struct file_operations *sysctl_fops;
+struct sysrqmon_targets sysrqmon_targets __ro_after_init;
 
 /* Look @name up from the root of @mnt; walking never leaves that mount. */
 static int capture_inode(struct vfsmount *mnt, const char *name,
@@ -60,9 +58,11 @@ int sysrqmon_identity_init(void)
 	if (IS_ERR(mnt))
 		return PTR_ERR(mnt);
 
-	ret = capture_inode(mnt, "sysrq-trigger", &trigger_fops, &trigger_ino);
+	ret = capture_inode(mnt, "sysrq-trigger", &sysrqmon_targets.trigger_fops,
+			    &sysrqmon_targets.trigger_ino);
 	if (!ret)
-		ret = capture_inode(mnt, "sys/kernel/sysrq", &sysctl_fops, NULL);
+		ret = capture_inode(mnt, "sys/kernel/sysrq",
+				    &sysrqmon_targets.sysctl_fops, NULL);
 	kern_unmount(mnt);
 	return ret;
 }
@@ -101,9 +101,12 @@ static bool is_sysrq_sysctl(const struct dentry *dentry)
  */
 enum sysrqmon_target sysrqmon_file_target(const struct file *file)
 {
-	if (file->f_op == trigger_fops && file_inode(file)->i_ino == trigger_ino)
+	const struct sysrqmon_targets *t = &sysrqmon_targets;
+
+	if (file->f_op == t->trigger_fops &&
+	    file_inode(file)->i_ino == t->trigger_ino)
 		return SYSRQMON_TARGET_TRIGGER;
-	if (file->f_op == sysctl_fops && is_sysrq_sysctl(file->f_path.dentry))
+	if (file->f_op == t->sysctl_fops && is_sysrq_sysctl(file->f_path.dentry))
 		return SYSRQMON_TARGET_SYSRQ;
 	return SYSRQMON_TARGET_NONE;
 }

@@ -281,8 +281,36 @@ struct sysrqmon_key_entry {
 bool sysrqmon_key_entry(int slot, struct sysrqmon_key_entry *entry);
 
 /* identity.c */
+
+/**
+ * struct sysrqmon_targets - how the kernel represents the two targets
+ * @trigger_fops: /proc/sysrq-trigger's file operations
+ * @trigger_ino: its inode number, the same in every procfs instance
+ * @sysctl_fops: the file operations every sysctl file shares
+ */
+struct sysrqmon_targets {
+	const struct file_operations *trigger_fops;
+	unsigned long trigger_ino;
+	const struct file_operations *sysctl_fops;
+};
+
+extern struct sysrqmon_targets sysrqmon_targets;
 int sysrqmon_identity_init(void);
 enum sysrqmon_target sysrqmon_file_target(const struct file *file);
+
+/*
+ * The open hook's inline filter on procfs files: false for any file that
+ * cannot be a target. Every sysctl shares one file_operations table, so a
+ * sysctl whose name is not five bytes long ("sysrq") is rejected too, before
+ * sysrqmon_file_target() walks the dentry chain out of line.
+ */
+static __always_inline bool sysrqmon_may_be_target(const struct file *file)
+{
+	if (file->f_op == sysrqmon_targets.trigger_fops)
+		return true;
+	return file->f_op == sysrqmon_targets.sysctl_fops &&
+	       file->f_path.dentry->d_name.len == sizeof("sysrq") - 1;
+}
 
 /* sysrq.c */
 void sysrqmon_key_action(int key, char *buf, size_t len);
