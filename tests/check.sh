@@ -5,7 +5,8 @@
 # "N passed, M failed". Exit status non-zero on any failure.
 # Usage: tests/check.sh KDIR
 # RECORD_FIGURES=1 also writes the QEMU figures of both kernels into
-# docs/testing.md (section "Latest figures: make check").
+# docs/testing.md (section "Latest figures: make check"). The three cells of make matrix it
+# runs in full count for the matrix too (tests/matrix.sh --row; RECORD=1 records them).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 KDIR=$1
@@ -61,9 +62,11 @@ if [ -f module/sysrqmon.ko ]; then
 	phase "$KVER" amd64 qemu python3 tests/qemu/run.py --all --module module/sysrqmon.ko \
 		--tool tools/sysrqmonctl --figures "$LOG/debian.fig"
 	echo "debian: $p passed, $f failed" >> "$LOG/results"
+	tests/matrix.sh --row bookworm:linux-headers-amd64 "$LOG/qemu" "$secs" "$KVER"
 	# The whole suite on Debian 13's 6.12 too (built in a trixie root), and the smoke set
 	# (tests/smoke-kernel.sh) on the other seven kernels of the supported set.
 	phase smoke amd64 qemu env SMOKE_CASES=all tests/smoke-kernel.sh linux-headers-amd64 trixie
+	tests/matrix.sh --row trixie:linux-headers-amd64 "$LOG/qemu" "$secs"
 	for target in bookworm:linux-headers-cloud-amd64 bookworm:linux-headers-rt-amd64 \
 		bookworm:linux-headers-6.12-amd64 bookworm:linux-headers-6.12-cloud-amd64 \
 		bookworm:linux-headers-6.12-rt-amd64 \
@@ -84,6 +87,7 @@ phase bookworm-host amd64 host-smoke tests/host.sh bookworm --smoke
 export FIGURES="$LOG/debug.fig"
 phase linux-source-6.12 debug debug-kernel tests/debug.sh 6.12 debug
 echo "debug: $p passed, $f failed" >> "$LOG/results"
+tests/matrix.sh --row debug:6.12:debug "$LOG/debug-kernel" "$secs"
 if [ "${RECORD_FIGURES:-0}" = 1 ]; then
 	python3 tests/record-figures.py docs/testing.md check "$LOG" \
 		"\`make check\` (LOAD_SCALE 100 on Debian's kernel, 5 on the debug kernel)"

@@ -4,13 +4,17 @@
 # make matrix: the whole QEMU suite on each of the nine kernels of the supported set, the
 # suite on the 6.1, 6.12 and 6.12 PREEMPT_RT debug kernels, and sysrqmon-dkms installed in a
 # real Debian 12 and Debian 13 root (tests/dkms-root.sh), and the packages on a booted Debian 12
-# and Debian 13 host, systemd as PID 1 (tests/host.sh). Each cell's row is kept
-# under ${XDG_CACHE_HOME:-~/.cache}/sysrqmon/matrix/<tree>/, where <tree> names the commit
-# (and a hash of uncommitted changes): a run resumes where an earlier one stopped, cell by
-# cell, so it can be finished across sessions. A failed cell runs again.
+# and Debian 13 host, systemd as PID 1 (tests/host.sh).
+# A cell proves the tested tree: every tracked file but docs/ and README.md (and uncommitted
+# changes), so that recording results or writing notes keeps what was proved. Each cell's row
+# is kept under ${XDG_CACHE_HOME:-~/.cache}/sysrqmon/matrix/<tree>/, and, with RECORD=1, in
+# docs/matrix-cells.txt with its commit and date: a run resumes where an earlier one stopped,
+# cell by cell, on this machine or on a fresh one, as long as the tested tree is the same. A
+# failed cell runs again. make check records the cells it runs in full (tests/check.sh).
 # Ends with the table (kernel, flavour, phase, passed, failed, seconds) and "N passed,
 # M failed"; RECORD=1 also writes the table into docs/testing.md and the README.
 # Usage: tests/matrix.sh [CELL...]    (default: every cell; CELL as printed by -l)
+#        tests/matrix.sh --row CELL LOG SECONDS [KERNEL]   (a cell that ran elsewhere)
 set -u
 cd "$(dirname "$0")/.." || exit 1
 CELLS='bookworm:linux-headers-amd64 bookworm:linux-headers-cloud-amd64
@@ -19,78 +23,90 @@ bookworm:linux-headers-6.12-cloud-amd64 bookworm:linux-headers-6.12-rt-amd64
 trixie:linux-headers-amd64 trixie:linux-headers-cloud-amd64 trixie:linux-headers-rt-amd64
 debug:6.1:debug debug:6.12:debug debug:6.12:rt dkms:bookworm dkms:trixie host:bookworm
 host:trixie'
+CELLS_FILE=docs/matrix-cells.txt
 if [ "${1:-}" = -l ]; then
 	echo "$CELLS" | tr ' ' '\n'
 	exit 0
 fi
-[ $# -gt 0 ] && CELLS=$*
 
-tree=$(git rev-parse --short=12 HEAD)
-if ! git diff --quiet HEAD; then
-	tree=$tree-$(git diff HEAD | sha256sum | cut -c1-8)
+outside=':!docs :!README.md'
+tree=$(git ls-tree -r HEAD | grep -v "	docs/\|	README.md$" | sha256sum | cut -c1-12)
+# shellcheck disable=SC2086
+if ! git diff --quiet HEAD -- . $outside; then
+	tree=$tree-$(git diff HEAD -- . $outside | sha256sum | cut -c1-8)
 fi
 STATE=${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/matrix/$tree
 mkdir -p "$STATE"
 
-# run_cell CELL: its row "kernel flavour phase passed failed seconds" into $STATE/CELL.row,
-# its output into $STATE/CELL.log.
-run_cell() {
-	start=$(date +%s)
+# row CELL LOG RC SECONDS [KERNEL]: the cell's row "kernel flavour phase passed failed seconds" from
+# its log's last "N passed, M failed", into $STATE/CELL.row.
+row() {
 	case $1 in
-	debug:*)
-		series=$(echo "$1" | cut -d: -f2)
-		variant=$(echo "$1" | cut -d: -f3)
-		tests/debug.sh "$series" "$variant" > "$STATE/$1.log" 2>&1
-		rc=$?
-		kernel=linux-source-$series flavour=$variant phase=debug-kernel
-		;;
-	dkms:*)
-		tests/dkms-root.sh "${1#dkms:}" > "$STATE/$1.log" 2>&1
-		rc=$?
-		kernel="${1#dkms:}-root" flavour=all phase=dkms-root
-		;;
-	host:*)
-		tests/host.sh "${1#host:}" > "$STATE/$1.log" 2>&1
-		rc=$?
-		kernel="${1#host:}-host" flavour=amd64 phase=host
-		;;
-	*)
-		meta=${1#*:}
-		SMOKE_CASES=all tests/smoke-kernel.sh "$meta" "${1%%:*}" > "$STATE/$1.log" 2>&1
-		rc=$?
-		kernel=$(sed -n 's/^smoke: kernel \(.*\)$/\1/p' "$STATE/$1.log" | tail -n 1)
-		flavour=$(echo "$meta" | sed -n 's/.*-\(cloud\|rt\)-amd64$/\1/p')
-		flavour=${flavour:-amd64} phase=qemu
-		;;
+	debug:*) kernel=linux-source-$(echo "$1" | cut -d: -f2)
+		flavour=$(echo "$1" | cut -d: -f3) phase=debug-kernel ;;
+	dkms:*) kernel="${1#dkms:}-root" flavour=all phase=dkms-root ;;
+	host:*) kernel="${1#host:}-host" flavour=amd64 phase=host ;;
+	*)	kernel=${5:-$(sed -n 's/^smoke: kernel \(.*\)$/\1/p' "$2" | tail -n 1)}
+		flavour=$(echo "$1" | sed -n 's/.*-\(cloud\|rt\)-amd64$/\1/p')
+		flavour=${flavour:-amd64} phase=qemu ;;
 	esac
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$STATE/$1.log" | tail -n 1)
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$2" | tail -n 1)
 	p=$(echo "$line" | cut -d' ' -f1)
 	f=$(echo "$line" | cut -d' ' -f3)
 	[ -n "$line" ] || { p=0 f=1; }
-	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	[ "$3" -ne 0 ] && [ "$f" -eq 0 ] && f=1
 	printf '%-22s %-8s %-13s %6s %6s %7s\n' "${kernel:-?}" "$flavour" "$phase" "$p" "$f" \
-		"$(($(date +%s) - start))" > "$STATE/$1.row"
+		"$4" > "$STATE/$1.row"
+	if [ "${RECORD:-0}" = 1 ]; then
+		{ grep -v "^$1 " "$CELLS_FILE" 2>/dev/null
+		  echo "$1 $tree $(git rev-parse --short=12 HEAD) $(date -u +%F) $(cat "$STATE/$1.row")"
+		} | sort > "$CELLS_FILE.new" && mv "$CELLS_FILE.new" "$CELLS_FILE"
+	fi
+}
+
+if [ "${1:-}" = --row ]; then
+	row "$2" "$3" 0 "$4" "${5:-}"
+	exit 0
+fi
+[ $# -gt 0 ] && CELLS=$*
+
+run_cell() {
+	start=$(date +%s)
+	log=$STATE/$1.log
+	case $1 in
+	debug:*) tests/debug.sh "$(echo "$1" | cut -d: -f2)" "$(echo "$1" | cut -d: -f3)" ;;
+	dkms:*) tests/dkms-root.sh "${1#dkms:}" ;;
+	host:*) tests/host.sh "${1#host:}" ;;
+	*) SMOKE_CASES=all tests/smoke-kernel.sh "${1#*:}" "${1%%:*}" ;;
+	esac > "$log" 2>&1
+	row "$1" "$log" $? $(($(date +%s) - start))
 }
 
 for cell in $CELLS; do
-	row=$STATE/$cell.row
-	if [ -f "$row" ] && [ "$(awk '{ print $5 }' "$row")" = 0 ]; then
+	done_row=$STATE/$cell.row
+	# A row a session on another machine recorded for this tested tree counts as done.
+	if [ ! -f "$done_row" ]; then
+		seed=$(awk -v c="$cell" -v t="$tree" '$1 == c && $2 == t && $9 == 0 {
+			printf "%-22s %-8s %-13s %6s %6s %7s\n", $5, $6, $7, $8, $9, $10 }' \
+			"$CELLS_FILE" 2>/dev/null)
+		[ -n "$seed" ] && echo "$seed" > "$done_row"
+	fi
+	if [ -f "$done_row" ] && [ "$(awk '{ print $5 }' "$done_row")" = 0 ]; then
 		echo "matrix: $cell: done earlier for $tree"
 		continue
 	fi
 	echo "matrix: $cell: running (log: $STATE/$cell.log)"
 	run_cell "$cell"
-	cat "$row"
+	cat "$done_row"
 done
 
 table=$(printf '%-22s %-8s %-13s %6s %6s %7s\n' kernel flavour phase passed failed seconds
 	for cell in $CELLS; do cat "$STATE/$cell.row" 2>/dev/null; done)
 passed=$(echo "$table" | awk 'NR > 1 { n += $4 } END { print n + 0 }')
 failed=$(echo "$table" | awk 'NR > 1 { n += $5 } END { print n + 0 }')
-cells=$(echo "$table" | awk 'NR > 1' | wc -l)
-missing=$(($(echo "$CELLS" | wc -w) - cells))
+missing=$(($(echo "$CELLS" | wc -w) - $(echo "$table" | awk 'NR > 1' | wc -l)))
 if [ "${RECORD:-0}" = 1 ]; then
-	python3 tests/record-matrix.py "$tree" "$STATE" "$CELLS"
+	python3 tests/record-matrix.py "$CELLS_FILE" "$(tests/matrix.sh -l | tr '\n' ' ')"
 fi
 echo
 echo "$table"

@@ -1,32 +1,18 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Write what tests/matrix.sh proved into docs/testing.md (its table, with each cell's time)
-and into the README's "Supported kernels" table (kernel, flavour, result, date, commit),
-between <!-- matrix --> and <!-- /matrix --> in each.
+"""Write what tests/matrix.sh proved into docs/testing.md (its table) and into the README's
+"Supported kernels" table (kernel, flavour, result, date, commit), between <!-- matrix -->
+and <!-- /matrix --> in each.
 
-Usage: record-matrix.py TREE STATE "CELL..."
+Usage: record-matrix.py CELLS_FILE "CELL..."
 
-STATE holds CELL.row ("kernel flavour phase passed failed seconds") for each cell that ran;
-a row's date is its file's.
+CELLS_FILE (docs/matrix-cells.txt) has one line per cell that ran:
+"CELL TREE COMMIT DATE kernel flavour phase passed failed seconds".
 """
-import datetime
-import os
 import re
 import sys
 
-HEAD = ("kernel", "flavour", "phase", "passed", "failed", "seconds")
-
-
-def rows(state, cells):
-    for cell in cells:
-        path = os.path.join(state, cell + ".row")
-        if not os.path.exists(path):
-            yield cell, None, None
-            continue
-        with open(path) as f:
-            fields = f.read().split()
-        when = datetime.datetime.fromtimestamp(os.path.getmtime(path), datetime.timezone.utc)
-        yield cell, fields, when.strftime("%Y-%m-%d")
+HEAD = ("kernel", "flavour", "phase", "passed", "failed", "seconds", "date", "commit")
 
 
 def release(cell):
@@ -37,31 +23,6 @@ def release(cell):
     if cell.startswith("host:"):
         return "Debian %s host booted, systemd" % ("13" if cell.endswith("trixie") else "12")
     return "Debian 13" if cell.startswith("trixie:") else "Debian 12"
-
-
-def testing_block(tree, found):
-    lines = ["`make matrix` at `%s` (each cell's date is when it ran)\n" % tree, "```",
-             "%-22s %-8s %-13s %6s %6s %7s  %s" % (HEAD + ("date",))]
-    for cell, fields, day in found:
-        if fields:
-            lines.append("%-22s %-8s %-13s %6s %6s %7s  %s" % (tuple(fields) + (day,)))
-        else:
-            lines.append("%-22s (not run yet)" % cell)
-    lines.append("```")
-    return "\n".join(lines) + "\n"
-
-
-def readme_block(tree, found):
-    lines = ["| release | kernel | flavour | result | date | commit |", "|---|---|---|---|---|---|"]
-    for cell, fields, day in found:
-        if not fields:
-            lines.append("| %s | %s | | not run yet | | |" % (release(cell), cell))
-            continue
-        kernel, flavour, _, passed, failed, _ = fields
-        result = "%s passed, %s failed" % (passed, failed)
-        lines.append("| %s | %s | %s | %s | %s | `%s` |"
-                     % (release(cell), kernel, flavour, result, day, tree))
-    return "\n".join(lines) + "\n"
 
 
 def put(md, body):
@@ -76,12 +37,31 @@ def put(md, body):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 3:
         raise SystemExit(__doc__)
-    tree, state, cells = sys.argv[1], sys.argv[2], sys.argv[3].split()
-    found = list(rows(state, cells))
-    put("docs/testing.md", testing_block(tree, found))
-    put("README.md", readme_block(tree, found))
+    ran = {}
+    with open(sys.argv[1]) as f:
+        for line in f:
+            fields = line.split()
+            if len(fields) == 10:
+                ran[fields[0]] = fields
+    fmt = "%-22s %-8s %-13s %6s %6s %7s  %-10s  %s"
+    table = ["`make matrix`: each cell at the commit and on the date it last ran", "```",
+             fmt % HEAD]
+    readme = ["| release | kernel | flavour | result | date | commit |",
+              "|---|---|---|---|---|---|"]
+    for cell in sys.argv[2].split():
+        if cell not in ran:
+            table.append("%-22s (not run yet)" % cell)
+            readme.append("| %s | %s | | not run yet | | |" % (release(cell), cell))
+            continue
+        _, _, commit, day, kernel, flavour, phase, passed, failed, secs = ran[cell]
+        table.append(fmt % (kernel, flavour, phase, passed, failed, secs, day, commit))
+        readme.append("| %s | %s | %s | %s passed, %s failed | %s | `%s` |"
+                      % (release(cell), kernel, flavour, passed, failed, day, commit))
+    table.append("```")
+    put("docs/testing.md", "\n".join(table) + "\n")
+    put("README.md", "\n".join(readme) + "\n")
 
 
 if __name__ == "__main__":

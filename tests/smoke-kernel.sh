@@ -6,7 +6,8 @@
 # each detection path, deny on each, drift restore, injected keys, lock (rmmod -f refused)
 # and unload. Ends with run.py's "N passed, M failed".
 # Usage: tests/smoke-kernel.sh [META [RELEASE]]   (default linux-headers-6.12-amd64 bookworm)
-# SMOKE_CASES=all runs the whole suite (run.py --all) instead of the smoke set.
+# SMOKE_CASES=all runs the whole suite (run.py --all) instead of the smoke set, SMOKE_CASES=LIST
+# those cases (run.py --cases).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 META=${1:-linux-headers-6.12-amd64}
@@ -30,10 +31,10 @@ if ! tests/kbuild.sh "$kdir" "$build" > "$build/log" 2>&1; then
 	exit 1
 fi
 out=tests/qemu/out-$(basename "$kdir" | sed 's/^linux-headers-//')
-if [ "${SMOKE_CASES:-}" = all ]; then
-	set -- --all
-else
-	set -- --cases "$SMOKE"
-fi
+case ${SMOKE_CASES:-} in
+all) set -- --all ;;
+'') set -- --cases "$SMOKE" ;;
+*) set -- --cases "$SMOKE_CASES" ;;
+esac
 python3 tests/qemu/run.py "$@" --module "$build/module/sysrqmon.ko" \
 	--tool tools/sysrqmonctl --kdir "$kdir" --out-dir "$out"

@@ -4,11 +4,20 @@
 #
 # Writes 'b' to /proc/sysrq-trigger: the guest resets at once (QEMU exits: -no-reboot). The
 # host (run.py) checks that the audit line reached the serial console before the kernel's own
-# "sysrq: Resetting". Runs only in a boot of its own (--cases reboot, or --all).
+# "sysrq: Resetting" (on a PREEMPT_RT kernel from 6.12 on, only that the guest reset: see the
+# skip below). Runs only in a boot of its own (--cases reboot, or --all).
 . /tests/lib.sh
 
 ensure_loaded || fail load "insmod failed"
-marker "@@EXPECT_REBOOT reboot"
+# From 6.12 on, PREEMPT_RT prints legacy consoles from a printk thread, which the reset does
+# not wait for: no line reaches the console first there (README, "Known limit").
+case "$(uname -r) $(uname -v)" in
+6.1.*) marker "@@EXPECT_REBOOT reboot" ;;
+*PREEMPT_RT*)
+	skip audit-before-reset "PREEMPT_RT $(uname -r): consoles print from a thread the reset does not wait for"
+	marker "@@EXPECT_REBOOT unordered" ;;
+*) marker "@@EXPECT_REBOOT reboot" ;;
+esac
 echo b > /proc/sysrq-trigger
 sleep 10
 fail rebooted "still running 10 s after writing b"
