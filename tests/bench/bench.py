@@ -223,6 +223,14 @@ def ratio_stats(triples, value):
     return stats(ratios)
 
 
+def added(triple, value):
+    """value() of a record less the mean of its neighbours' (None when a figure is missing:
+    a marker line garbled on a loaded host, which stats() then leaves out)."""
+    x = value(triple[0]) if triple[0] else None
+    bases = [value(b) for b in triple[1:] if b and value(b) is not None]
+    return x - statistics.mean(bases) if x is not None and bases else None
+
+
 def per_op(rec):
     return num(rec.get("per_op"))
 
@@ -247,9 +255,7 @@ def interleaved(records, sec, key, ops_per_s=False):
         if triples:
             e.update(icount_ratio=ratio_stats(triples, per_op),
                      wall_ratio=ratio_stats(triples, wall_per_op),
-                     added_instructions=stats([
-                         per_op(t[0]) - statistics.mean([per_op(b) for b in t[1:] if b])
-                         for t in triples if any(t[1:])]))
+                     added_instructions=stats([added(t, per_op) for t in triples]))
         return e
 
     out = {}
@@ -300,16 +306,15 @@ def analyse(records):
 
             def total(r):
                 return num(r["ns"]) if r else None
-            added = [total(t[0]) - statistics.mean([total(b) for b in t[1:] if b])
-                     for t in triples if any(t[1:])]
+            extra = [added(t, total) for t in triples]
             # passes of the verifier that fall into one loop: loop time / period
-            passes = [total(t[0]) / (ms * 1e6) for t in triples]
-            per_pass = [a / p for a, p in zip(added, passes) if p]
+            passes = [total(t[0]) / (ms * 1e6) if total(t[0]) else None for t in triples]
+            per_pass = [a / p for a, p in zip(extra, passes) if a is not None and p]
             res["verify"][cfg] = {
                 "loop_instructions": stats([total(t[0]) for t in triples]),
                 "icount_ratio": ratio_stats(triples, total),
                 "wall_ratio": ratio_stats(triples, lambda r: r.get("wall_s") if r else None),
-                "added_instructions": stats(added),
+                "added_instructions": stats(extra),
                 "instructions_per_pass": stats(per_pass),
                 "cpu_share": stats([pp / (ms * 1e6) for pp in per_pass]),
             }
