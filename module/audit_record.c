@@ -163,8 +163,8 @@ static void record_token(void *ctx, const char *name, const char *value)
 	}
 }
 
-static void record_string(void *ctx, const char *name, const char *enc,
-			  const char *raw, size_t len)
+static void record_string(void *ctx, const char *name, const char *raw,
+			  size_t len)
 {
 	struct record_text *rec = container_of(ctx, struct record_text, s);
 	const struct sysrqmon_event *ev = rec->ev;

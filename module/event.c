@@ -11,6 +11,8 @@
 #include <linux/fs.h>
 #include <linux/proc_ns.h>
 #include <linux/nsproxy.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched/task.h>
 #include <linux/string.h>
@@ -187,15 +189,68 @@ void sysrqmon_event_release(struct sysrqmon_event *ev)
 	ev->exe_file = NULL;
 }
 
+/*
+ * Where an event is built and its audit line written: not on the stack of
+ * the hooked function (an event and a line are over 2 KiB, the budget above
+ * a hooked function is 512 bytes), but in a per-CPU slot, taken with
+ * preemption off until the event is emitted. An interrupt that reports
+ * while a task of the same CPU is building its event takes the next slot:
+ * slots are used as a stack, task, softirq, hardirq and NMI deep.
+ */
+#define EVENT_SLOTS	4
+
+struct event_slot {
+	struct sysrqmon_event ev;
+	char line[SYSRQMON_LINE_MAX];
+};
+
+static DEFINE_PER_CPU(struct event_slot, event_slots[EVENT_SLOTS]);
+static DEFINE_PER_CPU(unsigned int, event_depth);
+
+/**
+ * sysrqmon_event_start() - take a slot for an event and start it
+ * @kind: its kind
+ * @from_task: whether the current task caused it
+ * @d: the policy's decision on it
+ *
+ * Disables preemption until sysrqmon_event_emit(): the caller fills the
+ * event without sleeping in between.
+ *
+ * Context: any but NMI.
+ * Return: the event, or NULL when every slot of this CPU is taken: a fifth
+ * level of nesting, which the contexts that report cannot reach.
+ */
+struct sysrqmon_event *sysrqmon_event_start(enum sysrqmon_kind kind,
+					    bool from_task,
+					    const struct sysrqmon_decision *d)
+{
+	unsigned int depth;
+	struct event_slot *slot;
+
+	preempt_disable_notrace();
+	depth = this_cpu_inc_return(event_depth) - 1;
+	if (unlikely(depth >= EVENT_SLOTS)) {
+		this_cpu_dec(event_depth);
+		preempt_enable_notrace();
+		return NULL;
+	}
+	slot = this_cpu_ptr(&event_slots[depth]);
+	sysrqmon_event_init(&slot->ev, kind, from_task, d);
+	return &slot->ev;
+}
+
 /**
  * sysrqmon_event_emit() - report an event: kernel log, audit, listeners
- * @ev: the event, fully filled by the hook
+ * @ev: the event sysrqmon_event_start() gave, fully filled
  *
  * Callable from any hook context: it never sleeps and never allocates. The
  * audit record, which needs an allocation, leaves from the queue's worker.
+ * The slot is given back and preemption enabled again.
  */
 void sysrqmon_event_emit(struct sysrqmon_event *ev)
 {
+	struct event_slot *slot = container_of(ev, struct event_slot, ev);
+
 	ev->instance = sysrqmon_instance;
 	ev->time_ns = ktime_get_real_ns();
 	sysrqmon_stats_event(ev);
@@ -204,7 +259,9 @@ void sysrqmon_event_emit(struct sysrqmon_event *ev)
 		ev->exe_file = sysrqmon_mm_exe_file(current->mm);
 	/* Numbered first: the line and the record carry the same seq. */
 	sysrqmon_queue_event(ev);
-	sysrqmon_audit_log(ev);
+	sysrqmon_audit_log(ev, slot->line, sizeof(slot->line));
+	this_cpu_dec(event_depth);
+	preempt_enable_notrace();
 }
 
 /**

@@ -17,15 +17,17 @@
 static noinline void report_refused_unload(const struct sysrqmon_decision *d)
 {
 	struct sysrqmon_config cfg;
-	struct sysrqmon_event ev;
+	struct sysrqmon_event *ev;
 
 	sysrqmon_config_get(&cfg);
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONFIG, true, d);
-	strscpy(ev.setting, "module", sizeof(ev.setting));
-	strscpy(ev.old_value, sysrqmon_mode_name(cfg.mode),
-		sizeof(ev.old_value));
-	strscpy(ev.new_value, "unloaded", sizeof(ev.new_value));
-	sysrqmon_event_emit(&ev);
+	ev = sysrqmon_event_start(SYSRQMON_KIND_CONFIG, true, d);
+	if (!ev)
+		return;
+	strscpy(ev->setting, "module", sizeof(ev->setting));
+	strscpy(ev->old_value, sysrqmon_mode_name(cfg.mode),
+		sizeof(ev->old_value));
+	strscpy(ev->new_value, "unloaded", sizeof(ev->new_value));
+	sysrqmon_event_emit(ev);
 }
 
 /*

@@ -294,6 +294,9 @@ bool sysrqmon_key_destructive(int key);
 /* event.c */
 void sysrqmon_event_init(struct sysrqmon_event *ev, enum sysrqmon_kind kind,
 			 bool from_task, const struct sysrqmon_decision *d);
+struct sysrqmon_event *sysrqmon_event_start(enum sysrqmon_kind kind,
+					    bool from_task,
+					    const struct sysrqmon_decision *d);
 void sysrqmon_event_emit(struct sysrqmon_event *ev);
 bool sysrqmon_current_contained(void);
 void sysrqmon_event_init_symbols(void);
@@ -368,14 +371,14 @@ int sysrqmon_event_fill(struct sk_buff *skb, const struct sysrqmon_event *ev);
 /**
  * struct sysrqmon_field_sink - one output of sysrqmon_event_fields()
  * @token: a number or a name from a fixed vocabulary, to write as it is
- * @string: a string value: @enc is its audit line encoding, @raw its bytes,
- *	    of which the first @len are the value (the same cut for every
+ * @string: a string value: @raw its bytes, of which the first @len are the
+ *	    value (cut where the audit line cuts it, the same for every
  *	    output)
  */
 struct sysrqmon_field_sink {
 	void (*token)(void *ctx, const char *name, const char *value);
-	void (*string)(void *ctx, const char *name, const char *enc,
-		       const char *raw, size_t len);
+	void (*string)(void *ctx, const char *name, const char *raw,
+		       size_t len);
 };
 
 size_t sysrqmon_audit_encode(char *dst, size_t size, const char *src,
@@ -390,7 +393,8 @@ size_t sysrqmon_fields_format(const struct sysrqmon_event *ev,
 size_t sysrqmon_audit_line(const struct sysrqmon_event *ev, char *buf,
 			   size_t size);
 void sysrqmon_audit_init(void);
-void sysrqmon_audit_log(const struct sysrqmon_event *ev);
+void sysrqmon_audit_log(const struct sysrqmon_event *ev, char *line,
+			size_t size);
 const char *sysrqmon_kind_name(int kind);
 
 /* audit_record.c */
