@@ -16,32 +16,13 @@
 #include <linux/seq_buf.h>
 
 #include "sysrqmon.h"
-#include <uapi/sysrqmon_names.h>
+#include <uapi/sysrqmon_fields.h>
 
 #define VALUE_MAX_LEN	256
 
 /* Allowed events of the ordinary kinds may be held back, never silently. */
 static DEFINE_RATELIMIT_STATE(audit_ratelimit, 5 * HZ, 200);
 static atomic64_t suppressed_pending;
-
-static const char *verdict_name(unsigned int verdict)
-{
-	return sysrqmon_name(sysrqmon_verdict_names,
-			     ARRAY_SIZE(sysrqmon_verdict_names), verdict) ?:
-	       "allowed";
-}
-
-static const char *target_name(unsigned int target)
-{
-	return sysrqmon_name(sysrqmon_target_names,
-			     ARRAY_SIZE(sysrqmon_target_names), target) ?: "-";
-}
-
-static const char *source_name(unsigned int source)
-{
-	return sysrqmon_name(sysrqmon_source_names,
-			     ARRAY_SIZE(sysrqmon_source_names), source) ?: "-";
-}
 
 static bool byte_is_bare(unsigned char c)
 {
@@ -145,6 +126,7 @@ struct field_walk {
 	struct seq_buf *line;
 	const struct sysrqmon_field_sink *sink;
 	void *ctx;
+	unsigned int out;	/* SYSRQMON_OUT_LINE or SYSRQMON_OUT_RECORD */
 	bool truncated;
 };
 
@@ -155,8 +137,8 @@ static void line_name(struct seq_buf *s, const char *name)
 }
 
 /* A number or a name from a fixed vocabulary, for a sink. */
-static noinline void sink_token(struct field_walk *w, const char *name,
-				const char *fmt, long long value)
+static noinline void sink_number(struct field_walk *w, const char *name,
+				 const char *fmt, u64 value)
 {
 	char text[24];
 
@@ -173,56 +155,25 @@ static void put_name_token(struct field_walk *w, const char *name,
 		w->sink->token(w->ctx, name, value);
 }
 
-static void put_int(struct field_walk *w, const char *name, int value)
-{
-	if (w->line)
-		seq_buf_printf(w->line, "%s%s=%d", seq_buf_used(w->line) ?
-			       " " : "", name, value);
-	else
-		sink_token(w, name, "%lld", value);
-}
-
-static void put_uint(struct field_walk *w, const char *name, u32 value)
-{
-	if (w->line)
-		seq_buf_printf(w->line, "%s%s=%u", seq_buf_used(w->line) ?
-			       " " : "", name, value);
-	else
-		sink_token(w, name, "%lld", value);
-}
-
-static void put_hex(struct field_walk *w, const char *name, u32 value)
-{
-	if (w->line)
-		seq_buf_printf(w->line, "%s%s=0x%x", seq_buf_used(w->line) ?
-			       " " : "", name, value);
-	else
-		sink_token(w, name, "0x%llx", value);
-}
-
-static void put_u64(struct field_walk *w, const char *name, u64 value)
-{
-	if (w->line)
-		seq_buf_printf(w->line, "%s%s=%llu", seq_buf_used(w->line) ?
-			       " " : "", name, value);
-	else
-		sink_token(w, name, "%llu", value);
-}
-
 /*
- * A string that may hold any byte: cut once here, for every output. The
- * line's encoding goes straight into the line; a sink gets the raw bytes
- * the encoding holds.
+ * A string that may hold any byte. One that the line carries is cut once
+ * here, where its line encoding reaches %VALUE_MAX_LEN, for every output:
+ * the line's encoding goes straight into the line; a sink gets the raw
+ * bytes the encoding holds. A string only the record carries (exe) is
+ * whole.
  */
 static void put_string(struct field_walk *w, const char *name,
-		       const char *raw)
+		       const char *raw, bool on_line)
 {
 	size_t kept, room;
 	char *p;
 
 	if (!w->line) {
-		encode_value(NULL, VALUE_MAX_LEN + 1, raw, &kept,
-			     &w->truncated);
+		if (on_line)
+			encode_value(NULL, VALUE_MAX_LEN + 1, raw, &kept,
+				     &w->truncated);
+		else
+			kept = strlen(raw);
 		w->sink->string(w->ctx, name, raw, kept);
 		return;
 	}
@@ -236,101 +187,83 @@ static void put_string(struct field_walk *w, const char *name,
 					     &w->truncated));
 }
 
-static void put_key(struct field_walk *w, int key)
+/* Apart from put_field(), whose frame is on the path to the encoder. */
+static noinline void put_number(struct field_walk *w, const char *name,
+				unsigned int type, u64 v)
 {
-	char raw[2] = { (char)key, '\0' };
+	const char *fmt = type == SYSRQMON_FT_HEX32 ? "0x%llx" :
+			  type == SYSRQMON_FT_S32 ? "%lld" : "%llu";
 
-	put_string(w, "key", raw);
-}
-
-static void put_masks(struct field_walk *w, const struct sysrqmon_event *ev)
-{
-	put_int(w, "old_mask", ev->old_mask);
-	put_int(w, "new_mask", ev->new_mask);
-}
-
-static void put_kind_fields(struct field_walk *w,
-			    const struct sysrqmon_event *ev)
-{
-	switch (ev->kind) {
-	case SYSRQMON_KIND_OPEN:
-		put_name_token(w, "target", target_name(ev->target));
-		put_string(w, "path", ev->path);
-		put_hex(w, "flags", ev->flags);
-		break;
-	case SYSRQMON_KIND_SYSCTL:
-		put_masks(w, ev);
-		break;
-	case SYSRQMON_KIND_TRIGGER:
-	case SYSRQMON_KIND_CONSOLE:
-	case SYSRQMON_KIND_KERNEL:
-		if (ev->key != SYSRQMON_KEY_NONE)
-			put_key(w, ev->key);
-		put_string(w, "action", ev->action);
-		if (ev->kind == SYSRQMON_KIND_CONSOLE)
-			put_name_token(w, "source", source_name(ev->source));
-		if (ev->kind == SYSRQMON_KIND_KERNEL)
-			put_string(w, "module", ev->module);
-		break;
-	case SYSRQMON_KIND_BASELINE:
-		put_int(w, "mask", ev->new_mask);
-		put_string(w, "keys", ev->keys);
-		break;
-	case SYSRQMON_KIND_TOGGLE:
-		put_masks(w, ev);
-		put_string(w, "module", ev->module);
-		break;
-	case SYSRQMON_KIND_KEYTABLE:
-		put_name_token(w, "op", ev->op == SYSRQMON_OP_REGISTER ?
-			       "register" : "unregister");
-		put_key(w, ev->key);
-		put_string(w, "module", ev->module);
-		put_string(w, "handler", ev->handler);
-		put_string(w, "help", ev->action);
-		break;
-	case SYSRQMON_KIND_PARAM:
-		put_string(w, "name", ev->setting);
-		put_string(w, "value", ev->new_value);
-		break;
-	case SYSRQMON_KIND_DRIFT:
-		put_string(w, "what", ev->what);
-		if (ev->key != SYSRQMON_KEY_NONE)
-			put_key(w, ev->key);
-		else
-			put_masks(w, ev);
-		put_name_token(w, "source", source_name(ev->source));
-		break;
-	case SYSRQMON_KIND_TAMPER:
-		put_string(w, "what", ev->what);
-		break;
-	case SYSRQMON_KIND_CONFIG:
-		put_string(w, "setting", ev->setting);
-		put_string(w, "old", ev->old_value);
-		put_string(w, "new", ev->new_value);
-		break;
-	default:
-		break;
+	if (w->line) {
+		line_name(w->line, name);
+		seq_buf_printf(w->line, fmt, v);
+	} else {
+		sink_number(w, name, fmt, v);
 	}
 }
 
+/* An enum's name, or the audit line's "-" (the kind's "none"). */
+static const char *enum_name(const struct sysrqmon_field_desc *f,
+			     unsigned int field, u64 value)
+{
+	return sysrqmon_name(f->names, f->nr_names, value) ?:
+	       (field == SYSRQMON_F_KIND ? "none" : "-");
+}
+
+static void put_field(struct field_walk *w, const struct sysrqmon_event *ev,
+		      unsigned int field, unsigned int kind_flags)
+{
+	const struct sysrqmon_field_desc *f = &sysrqmon_fields[field];
+	const char *name = f->name;
+	char key[2];
+	u64 v;
+
+	if (!sysrqmon_field_present(ev, field, kind_flags, w->out))
+		return;
+	if (w->out == SYSRQMON_OUT_RECORD && f->record)
+		name = f->record;
+	if (f->type == SYSRQMON_FT_STRING) {
+		put_string(w, name, sysrqmon_field_string(ev, field),
+			   f->flags & SYSRQMON_OUT_LINE);
+		return;
+	}
+	v = sysrqmon_field_number(ev, field);
+	switch (f->type) {
+	case SYSRQMON_FT_KEY:
+		key[0] = (char)v;
+		key[1] = '\0';
+		put_string(w, name, key, true);
+		return;
+	case SYSRQMON_FT_ENUM:
+		put_name_token(w, name, enum_name(f, field, v));
+		return;
+	default:
+		break;
+	}
+	put_number(w, name, f->type, v);
+}
+
+/*
+ * The fields sysrqmon_fields[] gives @w's output, in line order: the head
+ * every event has, the kind's own, truncated=1 (also when a value was cut
+ * here), and seq last, so that a reader tells this instance's lines from
+ * look-alikes that another kernel message made up (see the threat model).
+ */
 static void walk_fields(struct field_walk *w, const struct sysrqmon_event *ev)
 {
+	const unsigned char *kf = ev->kind <= SYSRQMON_KIND_MAX ?
+				  sysrqmon_kind_fields[ev->kind] : NULL;
+	size_t i;
+
 	w->truncated = ev->truncated;
-	put_name_token(w, "event", sysrqmon_kind_name(ev->kind));
-	put_name_token(w, "verdict", verdict_name(ev->verdict));
-	put_int(w, "pid", ev->pid);
-	put_int(w, "tid", ev->tid);
-	put_uint(w, "uid", ev->uid);
-	put_uint(w, "euid", ev->euid);
-	put_string(w, "comm", ev->has_task ? ev->comm : "-");
-	put_kind_fields(w, ev);
+	for (i = 0; i < ARRAY_SIZE(sysrqmon_line_head); i++)
+		put_field(w, ev, sysrqmon_line_head[i], 0);
+	for (i = 0; kf && i < SYSRQMON_KIND_FIELDS && kf[i]; i++)
+		put_field(w, ev, kf[i] & SYSRQMON_KF_FIELD,
+			  kf[i] & ~SYSRQMON_KF_FIELD);
 	if (w->truncated)
 		put_name_token(w, "truncated", "1");
-	/*
-	 * Last, so that a reader tells this instance's lines from look-alikes
-	 * that another kernel message made up (see the threat model).
-	 */
-	put_u64(w, "seq", ev->seq);
+	put_field(w, ev, SYSRQMON_F_SEQ, 0);
 }
 
 /**
@@ -351,7 +284,11 @@ static void walk_fields(struct field_walk *w, const struct sysrqmon_event *ev)
 void sysrqmon_event_fields(const struct sysrqmon_event *ev,
 			   const struct sysrqmon_field_sink *sink, void *ctx)
 {
-	struct field_walk w = { .sink = sink, .ctx = ctx };
+	struct field_walk w = {
+		.sink = sink,
+		.ctx = ctx,
+		.out = SYSRQMON_OUT_RECORD,
+	};
 
 	walk_fields(&w, ev);
 }
@@ -412,16 +349,22 @@ size_t sysrqmon_fields_format(const struct sysrqmon_event *ev,
  *
  * Return: the length written.
  */
-size_t sysrqmon_audit_line(const struct sysrqmon_event *ev, char *buf,
-			   size_t size)
+static __always_inline size_t audit_line(const struct sysrqmon_event *ev,
+					 char *buf, size_t size)
 {
 	struct seq_buf s;
-	struct field_walk w = { .line = &s };
+	struct field_walk w = { .line = &s, .out = SYSRQMON_OUT_LINE };
 
 	seq_buf_init(&s, buf, size);
 	buf[0] = '\0';
 	walk_fields(&w, ev);
 	return fields_end(&s, buf, size);
+}
+
+size_t sysrqmon_audit_line(const struct sysrqmon_event *ev, char *buf,
+			   size_t size)
+{
+	return audit_line(ev, buf, size);
 }
 EXPORT_SYMBOL_IF_KUNIT(sysrqmon_audit_line);
 
@@ -454,7 +397,8 @@ void sysrqmon_audit_log(const struct sysrqmon_event *ev, char *line,
 	if (held)
 		pr_notice("sysrqmon: event=suppressed count=%lld\n", held);
 
-	sysrqmon_audit_line(ev, line, size);
+	/* Inlined: one frame less above the hooked function. */
+	audit_line(ev, line, size);
 	pr_notice("sysrqmon: %s\n", line);
 }
 

@@ -31,9 +31,9 @@ static noinline void report_toggle(unsigned long parent_ip, int old, int new,
 	ev = sysrqmon_event_start(SYSRQMON_KIND_TOGGLE, true, d);
 	if (!ev)
 		return;
-	ev->old_mask = old;
-	ev->new_mask = new;
-	sysrqmon_module_name(parent_ip, ev->module, sizeof(ev->module));
+	ev->act.old_mask = old;
+	ev->act.new_mask = new;
+	sysrqmon_module_name(parent_ip, ev->act.module, sizeof(ev->act.module));
 	sysrqmon_event_emit(ev);
 }
 
@@ -77,12 +77,12 @@ static noinline void report_keytable(unsigned long parent_ip, int key,
 	ev = sysrqmon_event_start(SYSRQMON_KIND_KEYTABLE, true, d);
 	if (!ev)
 		return;
-	ev->op = kind_op;
-	ev->key = key;
-	sysrqmon_module_name(parent_ip, ev->module, sizeof(ev->module));
+	ev->act.op = kind_op;
+	ev->act.key = key;
+	sysrqmon_module_name(parent_ip, ev->act.module, sizeof(ev->act.module));
 	if (op) {
-		snprintf(ev->handler, sizeof(ev->handler), "%ps", op->handler);
-		strscpy(ev->action, op->help_msg ?: "", sizeof(ev->action));
+		snprintf(ev->act.handler, sizeof(ev->act.handler), "%ps", op->handler);
+		strscpy(ev->act.action, op->help_msg ?: "", sizeof(ev->act.action));
 	}
 	sysrqmon_event_emit(ev);
 }
@@ -139,9 +139,9 @@ static noinline void report_param(const char *name, const char *val,
 	ev = sysrqmon_event_start(SYSRQMON_KIND_PARAM, true, d);
 	if (!ev)
 		return;
-	strscpy(ev->setting, name, sizeof(ev->setting));
-	strscpy(ev->new_value, val ?: "", sizeof(ev->new_value));
-	ev->new_value[strcspn(ev->new_value, "\n")] = '\0';
+	strscpy(ev->text.setting, name, sizeof(ev->text.setting));
+	strscpy(ev->text.new, val ?: "", sizeof(ev->text.new));
+	ev->text.new[strcspn(ev->text.new, "\n")] = '\0';
 	sysrqmon_event_emit(ev);
 }
 
@@ -210,8 +210,8 @@ void sysrqmon_hook_orderly_reboot(unsigned long ip, unsigned long parent_ip,
 		return;
 	ev = sysrqmon_event_start(SYSRQMON_KIND_CONSOLE, injected, &d);
 	if (ev) {
-		ev->source = req.source;
-		strscpy(ev->action, "reboot", sizeof(ev->action));
+		ev->act.source = req.source;
+		strscpy(ev->act.action, "reboot", sizeof(ev->act.action));
 		sysrqmon_event_emit(ev);
 	}
 	sysrqmon_hook_exit(bit);
@@ -225,7 +225,7 @@ static noinline void report_tamper(const char *what,
 	ev = sysrqmon_event_start(SYSRQMON_KIND_TAMPER, true, d);
 	if (!ev)
 		return;
-	strscpy(ev->what, what, sizeof(ev->what));
+	strscpy(ev->act.what, what, sizeof(ev->act.what));
 	sysrqmon_stats_inc(SYSRQMON_STAT_TAMPER);
 	sysrqmon_event_emit(ev);
 }

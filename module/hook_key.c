@@ -83,14 +83,14 @@ static noinline void report_key(const struct sysrqmon_request *req,
 	ev = sysrqmon_event_start(req->kind, from_task, d);
 	if (!ev)
 		return;
-	ev->key = key;
-	ev->source = req->source;
+	ev->act.key = key;
+	ev->act.source = req->source;
 	/* A console event without a key is the reset sequence: a reboot. */
 	if (key == SYSRQMON_KEY_NONE)
-		strscpy(ev->action, req->kind == SYSRQMON_KIND_CONSOLE ?
-			"reboot" : "unknown", sizeof(ev->action));
+		strscpy(ev->act.action, req->kind == SYSRQMON_KIND_CONSOLE ?
+			"reboot" : "unknown", sizeof(ev->act.action));
 	else
-		sysrqmon_key_action(key, ev->action, sizeof(ev->action));
+		sysrqmon_key_action(key, ev->act.action, sizeof(ev->act.action));
 	sysrqmon_event_emit(ev);
 }
 
@@ -102,9 +102,9 @@ static noinline void report_kernel(int key, unsigned long parent_ip,
 	ev = sysrqmon_event_start(SYSRQMON_KIND_KERNEL, true, d);
 	if (!ev)
 		return;
-	ev->key = key;
-	sysrqmon_key_action(key, ev->action, sizeof(ev->action));
-	sysrqmon_module_name(parent_ip, ev->module, sizeof(ev->module));
+	ev->act.key = key;
+	sysrqmon_key_action(key, ev->act.action, sizeof(ev->act.action));
+	sysrqmon_module_name(parent_ip, ev->act.module, sizeof(ev->act.module));
 	sysrqmon_event_emit(ev);
 }
 

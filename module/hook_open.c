@@ -62,11 +62,11 @@ static noinline void report_open(struct sysrqmon_hook *hook, unsigned long ip,
 	ev = sysrqmon_event_start(SYSRQMON_KIND_OPEN, true, d);
 	if (ev) {
 		ev->target = target;
-		ev->flags = file->f_flags;
+		ev->open.flags = file->f_flags;
 		if (named) {
-			strscpy(ev->path, name->path, sizeof(ev->path));
+			strscpy(ev->open.path, name->path, sizeof(ev->open.path));
 		} else {
-			strscpy(ev->path, "?", sizeof(ev->path));
+			strscpy(ev->open.path, "?", sizeof(ev->open.path));
 			ev->truncated = true;
 		}
 		sysrqmon_event_emit(ev);

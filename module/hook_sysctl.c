@@ -41,8 +41,8 @@ static noinline void report_sysctl(int old, int new,
 	if (!ev)
 		return;
 	ev->target = SYSRQMON_TARGET_SYSRQ;
-	ev->old_mask = old;
-	ev->new_mask = new;
+	ev->act.old_mask = old;
+	ev->act.new_mask = new;
 	sysrqmon_event_emit(ev);
 }
 

@@ -215,12 +215,12 @@ static void report_baseline(void)
 	if (!ev)
 		return;
 	raw_spin_lock_irq(&known.lock);
-	ev->new_mask = known.mask;
+	ev->text.mask = known.mask;
 	raw_spin_unlock_irq(&known.lock);
 	for (slot = 0; slot < SYSRQMON_KEY_SLOTS; slot++)
 		if (READ_ONCE(table[slot]))
-			ev->keys[n++] = sysrqmon_slot_key(slot);
-	ev->keys[n] = '\0';
+			ev->text.new[n++] = sysrqmon_slot_key(slot);
+	ev->text.new[n] = '\0';
 	sysrqmon_event_emit(ev);
 }
 
@@ -336,11 +336,11 @@ static void report_drift(const char *what, int key, int old, int new,
 
 	ev = sysrqmon_event_start(SYSRQMON_KIND_DRIFT, false, d);
 	if (ev) {
-		ev->source = SYSRQMON_SOURCE_VERIFY;
-		strscpy(ev->what, what, sizeof(ev->what));
-		ev->key = key;
-		ev->old_mask = old;
-		ev->new_mask = new;
+		ev->act.source = SYSRQMON_SOURCE_VERIFY;
+		strscpy(ev->act.what, what, sizeof(ev->act.what));
+		ev->act.key = key;
+		ev->act.old_mask = old;
+		ev->act.new_mask = new;
 		sysrqmon_event_emit(ev);
 	}
 	sysrqmon_stats_inc(SYSRQMON_STAT_DRIFT);

@@ -317,9 +317,9 @@ static void report_setting(const char *name, const char *old,
 	ev = sysrqmon_event_start(SYSRQMON_KIND_CONFIG, true, d);
 	if (!ev)
 		return;
-	strscpy(ev->setting, name, sizeof(ev->setting));
-	strscpy(ev->old_value, old, sizeof(ev->old_value));
-	strscpy(ev->new_value, new, sizeof(ev->new_value));
+	strscpy(ev->text.setting, name, sizeof(ev->text.setting));
+	strscpy(ev->text.old, old, sizeof(ev->text.old));
+	strscpy(ev->text.new, new, sizeof(ev->text.new));
 	sysrqmon_event_emit(ev);
 }
 

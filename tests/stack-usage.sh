@@ -19,4 +19,4 @@ if ! make -s -C "$KDIR" M="$tmp" KCFLAGS=-fstack-usage modules > "$tmp/build.log
 	echo "stack: build failed"
 	exit 1
 fi
-python3 tests/stack-usage.py --limit "$LIMIT" "$tmp/module"
+python3 tests/stack-usage.py --limit "$LIMIT" ${STACK_VERBOSE:+--verbose} "$tmp/module"
