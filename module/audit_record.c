@@ -3,7 +3,8 @@
  * The audit record: each event also goes to the Linux audit subsystem, as
  * one record of type AUDIT_KERNEL_OTHER (1316, "for use by 3rd party
  * modules") with the audit line's fields in audit's own vocabulary
- * (op, oflag, res, auid, ses, exe, key="sysrqmon": record_names[]), so that
+ * (op, oflag, res, auid, ses, exe, key="sysrqmon": the record names of
+ * sysrqmon_fields[], include/uapi/sysrqmon_fields.h), so that
  * auditd writes it to audit.log, ausearch -m KERNEL_OTHER finds it and
  * ausearch -i and the normaliser read each field with its audit meaning.
  *
@@ -83,24 +84,6 @@ size_t sysrqmon_record_encode(char *dst, size_t size, const char *raw,
 }
 EXPORT_SYMBOL_IF_KUNIT(sysrqmon_record_encode);
 
-/*
- * Where a field of the line has a meaning in audit's own vocabulary
- * (auparse's field table: ausearch -i, the normaliser, SIEM parsers), the
- * record says it audit's way; a name audit reads otherwise is renamed.
- * docs/contract.md has the whole mapping.
- */
-static const struct {
-	const char *line;
-	const char *record;
-} record_names[] = {
-	{ "event", "op" },		/* audit's operation name */
-	{ "flags", "oflag" },		/* open flags; audit's flags= is mmap's */
-	{ "key", "sysrq_key" },		/* audit's key= is the rule key */
-	{ "action", "sysrq_action" },	/* audit's action= is netfilter's */
-	{ "name", "param" },		/* audit's name= is a file's path */
-	{ "op", "keytable_op" },	/* op= now holds the event kind */
-};
-
 /* The audit rule key every record carries, for ausearch -k and SIEMs. */
 #define RECORD_KEY	"\"sysrqmon\""
 
@@ -109,16 +92,6 @@ struct record_text {
 	struct seq_buf s;	/* first: the sink's context is &s */
 	const struct sysrqmon_event *ev;
 };
-
-static const char *record_name(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(record_names); i++)
-		if (!strcmp(name, record_names[i].line))
-			return record_names[i].record;
-	return name;
-}
 
 static void record_number(struct seq_buf *s, const char *name, u32 value)
 {
@@ -141,38 +114,30 @@ static void record_encoded(struct seq_buf *s, const char *name,
 }
 
 /*
- * verdict becomes res (1 allowed, 0 denied), after seq; audit's subject
- * fields follow the line's: auid and ses after euid, exe after comm; every
- * record ends with key="sysrqmon".
+ * The table's fields come in audit's vocabulary (sysrqmon_fields[]: the
+ * record's names, audit's subject fields auid, ses and exe); the verdict
+ * is res (1 allowed, 0 denied), after seq, and every record ends with
+ * key="sysrqmon".
  */
 static void record_token(void *ctx, const char *name, const char *value)
 {
 	struct record_text *rec = container_of(ctx, struct record_text, s);
 	const struct sysrqmon_event *ev = rec->ev;
 
-	if (!strcmp(name, "verdict"))
-		return;
-	sysrqmon_field_token(&rec->s, record_name(name), value);
-	if (!strcmp(name, "euid")) {
-		record_number(&rec->s, "auid", ev->auid);
-		record_number(&rec->s, "ses", ev->ses);
-	} else if (!strcmp(name, "seq")) {
+	sysrqmon_field_token(&rec->s, name, value);
+	if (!strcmp(name, "seq")) {
 		record_number(&rec->s, "res",
 			      ev->verdict != SYSRQMON_VERDICT_DENIED);
 		sysrqmon_field_token(&rec->s, "key", RECORD_KEY);
 	}
 }
 
-static void record_string(void *ctx, const char *name, const char *enc,
-			  const char *raw, size_t len)
+static void record_string(void *ctx, const char *name, const char *raw,
+			  size_t len)
 {
 	struct record_text *rec = container_of(ctx, struct record_text, s);
-	const struct sysrqmon_event *ev = rec->ev;
 
-	record_encoded(&rec->s, record_name(name), raw, len);
-	if (!strcmp(name, "comm") && ev->has_task && ev->exe[0])
-		record_encoded(&rec->s, "exe", ev->exe,
-			       strnlen(ev->exe, sizeof(ev->exe)));
+	record_encoded(&rec->s, name, raw, len);
 }
 
 static const struct sysrqmon_field_sink record_sink = {
@@ -187,7 +152,7 @@ static const struct sysrqmon_field_sink record_sink = {
  * @size: size of @buf, at least 4; %SYSRQMON_RECORD_MAX holds any event
  *
  * The audit line's fields, in the same order, named in audit's vocabulary
- * (record_names[]) with audit's subject fields added, and strings in the
+ * (sysrqmon_fields[]) with audit's subject fields added, and strings in the
  * audit subsystem's encoding (sysrqmon_record_encode()).
  *
  * Return: the length written.

@@ -120,8 +120,8 @@ static void fill_trigger(struct sysrqmon_event *ev, const char *comm)
 	ev->tid = 413;
 	ev->uid = 1000;
 	strscpy(ev->comm, comm, sizeof(ev->comm));
-	ev->key = 'h';
-	strscpy(ev->action, "help", sizeof(ev->action));
+	ev->act.key = 'h';
+	strscpy(ev->act.action, "help", sizeof(ev->act.action));
 	ev->seq = 17;
 }
 
@@ -142,7 +142,7 @@ static void fields_test(struct kunit *test)
 			   "event=trigger verdict=allowed pid=412 tid=413 uid=1000 euid=0 comm=\"a\\\"b c\\\\d pid=1\\x0a\" key=h action=help seq=17");
 	ev->auid = 1000;
 	ev->ses = 3;
-	strscpy(ev->exe, "/usr/bin/a b", sizeof(ev->exe));
+	ev->exe = "/usr/bin/a b";
 	sysrqmon_audit_record_format(ev, buf, SYSRQMON_RECORD_MAX);
 	KUNIT_EXPECT_STREQ(test, buf,
 			   "op=trigger pid=412 tid=413 uid=1000 euid=0 auid=1000 ses=3 comm=61226220635C64207069643D310A exe=2F7573722F62696E2F612062 sysrq_key=\"h\" sysrq_action=\"help\" seq=17 res=1 key=\"sysrqmon\"");
@@ -153,9 +153,9 @@ static void fields_test(struct kunit *test)
 	ev->pid = 0;
 	ev->tid = 0;
 	ev->uid = 0;
-	ev->key = ' ';
+	ev->act.key = ' ';
 	ev->kind = SYSRQMON_KIND_CONSOLE;
-	ev->source = SYSRQMON_SOURCE_KEYBOARD;
+	ev->act.source = SYSRQMON_SOURCE_KEYBOARD;
 	sysrqmon_audit_line(ev, buf, SYSRQMON_LINE_MAX);
 	KUNIT_EXPECT_STREQ(test, buf,
 			   "event=console verdict=allowed pid=0 tid=0 uid=0 euid=0 comm=- key=\" \" action=help source=keyboard seq=17");
@@ -182,12 +182,11 @@ static void fields_cut_test(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, want);
 
 	ev->kind = SYSRQMON_KIND_OPEN;
-	ev->key = SYSRQMON_KEY_NONE;
 	ev->has_task = true;
 	strscpy(ev->comm, "sh", sizeof(ev->comm));
 	ev->target = SYSRQMON_TARGET_TRIGGER;
-	ev->flags = 0x8241;
-	memset(ev->path, '\n', sizeof(ev->path) - 1);
+	ev->open.flags = 0x8241;
+	memset(ev->open.path, '\n', sizeof(ev->open.path) - 1);
 
 	/* 63 escapes of 4 bytes and the quotes fit 256 bytes, 64 do not. */
 	sysrqmon_audit_line(ev, buf, SYSRQMON_LINE_MAX);

@@ -11,6 +11,8 @@
 #include <linux/fs.h>
 #include <linux/proc_ns.h>
 #include <linux/nsproxy.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched/task.h>
 #include <linux/string.h>
@@ -18,6 +20,7 @@
 #include <linux/uidgid.h>
 
 #include "sysrqmon.h"
+#include <uapi/sysrqmon_fields.h>
 
 /**
  * sysrqmon_current_contained() - whether current runs inside a container
@@ -107,6 +110,8 @@ static void fill_task(struct sysrqmon_event *ev)
 	ev->mntns = current_mntns_inum();
 }
 
+static bool kind_acts(enum sysrqmon_kind kind);
+
 /**
  * sysrqmon_event_init() - start an event
  * @ev: the event to fill
@@ -120,7 +125,8 @@ void sysrqmon_event_init(struct sysrqmon_event *ev, enum sysrqmon_kind kind,
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->kind = kind;
-	ev->key = SYSRQMON_KEY_NONE;
+	if (kind_acts(kind))
+		ev->act.key = SYSRQMON_KEY_NONE;
 	ev->verdict = d->deny ? SYSRQMON_VERDICT_DENIED :
 				SYSRQMON_VERDICT_ALLOWED;
 	ev->always = d->always;
@@ -155,22 +161,31 @@ bool sysrqmon_name_path(const struct path *path, char *buf, size_t size)
 	return true;
 }
 
+/*
+ * The executable's name, while the worker delivers an event: the queue's
+ * one work item, never running twice at once, is its only user.
+ */
+static char exe_name[SYSRQMON_STR_MAX];
+
 /**
  * sysrqmon_event_resolve_exe() - name the executable an event holds
  * @ev: a queued event, owned by the caller
  *
  * d_path() may wait for rename_lock or mount_lock, which sleep under
  * PREEMPT_RT and are not irq-safe: hooks only pin the file, and the queue's
- * worker names it here.
+ * worker names it here, into its own buffer (@ev->exe points there until
+ * the next event), which keeps 256 bytes out of every buffered event.
  *
- * Context: process context.
+ * Context: process context, the queue's worker.
  */
 void sysrqmon_event_resolve_exe(struct sysrqmon_event *ev)
 {
+	ev->exe = NULL;
 	if (!ev->exe_file)
 		return;
-	if (!sysrqmon_name_path(&ev->exe_file->f_path, ev->exe, sizeof(ev->exe)))
-		ev->exe[0] = '\0';
+	if (sysrqmon_name_path(&ev->exe_file->f_path, exe_name,
+			       sizeof(exe_name)))
+		ev->exe = exe_name;
 	sysrqmon_event_release(ev);
 }
 
@@ -187,15 +202,68 @@ void sysrqmon_event_release(struct sysrqmon_event *ev)
 	ev->exe_file = NULL;
 }
 
+/*
+ * Where an event is built and its audit line written: not on the stack of
+ * the hooked function (an event and a line are over 2 KiB, the budget above
+ * a hooked function is 512 bytes), but in a per-CPU slot, taken with
+ * preemption off until the event is emitted. An interrupt that reports
+ * while a task of the same CPU is building its event takes the next slot:
+ * slots are used as a stack, task, softirq, hardirq and NMI deep.
+ */
+#define EVENT_SLOTS	4
+
+struct event_slot {
+	struct sysrqmon_event ev;
+	char line[SYSRQMON_LINE_MAX];
+};
+
+static DEFINE_PER_CPU(struct event_slot, event_slots[EVENT_SLOTS]);
+static DEFINE_PER_CPU(unsigned int, event_depth);
+
+/**
+ * sysrqmon_event_start() - take a slot for an event and start it
+ * @kind: its kind
+ * @from_task: whether the current task caused it
+ * @d: the policy's decision on it
+ *
+ * Disables preemption until sysrqmon_event_emit(): the caller fills the
+ * event without sleeping in between.
+ *
+ * Context: any but NMI.
+ * Return: the event, or NULL when every slot of this CPU is taken: a fifth
+ * level of nesting, which the contexts that report cannot reach.
+ */
+struct sysrqmon_event *sysrqmon_event_start(enum sysrqmon_kind kind,
+					    bool from_task,
+					    const struct sysrqmon_decision *d)
+{
+	unsigned int depth;
+	struct event_slot *slot;
+
+	preempt_disable_notrace();
+	depth = this_cpu_inc_return(event_depth) - 1;
+	if (unlikely(depth >= EVENT_SLOTS)) {
+		this_cpu_dec(event_depth);
+		preempt_enable_notrace();
+		return NULL;
+	}
+	slot = this_cpu_ptr(&event_slots[depth]);
+	sysrqmon_event_init(&slot->ev, kind, from_task, d);
+	return &slot->ev;
+}
+
 /**
  * sysrqmon_event_emit() - report an event: kernel log, audit, listeners
- * @ev: the event, fully filled by the hook
+ * @ev: the event sysrqmon_event_start() gave, fully filled
  *
  * Callable from any hook context: it never sleeps and never allocates. The
  * audit record, which needs an allocation, leaves from the queue's worker.
+ * The slot is given back and preemption enabled again.
  */
 void sysrqmon_event_emit(struct sysrqmon_event *ev)
 {
+	struct event_slot *slot = container_of(ev, struct event_slot, ev);
+
 	ev->instance = sysrqmon_instance;
 	ev->time_ns = ktime_get_real_ns();
 	sysrqmon_stats_event(ev);
@@ -204,7 +272,9 @@ void sysrqmon_event_emit(struct sysrqmon_event *ev)
 		ev->exe_file = sysrqmon_mm_exe_file(current->mm);
 	/* Numbered first: the line and the record carry the same seq. */
 	sysrqmon_queue_event(ev);
-	sysrqmon_audit_log(ev);
+	sysrqmon_audit_log(ev, slot->line, sizeof(slot->line));
+	this_cpu_dec(event_depth);
+	preempt_enable_notrace();
 }
 
 /**
@@ -225,4 +295,152 @@ int sysrqmon_event_deliver(struct sysrqmon_event *ev)
 	ret = sysrqmon_netlink_send(ev);
 	sysrqmon_audit_record(ev);
 	return ret;
+}
+
+/*
+ * Where each field of sysrqmon_fields[] lives in an event: the header's
+ * fields, and each payload field at one place whatever the kind (the kinds
+ * that share a payload give a field one meaning).
+ */
+#define AT(field, member) \
+	[SYSRQMON_F_##field] = offsetof(struct sysrqmon_event, member)
+
+static const u16 field_offset[SYSRQMON_F_COUNT] = {
+	AT(SEQ, seq), AT(INSTANCE, instance), AT(TIME, time_ns),
+	AT(KIND, kind), AT(VERDICT, verdict), AT(TARGET, target),
+	AT(PATH, open.path), AT(FLAGS, open.flags), AT(KEY, act.key),
+	AT(ACTION, act.action), AT(SOURCE, act.source),
+	AT(OLD_MASK, act.old_mask), AT(NEW_MASK, act.new_mask),
+	AT(MASK, text.mask), AT(KEYS, text.new), AT(OP, act.op),
+	AT(MODULE, act.module), AT(HANDLER, act.handler),
+	AT(HELP, act.action), AT(WHAT, act.what), AT(NAME, text.setting),
+	AT(VALUE, text.new), AT(SETTING, text.setting), AT(OLD, text.old),
+	AT(NEW, text.new), AT(PID, pid), AT(TID, tid), AT(PPID, ppid),
+	AT(UID, uid), AT(EUID, euid), AT(AUID, auid), AT(SES, ses),
+	AT(GID, gid), AT(COMM, comm), AT(EXE, exe),
+	AT(CGROUP_ID, cgroup_id), AT(PIDNS, pidns), AT(MNTNS, mntns),
+	AT(CONTAINED, contained), AT(TRUNCATED, truncated),
+};
+
+/* Each kind's payload: what the buffer copies after the header. */
+static const u16 payload_size[SYSRQMON_KIND_MAX + 1] = {
+	[SYSRQMON_KIND_OPEN] = sizeof(struct sysrqmon_ev_open),
+	[SYSRQMON_KIND_SYSCTL] = sizeof(struct sysrqmon_ev_act),
+	[SYSRQMON_KIND_TRIGGER] = sizeof(struct sysrqmon_ev_act),
+	[SYSRQMON_KIND_CONSOLE] = sizeof(struct sysrqmon_ev_act),
+	[SYSRQMON_KIND_CONFIG] = sizeof(struct sysrqmon_ev_text),
+	[SYSRQMON_KIND_BASELINE] = sizeof(struct sysrqmon_ev_text),
+	[SYSRQMON_KIND_TOGGLE] = sizeof(struct sysrqmon_ev_act),
+	[SYSRQMON_KIND_KEYTABLE] = sizeof(struct sysrqmon_ev_act),
+	[SYSRQMON_KIND_KERNEL] = sizeof(struct sysrqmon_ev_act),
+	[SYSRQMON_KIND_PARAM] = sizeof(struct sysrqmon_ev_text),
+	[SYSRQMON_KIND_DRIFT] = sizeof(struct sysrqmon_ev_act),
+	[SYSRQMON_KIND_TAMPER] = sizeof(struct sysrqmon_ev_act),
+};
+
+/**
+ * sysrqmon_event_size() - the bytes of an event that hold its fields
+ * @ev: the event
+ *
+ * Return: the header and the payload of the event's kind, at most
+ * %SYSRQMON_EVENT_MAX.
+ */
+size_t sysrqmon_event_size(const struct sysrqmon_event *ev)
+{
+	size_t payload = ev->kind <= SYSRQMON_KIND_MAX ?
+			 payload_size[ev->kind] : 0;
+
+	return offsetof(struct sysrqmon_event, open) + payload;
+}
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_size);
+
+static const void *field_at(const struct sysrqmon_event *ev,
+			    unsigned int field)
+{
+	return (const char *)ev + field_offset[field];
+}
+
+/**
+ * sysrqmon_field_number() - the value of a field that is not a string
+ * @ev: the event
+ * @field: enum sysrqmon_field
+ *
+ * Return: the value, sign-extended for a signed field.
+ */
+u64 sysrqmon_field_number(const struct sysrqmon_event *ev, unsigned int field)
+{
+	const void *p = field_at(ev, field);
+
+	switch (sysrqmon_fields[field].type) {
+	case SYSRQMON_FT_U64:
+		return *(const u64 *)p;
+	case SYSRQMON_FT_S32:
+	case SYSRQMON_FT_KEY:
+		return (s64)*(const s32 *)p;
+	case SYSRQMON_FT_U32:
+	case SYSRQMON_FT_HEX32:
+		return *(const u32 *)p;
+	default:
+		return *(const u8 *)p;
+	}
+}
+
+/**
+ * sysrqmon_field_string() - the value of a string field
+ * @ev: the event
+ * @field: enum sysrqmon_field
+ *
+ * Return: the string; "-" for the comm of an event without a task, "" for
+ * an executable not named (yet).
+ */
+const char *sysrqmon_field_string(const struct sysrqmon_event *ev,
+				  unsigned int field)
+{
+	if (field == SYSRQMON_F_EXE)
+		return ev->exe ?: "";
+	if (field == SYSRQMON_F_COMM && !ev->has_task)
+		return "-";
+	return field_at(ev, field);
+}
+
+/**
+ * sysrqmon_field_present() - whether an output carries a field of an event
+ * @ev: the event
+ * @field: enum sysrqmon_field
+ * @kind_flags: the SYSRQMON_KF_* of the kind's entry, 0 for a common field
+ * @out: the output, a SYSRQMON_OUT_* bit
+ *
+ * Return: true when the field is written.
+ */
+bool sysrqmon_field_present(const struct sysrqmon_event *ev, unsigned int field,
+			    unsigned int kind_flags, unsigned int out)
+{
+	unsigned int flags = sysrqmon_fields[field].flags;
+
+	if (!(flags & out))
+		return false;
+	if ((kind_flags & SYSRQMON_KF_NETLINK) && out != SYSRQMON_OUT_NETLINK)
+		return false;
+	if ((kind_flags & SYSRQMON_KF_NO_KEY) &&
+	    ev->act.key != SYSRQMON_KEY_NONE)
+		return false;
+	if ((flags & SYSRQMON_FF_TASK_ONLY) && !ev->has_task)
+		return false;
+	if (!(flags & SYSRQMON_FF_OPTIONAL))
+		return true;
+	switch (sysrqmon_fields[field].type) {
+	case SYSRQMON_FT_STRING:
+		return sysrqmon_field_string(ev, field)[0] != '\0';
+	case SYSRQMON_FT_KEY:
+		return ev->act.key != SYSRQMON_KEY_NONE;
+	default:
+		return sysrqmon_field_number(ev, field) != 0;
+	}
+}
+
+/* Whether events of @kind carry struct sysrqmon_ev_act. */
+static bool kind_acts(enum sysrqmon_kind kind)
+{
+	return kind <= SYSRQMON_KIND_MAX &&
+	       payload_size[kind] == sizeof(struct sysrqmon_ev_act);
 }

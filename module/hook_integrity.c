@@ -26,13 +26,15 @@ static bool from_our_module(unsigned long addr)
 static noinline void report_toggle(unsigned long parent_ip, int old, int new,
 				   const struct sysrqmon_decision *d)
 {
-	struct sysrqmon_event ev;
+	struct sysrqmon_event *ev;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_TOGGLE, true, d);
-	ev.old_mask = old;
-	ev.new_mask = new;
-	sysrqmon_module_name(parent_ip, ev.module, sizeof(ev.module));
-	sysrqmon_event_emit(&ev);
+	ev = sysrqmon_event_start(SYSRQMON_KIND_TOGGLE, true, d);
+	if (!ev)
+		return;
+	ev->act.old_mask = old;
+	ev->act.new_mask = new;
+	sysrqmon_module_name(parent_ip, ev->act.module, sizeof(ev->act.module));
+	sysrqmon_event_emit(ev);
 }
 
 /* int sysrq_toggle_support(int enable_mask) */
@@ -70,17 +72,19 @@ static noinline void report_keytable(unsigned long parent_ip, int key,
 				     const struct sysrq_key_op *op, u8 kind_op,
 				     const struct sysrqmon_decision *d)
 {
-	struct sysrqmon_event ev;
+	struct sysrqmon_event *ev;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_KEYTABLE, true, d);
-	ev.op = kind_op;
-	ev.key = key;
-	sysrqmon_module_name(parent_ip, ev.module, sizeof(ev.module));
+	ev = sysrqmon_event_start(SYSRQMON_KIND_KEYTABLE, true, d);
+	if (!ev)
+		return;
+	ev->act.op = kind_op;
+	ev->act.key = key;
+	sysrqmon_module_name(parent_ip, ev->act.module, sizeof(ev->act.module));
 	if (op) {
-		snprintf(ev.handler, sizeof(ev.handler), "%ps", op->handler);
-		strscpy(ev.action, op->help_msg ?: "", sizeof(ev.action));
+		snprintf(ev->act.handler, sizeof(ev->act.handler), "%ps", op->handler);
+		strscpy(ev->act.action, op->help_msg ?: "", sizeof(ev->act.action));
 	}
-	sysrqmon_event_emit(&ev);
+	sysrqmon_event_emit(ev);
 }
 
 /*
@@ -130,13 +134,15 @@ void sysrqmon_hook_unregister_key(unsigned long ip, unsigned long parent_ip,
 static noinline void report_param(const char *name, const char *val,
 				  const struct sysrqmon_decision *d)
 {
-	struct sysrqmon_event ev;
+	struct sysrqmon_event *ev;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_PARAM, true, d);
-	strscpy(ev.setting, name, sizeof(ev.setting));
-	strscpy(ev.new_value, val ?: "", sizeof(ev.new_value));
-	ev.new_value[strcspn(ev.new_value, "\n")] = '\0';
-	sysrqmon_event_emit(&ev);
+	ev = sysrqmon_event_start(SYSRQMON_KIND_PARAM, true, d);
+	if (!ev)
+		return;
+	strscpy(ev->text.setting, name, sizeof(ev->text.setting));
+	strscpy(ev->text.new, val ?: "", sizeof(ev->text.new));
+	ev->text.new[strcspn(ev->text.new, "\n")] = '\0';
+	sysrqmon_event_emit(ev);
 }
 
 /* Refused whole: an array setter empties the array first. */
@@ -192,7 +198,7 @@ void sysrqmon_hook_orderly_reboot(unsigned long ip, unsigned long parent_ip,
 		.reset = true,
 		.done = true,
 	};
-	struct sysrqmon_event ev;
+	struct sysrqmon_event *ev;
 	struct sysrqmon_decision d;
 	int bit;
 
@@ -202,22 +208,26 @@ void sysrqmon_hook_orderly_reboot(unsigned long ip, unsigned long parent_ip,
 	bit = sysrqmon_hook_ask(hook, ip, parent_ip, fregs, &req, 0, &d);
 	if (bit < 0)
 		return;
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONSOLE, injected, &d);
-	ev.source = req.source;
-	strscpy(ev.action, "reboot", sizeof(ev.action));
-	sysrqmon_event_emit(&ev);
+	ev = sysrqmon_event_start(SYSRQMON_KIND_CONSOLE, injected, &d);
+	if (ev) {
+		ev->act.source = req.source;
+		strscpy(ev->act.action, "reboot", sizeof(ev->act.action));
+		sysrqmon_event_emit(ev);
+	}
 	sysrqmon_hook_exit(bit);
 }
 
 static noinline void report_tamper(const char *what,
 				   const struct sysrqmon_decision *d)
 {
-	struct sysrqmon_event ev;
+	struct sysrqmon_event *ev;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_TAMPER, true, d);
-	strscpy(ev.what, what, sizeof(ev.what));
+	ev = sysrqmon_event_start(SYSRQMON_KIND_TAMPER, true, d);
+	if (!ev)
+		return;
+	strscpy(ev->act.what, what, sizeof(ev->act.what));
 	sysrqmon_stats_inc(SYSRQMON_STAT_TAMPER);
-	sysrqmon_event_emit(&ev);
+	sysrqmon_event_emit(ev);
 }
 
 /*

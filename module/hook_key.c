@@ -78,30 +78,34 @@ static noinline void report_key(const struct sysrqmon_request *req,
 {
 	bool from_task = req->source == SYSRQMON_SOURCE_NONE ||
 			 req->source == SYSRQMON_SOURCE_INJECT;
-	struct sysrqmon_event ev;
+	struct sysrqmon_event *ev;
 
-	sysrqmon_event_init(&ev, req->kind, from_task, d);
-	ev.key = key;
-	ev.source = req->source;
+	ev = sysrqmon_event_start(req->kind, from_task, d);
+	if (!ev)
+		return;
+	ev->act.key = key;
+	ev->act.source = req->source;
 	/* A console event without a key is the reset sequence: a reboot. */
 	if (key == SYSRQMON_KEY_NONE)
-		strscpy(ev.action, req->kind == SYSRQMON_KIND_CONSOLE ?
-			"reboot" : "unknown", sizeof(ev.action));
+		strscpy(ev->act.action, req->kind == SYSRQMON_KIND_CONSOLE ?
+			"reboot" : "unknown", sizeof(ev->act.action));
 	else
-		sysrqmon_key_action(key, ev.action, sizeof(ev.action));
-	sysrqmon_event_emit(&ev);
+		sysrqmon_key_action(key, ev->act.action, sizeof(ev->act.action));
+	sysrqmon_event_emit(ev);
 }
 
 static noinline void report_kernel(int key, unsigned long parent_ip,
 				   const struct sysrqmon_decision *d)
 {
-	struct sysrqmon_event ev;
+	struct sysrqmon_event *ev;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_KERNEL, true, d);
-	ev.key = key;
-	sysrqmon_key_action(key, ev.action, sizeof(ev.action));
-	sysrqmon_module_name(parent_ip, ev.module, sizeof(ev.module));
-	sysrqmon_event_emit(&ev);
+	ev = sysrqmon_event_start(SYSRQMON_KIND_KERNEL, true, d);
+	if (!ev)
+		return;
+	ev->act.key = key;
+	sysrqmon_key_action(key, ev->act.action, sizeof(ev->act.action));
+	sysrqmon_module_name(parent_ip, ev->act.module, sizeof(ev->act.module));
+	sysrqmon_event_emit(ev);
 }
 
 /* A key on its way to its handler, from a module or anybody else. */

@@ -10,6 +10,8 @@
  */
 #include <linux/dcache.h>
 #include <linux/fs.h>
+#include <linux/local_lock.h>
+#include <linux/percpu.h>
 #include <linux/magic.h>
 #include <linux/preempt.h>
 #include <linux/string.h>
@@ -17,20 +19,25 @@
 #include "sysrqmon.h"
 
 /*
- * d_path() may block on rename_lock or mount_lock, and under PREEMPT_RT
- * those sleep: there it runs only while preemption is on, that is outside
- * the recursion guard and only when ftrace calls us straight from the
- * trampoline (a second ftrace user on security_file_open makes ftrace call
- * every callback with preemption off). Elsewhere the path is "?".
+ * The opened file's name, built before the event is started: d_path() may
+ * block on rename_lock or mount_lock, and under PREEMPT_RT those sleep, so
+ * there it runs only while preemption is on, that is before the recursion
+ * guard and the event's slot (both disable preemption) and only when
+ * ftrace calls us straight from the trampoline (a second ftrace user on
+ * security_file_open makes ftrace call every callback with preemption
+ * off). Elsewhere the path is "?". The name is built in a per-CPU buffer,
+ * not on the stack of the hooked function: only this hook uses it, in task
+ * context, under a local lock (preemption off, or under PREEMPT_RT a
+ * per-CPU lock that may sleep, which is allowed exactly where d_path() is).
  */
-static void name_opened_file(const struct file *file, struct sysrqmon_event *ev)
-{
-	if ((!IS_ENABLED(CONFIG_PREEMPT_RT) || preemptible()) &&
-	    sysrqmon_name_path(&file->f_path, ev->path, sizeof(ev->path)))
-		return;
-	strscpy(ev->path, "?", sizeof(ev->path));
-	ev->truncated = true;
-}
+struct open_name {
+	local_lock_t lock;
+	char path[SYSRQMON_STR_MAX];
+};
+
+static DEFINE_PER_CPU(struct open_name, open_name) = {
+	.lock = INIT_LOCAL_LOCK(lock),
+};
 
 /* Nothing here reaches security_file_open again: no guard until emit. */
 static noinline void report_open(struct sysrqmon_hook *hook, unsigned long ip,
@@ -38,18 +45,37 @@ static noinline void report_open(struct sysrqmon_hook *hook, unsigned long ip,
 				 enum sysrqmon_target target,
 				 const struct sysrqmon_decision *d)
 {
-	struct sysrqmon_event ev;
+	bool locked = !IS_ENABLED(CONFIG_PREEMPT_RT) || preemptible();
+	struct open_name *name = NULL;
+	struct sysrqmon_event *ev;
+	bool named = false;
 	int bit;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_OPEN, true, d);
-	ev.target = target;
-	ev.flags = file->f_flags;
-	name_opened_file(file, &ev);
+	if (locked) {
+		local_lock(&open_name.lock);
+		name = this_cpu_ptr(&open_name);
+		named = sysrqmon_name_path(&file->f_path, name->path,
+					   sizeof(name->path));
+	}
 	bit = sysrqmon_hook_enter(hook, ip, parent_ip);
 	if (bit < 0)
-		return;
-	sysrqmon_event_emit(&ev);
+		goto unlock;
+	ev = sysrqmon_event_start(SYSRQMON_KIND_OPEN, true, d);
+	if (ev) {
+		ev->target = target;
+		ev->open.flags = file->f_flags;
+		if (named) {
+			strscpy(ev->open.path, name->path, sizeof(ev->open.path));
+		} else {
+			strscpy(ev->open.path, "?", sizeof(ev->open.path));
+			ev->truncated = true;
+		}
+		sysrqmon_event_emit(ev);
+	}
 	sysrqmon_hook_exit(bit);
+unlock:
+	if (locked)
+		local_unlock(&open_name.lock);
 }
 
 static noinline void proc_file_open(struct sysrqmon_hook *hook, unsigned long ip,

@@ -35,13 +35,15 @@ static int mask_to_apply(void *buffer, size_t len, loff_t pos, int old,
 static noinline void report_sysctl(int old, int new,
 				   const struct sysrqmon_decision *d)
 {
-	struct sysrqmon_event ev;
+	struct sysrqmon_event *ev;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_SYSCTL, true, d);
-	ev.target = SYSRQMON_TARGET_SYSRQ;
-	ev.old_mask = old;
-	ev.new_mask = new;
-	sysrqmon_event_emit(&ev);
+	ev = sysrqmon_event_start(SYSRQMON_KIND_SYSCTL, true, d);
+	if (!ev)
+		return;
+	ev->target = SYSRQMON_TARGET_SYSRQ;
+	ev->act.old_mask = old;
+	ev->act.new_mask = new;
+	sysrqmon_event_emit(ev);
 }
 
 /*

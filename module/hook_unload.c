@@ -14,18 +14,27 @@
 
 #include "sysrqmon.h"
 
-static noinline void report_refused_unload(const struct sysrqmon_decision *d)
+/* Apart, so that the configuration's copy is off the stack by emit. */
+static noinline const char *mode_now(void)
 {
 	struct sysrqmon_config cfg;
-	struct sysrqmon_event ev;
 
 	sysrqmon_config_get(&cfg);
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONFIG, true, d);
-	strscpy(ev.setting, "module", sizeof(ev.setting));
-	strscpy(ev.old_value, sysrqmon_mode_name(cfg.mode),
-		sizeof(ev.old_value));
-	strscpy(ev.new_value, "unloaded", sizeof(ev.new_value));
-	sysrqmon_event_emit(&ev);
+	return sysrqmon_mode_name(cfg.mode);
+}
+
+static noinline void report_refused_unload(const struct sysrqmon_decision *d)
+{
+	const char *mode = mode_now();
+	struct sysrqmon_event *ev;
+
+	ev = sysrqmon_event_start(SYSRQMON_KIND_CONFIG, true, d);
+	if (!ev)
+		return;
+	strscpy(ev->text.setting, "module", sizeof(ev->text.setting));
+	strscpy(ev->text.old, mode, sizeof(ev->text.old));
+	strscpy(ev->text.new, "unloaded", sizeof(ev->text.new));
+	sysrqmon_event_emit(ev);
 }
 
 /*

@@ -206,20 +206,22 @@ static void report_baseline(void)
 	const struct sysrq_key_op **table = sysrqmon_key_table();
 	struct sysrqmon_request req = { .kind = SYSRQMON_KIND_BASELINE };
 	struct sysrqmon_decision d;
-	struct sysrqmon_event ev;
+	struct sysrqmon_event *ev;
 	size_t n = 0;
 	int slot;
 
 	sysrqmon_decide(&req, &d);
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_BASELINE, true, &d);
+	ev = sysrqmon_event_start(SYSRQMON_KIND_BASELINE, true, &d);
+	if (!ev)
+		return;
 	raw_spin_lock_irq(&known.lock);
-	ev.new_mask = known.mask;
+	ev->text.mask = known.mask;
 	raw_spin_unlock_irq(&known.lock);
 	for (slot = 0; slot < SYSRQMON_KEY_SLOTS; slot++)
 		if (READ_ONCE(table[slot]))
-			ev.keys[n++] = sysrqmon_slot_key(slot);
-	ev.keys[n] = '\0';
-	sysrqmon_event_emit(&ev);
+			ev->text.new[n++] = sysrqmon_slot_key(slot);
+	ev->text.new[n] = '\0';
+	sysrqmon_event_emit(ev);
 }
 
 /**
@@ -330,15 +332,17 @@ void sysrqmon_integrity_exit(void)
 static void report_drift(const char *what, int key, int old, int new,
 			 const struct sysrqmon_decision *d)
 {
-	struct sysrqmon_event ev;
+	struct sysrqmon_event *ev;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_DRIFT, false, d);
-	ev.source = SYSRQMON_SOURCE_VERIFY;
-	strscpy(ev.what, what, sizeof(ev.what));
-	ev.key = key;
-	ev.old_mask = old;
-	ev.new_mask = new;
-	sysrqmon_event_emit(&ev);
+	ev = sysrqmon_event_start(SYSRQMON_KIND_DRIFT, false, d);
+	if (ev) {
+		ev->act.source = SYSRQMON_SOURCE_VERIFY;
+		strscpy(ev->act.what, what, sizeof(ev->act.what));
+		ev->act.key = key;
+		ev->act.old_mask = old;
+		ev->act.new_mask = new;
+		sysrqmon_event_emit(ev);
+	}
 	sysrqmon_stats_inc(SYSRQMON_STAT_DRIFT);
 	if (d->deny)
 		sysrqmon_stats_inc(SYSRQMON_STAT_RESTORED);

@@ -13,6 +13,7 @@
 #include <net/genetlink.h>
 
 #include "sysrqmon.h"
+#include <uapi/sysrqmon_fields.h>
 
 enum { SYSRQMON_GROUP_EVENTS };
 
@@ -58,83 +59,30 @@ static int put_u64(struct sk_buff *skb, int type, u64 value, int pad)
 	return nla_put_u64_64bit(skb, type, value, pad);
 }
 
-static int put_task(struct sk_buff *skb, const struct sysrqmon_event *ev)
+/* One field of sysrqmon_fields[], as its attribute. */
+static int put_field(struct sk_buff *skb, const struct sysrqmon_event *ev,
+		     unsigned int field, unsigned int kind_flags)
 {
-	if (!ev->has_task)
-		return nla_put_u32(skb, SYSRQMON_ATTR_PID, 0) ?:
-		       nla_put_u32(skb, SYSRQMON_ATTR_TID, 0) ?:
-		       nla_put_u32(skb, SYSRQMON_ATTR_UID, 0) ?:
-		       nla_put_u32(skb, SYSRQMON_ATTR_EUID, 0) ?:
-		       nla_put_string(skb, SYSRQMON_ATTR_COMM, "-");
+	const struct sysrqmon_field_desc *f = &sysrqmon_fields[field];
+	u64 v;
 
-	return nla_put_u32(skb, SYSRQMON_ATTR_PID, ev->pid) ?:
-	       nla_put_u32(skb, SYSRQMON_ATTR_TID, ev->tid) ?:
-	       nla_put_u32(skb, SYSRQMON_ATTR_PPID, ev->ppid) ?:
-	       nla_put_u32(skb, SYSRQMON_ATTR_UID, ev->uid) ?:
-	       nla_put_u32(skb, SYSRQMON_ATTR_EUID, ev->euid) ?:
-	       nla_put_u32(skb, SYSRQMON_ATTR_GID, ev->gid) ?:
-	       nla_put_string(skb, SYSRQMON_ATTR_COMM, ev->comm) ?:
-	       (ev->exe[0] ? nla_put_string(skb, SYSRQMON_ATTR_EXE, ev->exe) : 0) ?:
-	       put_u64(skb, SYSRQMON_ATTR_CGROUP_ID, ev->cgroup_id,
-		       SYSRQMON_ATTR_PAD) ?:
-	       nla_put_u32(skb, SYSRQMON_ATTR_PIDNS, ev->pidns) ?:
-	       nla_put_u32(skb, SYSRQMON_ATTR_MNTNS, ev->mntns) ?:
-	       nla_put_u8(skb, SYSRQMON_ATTR_CONTAINED, ev->contained);
-}
-
-static int put_kind_fields(struct sk_buff *skb, const struct sysrqmon_event *ev)
-{
-	switch (ev->kind) {
-	case SYSRQMON_KIND_OPEN:
-		return nla_put_u8(skb, SYSRQMON_ATTR_TARGET, ev->target) ?:
-		       nla_put_string(skb, SYSRQMON_ATTR_PATH, ev->path) ?:
-		       nla_put_u32(skb, SYSRQMON_ATTR_FLAGS, ev->flags);
-	case SYSRQMON_KIND_SYSCTL:
-		return nla_put_u8(skb, SYSRQMON_ATTR_TARGET, ev->target) ?:
-		       nla_put_s32(skb, SYSRQMON_ATTR_OLD_MASK, ev->old_mask) ?:
-		       nla_put_s32(skb, SYSRQMON_ATTR_NEW_MASK, ev->new_mask);
-	case SYSRQMON_KIND_TRIGGER:
-	case SYSRQMON_KIND_CONSOLE:
-		return (ev->key != SYSRQMON_KEY_NONE ?
-			nla_put_u8(skb, SYSRQMON_ATTR_KEY, ev->key) : 0) ?:
-		       nla_put_string(skb, SYSRQMON_ATTR_ACTION, ev->action) ?:
-		       (ev->source ?
-			nla_put_u8(skb, SYSRQMON_ATTR_SOURCE, ev->source) : 0);
-	case SYSRQMON_KIND_KERNEL:
-		return nla_put_u8(skb, SYSRQMON_ATTR_KEY, ev->key) ?:
-		       nla_put_string(skb, SYSRQMON_ATTR_ACTION, ev->action) ?:
-		       nla_put_string(skb, SYSRQMON_ATTR_MODULE, ev->module);
-	case SYSRQMON_KIND_BASELINE:
-		return nla_put_s32(skb, SYSRQMON_ATTR_MASK, ev->new_mask) ?:
-		       nla_put_string(skb, SYSRQMON_ATTR_KEYS, ev->keys);
-	case SYSRQMON_KIND_TOGGLE:
-		return nla_put_s32(skb, SYSRQMON_ATTR_OLD_MASK, ev->old_mask) ?:
-		       nla_put_s32(skb, SYSRQMON_ATTR_NEW_MASK, ev->new_mask) ?:
-		       nla_put_string(skb, SYSRQMON_ATTR_MODULE, ev->module);
-	case SYSRQMON_KIND_KEYTABLE:
-		return nla_put_u8(skb, SYSRQMON_ATTR_OP, ev->op) ?:
-		       nla_put_u8(skb, SYSRQMON_ATTR_KEY, ev->key) ?:
-		       nla_put_string(skb, SYSRQMON_ATTR_MODULE, ev->module) ?:
-		       nla_put_string(skb, SYSRQMON_ATTR_HANDLER, ev->handler) ?:
-		       nla_put_string(skb, SYSRQMON_ATTR_HELP, ev->action);
-	case SYSRQMON_KIND_PARAM:
-		return nla_put_string(skb, SYSRQMON_ATTR_NAME, ev->setting) ?:
-		       nla_put_string(skb, SYSRQMON_ATTR_VALUE, ev->new_value);
-	case SYSRQMON_KIND_DRIFT:
-		return nla_put_string(skb, SYSRQMON_ATTR_WHAT, ev->what) ?:
-		       nla_put_u8(skb, SYSRQMON_ATTR_SOURCE, ev->source) ?:
-		       (ev->key != SYSRQMON_KEY_NONE ?
-			nla_put_u8(skb, SYSRQMON_ATTR_KEY, ev->key) :
-			nla_put_s32(skb, SYSRQMON_ATTR_OLD_MASK, ev->old_mask) ?:
-			nla_put_s32(skb, SYSRQMON_ATTR_NEW_MASK, ev->new_mask));
-	case SYSRQMON_KIND_TAMPER:
-		return nla_put_string(skb, SYSRQMON_ATTR_WHAT, ev->what);
-	case SYSRQMON_KIND_CONFIG:
-		return nla_put_string(skb, SYSRQMON_ATTR_SETTING, ev->setting) ?:
-		       nla_put_string(skb, SYSRQMON_ATTR_OLD, ev->old_value) ?:
-		       nla_put_string(skb, SYSRQMON_ATTR_NEW, ev->new_value);
-	default:
+	if (!f->attr ||
+	    !sysrqmon_field_present(ev, field, kind_flags, SYSRQMON_OUT_NETLINK))
 		return 0;
+	if (f->type == SYSRQMON_FT_STRING)
+		return nla_put_string(skb, f->attr,
+				      sysrqmon_field_string(ev, field));
+	v = sysrqmon_field_number(ev, field);
+	switch (f->type) {
+	case SYSRQMON_FT_U64:
+		return put_u64(skb, f->attr, v, SYSRQMON_ATTR_PAD);
+	case SYSRQMON_FT_U32:
+	case SYSRQMON_FT_HEX32:
+		return nla_put_u32(skb, f->attr, v);
+	case SYSRQMON_FT_S32:
+		return nla_put_s32(skb, f->attr, v);
+	default:
+		return nla_put_u8(skb, f->attr, v);
 	}
 }
 
@@ -143,20 +91,28 @@ static int put_kind_fields(struct sk_buff *skb, const struct sysrqmon_event *ev)
  * @skb: the message being built
  * @ev: the event
  *
+ * The fields sysrqmon_fields[] gives netlink: seq, instance and time, the
+ * head every event has, the kind's own fields, and truncated when a string
+ * was cut as the event was recorded.
+ *
  * Return: 0, or -EMSGSIZE when @skb is too small.
  */
 int sysrqmon_event_fill(struct sk_buff *skb, const struct sysrqmon_event *ev)
 {
-	return put_u64(skb, SYSRQMON_ATTR_SEQ, ev->seq, SYSRQMON_ATTR_PAD) ?:
-	       put_u64(skb, SYSRQMON_ATTR_INSTANCE, ev->instance,
-		       SYSRQMON_ATTR_PAD) ?:
-	       put_u64(skb, SYSRQMON_ATTR_TIME_NS, ev->time_ns,
-		       SYSRQMON_ATTR_PAD) ?:
-	       nla_put_u8(skb, SYSRQMON_ATTR_KIND, ev->kind) ?:
-	       nla_put_u8(skb, SYSRQMON_ATTR_VERDICT, ev->verdict) ?:
-	       put_task(skb, ev) ?:
-	       put_kind_fields(skb, ev) ?:
-	       (ev->truncated ? nla_put_u8(skb, SYSRQMON_ATTR_TRUNCATED, 1) : 0);
+	const unsigned char *kf = ev->kind <= SYSRQMON_KIND_MAX ?
+				  sysrqmon_kind_fields[ev->kind] : NULL;
+	int ret;
+	size_t i;
+
+	ret = put_field(skb, ev, SYSRQMON_F_SEQ, 0) ?:
+	      put_field(skb, ev, SYSRQMON_F_INSTANCE, 0) ?:
+	      put_field(skb, ev, SYSRQMON_F_TIME, 0);
+	for (i = 0; !ret && i < ARRAY_SIZE(sysrqmon_line_head); i++)
+		ret = put_field(skb, ev, sysrqmon_line_head[i], 0);
+	for (i = 0; !ret && kf && i < SYSRQMON_KIND_FIELDS && kf[i]; i++)
+		ret = put_field(skb, ev, kf[i] & SYSRQMON_KF_FIELD,
+				kf[i] & ~SYSRQMON_KF_FIELD);
+	return ret ?: put_field(skb, ev, SYSRQMON_F_TRUNCATED, 0);
 }
 EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_fill);
 

@@ -36,8 +36,8 @@ static void task_event_test(struct kunit *test)
 	ev.time_ns = 1700000000123456789ULL;
 	ev.verdict = SYSRQMON_VERDICT_DENIED;
 	ev.target = SYSRQMON_TARGET_SYSRQ;
-	ev.old_mask = 1;
-	ev.new_mask = -1;
+	ev.act.old_mask = 1;
+	ev.act.new_mask = -1;
 	strscpy(ev.comm, "a\"b\n", sizeof(ev.comm));
 
 	nlh = encode(test, &skb, &ev);
@@ -75,9 +75,9 @@ static void console_event_test(struct kunit *test)
 	struct sk_buff *skb;
 
 	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONSOLE, false, &reported);
-	ev.key = 'b';
-	ev.source = SYSRQMON_SOURCE_KEYBOARD;
-	strscpy(ev.action, "reboot", sizeof(ev.action));
+	ev.act.key = 'b';
+	ev.act.source = SYSRQMON_SOURCE_KEYBOARD;
+	strscpy(ev.act.action, "reboot", sizeof(ev.act.action));
 
 	nlh = encode(test, &skb, &ev);
 	KUNIT_ASSERT_EQ(test, nlmsg_parse(nlh, GENL_HDRLEN, tb,
@@ -102,14 +102,35 @@ static void too_small_test(struct kunit *test)
 	struct sk_buff *skb;
 
 	sysrqmon_event_init(&ev, SYSRQMON_KIND_OPEN, true, &reported);
-	memset(ev.path, 'p', sizeof(ev.path) - 1);
+	memset(ev.open.path, 'p', sizeof(ev.open.path) - 1);
 	skb = alloc_skb(128, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, skb);
 	KUNIT_EXPECT_EQ(test, sysrqmon_event_fill(skb, &ev), -EMSGSIZE);
 	kfree_skb(skb);
 }
 
+/* An event is its header and its kind's payload, never more than the max. */
+static void size_test(struct kunit *test)
+{
+	struct sysrqmon_event ev;
+	size_t open, act, text;
+
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_OPEN, false, &reported);
+	open = sysrqmon_event_size(&ev);
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_TRIGGER, false, &reported);
+	act = sysrqmon_event_size(&ev);
+	KUNIT_EXPECT_EQ(test, ev.act.key, SYSRQMON_KEY_NONE);
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONFIG, false, &reported);
+	text = sysrqmon_event_size(&ev);
+	KUNIT_EXPECT_LE(test, open, SYSRQMON_EVENT_MAX);
+	KUNIT_EXPECT_LT(test, act, open);
+	KUNIT_EXPECT_LT(test, text, open);
+	KUNIT_EXPECT_EQ(test, open - act, sizeof(struct sysrqmon_ev_open) -
+			sizeof(struct sysrqmon_ev_act));
+}
+
 static struct kunit_case netlink_test_cases[] = {
+	KUNIT_CASE(size_test),
 	KUNIT_CASE(task_event_test),
 	KUNIT_CASE(console_event_test),
 	KUNIT_CASE(too_small_test),

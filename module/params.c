@@ -312,13 +312,15 @@ const char *sysrqmon_mode_name(int mode)
 static void report_setting(const char *name, const char *old,
 			   const char *new, const struct sysrqmon_decision *d)
 {
-	struct sysrqmon_event ev;
+	struct sysrqmon_event *ev;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONFIG, true, d);
-	strscpy(ev.setting, name, sizeof(ev.setting));
-	strscpy(ev.old_value, old, sizeof(ev.old_value));
-	strscpy(ev.new_value, new, sizeof(ev.new_value));
-	sysrqmon_event_emit(&ev);
+	ev = sysrqmon_event_start(SYSRQMON_KIND_CONFIG, true, d);
+	if (!ev)
+		return;
+	strscpy(ev->text.setting, name, sizeof(ev->text.setting));
+	strscpy(ev->text.old, old, sizeof(ev->text.old));
+	strscpy(ev->text.new, new, sizeof(ev->text.new));
+	sysrqmon_event_emit(ev);
 }
 
 /**

@@ -122,7 +122,8 @@ void sysrqmon_queue_event(struct sysrqmon_event *ev)
 	raw_spin_lock_irqsave(&queue.lock, flags);
 	ev->seq = ++queue.generated;
 	if (queue.count < buffer_events) {
-		queue.slots[queue.head] = *ev;
+		/* Only the header and the kind's payload hold anything. */
+		memcpy(&queue.slots[queue.head], ev, sysrqmon_event_size(ev));
 		queue.head = (queue.head + 1) % buffer_events;
 		queue.count++;
 		queued = true;

@@ -33,31 +33,59 @@ struct sysrq_key_op;
 #define SYSRQMON_SETTING_LEN	32
 #define SYSRQMON_VALUE_LEN	64
 
+/* An open: the file's flags and its name. */
+struct sysrqmon_ev_open {
+	u32 flags;
+	char path[SYSRQMON_STR_MAX];
+};
+
+/*
+ * A key, a mask change or a change found by the verifier (trigger, console,
+ * kernel, sysctl, toggle, keytable, drift, tamper): the key table event
+ * keeps the handler's help text in @action.
+ */
+struct sysrqmon_ev_act {
+	int key;
+	int old_mask;
+	int new_mask;
+	u8 source;
+	u8 op;
+	char what[16];
+	char action[SYSRQMON_ACTION_LEN];
+	char module[MODULE_NAME_LEN];
+	char handler[KSYM_NAME_LEN > 64 ? 64 : KSYM_NAME_LEN];
+};
+
+/*
+ * A setting or a parameter (config, param, baseline): a parameter's name
+ * and value are @setting and @new, the baseline's keys @new.
+ */
+struct sysrqmon_ev_text {
+	int mask;
+	char setting[SYSRQMON_SETTING_LEN];
+	char old[SYSRQMON_VALUE_LEN];
+	char new[SYSRQMON_VALUE_LEN];
+};
+
 /**
  * struct sysrqmon_event - one observed SysRq touch, as the hooks record it
  *
  * Filled in the hook's (atomic) context from the current task and the hooked
  * function's arguments; strings are NUL-terminated and may be cut, which sets
  * @truncated. Events without a task of their own leave the task fields zero.
+ * A common header, then the payload of the kind (sysrqmon_event_size()):
+ * the buffer copies only that much. The executable is pinned here and named
+ * by the queue's worker as the event leaves.
  */
 struct sysrqmon_event {
 	u64 seq;
 	u64 instance;
 	u64 time_ns;
-	u8 kind;
-	u8 verdict;
-	u8 target;
-	u8 source;
-	bool has_task;
-	bool contained;
-	bool truncated;
-	bool always;
-	bool line;
-	bool record;
-	int key;
-	int old_mask;
-	int new_mask;
-	u32 flags;
+	u64 cgroup_id;
+	/* pinned by the hook, named by the queue's worker */
+	struct file *exe_file;
+	/* the name, while the worker delivers the event (else NULL) */
+	const char *exe;
 	pid_t pid;
 	pid_t tid;
 	pid_t ppid;
@@ -69,23 +97,32 @@ struct sysrqmon_event {
 	u32 ses;
 	u32 pidns;
 	u32 mntns;
-	u64 cgroup_id;
 	char comm[TASK_COMM_LEN];
-	char action[SYSRQMON_ACTION_LEN];
-	char setting[SYSRQMON_SETTING_LEN];
-	char old_value[SYSRQMON_VALUE_LEN];
-	char new_value[SYSRQMON_VALUE_LEN];
-	char path[SYSRQMON_STR_MAX];
-	char exe[SYSRQMON_STR_MAX];
-	/* pinned by the hook, named into exe by the queue's worker */
-	struct file *exe_file;
-	/* integrity kinds; param events keep name and value in setting and new_value */
-	u8 op;
-	char module[MODULE_NAME_LEN];
-	char handler[KSYM_NAME_LEN > 64 ? 64 : KSYM_NAME_LEN];
-	char what[16];
-	char keys[64];
+	u8 kind;
+	u8 verdict;
+	u8 target;
+	bool has_task;
+	bool contained;
+	bool truncated;
+	bool always;
+	bool line;
+	bool record;
+	union {
+		struct sysrqmon_ev_open open;
+		struct sysrqmon_ev_act act;
+		struct sysrqmon_ev_text text;
+	};
 };
+
+/* The largest event, what the buffer reserves for any one. */
+#define SYSRQMON_EVENT_MAX	sizeof(struct sysrqmon_event)
+
+size_t sysrqmon_event_size(const struct sysrqmon_event *ev);
+bool sysrqmon_field_present(const struct sysrqmon_event *ev, unsigned int field,
+			    unsigned int kind_flags, unsigned int out);
+u64 sysrqmon_field_number(const struct sysrqmon_event *ev, unsigned int field);
+const char *sysrqmon_field_string(const struct sysrqmon_event *ev,
+				  unsigned int field);
 
 /**
  * struct sysrqmon_config - the runtime configuration, one setting a field
@@ -322,6 +359,9 @@ bool sysrqmon_key_destructive(int key);
 /* event.c */
 void sysrqmon_event_init(struct sysrqmon_event *ev, enum sysrqmon_kind kind,
 			 bool from_task, const struct sysrqmon_decision *d);
+struct sysrqmon_event *sysrqmon_event_start(enum sysrqmon_kind kind,
+					    bool from_task,
+					    const struct sysrqmon_decision *d);
 void sysrqmon_event_emit(struct sysrqmon_event *ev);
 bool sysrqmon_current_contained(void);
 void sysrqmon_event_init_symbols(void);
@@ -396,14 +436,14 @@ int sysrqmon_event_fill(struct sk_buff *skb, const struct sysrqmon_event *ev);
 /**
  * struct sysrqmon_field_sink - one output of sysrqmon_event_fields()
  * @token: a number or a name from a fixed vocabulary, to write as it is
- * @string: a string value: @enc is its audit line encoding, @raw its bytes,
- *	    of which the first @len are the value (the same cut for every
+ * @string: a string value: @raw its bytes, of which the first @len are the
+ *	    value (cut where the audit line cuts it, the same for every
  *	    output)
  */
 struct sysrqmon_field_sink {
 	void (*token)(void *ctx, const char *name, const char *value);
-	void (*string)(void *ctx, const char *name, const char *enc,
-		       const char *raw, size_t len);
+	void (*string)(void *ctx, const char *name, const char *raw,
+		       size_t len);
 };
 
 size_t sysrqmon_audit_encode(char *dst, size_t size, const char *src,
@@ -418,7 +458,8 @@ size_t sysrqmon_fields_format(const struct sysrqmon_event *ev,
 size_t sysrqmon_audit_line(const struct sysrqmon_event *ev, char *buf,
 			   size_t size);
 void sysrqmon_audit_init(void);
-void sysrqmon_audit_log(const struct sysrqmon_event *ev);
+void sysrqmon_audit_log(const struct sysrqmon_event *ev, char *line,
+			size_t size);
 const char *sysrqmon_kind_name(int kind);
 
 /* audit_record.c */

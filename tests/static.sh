@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Static checks: checkpatch --strict on every module, header and tool
-# source, and sparse over the module. Prints one result line per check.
+# source, sparse over the module, and the stack above a hooked function
+# (tests/stack-usage.sh, at most 512 bytes). Prints one result line per check.
 # Usage: tests/static.sh KDIR
 set -u
 cd "$(dirname "$0")/.."
@@ -47,6 +48,16 @@ if [ -z "$out" ]; then
 else
 	echo "$out"
 	result sparse FAIL
+fi
+
+# Stack above a hooked function, summed along the longest call path.
+out=$(tests/stack-usage.sh "$KDIR" 512 2>&1)
+echo "$out" | tail -n 1
+if echo "$out" | grep -q '^stack: worst' && ! echo "$out" | grep -q OVER; then
+	result stack-usage PASS
+else
+	echo "$out"
+	result stack-usage FAIL
 fi
 
 echo "$passed passed, $failed failed"

@@ -12,7 +12,7 @@
 
 #include "fleet.h"
 #include "format.h"
-#include "sysrqmon_names.h"
+#include "sysrqmon_fields.h"
 
 static const char * const attach_names[] = {
 	[SYSRQMON_ATTACH_NONE]		= "none",
@@ -169,6 +169,109 @@ static bool has(const struct smon_event *ev, unsigned int attr)
 	return smon_has(ev->present, attr);
 }
 
+/*
+ * Where each field of sysrqmon_fields[] lives in struct smon_event, 0 for
+ * none; its size follows from its type (field_size()).
+ */
+#define AT(field, member) \
+	[SYSRQMON_F_##field] = offsetof(struct smon_event, member)
+
+static const size_t where[SYSRQMON_F_COUNT] = {
+	AT(SEQ, seq), AT(INSTANCE, instance), AT(TIME, time_ns),
+	AT(KIND, kind), AT(VERDICT, verdict), AT(TARGET, target),
+	AT(PATH, path), AT(FLAGS, flags), AT(KEY, key), AT(ACTION, action),
+	AT(SOURCE, source), AT(OLD_MASK, old_mask), AT(NEW_MASK, new_mask),
+	AT(MASK, mask), AT(KEYS, keys), AT(OP, op), AT(MODULE, module),
+	AT(HANDLER, handler), AT(HELP, help), AT(WHAT, what), AT(NAME, name),
+	AT(VALUE, value), AT(SETTING, setting), AT(OLD, old), AT(NEW, new),
+	AT(PID, pid), AT(TID, tid), AT(PPID, ppid), AT(UID, uid),
+	AT(EUID, euid), AT(GID, gid), AT(COMM, comm), AT(EXE, exe),
+	AT(CGROUP_ID, cgroup_id), AT(PIDNS, pidns), AT(MNTNS, mntns),
+	AT(CONTAINED, contained), AT(TRUNCATED, truncated),
+};
+
+static size_t field_size(unsigned int field)
+{
+	switch (sysrqmon_fields[field].type) {
+	case SYSRQMON_FT_U64:
+		return sizeof(uint64_t);
+	case SYSRQMON_FT_U32:
+	case SYSRQMON_FT_S32:
+	case SYSRQMON_FT_HEX32:
+		return sizeof(uint32_t);
+	case SYSRQMON_FT_STRING:
+		return sizeof(struct smon_str);
+	default:
+		return sizeof(uint8_t);
+	}
+}
+
+bool smon_field_present(const struct smon_event *ev, unsigned int field)
+{
+	unsigned int attr = sysrqmon_fields[field].attr;
+
+	/* offset 0 is @present: no field lives there */
+	return attr && where[field] && has(ev, attr);
+}
+
+uint64_t smon_field_number(const struct smon_event *ev, unsigned int field)
+{
+	const char *p = (const char *)ev + where[field];
+	uint32_t v32;
+	uint64_t v64;
+
+	switch (field_size(field)) {
+	case 1:
+		return *(const uint8_t *)p;
+	case 4:
+		memcpy(&v32, p, sizeof(v32));
+		/* s32 fields come back sign-extended */
+		if (sysrqmon_fields[field].type == SYSRQMON_FT_S32)
+			return (uint64_t)(int64_t)(int32_t)v32;
+		return v32;
+	default:
+		memcpy(&v64, p, sizeof(v64));
+		return v64;
+	}
+}
+
+const struct smon_str *smon_field_str(const struct smon_event *ev,
+				      unsigned int field)
+{
+	return (const struct smon_str *)((const char *)ev +
+					 where[field]);
+}
+
+void smon_field_set_number(struct smon_event *ev, unsigned int field,
+			   uint64_t v)
+{
+	char *p = (char *)ev + where[field];
+	uint32_t v32 = (uint32_t)v;
+	uint8_t v8 = (uint8_t)v;
+
+	switch (field_size(field)) {
+	case 1:
+		memcpy(p, &v8, 1);
+		break;
+	case 4:
+		memcpy(p, &v32, 4);
+		break;
+	case 8:
+		memcpy(p, &v, 8);
+		break;
+	}
+}
+
+void smon_field_set_str(struct smon_event *ev, unsigned int field,
+			const char *str, size_t len)
+{
+	struct smon_str *p = (struct smon_str *)((char *)ev +
+						  where[field]);
+
+	p->s = str;
+	p->len = len;
+}
+
 void smon_text_enum(struct strbuf *sb, const char *name, unsigned int v)
 {
 	if (name)
@@ -184,9 +287,64 @@ static void text_field(struct strbuf *sb, const char *key,
 	smon_text_value(sb, s->s, s->len);
 }
 
+/* The fields a text line shows after its head, in its order. */
+static const unsigned char text_fields[] = {
+	SYSRQMON_F_TARGET, SYSRQMON_F_FLAGS, SYSRQMON_F_KEY, SYSRQMON_F_ACTION,
+	SYSRQMON_F_SOURCE, SYSRQMON_F_OLD_MASK, SYSRQMON_F_NEW_MASK,
+	SYSRQMON_F_MASK, SYSRQMON_F_KEYS, SYSRQMON_F_OP, SYSRQMON_F_MODULE,
+	SYSRQMON_F_HANDLER, SYSRQMON_F_HELP, SYSRQMON_F_WHAT, SYSRQMON_F_NAME,
+	SYSRQMON_F_VALUE, SYSRQMON_F_SETTING, SYSRQMON_F_OLD, SYSRQMON_F_NEW,
+	SYSRQMON_F_COMM, SYSRQMON_F_PID, SYSRQMON_F_UID, SYSRQMON_F_PATH,
+	SYSRQMON_F_CONTAINED,
+};
+
+static const char *field_enum_name(unsigned int field, uint64_t v)
+{
+	const struct sysrqmon_field_desc *f = &sysrqmon_fields[field];
+
+	return sysrqmon_name(f->names, f->nr_names, v);
+}
+
+/* One field as " name=value", in the audit line's conventions. */
+static void text_one(struct strbuf *sb, const struct smon_event *ev,
+		     unsigned int field)
+{
+	const struct sysrqmon_field_desc *f = &sysrqmon_fields[field];
+	uint64_t v;
+	char kbuf[5];
+
+	if (!smon_field_present(ev, field))
+		return;
+	if (f->type == SYSRQMON_FT_STRING) {
+		text_field(sb, f->name, smon_field_str(ev, field));
+		return;
+	}
+	v = smon_field_number(ev, field);
+	sb_printf(sb, " %s=", f->name);
+	switch (f->type) {
+	case SYSRQMON_FT_ENUM:
+		smon_text_enum(sb, field_enum_name(field, v), (unsigned int)v);
+		break;
+	case SYSRQMON_FT_HEX32:
+		sb_printf(sb, "0x%x", (unsigned int)v);
+		break;
+	case SYSRQMON_FT_KEY:
+		sb_puts(sb, smon_key_text((uint8_t)v, kbuf));
+		break;
+	case SYSRQMON_FT_S32:
+		sb_printf(sb, "%d", (int)(int64_t)v);
+		break;
+	case SYSRQMON_FT_BOOL:
+		sb_puts(sb, v ? "yes" : "no");
+		break;
+	default:
+		sb_printf(sb, "%llu", (unsigned long long)v);
+		break;
+	}
+}
+
 void smon_event_text(struct strbuf *sb, const struct smon_event *ev)
 {
-	char kbuf[5];
 	size_t i;
 
 	if (has(ev, SYSRQMON_ATTR_TIME_NS))
@@ -211,65 +369,9 @@ void smon_event_text(struct strbuf *sb, const struct smon_event *ev)
 	else
 		sb_putc(sb, '-');
 
-	/* What happened. */
-	if (has(ev, SYSRQMON_ATTR_TARGET)) {
-		sb_puts(sb, " target=");
-		smon_text_enum(sb, smon_target_name(ev->target), ev->target);
-	}
-	if (has(ev, SYSRQMON_ATTR_FLAGS))
-		sb_printf(sb, " flags=0x%x", ev->flags);
-	if (has(ev, SYSRQMON_ATTR_KEY))
-		sb_printf(sb, " key=%s", smon_key_text(ev->key, kbuf));
-	if (has(ev, SYSRQMON_ATTR_ACTION))
-		text_field(sb, "action", &ev->action);
-	if (has(ev, SYSRQMON_ATTR_SOURCE)) {
-		sb_puts(sb, " source=");
-		smon_text_enum(sb, smon_source_name(ev->source), ev->source);
-	}
-	if (has(ev, SYSRQMON_ATTR_OLD_MASK))
-		sb_printf(sb, " old_mask=%d", ev->old_mask);
-	if (has(ev, SYSRQMON_ATTR_NEW_MASK))
-		sb_printf(sb, " new_mask=%d", ev->new_mask);
-	if (has(ev, SYSRQMON_ATTR_MASK))
-		sb_printf(sb, " mask=%d", ev->mask);
-	if (has(ev, SYSRQMON_ATTR_KEYS))
-		text_field(sb, "keys", &ev->keys);
-	if (has(ev, SYSRQMON_ATTR_OP)) {
-		sb_puts(sb, " op=");
-		smon_text_enum(sb, smon_op_name(ev->op), ev->op);
-	}
-	if (has(ev, SYSRQMON_ATTR_MODULE))
-		text_field(sb, "module", &ev->module);
-	if (has(ev, SYSRQMON_ATTR_HANDLER))
-		text_field(sb, "handler", &ev->handler);
-	if (has(ev, SYSRQMON_ATTR_HELP))
-		text_field(sb, "help", &ev->help);
-	if (has(ev, SYSRQMON_ATTR_WHAT))
-		text_field(sb, "what", &ev->what);
-	if (has(ev, SYSRQMON_ATTR_NAME))
-		text_field(sb, "name", &ev->name);
-	if (has(ev, SYSRQMON_ATTR_VALUE))
-		text_field(sb, "value", &ev->value);
-	if (has(ev, SYSRQMON_ATTR_SETTING))
-		text_field(sb, "setting", &ev->setting);
-	if (has(ev, SYSRQMON_ATTR_OLD))
-		text_field(sb, "old", &ev->old);
-	if (has(ev, SYSRQMON_ATTR_NEW))
-		text_field(sb, "new", &ev->new);
-
-	/* Who. */
-	if (has(ev, SYSRQMON_ATTR_COMM))
-		text_field(sb, "comm", &ev->comm);
-	if (has(ev, SYSRQMON_ATTR_PID))
-		sb_printf(sb, " pid=%u", ev->pid);
-	if (has(ev, SYSRQMON_ATTR_UID))
-		sb_printf(sb, " uid=%u", ev->uid);
-
-	/* Where. */
-	if (has(ev, SYSRQMON_ATTR_PATH))
-		text_field(sb, "path", &ev->path);
-	if (has(ev, SYSRQMON_ATTR_CONTAINED))
-		sb_printf(sb, " container=%s", ev->contained ? "yes" : "no");
+	/* What happened, who, where: the table's fields in text order. */
+	for (i = 0; i < ARRAY_SIZE(text_fields); i++)
+		text_one(sb, ev, text_fields[i]);
 
 	if (has(ev, SYSRQMON_ATTR_TRUNCATED) && ev->truncated)
 		sb_puts(sb, " truncated=1");
@@ -389,21 +491,6 @@ static void fl_enum(struct smon_fields *fl, const char *key, const char *name,
 	fl_cstr(fl, key, name);
 }
 
-static void fl_ev_str(struct smon_fields *fl, const struct smon_event *ev,
-		      unsigned int attr, const char *key,
-		      const struct smon_str *s)
-{
-	if (has(ev, attr))
-		fl_str(fl, key, s->s, s->len);
-}
-
-static void fl_ev_num(struct smon_fields *fl, const struct smon_event *ev,
-		      unsigned int attr, const char *key, int64_t v)
-{
-	if (has(ev, attr))
-		fl_s64(fl, key, v);
-}
-
 static void fl_time(struct smon_fields *fl, const char *key, uint64_t ns)
 {
 	char *buf = fl_scratch(fl);
@@ -418,80 +505,75 @@ static void fl_time(struct smon_fields *fl, const char *key, uint64_t ns)
 	fl_cstr(fl, key, buf);
 }
 
+/* One field as a JSON member: numbers as numbers, flags a hex string. */
+static void json_one(struct smon_fields *fl, const struct smon_event *ev,
+		     unsigned int field)
+{
+	const struct sysrqmon_field_desc *f = &sysrqmon_fields[field];
+	const struct smon_str *str;
+	char *buf;
+	uint64_t v;
+
+	if (!smon_field_present(ev, field))
+		return;
+	if (f->type == SYSRQMON_FT_STRING) {
+		str = smon_field_str(ev, field);
+		fl_str(fl, f->name, str->s, str->len);
+		return;
+	}
+	v = smon_field_number(ev, field);
+	switch (field) {
+	case SYSRQMON_F_INSTANCE:
+		buf = fl_scratch(fl);
+		if (buf) {
+			smon_instance_text(buf, v);
+			fl_cstr(fl, f->name, buf);
+		}
+		return;
+	case SYSRQMON_F_TIME:
+		fl_time(fl, f->name, v);
+		return;
+	}
+	switch (f->type) {
+	case SYSRQMON_FT_ENUM:
+		fl_enum(fl, f->name, field_enum_name(field, v), (unsigned int)v);
+		break;
+	case SYSRQMON_FT_HEX32:
+		buf = fl_scratch(fl);
+		if (buf) {
+			snprintf(buf, sizeof(fl->scratch[0]), "0x%x",
+				 (unsigned int)v);
+			fl_cstr(fl, f->name, buf);
+		}
+		break;
+	case SYSRQMON_FT_KEY:
+		fl_str(fl, f->name, &ev->key, 1);
+		break;
+	case SYSRQMON_FT_U64:
+		fl_u64(fl, f->name, v);
+		break;
+	case SYSRQMON_FT_BOOL:
+		fl_bool(fl, f->name, v);
+		break;
+	default:
+		fl_s64(fl, f->name, (int64_t)v);
+		break;
+	}
+}
+
 void smon_event_fields(const struct smon_event *ev, struct smon_fields *fl)
 {
-	char *buf;
+	unsigned int i;
 
 	memset(fl, 0, sizeof(*fl));
 	fl_cstr(fl, "type", "event");
 	fl_cstr(fl, "host", smon_host());
-	if (has(ev, SYSRQMON_ATTR_SEQ))
-		fl_u64(fl, "seq", ev->seq);
-	if (has(ev, SYSRQMON_ATTR_INSTANCE)) {
-		buf = fl_scratch(fl);
-		if (buf) {
-			smon_instance_text(buf, ev->instance);
-			fl_cstr(fl, "instance", buf);
-		}
-	}
-	if (has(ev, SYSRQMON_ATTR_TIME_NS))
-		fl_time(fl, "time", ev->time_ns);
-	if (has(ev, SYSRQMON_ATTR_KIND))
-		fl_enum(fl, "event", smon_kind_name(ev->kind), ev->kind);
-	if (has(ev, SYSRQMON_ATTR_VERDICT))
-		fl_enum(fl, "verdict", smon_verdict_name(ev->verdict),
-			ev->verdict);
-	if (has(ev, SYSRQMON_ATTR_TARGET))
-		fl_enum(fl, "target", smon_target_name(ev->target),
-			ev->target);
-	fl_ev_str(fl, ev, SYSRQMON_ATTR_PATH, "path", &ev->path);
-	if (has(ev, SYSRQMON_ATTR_FLAGS)) {
-		buf = fl_scratch(fl);
-		if (buf) {
-			snprintf(buf, sizeof(fl->scratch[0]), "0x%x",
-				 ev->flags);
-			fl_cstr(fl, "flags", buf);
-		}
-	}
-	if (has(ev, SYSRQMON_ATTR_KEY))
-		fl_str(fl, "key", &ev->key, 1);
-	fl_ev_str(fl, ev, SYSRQMON_ATTR_ACTION, "action", &ev->action);
-	if (has(ev, SYSRQMON_ATTR_SOURCE))
-		fl_enum(fl, "source", smon_source_name(ev->source),
-			ev->source);
-	fl_ev_num(fl, ev, SYSRQMON_ATTR_OLD_MASK, "old_mask", ev->old_mask);
-	fl_ev_num(fl, ev, SYSRQMON_ATTR_NEW_MASK, "new_mask", ev->new_mask);
-	fl_ev_num(fl, ev, SYSRQMON_ATTR_MASK, "mask", ev->mask);
-	fl_ev_str(fl, ev, SYSRQMON_ATTR_KEYS, "keys", &ev->keys);
-	if (has(ev, SYSRQMON_ATTR_OP))
-		fl_enum(fl, "op", smon_op_name(ev->op), ev->op);
-	fl_ev_str(fl, ev, SYSRQMON_ATTR_MODULE, "module", &ev->module);
-	fl_ev_str(fl, ev, SYSRQMON_ATTR_HANDLER, "handler", &ev->handler);
-	fl_ev_str(fl, ev, SYSRQMON_ATTR_HELP, "help", &ev->help);
-	fl_ev_str(fl, ev, SYSRQMON_ATTR_WHAT, "what", &ev->what);
-	fl_ev_str(fl, ev, SYSRQMON_ATTR_NAME, "name", &ev->name);
-	fl_ev_str(fl, ev, SYSRQMON_ATTR_VALUE, "value", &ev->value);
-	fl_ev_str(fl, ev, SYSRQMON_ATTR_SETTING, "setting", &ev->setting);
-	fl_ev_str(fl, ev, SYSRQMON_ATTR_OLD, "old", &ev->old);
-	fl_ev_str(fl, ev, SYSRQMON_ATTR_NEW, "new", &ev->new);
-	fl_ev_num(fl, ev, SYSRQMON_ATTR_PID, "pid", ev->pid);
-	fl_ev_num(fl, ev, SYSRQMON_ATTR_TID, "tid", ev->tid);
-	fl_ev_num(fl, ev, SYSRQMON_ATTR_PPID, "ppid", ev->ppid);
-	fl_ev_num(fl, ev, SYSRQMON_ATTR_UID, "uid", ev->uid);
-	fl_ev_num(fl, ev, SYSRQMON_ATTR_EUID, "euid", ev->euid);
-	fl_ev_num(fl, ev, SYSRQMON_ATTR_GID, "gid", ev->gid);
-	fl_ev_str(fl, ev, SYSRQMON_ATTR_COMM, "comm", &ev->comm);
-	fl_ev_str(fl, ev, SYSRQMON_ATTR_EXE, "exe", &ev->exe);
-	if (has(ev, SYSRQMON_ATTR_CGROUP_ID))
-		fl_u64(fl, "cgroup_id", ev->cgroup_id);
-	fl_ev_num(fl, ev, SYSRQMON_ATTR_PIDNS, "pidns", ev->pidns);
-	fl_ev_num(fl, ev, SYSRQMON_ATTR_MNTNS, "mntns", ev->mntns);
-	if (has(ev, SYSRQMON_ATTR_CONTAINED))
-		fl_bool(fl, "container", ev->contained);
+	for (i = 0; i < SYSRQMON_F_COUNT; i++)
+		if (i != SYSRQMON_F_TRUNCATED)
+			json_one(fl, ev, i);
 	fl_cstr(fl, "technique", smon_technique(ev));
 	fl_cstr(fl, "severity", smon_severity(ev));
-	if (has(ev, SYSRQMON_ATTR_TRUNCATED))
-		fl_bool(fl, "truncated", ev->truncated);
+	json_one(fl, ev, SYSRQMON_F_TRUNCATED);
 }
 
 void smon_fields_json(struct strbuf *sb, const struct smon_fields *fl)

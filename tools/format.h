@@ -69,6 +69,20 @@ struct smon_event {
 
 static_assert(SYSRQMON_ATTR_MAX < 64, "presence bits must fit in a u64");
 
+/*
+ * The fields of include/uapi/sysrqmon_fields.h in a received event: the
+ * parser stores each attribute where the table says, text and JSON read
+ * them back from there. @field is an enum sysrqmon_field.
+ */
+bool smon_field_present(const struct smon_event *ev, unsigned int field);
+uint64_t smon_field_number(const struct smon_event *ev, unsigned int field);
+const struct smon_str *smon_field_str(const struct smon_event *ev,
+				      unsigned int field);
+void smon_field_set_number(struct smon_event *ev, unsigned int field,
+			   uint64_t v);
+void smon_field_set_str(struct smon_event *ev, unsigned int field,
+			const char *s, size_t len);
+
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #endif

@@ -13,6 +13,7 @@
 #include <netlink/netlink.h>
 
 #include "netlink.h"
+#include "sysrqmon_fields.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK		270
@@ -23,60 +24,43 @@
 /* How long a request waits for its answer. */
 #define SMON_REPLY_TIMEOUT_S	5
 
-static const struct nla_policy event_policy[SYSRQMON_ATTR_MAX + 1] = {
-	[SYSRQMON_ATTR_SEQ]		= { .type = NLA_U64 },
-	[SYSRQMON_ATTR_INSTANCE]	= { .type = NLA_U64 },
-	[SYSRQMON_ATTR_TIME_NS]		= { .type = NLA_U64 },
-	[SYSRQMON_ATTR_KIND]		= { .type = NLA_U8 },
-	[SYSRQMON_ATTR_VERDICT]		= { .type = NLA_U8 },
-	[SYSRQMON_ATTR_TARGET]		= { .type = NLA_U8 },
-	[SYSRQMON_ATTR_PATH]		= { .type = NLA_STRING,
-					    .maxlen = SYSRQMON_STR_MAX },
-	[SYSRQMON_ATTR_FLAGS]		= { .type = NLA_U32 },
-	[SYSRQMON_ATTR_KEY]		= { .type = NLA_U8 },
-	[SYSRQMON_ATTR_ACTION]		= { .type = NLA_STRING,
-					    .maxlen = SYSRQMON_STR_MAX },
-	[SYSRQMON_ATTR_SOURCE]		= { .type = NLA_U8 },
-	[SYSRQMON_ATTR_OLD_MASK]	= { .type = NLA_U32 },
-	[SYSRQMON_ATTR_NEW_MASK]	= { .type = NLA_U32 },
-	[SYSRQMON_ATTR_PID]		= { .type = NLA_U32 },
-	[SYSRQMON_ATTR_TID]		= { .type = NLA_U32 },
-	[SYSRQMON_ATTR_PPID]		= { .type = NLA_U32 },
-	[SYSRQMON_ATTR_UID]		= { .type = NLA_U32 },
-	[SYSRQMON_ATTR_EUID]		= { .type = NLA_U32 },
-	[SYSRQMON_ATTR_GID]		= { .type = NLA_U32 },
-	[SYSRQMON_ATTR_COMM]		= { .type = NLA_STRING,
-					    .maxlen = SYSRQMON_STR_MAX },
-	[SYSRQMON_ATTR_EXE]		= { .type = NLA_STRING,
-					    .maxlen = SYSRQMON_STR_MAX },
-	[SYSRQMON_ATTR_CGROUP_ID]	= { .type = NLA_U64 },
-	[SYSRQMON_ATTR_PIDNS]		= { .type = NLA_U32 },
-	[SYSRQMON_ATTR_MNTNS]		= { .type = NLA_U32 },
-	[SYSRQMON_ATTR_CONTAINED]	= { .type = NLA_U8 },
-	[SYSRQMON_ATTR_TRUNCATED]	= { .type = NLA_U8 },
-	[SYSRQMON_ATTR_SETTING]		= { .type = NLA_STRING,
-					    .maxlen = SYSRQMON_STR_MAX },
-	[SYSRQMON_ATTR_OLD]		= { .type = NLA_STRING,
-					    .maxlen = SYSRQMON_STR_MAX },
-	[SYSRQMON_ATTR_NEW]		= { .type = NLA_STRING,
-					    .maxlen = SYSRQMON_STR_MAX },
-	[SYSRQMON_ATTR_MASK]		= { .type = NLA_U32 },
-	[SYSRQMON_ATTR_KEYS]		= { .type = NLA_STRING,
-					    .maxlen = SYSRQMON_STR_MAX },
-	[SYSRQMON_ATTR_MODULE]		= { .type = NLA_STRING,
-					    .maxlen = SYSRQMON_STR_MAX },
-	[SYSRQMON_ATTR_OP]		= { .type = NLA_U8 },
-	[SYSRQMON_ATTR_HANDLER]		= { .type = NLA_STRING,
-					    .maxlen = SYSRQMON_STR_MAX },
-	[SYSRQMON_ATTR_HELP]		= { .type = NLA_STRING,
-					    .maxlen = SYSRQMON_STR_MAX },
-	[SYSRQMON_ATTR_WHAT]		= { .type = NLA_STRING,
-					    .maxlen = SYSRQMON_STR_MAX },
-	[SYSRQMON_ATTR_NAME]		= { .type = NLA_STRING,
-					    .maxlen = SYSRQMON_STR_MAX },
-	[SYSRQMON_ATTR_VALUE]		= { .type = NLA_STRING,
-					    .maxlen = SYSRQMON_STR_MAX },
-};
+/* The event's policy, from the field table (event_policy_init()). */
+static struct nla_policy event_policy[SYSRQMON_ATTR_MAX + 1];
+/* The field each attribute carries, SYSRQMON_F_COUNT for none. */
+static unsigned char attr_field[SYSRQMON_ATTR_MAX + 1];
+
+static void event_policy_init(void)
+{
+	const struct sysrqmon_field_desc *f;
+	unsigned int i;
+
+	if (event_policy[SYSRQMON_ATTR_SEQ].type)
+		return;
+	memset(attr_field, SYSRQMON_F_COUNT, sizeof(attr_field));
+	for (i = 0; i < SYSRQMON_F_COUNT; i++) {
+		f = &sysrqmon_fields[i];
+		if (!f->attr || !(f->flags & SYSRQMON_OUT_NETLINK))
+			continue;
+		attr_field[f->attr] = (unsigned char)i;
+		switch (f->type) {
+		case SYSRQMON_FT_STRING:
+			event_policy[f->attr].type = NLA_STRING;
+			event_policy[f->attr].maxlen = SYSRQMON_STR_MAX;
+			break;
+		case SYSRQMON_FT_U64:
+			event_policy[f->attr].type = NLA_U64;
+			break;
+		case SYSRQMON_FT_U32:
+		case SYSRQMON_FT_S32:
+		case SYSRQMON_FT_HEX32:
+			event_policy[f->attr].type = NLA_U32;
+			break;
+		default:
+			event_policy[f->attr].type = NLA_U8;
+			break;
+		}
+	}
+}
 
 static const struct nla_policy status_policy[SYSRQMON_ATTR_MAX + 1] = {
 	[SYSRQMON_ATTR_INSTANCE]	= { .type = NLA_U64 },
@@ -211,134 +195,33 @@ static size_t copy_str(const struct nlattr *a, char *dst, size_t size)
 int smon_parse_event(struct nlmsghdr *nlh, struct smon_event *ev)
 {
 	struct nlattr *tb[SYSRQMON_ATTR_MAX + 1];
-	unsigned int i;
+	struct smon_str str;
+	unsigned int i, field;
 
+	event_policy_init();
 	memset(ev, 0, sizeof(*ev));
 	if (genlmsg_parse(nlh, 0, tb, SYSRQMON_ATTR_MAX, event_policy) < 0)
 		return -EBADMSG;
 	for (i = 0; i <= SYSRQMON_ATTR_MAX; i++) {
 		const struct nlattr *a = tb[i];
 
-		if (!a || event_policy[i].type == NLA_UNSPEC)
+		field = attr_field[i];
+		if (!a || field >= SYSRQMON_F_COUNT)
 			continue;
 		ev->present |= SMON_BIT(i);
-		switch (i) {
-		case SYSRQMON_ATTR_SEQ:
-			ev->seq = nla_get_u64(tb[i]);
+		switch (event_policy[i].type) {
+		case NLA_STRING:
+			get_str(a, &str);
+			smon_field_set_str(ev, field, str.s, str.len);
 			break;
-		case SYSRQMON_ATTR_INSTANCE:
-			ev->instance = nla_get_u64(tb[i]);
+		case NLA_U64:
+			smon_field_set_number(ev, field, nla_get_u64(tb[i]));
 			break;
-		case SYSRQMON_ATTR_TIME_NS:
-			ev->time_ns = nla_get_u64(tb[i]);
-			break;
-		case SYSRQMON_ATTR_KIND:
-			ev->kind = nla_get_u8(tb[i]);
-			break;
-		case SYSRQMON_ATTR_VERDICT:
-			ev->verdict = nla_get_u8(tb[i]);
-			break;
-		case SYSRQMON_ATTR_TARGET:
-			ev->target = nla_get_u8(tb[i]);
-			break;
-		case SYSRQMON_ATTR_PATH:
-			get_str(a, &ev->path);
-			break;
-		case SYSRQMON_ATTR_FLAGS:
-			ev->flags = nla_get_u32(tb[i]);
-			break;
-		case SYSRQMON_ATTR_KEY:
-			ev->key = nla_get_u8(tb[i]);
-			break;
-		case SYSRQMON_ATTR_ACTION:
-			get_str(a, &ev->action);
-			break;
-		case SYSRQMON_ATTR_SOURCE:
-			ev->source = nla_get_u8(tb[i]);
-			break;
-		case SYSRQMON_ATTR_OLD_MASK:
-			ev->old_mask = nla_get_s32(tb[i]);
-			break;
-		case SYSRQMON_ATTR_NEW_MASK:
-			ev->new_mask = nla_get_s32(tb[i]);
-			break;
-		case SYSRQMON_ATTR_PID:
-			ev->pid = nla_get_u32(tb[i]);
-			break;
-		case SYSRQMON_ATTR_TID:
-			ev->tid = nla_get_u32(tb[i]);
-			break;
-		case SYSRQMON_ATTR_PPID:
-			ev->ppid = nla_get_u32(tb[i]);
-			break;
-		case SYSRQMON_ATTR_UID:
-			ev->uid = nla_get_u32(tb[i]);
-			break;
-		case SYSRQMON_ATTR_EUID:
-			ev->euid = nla_get_u32(tb[i]);
-			break;
-		case SYSRQMON_ATTR_GID:
-			ev->gid = nla_get_u32(tb[i]);
-			break;
-		case SYSRQMON_ATTR_COMM:
-			get_str(a, &ev->comm);
-			break;
-		case SYSRQMON_ATTR_EXE:
-			get_str(a, &ev->exe);
-			break;
-		case SYSRQMON_ATTR_CGROUP_ID:
-			ev->cgroup_id = nla_get_u64(tb[i]);
-			break;
-		case SYSRQMON_ATTR_PIDNS:
-			ev->pidns = nla_get_u32(tb[i]);
-			break;
-		case SYSRQMON_ATTR_MNTNS:
-			ev->mntns = nla_get_u32(tb[i]);
-			break;
-		case SYSRQMON_ATTR_CONTAINED:
-			ev->contained = nla_get_u8(tb[i]);
-			break;
-		case SYSRQMON_ATTR_TRUNCATED:
-			ev->truncated = nla_get_u8(tb[i]);
-			break;
-		case SYSRQMON_ATTR_SETTING:
-			get_str(a, &ev->setting);
-			break;
-		case SYSRQMON_ATTR_OLD:
-			get_str(a, &ev->old);
-			break;
-		case SYSRQMON_ATTR_NEW:
-			get_str(a, &ev->new);
-			break;
-		case SYSRQMON_ATTR_MASK:
-			ev->mask = nla_get_s32(tb[i]);
-			break;
-		case SYSRQMON_ATTR_KEYS:
-			get_str(a, &ev->keys);
-			break;
-		case SYSRQMON_ATTR_MODULE:
-			get_str(a, &ev->module);
-			break;
-		case SYSRQMON_ATTR_OP:
-			ev->op = nla_get_u8(tb[i]);
-			break;
-		case SYSRQMON_ATTR_HANDLER:
-			get_str(a, &ev->handler);
-			break;
-		case SYSRQMON_ATTR_HELP:
-			get_str(a, &ev->help);
-			break;
-		case SYSRQMON_ATTR_WHAT:
-			get_str(a, &ev->what);
-			break;
-		case SYSRQMON_ATTR_NAME:
-			get_str(a, &ev->name);
-			break;
-		case SYSRQMON_ATTR_VALUE:
-			get_str(a, &ev->value);
+		case NLA_U32:
+			smon_field_set_number(ev, field, nla_get_u32(tb[i]));
 			break;
 		default:
-			ev->present &= ~SMON_BIT(i);
+			smon_field_set_number(ev, field, nla_get_u8(tb[i]));
 			break;
 		}
 	}

@@ -23,6 +23,7 @@
 #include "netlink.h"
 #include "output.h"
 #include "subcommands.h"
+#include "sysrqmon_fields.h"
 
 static int passed, failed;
 static FILE *json_out;
@@ -1545,6 +1546,45 @@ static void test_write_atomic(void)
 	check(!rmdir(dir), "atomic: no temporary file left behind", NULL);
 }
 
+/*
+ * The field table reaches every output: each field netlink carries has a
+ * place in a received event, and a value stored there reads back.
+ */
+static void test_field_table(void)
+{
+	struct smon_event ev;
+	bool ok = true;
+	unsigned int i;
+
+	for (i = 0; i < SYSRQMON_F_COUNT; i++) {
+		if (!sysrqmon_fields[i].attr)
+			continue;
+		memset(&ev, 0, sizeof(ev));
+		ev.present = SMON_BIT(sysrqmon_fields[i].attr);
+		if (sysrqmon_fields[i].type == SYSRQMON_FT_STRING) {
+			smon_field_set_str(&ev, i, "x", 1);
+			ok &= smon_field_present(&ev, i) &&
+			      smon_field_str(&ev, i)->len == 1;
+		} else {
+			smon_field_set_number(&ev, i, 1);
+			ok &= smon_field_present(&ev, i) &&
+			      smon_field_number(&ev, i) == 1;
+		}
+		if (!ok) {
+			check(false, "fields: every netlink field has a place",
+			      sysrqmon_fields[i].name);
+			return;
+		}
+	}
+	check(ok, "fields: every netlink field has a place", NULL);
+	/* a negative mask comes back negative */
+	memset(&ev, 0, sizeof(ev));
+	smon_field_set_number(&ev, SYSRQMON_F_OLD_MASK, (uint64_t)-1);
+	check(ev.old_mask == -1 &&
+	      smon_field_number(&ev, SYSRQMON_F_OLD_MASK) == (uint64_t)-1,
+	      "fields: s32 sign-extends", NULL);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1) {
@@ -1556,6 +1596,7 @@ int main(int argc, char **argv)
 	}
 	/* Every record carries the host name: a fixed one here. */
 	smon_set_host("testhost");
+	test_field_table();
 	smon_journal_set_source("0123456789abcdef0123456789abcdef",
 				"fedcba9876543210fedcba9876543210", 123456);
 	test_cli_good();
