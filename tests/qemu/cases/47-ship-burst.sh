@@ -9,6 +9,9 @@
 # socket), stopped for a burst of 4000 that fits its socket and the buffer: the module holds
 # what the socket cannot take, and nothing is lost.
 #   SHIP_EVENTS  writes of the burst (default 20000, scaled by LOAD_SCALE)
+# qemu-test: smp2
+# (run.py --all, or --smp2, runs it again in a guest with two vCPUs: the worker then runs
+# beside the writers)
 . /tests/lib.sh
 . /tests/deny-lib.sh
 . /tests/adv-lib.sh

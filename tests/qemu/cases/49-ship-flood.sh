@@ -9,6 +9,9 @@
 # is stopped does not hold up unload (rmmod returns within 10 s); a consumer that exits is
 # forgotten and another may take its place; without CAP_SYS_ADMIN --ship exits 4.
 #   FLOOD_EVENTS  writes of the flood (default 12000, scaled by LOAD_SCALE, at least 6000)
+# qemu-test: smp2
+# (run.py --all, or --smp2, runs it again in a guest with two vCPUs: the worker then runs
+# beside the writers)
 . /tests/lib.sh
 . /tests/deny-lib.sh
 . /tests/adv-lib.sh
