@@ -117,7 +117,7 @@ static const struct kernel_param_ops buffer_events_ops = {
 };
 
 module_param_cb(buffer_events, &buffer_events_ops, &buffer_events, 0444);
-MODULE_PARM_DESC(buffer_events, "events buffered for netlink listeners (16-65536, default 4096)");
+MODULE_PARM_DESC(buffer_events, "events the buffer holds at least (16-65536, default 4096), plus a reserve for always-reported ones");
 
 static unsigned int reserved_events(void)
 {
