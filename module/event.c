@@ -278,16 +278,17 @@ void sysrqmon_event_emit(struct sysrqmon_event *ev)
 }
 
 /**
- * sysrqmon_event_deliver() - the queue's consumer: send a queued event on
- * @ev: the oldest queued event, owned by the caller until it returns
+ * sysrqmon_event_broadcast() - the best-effort sinks of a queued event
+ * @ev: the oldest event not broadcast yet, owned by the queue
  *
  * Names the executable the hook pinned, multicasts the event to the
- * listeners, then sends the audit record (it needs an allocation).
+ * listeners, then sends the audit record (it needs an allocation). The
+ * queue then holds the event for the shipping consumer, if there is one.
  *
  * Context: process context, the queue's worker.
  * Return: what sysrqmon_netlink_send() returned.
  */
-int sysrqmon_event_deliver(struct sysrqmon_event *ev)
+int sysrqmon_event_broadcast(struct sysrqmon_event *ev)
 {
 	int ret;
 
@@ -444,3 +445,9 @@ static bool kind_acts(enum sysrqmon_kind kind)
 	return kind <= SYSRQMON_KIND_MAX &&
 	       payload_size[kind] == sizeof(struct sysrqmon_ev_act);
 }
+
+/* What the queue's worker hands each event to (queue.c). */
+const struct sysrqmon_consumer sysrqmon_event_consumer = {
+	.broadcast = sysrqmon_event_broadcast,
+	.ship = sysrqmon_netlink_ship,
+};

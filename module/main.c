@@ -34,7 +34,7 @@ static int __init sysrqmon_init(void)
 	ret = sysrqmon_integrity_init();
 	if (ret)
 		return ret;
-	ret = sysrqmon_queue_init(sysrqmon_event_deliver);
+	ret = sysrqmon_queue_init(&sysrqmon_event_consumer);
 	if (ret)
 		goto err_integrity;
 	ret = sysrqmon_netlink_init();

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The generic netlink family "sysrqmon": the "events" multicast group, and
- * the status and configuration commands.
+ * The generic netlink family "sysrqmon": the "events" multicast group, the
+ * shipping consumer, and the status and configuration commands.
  *
  * Status is for everyone, like /proc/sys/kernel/sysrq. Joining "events" and
  * changing anything need CAP_SYS_ADMIN in the initial user namespace:
@@ -10,6 +10,9 @@
  */
 #include <linux/capability.h>
 #include <linux/module.h>
+#include <linux/netlink.h>
+#include <linux/notifier.h>
+#include <linux/spinlock.h>
 #include <net/genetlink.h>
 
 #include "sysrqmon.h"
@@ -116,6 +119,27 @@ int sysrqmon_event_fill(struct sk_buff *skb, const struct sysrqmon_event *ev)
 }
 EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_fill);
 
+/* One EVENT message; NULL with *err set when it cannot be built. */
+static struct sk_buff *event_msg(const struct sysrqmon_event *ev, int *err)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	hdr = genlmsg_put(skb, 0, 0, &sysrqmon_family, 0, SYSRQMON_CMD_EVENT);
+	*err = hdr ? sysrqmon_event_fill(skb, ev) : -EMSGSIZE;
+	if (*err) {
+		nlmsg_free(skb);
+		return NULL;
+	}
+	genlmsg_end(skb, hdr);
+	return skb;
+}
+
 /**
  * sysrqmon_netlink_send() - multicast one event to the "events" group
  * @ev: the event
@@ -127,27 +151,14 @@ EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_fill);
 int sysrqmon_netlink_send(const struct sysrqmon_event *ev)
 {
 	struct sk_buff *skb;
-	void *hdr;
 	int ret;
 
 	if (!genl_has_listeners(&sysrqmon_family, &init_net,
 				SYSRQMON_GROUP_EVENTS))
 		return -ESRCH;
-
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	skb = event_msg(ev, &ret);
 	if (!skb)
-		return -ENOMEM;
-	hdr = genlmsg_put(skb, 0, 0, &sysrqmon_family, 0, SYSRQMON_CMD_EVENT);
-	if (!hdr) {
-		nlmsg_free(skb);
-		return -EMSGSIZE;
-	}
-	ret = sysrqmon_event_fill(skb, ev);
-	if (ret) {
-		nlmsg_free(skb);
 		return ret;
-	}
-	genlmsg_end(skb, hdr);
 	/*
 	 * Someone is subscribed: what a full socket refuses (ESRCH when it
 	 * was the only one) is that listener's own loss, which it sees as an
@@ -156,6 +167,160 @@ int sysrqmon_netlink_send(const struct sysrqmon_event *ev)
 	genlmsg_multicast(&sysrqmon_family, skb, 0, SYSRQMON_GROUP_EVENTS,
 			  GFP_KERNEL);
 	return 0;
+}
+
+/*
+ * The shipping consumer: one socket, by its port id, in the initial network
+ * namespace (the family's only one). One at a time: a second one would
+ * need its own place in every buffered event, and one is what the service
+ * runs. @ready is set once the answer to its SUBSCRIBE is in its socket,
+ * so that no event overtakes the answer.
+ */
+static DEFINE_SPINLOCK(ship_lock);
+static struct {
+	u32 portid;	/* 0: none */
+	bool ready;
+} shipper;
+
+static u32 ship_portid(void)
+{
+	u32 portid;
+
+	spin_lock(&ship_lock);
+	portid = shipper.ready ? shipper.portid : 0;
+	spin_unlock(&ship_lock);
+	return portid;
+}
+
+static void ship_forget(u32 portid)
+{
+	spin_lock(&ship_lock);
+	if (shipper.portid == portid) {
+		shipper.portid = 0;
+		shipper.ready = false;
+	}
+	spin_unlock(&ship_lock);
+}
+
+/**
+ * sysrqmon_netlink_ship() - unicast events to the shipping consumer
+ * @evs: the oldest events, in order
+ * @n: how many (at least one)
+ *
+ * As many of them as fit go in one datagram: the consumer's socket then
+ * holds several times more events than with one datagram each (an skb's
+ * overhead is counted against its receive buffer), and reads them with
+ * fewer calls.
+ *
+ * Never waits: a full socket answers -EAGAIN at once, and the queue keeps
+ * the events for later. The consumer's socket sets NETLINK_NO_ENOBUFS, or
+ * each refusal would also report an overrun to it, although nothing is
+ * lost.
+ *
+ * Context: process context (the queue's worker).
+ * Return: how many of @evs the socket took, the first ones; -ESRCH when
+ * there is no shipping consumer (or its socket is gone: it is forgotten),
+ * -EAGAIN when its socket is full, -ENOMEM when no message could be
+ * allocated, -EMSGSIZE when the first event does not fit in one.
+ */
+int sysrqmon_netlink_ship(const struct sysrqmon_event *const *evs,
+			  unsigned int n)
+{
+	u32 portid = ship_portid();
+	struct sk_buff *skb;
+	unsigned int i;
+	void *hdr;
+	int ret;
+
+	if (!portid)
+		return -ESRCH;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		hdr = genlmsg_put(skb, 0, 0, &sysrqmon_family, 0,
+				  SYSRQMON_CMD_EVENT);
+		if (!hdr)
+			break;
+		if (sysrqmon_event_fill(skb, evs[i])) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	if (!i) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	ret = genlmsg_unicast(&init_net, skb, portid);
+	if (ret == -ECONNREFUSED) {
+		ship_forget(portid);
+		return -ESRCH;
+	}
+	return ret ?: i;
+}
+
+/* A socket closed: if it was the shipping consumer, there is none now. */
+static int ship_release(struct notifier_block *nb, unsigned long state,
+			void *data)
+{
+	struct netlink_notify *n = data;
+
+	if (state == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC &&
+	    net_eq(n->net, &init_net))
+		ship_forget(n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block ship_notifier = {
+	.notifier_call = ship_release,
+};
+
+/*
+ * SUBSCRIBE: the answer goes out first and the socket becomes ready after
+ * it, so the consumer reads the answer, then events, never the reverse.
+ */
+static int cmd_subscribe(struct sk_buff *skb, struct genl_info *info)
+{
+	u32 portid = info->snd_portid;
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	if (!portid)
+		return -EINVAL;
+	spin_lock(&ship_lock);
+	if (shipper.portid && shipper.portid != portid) {
+		spin_unlock(&ship_lock);
+		GENL_SET_ERR_MSG(info, "another socket is the shipping consumer");
+		return -EBUSY;
+	}
+	shipper.portid = portid;
+	shipper.ready = false;
+	spin_unlock(&ship_lock);
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	hdr = msg ? genlmsg_put_reply(msg, info, &sysrqmon_family, 0,
+				      SYSRQMON_CMD_SUBSCRIBE) : NULL;
+	if (!hdr ||
+	    put_u64(msg, SYSRQMON_ATTR_INSTANCE, sysrqmon_instance,
+		    SYSRQMON_ATTR_PAD)) {
+		nlmsg_free(msg);
+		ret = -ENOMEM;
+	} else {
+		genlmsg_end(msg, hdr);
+		ret = genlmsg_reply(msg, info);
+	}
+
+	spin_lock(&ship_lock);
+	if (shipper.portid == portid) {
+		if (ret)
+			shipper.portid = 0;
+		else
+			shipper.ready = true;
+	}
+	spin_unlock(&ship_lock);
+	return ret;
 }
 
 static int put_counters(struct sk_buff *skb, const struct sysrqmon_stats *s)
@@ -184,14 +349,21 @@ static int put_counters(struct sk_buff *skb, const struct sysrqmon_stats *s)
 	    put_u64(skb, SYSRQMON_COUNTER_DROPPED, c->dropped,
 		    SYSRQMON_COUNTER_PAD) ||
 	    put_u64(skb, SYSRQMON_COUNTER_QUEUED, c->queued,
-		    SYSRQMON_COUNTER_PAD))
+		    SYSRQMON_COUNTER_PAD) ||
+	    put_u64(skb, SYSRQMON_COUNTER_SHIPPED, c->shipped,
+		    SYSRQMON_COUNTER_PAD) ||
+	    put_u64(skb, SYSRQMON_COUNTER_DROPPED_CRITICAL,
+		    c->dropped_critical, SYSRQMON_COUNTER_PAD))
 		return -EMSGSIZE;
 	for (i = 0; i < ARRAY_SIZE(counts); i++)
 		if (put_u64(skb, counts[i].attr, s->count[counts[i].stat],
 			    SYSRQMON_COUNTER_PAD))
 			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
-	return nla_put_u32(skb, SYSRQMON_ATTR_BUFFER_SIZE, c->buffer_events);
+	return nla_put_u32(skb, SYSRQMON_ATTR_BUFFER_SIZE, c->buffer_events) ?:
+	       nla_put_u32(skb, SYSRQMON_ATTR_BUFFER_RESERVED,
+			   c->reserved_events) ?:
+	       nla_put_u8(skb, SYSRQMON_ATTR_SHIPPING, !!ship_portid());
 }
 
 /* All events per kind, or (@denied) only the denied ones. */
@@ -472,6 +644,10 @@ static const struct genl_ops sysrqmon_ops[] = {
 		.cmd = SYSRQMON_CMD_GET_KEYS,
 		.doit = cmd_get_keys,
 	},
+	{
+		.cmd = SYSRQMON_CMD_SUBSCRIBE,
+		.doit = cmd_subscribe,
+	},
 };
 
 static struct genl_family sysrqmon_family __ro_after_init = {
@@ -489,13 +665,20 @@ static struct genl_family sysrqmon_family __ro_after_init = {
 };
 
 /**
- * sysrqmon_netlink_init() - register the family
+ * sysrqmon_netlink_init() - register the family, and learn of closed sockets
  *
  * Return: 0 or the errno of genl_register_family().
  */
 int sysrqmon_netlink_init(void)
 {
-	return genl_register_family(&sysrqmon_family);
+	int ret = genl_register_family(&sysrqmon_family);
+
+	if (ret)
+		return ret;
+	ret = netlink_register_notifier(&ship_notifier);
+	if (ret)
+		genl_unregister_family(&sysrqmon_family);
+	return ret;
 }
 
 /**
@@ -503,5 +686,6 @@ int sysrqmon_netlink_init(void)
  */
 void sysrqmon_netlink_exit(void)
 {
+	netlink_unregister_notifier(&ship_notifier);
 	genl_unregister_family(&sysrqmon_family);
 }

@@ -1,17 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The bounded buffer between the hooks and netlink.
+ * The bounded buffer between the hooks and the sinks.
  *
  * A hook never sends and never allocates: it copies its event into a
- * preallocated slot under an irq-safe raw lock (under PREEMPT_RT a
- * spinlock_t sleeps, and hooks run with preemption off) and kicks a worker,
- * which hands the oldest event to the consumer given at init (event.c's
- * sysrqmon_event_deliver()) in process context. When the buffer is full the
- * newest event is dropped and counted; its sequence number is still taken,
- * so listeners see the gap.
+ * preallocated byte ring, as a record of the event's own size, under an
+ * irq-safe raw lock (under PREEMPT_RT a spinlock_t sleeps, and hooks run
+ * with preemption off), and kicks a worker. The worker takes each record
+ * through two stages, in order (struct sysrqmon_consumer):
+ *
+ *  - broadcast, once: the best-effort sinks (multicast listeners, the audit
+ *    record). A listener whose socket is full loses the event, and sees it.
+ *  - ship: the shipping consumer, if one subscribed. A record leaves the
+ *    ring only once that consumer has taken it: when its socket is full the
+ *    record stays and the worker tries again later from a delayed work
+ *    item, so a burst that fits the ring reaches it whole however slowly it
+ *    reads. Nothing waits for it: writers never block, and unload gives up
+ *    on a consumer that still does not read.
+ *
+ * When the ring has no room, the newest event is dropped and counted; its
+ * sequence number is still taken, so listeners see the gap. Ordinary events
+ * may fill only part of the ring: the rest is reserved for the events the
+ * policy always reports (ev->always: denials, destructive actions, drift,
+ * tamper, ...), so that a flood of harmless ones cannot push them out.
  *
  * The counters change only under the lock, in the same critical section as
- * the buffer, so any snapshot satisfies
+ * the ring, so any snapshot satisfies
  * generated == sent + no_listener + dropped + queued.
  */
 #include <linux/moduleparam.h>
@@ -24,27 +37,66 @@
 
 #define QUEUE_MIN	16
 #define QUEUE_MAX	65536
+/* Room kept for always-reported events: 1/16 of buffer_events, at least 16. */
+#define RESERVE_SHARE	16
+#define RESERVE_MIN	16
+/* Events handed to the shipping consumer at once (one datagram). */
+#define SHIP_BATCH	32
+/*
+ * How long an ordinary event waits for others to share the worker's run
+ * (and the shipping consumer's datagram) with: a jiffy. Always-reported
+ * events do not wait.
+ */
+#define BATCH_DELAY	1
+/* How soon a full shipping consumer is tried again. */
+#define RETRY_MS	10
 
 static unsigned int buffer_events = 4096;
 
+/**
+ * struct record - one event in the ring, or a filler
+ * @len: bytes, this header included, a multiple of 8
+ * @filler: no event: skip to the start of the ring
+ * @broadcast: what the broadcast stage returned (0, -ESRCH, ...)
+ * @ev: the event, sysrqmon_event_size() bytes of it
+ */
+struct record {
+	u32 len;
+	u16 filler;
+	s16 broadcast;
+	struct sysrqmon_event ev[];
+};
+
+#define RECORD_MAX	ALIGN(sizeof(struct record) + SYSRQMON_EVENT_MAX, 8)
+
 static struct {
 	raw_spinlock_t lock;	/* protects everything below */
-	struct sysrqmon_event *slots;
-	unsigned int head;	/* next slot to fill */
-	unsigned int count;	/* filled slots, oldest at head - count */
+	u8 *ring;
+	unsigned long size;	/* bytes in the ring */
+	unsigned long ordinary;	/* bytes ordinary events may fill */
+	unsigned long used;	/* bytes of records and filler */
+	unsigned long head;	/* where the next record goes */
+	unsigned long tail;	/* the oldest record, when count > 0 */
+	unsigned long next;	/* the oldest not broadcast, when pending > 0 */
+	unsigned int count;	/* records in the ring */
+	unsigned int pending;	/* of which not broadcast yet */
 	u64 generated;
 	u64 sent;
 	u64 no_listener;
 	u64 dropped;
+	u64 shipped;
+	u64 dropped_critical;
 } queue = {
 	.lock = __RAW_SPIN_LOCK_UNLOCKED(queue.lock),
 };
 
-static sysrqmon_deliver_fn deliver;
+static const struct sysrqmon_consumer *consumer;
 static void queue_drain(struct work_struct *work);
-static DECLARE_WORK(drain_work, queue_drain);
+/* One work item: it never runs concurrently with itself. */
+static DECLARE_DELAYED_WORK(drain_work, queue_drain);
 /* High priority, so that a storm of writers does not outrun delivery. */
 static struct workqueue_struct *drain_wq;
+static bool closing;		/* unloading: never wait for the consumer */
 
 static int buffer_events_set(const char *val, const struct kernel_param *kp)
 {
@@ -65,22 +117,33 @@ static const struct kernel_param_ops buffer_events_ops = {
 };
 
 module_param_cb(buffer_events, &buffer_events_ops, &buffer_events, 0444);
-MODULE_PARM_DESC(buffer_events, "events buffered for netlink listeners (16-65536, default 4096)");
+MODULE_PARM_DESC(buffer_events, "events the buffer holds at least (16-65536, default 4096), plus a reserve for always-reported ones");
+
+static unsigned int reserved_events(void)
+{
+	return max_t(unsigned int, buffer_events / RESERVE_SHARE, RESERVE_MIN);
+}
 
 /**
- * sysrqmon_queue_init() - allocate the buffer
- * @consumer: takes each queued event, oldest first, in the worker
+ * sysrqmon_queue_init() - allocate the ring
+ * @sinks: takes each queued event, oldest first, in the worker
+ *
+ * The ring holds buffer_events records of the largest size, one more for
+ * the filler a wrap may leave at its end, and the reserve on top.
  *
  * Return: 0 or -ENOMEM.
  */
-int sysrqmon_queue_init(sysrqmon_deliver_fn consumer)
+int sysrqmon_queue_init(const struct sysrqmon_consumer *sinks)
 {
-	deliver = consumer;
+	consumer = sinks;
+	queue.ordinary = (unsigned long)(buffer_events + 1) * RECORD_MAX;
+	queue.size = queue.ordinary +
+		     (unsigned long)reserved_events() * RECORD_MAX;
 	drain_wq = alloc_workqueue("sysrqmon", WQ_HIGHPRI, 1);
 	if (!drain_wq)
 		return -ENOMEM;
-	queue.slots = vcalloc(buffer_events, sizeof(*queue.slots));
-	if (!queue.slots) {
+	queue.ring = vmalloc(queue.size);
+	if (!queue.ring) {
 		destroy_workqueue(drain_wq);
 		return -ENOMEM;
 	}
@@ -91,87 +154,247 @@ int sysrqmon_queue_init(sysrqmon_deliver_fn consumer)
  * sysrqmon_queue_flush() - deliver what is queued
  *
  * Called once nothing can queue any more, while the family still exists.
+ * A shipping consumer that is full now is not waited for: what it has not
+ * taken counts as what the broadcast stage made of it.
  */
 void sysrqmon_queue_flush(void)
 {
-	flush_work(&drain_work);
+	WRITE_ONCE(closing, true);
+	/* A run that began before may still find it full and arm a retry. */
+	flush_delayed_work(&drain_work);
+	mod_delayed_work(drain_wq, &drain_work, 0);
+	flush_delayed_work(&drain_work);
 }
 
 /**
- * sysrqmon_queue_exit() - free the buffer
+ * sysrqmon_queue_exit() - free the ring
  */
 void sysrqmon_queue_exit(void)
 {
-	flush_work(&drain_work);
+	cancel_delayed_work_sync(&drain_work);
 	destroy_workqueue(drain_wq);
-	vfree(queue.slots);
-	queue.slots = NULL;
+	vfree(queue.ring);
+	queue.ring = NULL;
+}
+
+static struct record *record_at(unsigned long off)
+{
+	return (struct record *)(queue.ring + off);
+}
+
+/* Past the record at @off, and past a filler that follows it. */
+static unsigned long record_next(unsigned long off)
+{
+	off += record_at(off)->len;
+	if (off == queue.size || record_at(off)->filler)
+		off = 0;
+	return off;
+}
+
+/*
+ * Room for @len bytes, within the first @limit bytes of use, or NULL. A
+ * record never wraps: when it does not fit before the end, the end becomes
+ * a filler, counted as used until the oldest record passes it.
+ */
+static struct record *ring_reserve(unsigned long len, unsigned long limit)
+{
+	unsigned long filler = 0;
+	struct record *rec;
+
+	if (!queue.count) {
+		queue.head = 0;
+		queue.tail = 0;
+		queue.used = 0;
+	}
+	if (queue.head >= queue.tail && queue.head + len > queue.size)
+		filler = queue.size - queue.head;
+	if (queue.used + filler + len > limit)
+		return NULL;
+	if (filler) {
+		rec = record_at(queue.head);
+		rec->len = filler;
+		rec->filler = 1;
+		queue.used += filler;
+		queue.head = 0;
+	}
+	rec = record_at(queue.head);
+	rec->len = len;
+	rec->filler = 0;
+	rec->broadcast = 0;
+	if (!queue.pending)
+		queue.next = queue.head;
+	queue.used += len;
+	queue.head += len;
+	if (queue.head == queue.size)
+		queue.head = 0;
+	queue.count++;
+	queue.pending++;
+	return rec;
 }
 
 /**
- * sysrqmon_queue_event() - number an event and queue it for listeners
+ * sysrqmon_queue_event() - number an event and queue it for the sinks
  * @ev: the event; its @seq is set here
  *
  * Any context but NMI.
  */
 void sysrqmon_queue_event(struct sysrqmon_event *ev)
 {
+	size_t size = sysrqmon_event_size(ev);
+	unsigned long len = ALIGN(sizeof(struct record) + size, 8);
+	struct record *rec;
 	unsigned long flags;
-	bool queued = false;
 
 	raw_spin_lock_irqsave(&queue.lock, flags);
 	ev->seq = ++queue.generated;
-	if (queue.count < buffer_events) {
-		/* Only the header and the kind's payload hold anything. */
-		memcpy(&queue.slots[queue.head], ev, sysrqmon_event_size(ev));
-		queue.head = (queue.head + 1) % buffer_events;
-		queue.count++;
-		queued = true;
+	rec = ring_reserve(len, ev->always ? queue.size : queue.ordinary);
+	if (rec) {
+		memcpy(rec->ev, ev, size);
 	} else {
 		queue.dropped++;
+		if (ev->always)
+			queue.dropped_critical++;
 	}
 	raw_spin_unlock_irqrestore(&queue.lock, flags);
 
-	if (queued)
-		queue_work(drain_wq, &drain_work);
-	else
+	if (!rec)
 		sysrqmon_event_release(ev);
+	else if (ev->always)
+		mod_delayed_work(drain_wq, &drain_work, 0);
+	else
+		queue_delayed_work(drain_wq, &drain_work, BATCH_DELAY);
 }
 
 /*
- * A work item never runs concurrently with itself, and hooks only write at
- * head while a free slot remains, so the oldest slot stays put while it is
- * sent and is released once accounted for. A message that cannot be built
- * counts as dropped: its listeners see the gap.
+ * The broadcast stage of the oldest record that has not had it. A work item
+ * never runs concurrently with itself, and hooks only write into free
+ * space, so a record stays put until the worker releases it.
+ */
+static bool broadcast_one(void)
+{
+	struct record *rec;
+	unsigned long off;
+
+	raw_spin_lock_irq(&queue.lock);
+	if (!queue.pending) {
+		raw_spin_unlock_irq(&queue.lock);
+		return false;
+	}
+	off = queue.next;
+	raw_spin_unlock_irq(&queue.lock);
+
+	rec = record_at(off);
+	rec->broadcast = consumer->broadcast(rec->ev);
+
+	raw_spin_lock_irq(&queue.lock);
+	if (--queue.pending)
+		queue.next = record_next(off);
+	raw_spin_unlock_irq(&queue.lock);
+	return true;
+}
+
+/* Counts a record on its way out: @ret is 0 when the shipping consumer took it. */
+static void account(const struct record *rec, int ret)
+{
+	if (!ret) {
+		queue.sent++;
+		queue.shipped++;
+	} else if (!rec->broadcast) {
+		queue.sent++;
+	} else if (rec->broadcast == -ESRCH) {
+		queue.no_listener++;
+	} else {
+		queue.dropped++;
+	}
+}
+
+/* The oldest record leaves, and a filler after it. Under the lock. */
+static void release_tail(void)
+{
+	unsigned long off = queue.tail + record_at(queue.tail)->len;
+
+	queue.used -= record_at(queue.tail)->len;
+	if (!--queue.count)
+		return;		/* the next reservation starts afresh */
+	if (off == queue.size) {
+		off = 0;
+	} else if (record_at(off)->filler) {
+		queue.used -= record_at(off)->len;
+		off = 0;
+	}
+	queue.tail = off;
+}
+
+/*
+ * The ship stage of the oldest records that were broadcast: they leave the
+ * ring once the shipping consumer took them, or at once when there is none.
+ * Returns false when there is nothing more to do now.
+ */
+static bool ship_some(void)
+{
+	const struct sysrqmon_event *evs[SHIP_BATCH];
+	unsigned int n = 0, avail;
+	unsigned long off;
+	int ret;
+
+	raw_spin_lock_irq(&queue.lock);
+	avail = min_t(unsigned int, queue.count - queue.pending, SHIP_BATCH);
+	off = queue.tail;
+	raw_spin_unlock_irq(&queue.lock);
+	if (!avail)
+		return false;
+	/* Records stay put until released here: no lock to read them. */
+	for (;;) {
+		evs[n++] = record_at(off)->ev;
+		if (n == avail)
+			break;
+		off = record_next(off);
+	}
+
+	ret = consumer->ship(evs, n);
+	if (ret == -EAGAIN || ret == -ENOMEM) {
+		if (!READ_ONCE(closing)) {
+			queue_delayed_work(drain_wq, &drain_work,
+					   msecs_to_jiffies(RETRY_MS));
+			return false;
+		}
+		/* Unloading: what it has not taken, it will not get. */
+		ret = -ESRCH;
+	}
+
+	raw_spin_lock_irq(&queue.lock);
+	if (ret > 0) {
+		while (ret--) {
+			account(record_at(queue.tail), 0);
+			release_tail();
+		}
+	} else {
+		account(record_at(queue.tail), ret);
+		release_tail();
+	}
+	raw_spin_unlock_irq(&queue.lock);
+	return true;
+}
+
+/*
+ * Broadcast the records as they come, a batch at a time, and ship what was
+ * broadcast until the shipping consumer is full. Then a retry is armed; new
+ * ordinary events do not advance it (they wait for it, as do multicast
+ * listeners, RETRY_MS at most), an always-reported one does.
  */
 static void queue_drain(struct work_struct *work)
 {
-	unsigned int oldest;
-	int ret;
+	unsigned int n;
+	bool more;
 
-	for (;;) {
-		raw_spin_lock_irq(&queue.lock);
-		if (!queue.count) {
-			raw_spin_unlock_irq(&queue.lock);
-			break;
-		}
-		oldest = (queue.head + buffer_events - queue.count) %
-			 buffer_events;
-		raw_spin_unlock_irq(&queue.lock);
-
-		ret = deliver(&queue.slots[oldest]);
-
-		raw_spin_lock_irq(&queue.lock);
-		queue.count--;
-		if (ret == -ESRCH)
-			queue.no_listener++;
-		else if (ret == -ENOMEM || ret == -EMSGSIZE)
-			queue.dropped++;
-		else
-			queue.sent++;
-		raw_spin_unlock_irq(&queue.lock);
+	do {
+		/* A batch first: the consumer gets it in one datagram. */
+		for (n = 0; n < SHIP_BATCH && (more = broadcast_one()); n++)
+			;
+		while (ship_some())
+			cond_resched();
 		cond_resched();
-	}
+	} while (more);
 }
 
 /**
@@ -186,6 +409,9 @@ void sysrqmon_queue_counters(struct sysrqmon_counters *c)
 	c->no_listener = queue.no_listener;
 	c->dropped = queue.dropped;
 	c->queued = queue.count;
+	c->shipped = queue.shipped;
+	c->dropped_critical = queue.dropped_critical;
 	raw_spin_unlock_irq(&queue.lock);
 	c->buffer_events = buffer_events;
+	c->reserved_events = reserved_events();
 }

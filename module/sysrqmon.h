@@ -378,7 +378,10 @@ struct sysrqmon_counters {
 	u64 no_listener;
 	u64 dropped;
 	u64 queued;
+	u64 shipped;
+	u64 dropped_critical;
 	unsigned int buffer_events;
+	unsigned int reserved_events;
 };
 
 /* stats.c */
@@ -407,16 +410,28 @@ void sysrqmon_stats_inc(enum sysrqmon_stat stat);
 void sysrqmon_stats_event(const struct sysrqmon_event *ev);
 void sysrqmon_stats_snapshot(struct sysrqmon_stats *s);
 
-/*
- * The queue's consumer: takes one event, in process context, and says
- * whether it went out (0), had nobody to go to (-ESRCH) or could not be
- * built (-ENOMEM, -EMSGSIZE).
+/**
+ * struct sysrqmon_consumer - where the queue's worker hands each event
+ * @broadcast: once per event, oldest first: the best-effort sinks (name the
+ *	       executable, multicast, audit record). Returns 0 (someone got
+ *	       it), -ESRCH (nobody listens) or -ENOMEM/-EMSGSIZE (not built).
+ * @ship: then the shipping consumer, given the oldest broadcast events in
+ *	  order: how many it took (the first ones), -ESRCH (there is none),
+ *	  -EAGAIN (its socket is full: keep them, try later), -ENOMEM (try
+ *	  later) or -EMSGSIZE (the first cannot be built).
+ *
+ * Both run in process context, in the worker, never concurrently.
  */
-typedef int (*sysrqmon_deliver_fn)(struct sysrqmon_event *ev);
-int sysrqmon_event_deliver(struct sysrqmon_event *ev);
+struct sysrqmon_consumer {
+	int (*broadcast)(struct sysrqmon_event *ev);
+	int (*ship)(const struct sysrqmon_event *const *evs, unsigned int n);
+};
+
+extern const struct sysrqmon_consumer sysrqmon_event_consumer;
+int sysrqmon_event_broadcast(struct sysrqmon_event *ev);
 
 /* queue.c */
-int sysrqmon_queue_init(sysrqmon_deliver_fn deliver);
+int sysrqmon_queue_init(const struct sysrqmon_consumer *consumer);
 void sysrqmon_queue_flush(void);
 void sysrqmon_queue_exit(void);
 void sysrqmon_queue_event(struct sysrqmon_event *ev);
@@ -426,6 +441,8 @@ void sysrqmon_queue_counters(struct sysrqmon_counters *c);
 int sysrqmon_netlink_init(void);
 void sysrqmon_netlink_exit(void);
 int sysrqmon_netlink_send(const struct sysrqmon_event *ev);
+int sysrqmon_netlink_ship(const struct sysrqmon_event *const *evs,
+			  unsigned int n);
 struct sk_buff;
 int sysrqmon_event_fill(struct sk_buff *skb, const struct sysrqmon_event *ev);
 

@@ -523,6 +523,11 @@ static const struct {
 	  "counter", "Attempts to blind the module's hooks." },
 	{ SYSRQMON_COUNTER_RESTORED, "sysrqmon_restored_total",
 	  "counter", "Drift put back by the verifier in deny mode." },
+	{ SYSRQMON_COUNTER_SHIPPED, "sysrqmon_events_shipped_total",
+	  "counter", "Events taken by the shipping consumer (of those sent)." },
+	{ SYSRQMON_COUNTER_DROPPED_CRITICAL,
+	  "sysrqmon_events_dropped_critical_total", "counter",
+	  "Always-reported events dropped (buffer and reserve full)." },
 };
 
 static void metrics_status(struct strbuf *sb, const struct smon_status *st)

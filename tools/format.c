@@ -31,6 +31,8 @@ static const char * const counter_names[] = {
 	[SYSRQMON_COUNTER_DRIFT]	= "drift",
 	[SYSRQMON_COUNTER_TAMPER]	= "tamper",
 	[SYSRQMON_COUNTER_RESTORED]	= "restored",
+	[SYSRQMON_COUNTER_SHIPPED]	= "shipped",
+	[SYSRQMON_COUNTER_DROPPED_CRITICAL] = "dropped_critical",
 };
 
 const char *smon_kind_name(unsigned int kind)

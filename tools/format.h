@@ -120,6 +120,8 @@ struct smon_status {
 	char allowed_keys[SYSRQMON_STR_MAX];
 	size_t allowed_keys_len;
 	uint32_t buffer_size;
+	uint32_t buffer_reserved;	/* more events, always-reported ones only */
+	bool shipping;			/* a shipping consumer is subscribed */
 	uint32_t verify_ms;
 	uint32_t counters_present;	/* bits of SYSRQMON_COUNTER_x */
 	uint64_t counters[SYSRQMON_COUNTER_MAX + 1];

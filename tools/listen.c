@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sysrqmonctl listen: every event as it happens, in the format asked for,
- * until --count events, --timeout, a signal or the module's unload.
+ * until --count events, --timeout, a signal or the module's unload. With
+ * --ship, as the shipping consumer: the kernel keeps each event until this
+ * listener has room for it, instead of multicasting it once.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -93,6 +95,7 @@ int smon_listen_parse(int argc, char **argv, struct smon_listen_args *a,
 		{ "metrics", required_argument, NULL, 'm' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "ship", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, f;
@@ -143,6 +146,9 @@ int smon_listen_parse(int argc, char **argv, struct smon_listen_args *a,
 						 "--timeout needs seconds (e.g. 5 or 0.5), not '%s'",
 						 optarg);
 			a->has_timeout = true;
+			break;
+		case 's':
+			a->ship = true;
 			break;
 		}
 	}
@@ -238,7 +244,32 @@ static bool drain(struct smon_nl *nl, struct listen_ctx *c)
 	return !c->failed;
 }
 
-/* Opens the socket and joins "events"; the exit code after saying why not. */
+/* --ship: why the socket did not become the shipping consumer. */
+static int ship_refused(int err)
+{
+	if (err == -EPERM || err == -EACCES) {
+		fprintf(stderr,
+			PROG ": permission denied: the shipping consumer %s\n",
+			cap_hint);
+		return SMON_EXIT_PERM;
+	}
+	if (err == -EBUSY)
+		fprintf(stderr,
+			PROG ": another listener is the shipping consumer (listen --ship, %s)\n",
+			"sysrqmon.service");
+	else if (err == -EOPNOTSUPP || err == -EINVAL)
+		fprintf(stderr,
+			PROG ": the loaded module has no shipping consumer (too old)\n");
+	else
+		fprintf(stderr, PROG ": becoming the shipping consumer: %s\n",
+			strerror(-err));
+	return SMON_EXIT_ERROR;
+}
+
+/*
+ * Opens the socket and joins "events", or with --ship becomes the
+ * shipping consumer; the exit code after saying why not.
+ */
 static int subscribe(struct smon_nl *nl, const struct smon_listen_args *a)
 {
 	int err, rc;
@@ -246,10 +277,12 @@ static int subscribe(struct smon_nl *nl, const struct smon_listen_args *a)
 	rc = smon_cli_open(nl, a->format == SMON_FMT_JSON ? "listen" : NULL);
 	if (rc)
 		return rc;
-	err = smon_nl_subscribe(nl);
+	err = a->ship ? smon_nl_ship(nl) : smon_nl_subscribe(nl);
 	if (!err)
 		return SMON_EXIT_OK;
 	smon_nl_close(nl);
+	if (a->ship)
+		return ship_refused(err);
 	if (err == -EPERM || err == -EACCES) {
 		fprintf(stderr,
 			PROG ": permission denied: joining the \"%s\" group %s\n",

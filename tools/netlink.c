@@ -21,6 +21,8 @@
 
 /* Receive buffer asked for the events socket (the kernel may cap it). */
 #define SMON_RCVBUF		(8 << 20)
+/* Read buffer of the shipping consumer: more than any datagram it gets. */
+#define SMON_SHIP_BUF		(64 << 10)
 /* How long a request waits for its answer. */
 #define SMON_REPLY_TIMEOUT_S	5
 
@@ -76,6 +78,8 @@ static const struct nla_policy status_policy[SYSRQMON_ATTR_MAX + 1] = {
 	[SYSRQMON_ATTR_DENY_SCOPE]	= { .type = NLA_U8 },
 	[SYSRQMON_ATTR_LOCKED]		= { .type = NLA_U8 },
 	[SYSRQMON_ATTR_BUFFER_SIZE]	= { .type = NLA_U32 },
+	[SYSRQMON_ATTR_BUFFER_RESERVED]	= { .type = NLA_U32 },
+	[SYSRQMON_ATTR_SHIPPING]	= { .type = NLA_U8 },
 	[SYSRQMON_ATTR_VERIFY_MS]	= { .type = NLA_U32 },
 	[SYSRQMON_ATTR_COUNTERS]	= { .type = NLA_NESTED },
 	[SYSRQMON_ATTR_KIND_COUNTS]	= { .type = NLA_NESTED },
@@ -94,6 +98,8 @@ static const struct nla_policy counter_policy[SYSRQMON_COUNTER_MAX + 1] = {
 	[SYSRQMON_COUNTER_DRIFT]	= { .type = NLA_U64 },
 	[SYSRQMON_COUNTER_TAMPER]	= { .type = NLA_U64 },
 	[SYSRQMON_COUNTER_RESTORED]	= { .type = NLA_U64 },
+	[SYSRQMON_COUNTER_SHIPPED]	= { .type = NLA_U64 },
+	[SYSRQMON_COUNTER_DROPPED_CRITICAL] = { .type = NLA_U64 },
 };
 
 /* GET_KEYS: the reply and each SYSRQMON_ATTR_KEY_ENTRY. */
@@ -347,6 +353,12 @@ int smon_parse_status(struct nlmsghdr *nlh, struct smon_status *st)
 	a = tb[SYSRQMON_ATTR_BUFFER_SIZE];
 	if (a)
 		st->buffer_size = nla_get_u32(a);
+	a = tb[SYSRQMON_ATTR_BUFFER_RESERVED];
+	if (a)
+		st->buffer_reserved = nla_get_u32(a);
+	a = tb[SYSRQMON_ATTR_SHIPPING];
+	if (a)
+		st->shipping = nla_get_u8(a);
 	a = tb[SYSRQMON_ATTR_VERIFY_MS];
 	if (a)
 		st->verify_ms = nla_get_u32(a);
@@ -430,6 +442,7 @@ int smon_parse_keys(struct nlmsghdr *nlh, struct smon_keys *keys)
 /* One request and its answer. */
 struct smon_reply {
 	struct smon_nl *nl;
+	bool reply_ends;	/* no ack is asked for: the answer ends it */
 	bool done;
 	int error;		/* errno of a refusal, positive */
 	int parse_error;	/* negative errno */
@@ -451,6 +464,10 @@ static int reply_valid(struct nl_msg *msg, void *arg)
 		r->parse_error = err;
 	else
 		r->got_reply = true;
+	if (r->reply_ends) {
+		r->done = true;
+		return NL_STOP;
+	}
 	return NL_OK;
 }
 
@@ -501,12 +518,17 @@ static int reply_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	return NL_STOP;
 }
 
-/* Sends @msg (and frees it), waits for the answer and the ack. */
-static int transact(struct smon_nl *nl, struct nl_msg *msg,
-		    int (*parse)(struct nlmsghdr *nlh, void *arg), void *arg)
+/*
+ * Sends @msg (and frees it), waits for the answer and the ack; with
+ * @reply_ends, asks for no ack and the answer (or an error) ends it.
+ */
+static int transact_ex(struct smon_nl *nl, struct nl_msg *msg,
+		       int (*parse)(struct nlmsghdr *nlh, void *arg), void *arg,
+		       bool reply_ends)
 {
 	struct smon_reply r = {
 		.nl = nl,
+		.reply_ends = reply_ends,
 		.parse = parse,
 		.arg = arg,
 	};
@@ -523,6 +545,9 @@ static int transact(struct smon_nl *nl, struct nl_msg *msg,
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, reply_ack, &r);
 	nl_cb_err(cb, NL_CB_CUSTOM, reply_error, &r);
 
+	/* (No auto-ack: no NLM_F_ACK, and no check of the answer's seq.) */
+	if (reply_ends)
+		nl_socket_disable_auto_ack(nl->sk);
 	err = nl_send_auto(nl->sk, msg);
 	nlmsg_free(msg);
 	if (err < 0) {
@@ -544,8 +569,16 @@ static int transact(struct smon_nl *nl, struct nl_msg *msg,
 	else if (parse && !r.got_reply)
 		err = -ENOMSG;
 out:
+	if (reply_ends)
+		nl_socket_enable_auto_ack(nl->sk);
 	nl_cb_put(cb);
 	return err;
+}
+
+static int transact(struct smon_nl *nl, struct nl_msg *msg,
+		    int (*parse)(struct nlmsghdr *nlh, void *arg), void *arg)
+{
+	return transact_ex(nl, msg, parse, arg, false);
 }
 
 int smon_nl_open(struct smon_nl *nl)
@@ -699,14 +732,14 @@ static int seq_any(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-int smon_nl_subscribe(struct smon_nl *nl)
+/*
+ * The events socket: a large receive buffer, and ENOBUFS reported
+ * (@no_enobufs 0) or not (1).
+ */
+static int events_socket(struct smon_nl *nl, int no_enobufs)
 {
-	int grp, fd, err, off = 0, size = SMON_RCVBUF;
+	int fd, err, size = SMON_RCVBUF;
 
-	grp = genl_ctrl_resolve_grp(nl->sk, SYSRQMON_GENL_NAME,
-				    SYSRQMON_MCGRP_EVENTS);
-	if (grp < 0)
-		return nl_to_errno(grp);
 	nl->event_cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!nl->event_cb)
 		return -ENOMEM;
@@ -720,14 +753,18 @@ int smon_nl_subscribe(struct smon_nl *nl)
 		return nl_to_errno(err);
 	/* Past net.core.rmem_max when we may (CAP_NET_ADMIN); else capped. */
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
-	/* Keep ENOBUFS: an overrun must be reported, never hidden. */
-	if (setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &off, sizeof(off)))
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &no_enobufs,
+		       sizeof(no_enobufs)))
 		return -errno;
 	nl_socket_enable_msg_peek(nl->sk);
+	return 0;
+}
 
-	err = nl_socket_add_membership(nl->sk, grp);
-	if (err < 0)
-		return nl_to_errno(err);
+/* Joins the controller's notifications; then no more blocking reads. */
+static int watch_family(struct smon_nl *nl)
+{
+	int grp, err;
+
 	/*
 	 * The controller's notifications (anyone may join): an unloaded
 	 * module's family is removed, and its group with it, silently. A
@@ -743,6 +780,61 @@ int smon_nl_subscribe(struct smon_nl *nl)
 	if (err < 0)
 		return nl_to_errno(err);
 	return 0;
+}
+
+int smon_nl_subscribe(struct smon_nl *nl)
+{
+	int grp, err;
+
+	grp = genl_ctrl_resolve_grp(nl->sk, SYSRQMON_GENL_NAME,
+				    SYSRQMON_MCGRP_EVENTS);
+	if (grp < 0)
+		return nl_to_errno(grp);
+	/* Keep ENOBUFS: an overrun must be reported, never hidden. */
+	err = events_socket(nl, 0);
+	if (err)
+		return err;
+	err = nl_socket_add_membership(nl->sk, grp);
+	if (err < 0)
+		return nl_to_errno(err);
+	return watch_family(nl);
+}
+
+static int parse_subscribed(struct nlmsghdr *nlh, void *arg)
+{
+	(void)arg;
+	return genlmsg_valid_hdr(nlh, 0) &&
+	       genlmsg_hdr(nlh)->cmd == SYSRQMON_CMD_SUBSCRIBE ? 0 : -EPROTO;
+}
+
+int smon_nl_ship(struct smon_nl *nl)
+{
+	struct nl_msg *msg;
+	int err;
+
+	/*
+	 * The kernel keeps what this socket has no room for, and a refusal
+	 * would also raise ENOBUFS here although nothing is lost: off. A
+	 * loss (the kernel's buffer full) still shows as a seq gap.
+	 */
+	err = events_socket(nl, 1);
+	if (err)
+		return err;
+	/*
+	 * Datagrams of many events: read each with one call into a buffer
+	 * that holds the largest (a page), not a peek and a read.
+	 */
+	if (nl_socket_set_msg_buf_size(nl->sk, SMON_SHIP_BUF) < 0)
+		return -ENOMEM;
+	nl_socket_disable_msg_peek(nl->sk);
+	msg = new_request(nl, SYSRQMON_CMD_SUBSCRIBE);
+	if (!msg)
+		return -ENOMEM;
+	/* The answer comes before any event; an ack could come after one. */
+	err = transact_ex(nl, msg, parse_subscribed, NULL, true);
+	if (err)
+		return err;
+	return watch_family(nl);
 }
 
 int smon_nl_fd(struct smon_nl *nl)

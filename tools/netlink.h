@@ -44,6 +44,13 @@ int smon_nl_lock(struct smon_nl *nl);
  * buffer and ENOBUFS reporting left on. -EPERM/-EACCES: no CAP_SYS_ADMIN.
  */
 int smon_nl_subscribe(struct smon_nl *nl);
+/*
+ * Makes the socket the shipping consumer (SUBSCRIBE): events come by
+ * unicast, and the kernel keeps each one until this socket has room for
+ * it, so none is lost to a full socket. -EBUSY: another socket is the
+ * shipping consumer; -EOPNOTSUPP: the module has no such command.
+ */
+int smon_nl_ship(struct smon_nl *nl);
 int smon_nl_fd(struct smon_nl *nl);
 
 /*

@@ -113,6 +113,10 @@ void smon_status_text(struct strbuf *sb, const struct smon_status *st)
 		sb_printf(sb, "locked:        %s\n", st->locked ? "yes" : "no");
 	if (st_has(st, SYSRQMON_ATTR_BUFFER_SIZE))
 		sb_printf(sb, "buffer_size:   %u\n", st->buffer_size);
+	if (st_has(st, SYSRQMON_ATTR_BUFFER_RESERVED))
+		sb_printf(sb, "reserved:      %u\n", st->buffer_reserved);
+	if (st_has(st, SYSRQMON_ATTR_SHIPPING))
+		sb_printf(sb, "shipping:      %s\n", st->shipping ? "yes" : "no");
 	if (st_has(st, SYSRQMON_ATTR_VERIFY_MS))
 		sb_printf(sb, "verify_ms:     %u\n", st->verify_ms);
 	if (st->counters_present)
@@ -187,6 +191,10 @@ void smon_status_json(struct strbuf *sb, const struct smon_status *st)
 		json_bool(&o, "locked", st->locked);
 	if (st_has(st, SYSRQMON_ATTR_BUFFER_SIZE))
 		json_u64(&o, "buffer_size", st->buffer_size);
+	if (st_has(st, SYSRQMON_ATTR_BUFFER_RESERVED))
+		json_u64(&o, "buffer_reserved", st->buffer_reserved);
+	if (st_has(st, SYSRQMON_ATTR_SHIPPING))
+		json_bool(&o, "shipping", st->shipping);
 	if (st_has(st, SYSRQMON_ATTR_VERIFY_MS))
 		json_u64(&o, "verify_ms", st->verify_ms);
 	if (st_has(st, SYSRQMON_ATTR_COUNTERS))

@@ -40,6 +40,7 @@ struct smon_listen_args {
 	uint64_t count;
 	bool has_timeout;
 	uint64_t timeout_ns;
+	bool ship;			/* --ship: be the shipping consumer */
 };
 
 int smon_listen_parse(int argc, char **argv, struct smon_listen_args *a,

@@ -20,6 +20,15 @@ enum sysrqmon_cmd {
 	SYSRQMON_CMD_EVENT,		/* kernel -> "events" group */
 	SYSRQMON_CMD_LOCK,		/* CAP_SYS_ADMIN: lock until reboot */
 	SYSRQMON_CMD_GET_KEYS,		/* any user: the live key table */
+	/*
+	 * CAP_SYS_ADMIN: make the sending socket the shipping consumer. The
+	 * module answers with a SUBSCRIBE message, then unicasts every event
+	 * to that socket and keeps each one buffered until the socket takes
+	 * it. Send it without NLM_F_ACK: the answer is the acknowledgment,
+	 * and events follow it at once. EBUSY while another socket is the
+	 * shipping consumer; closing the socket ends it.
+	 */
+	SYSRQMON_CMD_SUBSCRIBE,
 	__SYSRQMON_CMD_MAX,
 };
 
@@ -150,6 +159,8 @@ enum sysrqmon_attr {
 	SYSRQMON_ATTR_CHANGED,		/* u8, GET_KEYS: differs from the load-time handler */
 	SYSRQMON_ATTR_KIND_DENIED,	/* nest of u64, attr type = kind: denied events */
 	SYSRQMON_ATTR_AUDIT_RECORDS,	/* u8, 0 or 1: records to the audit subsystem */
+	SYSRQMON_ATTR_BUFFER_RESERVED,	/* u32, status: more events, always-reported only */
+	SYSRQMON_ATTR_SHIPPING,		/* u8, status: a shipping consumer is subscribed */
 	__SYSRQMON_ATTR_MAX,
 };
 
@@ -169,6 +180,8 @@ enum sysrqmon_counter {
 	SYSRQMON_COUNTER_DRIFT,		/* changes found by the verifier */
 	SYSRQMON_COUNTER_TAMPER,	/* attempts to blind the hooks */
 	SYSRQMON_COUNTER_RESTORED,	/* drift put back in deny mode */
+	SYSRQMON_COUNTER_SHIPPED,	/* of sent: taken by the shipping consumer */
+	SYSRQMON_COUNTER_DROPPED_CRITICAL, /* of dropped: always-reported events */
 	__SYSRQMON_COUNTER_MAX,
 };
 

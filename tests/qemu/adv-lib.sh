@@ -20,6 +20,11 @@
 #                            event/verdict counts); JL_PID is the listener, JL_AWK the awk;
 #                            returns once the listener has joined
 #   json_listen_stop [SIG]   stop the last json_listen (SIGINT), wait for its summary; JL_RC
+#   ship_listen FILE [CMD...]  the same with --ship (the shipping consumer), run through CMD
+#                            if given (e.g. runas ... --); returns once the module has it
+#                            (status "shipping":true)
+#   wait_shipped [S]         wait (S seconds, default 120) until the module holds no event and
+#                            no listener socket has unread data
 #   summary_get FILE KEY     a value from a json_listen summary
 #   wait_listeners_idle [S]  wait (S seconds, default 60) until no netlink socket in a group
 #                            has unread data (/proc/net/netlink Rmem): the listeners have read
@@ -125,6 +130,39 @@ json_listen() {
 	"$TOOL" listen --json "$@" > "$_jf.fifo" 2> "$_jf.err" &
 	JL_PID=$!
 	joined $JL_PID "$_before" "$_jf.err"
+}
+
+ship_listen() {
+	_jf=$1
+	shift
+	rm -f "$_jf" "$_jf.fifo"
+	mkfifo "$_jf.fifo"
+	awk "$JL_AWK_PROG" < "$_jf.fifo" > "$_jf" &
+	JL_AWK=$!
+	"$@" "$TOOL" listen --json --ship > "$_jf.fifo" 2> "$_jf.err" &
+	JL_PID=$!
+	_sl=0
+	while [ $_sl -lt 50 ] && kill -0 $JL_PID 2>/dev/null; do
+		status_json && [ "$(json_get "$STATUS" shipping)" = true ] && return 0
+		sleep 0.1
+		_sl=$((_sl + 1))
+	done
+	info "shipping consumer $JL_PID did not subscribe: $(cat "$_jf.err")"
+	return 1
+}
+
+sockets_unread() {
+	awk 'NR > 1 && $2 == 16 && $4 != "00000000" && $5 != 0' /proc/net/netlink | wc -l
+}
+
+wait_shipped() {
+	_ws=$(( ${1:-120} * 10 ))
+	while [ $_ws -gt 0 ]; do
+		status_json && [ "$(counter queued)" = 0 ] && [ "$(sockets_unread)" = 0 ] && return 0
+		sleep 0.1
+		_ws=$((_ws - 1))
+	done
+	return 1
 }
 
 json_listen_stop() {

@@ -142,6 +142,13 @@ static void test_cli_good(void)
 	check(!PARSE(&c, "listen", "--count=3", "--timeout=0") &&
 	      c.listen.count == 3 && c.listen.has_timeout && c.listen.timeout_ns == 0,
 	      "cli: listen --count=3 --timeout=0", NULL);
+	check(!PARSE(&c, "listen") && !c.listen.ship,
+	      "cli: listen multicasts by default", NULL);
+	check(!PARSE(&c, "listen", "--ship", "--format", "journal") &&
+	      c.listen.ship && c.listen.format == SMON_FMT_JOURNAL,
+	      "cli: listen --ship --format journal", NULL);
+	check(PARSE(&c, "listen", "--ship=1"), "cli: listen --ship takes no value",
+	      NULL);
 
 	check(!PARSE(&c, "mode", "deny") && c.set.attr == SYSRQMON_ATTR_MODE &&
 	      c.set.type == SMON_VAL_U8 &&

@@ -8,7 +8,8 @@
 # counted as "no listener" (the goal; see docs/testing.md for what we measure); every listener
 # accounts for every event (received + its lost records = generated); a stalled listener
 # costs the kernel nothing (the storm ends, status answers during it) and its own loss shows
-# as lost records and exit 6.
+# as lost records and exit 6. Last, the first storm again to a shipping consumer (listen
+# --ship): it receives every event, none lost.
 #   STORM_EVENTS   events of the first storm (default 50000, scaled by LOAD_SCALE)
 #   STORM2_EVENTS  events of the stalled/10-listener storm (default 20000, scaled)
 . /tests/lib.sh
@@ -151,6 +152,26 @@ figure stalled-generated "$gen"
 figure stalled-dropped "$drop"
 figure stalled-listener-lost "$ls"
 figure ten-listeners-lost "$tot_lost"
+# --- the first storm again, to a shipping consumer (listen --ship): nothing lost ---
+F=/tmp/storm-ship.sum
+ship_listen $F || fail ship-listener "did not subscribe: $(cat $F.err)"
+status_json
+S1=$STATUS
+storm "$EV"
+wait_shipped || info "the module or the shipping consumer still holds events after 120 s"
+S2=$STATUS
+json_listen_stop
+gen=$(delta generated "$S1" "$S2") drop=$(delta dropped "$S1" "$S2") shipped=$(delta shipped "$S1" "$S2")
+ev=$(summary_get $F events) lostsum=$(summary_get $F lostsum)
+s="generated +$gen dropped +$drop shipped +$shipped; shipping consumer: $ev events, $(summary_get $F lost) lost records covering $lostsum, exit $JL_RC ($(cat $F.err | tr '\n' ' ')); $STORM_SECS s"
+info "$s"
+check ship-storm-all-received "$s" [ "$ev" = "$gen" -a "$gen" -ge "$EV" ]
+check ship-storm-none-lost "$s" [ "$lostsum" = 0 -a "$drop" = 0 -a "$JL_RC" = 0 ]
+check ship-storm-shipped "$s" [ "$shipped" = "$gen" ]
+check ship-storm-identity "$s" counters_ok "$S2"
+figure ship-storm-generated "$gen"
+figure ship-storm-lost "$lostsum"
+figure ship-storm-seconds "$STORM_SECS"
 echo 0 > "$PARAMS/watch_reads"
 reload
 exit 0
