@@ -48,8 +48,13 @@ def find_kernel(kernel=None, release=None, module=None, kdir=None):
     return res.stdout.strip().splitlines()[-1]
 
 
-def kbuild(kdir, src, what):
-    """tests/kbuild.sh: build the external module in src against kdir."""
+def kbuild(kdir, src, what, tree, names=None):
+    """Copy TREE (of its top level only NAMES, when given; no build products) to SRC and build
+    the external module there against KDIR (tests/kbuild.sh)."""
+    junk = shutil.ignore_patterns("*.o", "*.ko", ".*", "*.mod*", "modules.order",
+                                  "Module.symvers")
+    shutil.copytree(tree, src, ignore=lambda d, fs: set(junk(d, fs)) | {
+        f for f in fs if names and d == tree and f not in names})
     res = subprocess.run([os.path.join(REPO, "tests", "kbuild.sh"), kdir, src],
                          capture_output=True, text=True)
     if res.returncode:
