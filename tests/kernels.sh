@@ -18,7 +18,7 @@
 # package it depends on today, never a pinned ABI. Its image, headers, -common headers
 # and kbuild are unpacked with dpkg-deb -x into
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/kernels/RELEASE/
-# (the layout tests/qemu/get-kernel.sh reuses), and the headers' Makefile is pointed
+# (the layout tests/qemu/boot.py's find_kernel reuses), and the headers' Makefile is pointed
 # at the unpacked -common tree. Building against it needs gcc-12 and, from 6.12 on,
 # pahole (package dwarves).
 #

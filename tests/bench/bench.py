@@ -137,8 +137,8 @@ def boot(args, kernel, initrd, console_path):
         elif tag == "@@BOOTED":
             log("   guest booted after %.1f s" % now)
 
-    r = qboot.boot(kernel, initrd, args.append, console_path, on_marker, icount=args.icount,
-                   timeout=args.timeout, loglevel=4, qemu=args.qemu, verbose=args.verbose)
+    r = qboot.boot(kernel, initrd, "", console_path, on_marker, icount=True, loglevel=4,
+                   verbose=args.verbose)
     problems = ["the kernel reported %d problem line(s), first: %s"
                 % (len(r.bad), r.bad[0].strip())] if r.bad else []
     if not r.done:
@@ -499,7 +499,8 @@ def full_report(runs):
         if r["results"].get("hot"):
             parts += [goal_text(r["results"]["hot"], "%s goals" % s), ""]
     for s, r in runs.items():
-        parts += ["## %s: %s" % (s, r["meta"]["kernel_release"]), "", report(r["results"], r["meta"])]
+        parts += ["## %s: %s" % (s, r["meta"]["kernel_release"]), "",
+                  report(r["results"], r["meta"])]
     return "\n".join(parts)
 
 
@@ -542,18 +543,17 @@ def run_series(args, series, sizes, sections):
     own = SERIES[series] is None
     try:
         module, kdir = series_module(args, series, workdir)
-        kernel = qboot.find_kernel(args.kernel if own else None,
-                                   args.kernel_release if own else None, module, kdir)
+        kernel = qboot.find_kernel(None, None, module, kdir)
         bindir = build(kdir, workdir)
         env = {"BENCH_" + k.upper(): str(v) for k, v in sizes.items()}
         env["BENCH_SECTIONS"] = " ".join(sections)
         initrd = os.path.join(workdir, "initrd.gz")
-        qboot.initramfs(initrd, args.busybox, {"bench": os.path.join(HERE, "guest", "bench.sh")},
+        qboot.initramfs(initrd, "/bin/busybox", {"bench": os.path.join(HERE, "guest", "bench.sh")},
                         bindir, env, {"tests/sysrqmon.ko": module}, {"sysrqmonctl": args.tool})
         log("== bench %s: kernel %s, module %s, %s, %d round(s), sections %s (built in %.0f s)"
             % (series, os.path.basename(kernel), os.path.basename(module) if own
                else "built against " + os.path.basename(kdir),
-               "icount" if args.icount else "no icount", sizes["rounds"], ",".join(sections),
+               "icount", sizes["rounds"], ",".join(sections),
                time.monotonic() - t0))
         records, results, problems, elapsed = boot(
             args, kernel, initrd, os.path.join(args.out, "console-%s.log" % series))
@@ -563,12 +563,12 @@ def run_series(args, series, sizes, sections):
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     res = analyse(records)
-    qv = re.search(r"version (\S+)", subprocess.run([args.qemu, "--version"],
+    qv = re.search(r"version (\S+)", subprocess.run(["qemu-system-x86_64", "--version"],
                                                     capture_output=True, text=True).stdout)
     meta = {"series": series, "date": datetime.date.today().isoformat(),
             "machine": "host: %d cores, %s" % (os.cpu_count() or 0, cpu_model()),
             "kernel_release": res["info"].get("kernel") or os.path.basename(kernel),
-            "qemu_version": qv.group(1) if qv else "?", "icount": args.icount,
+            "qemu_version": qv.group(1) if qv else "?", "icount": True,
             "rounds": sizes["rounds"], "smoke": args.smoke, "sizes": sizes, "sections": sections,
             "boot_seconds": round(elapsed, 1), "series_seconds": round(time.monotonic() - t0, 1),
             "module": os.path.relpath(module, REPO) if own else "module/ built against " + kdir,
@@ -611,23 +611,14 @@ def main():
     ap.add_argument("--module", default=os.path.join(REPO, "module", "sysrqmon.ko"),
                     help="the 6.1 series' module (other series build theirs)")
     ap.add_argument("--tool", default=os.path.join(REPO, "tools", "sysrqmonctl"))
-    ap.add_argument("--kernel", help="6.1 series: vmlinuz to boot (default: Debian's, cached)")
-    ap.add_argument("--kernel-release", help="6.1 series: Debian kernel release (default: the "
-                                             "module's)")
     ap.add_argument("--kdir", help="6.1 series: kernel headers to build the floor module "
                                    "against")
     ap.add_argument("--out", help="directory for results.json, results.md, console-*.log "
                                   "(default bench/, with --smoke bench/smoke/)")
-    ap.add_argument("--timeout", type=int, default=1800, help="boot timeout, seconds")
-    ap.add_argument("--no-icount", dest="icount", action="store_false",
-                    help="boot without -icount (guest figures become wall-clock too)")
-    ap.add_argument("--append", default="", help="extra kernel command line")
     ap.add_argument("--keep", action="store_true", help="keep the work directories")
     ap.add_argument("--verbose", "-v", action="store_true", help="print every record")
     ap.add_argument("--from-json", metavar="FILE",
                     help="no boot: print and write results.md again from a results.json")
-    ap.add_argument("--qemu", default="qemu-system-x86_64")
-    ap.add_argument("--busybox", default="/bin/busybox")
     args = ap.parse_args()
     args.out = args.out or os.path.join(REPO, "bench", "smoke" if args.smoke else "")
     os.makedirs(args.out, exist_ok=True)
@@ -643,7 +634,7 @@ def main():
     if set(series) - set(SERIES) or not series[0]:
         ap.error("unknown series: %s (known: %s)"
                  % (", ".join(sorted(set(series) - set(SERIES))), ", ".join(SERIES)))
-    for p, what in ((args.tool, "tool (make tools)"), (args.busybox, "busybox (busybox-static)"),
+    for p, what in ((args.tool, "tool (make tools)"), ("/bin/busybox", "busybox (busybox-static)"),
                     (args.module if "6.1" in series else args.tool, "module (make module)")):
         if not os.path.isfile(p):
             log("bench.py: %s not found: %s" % (what, p))

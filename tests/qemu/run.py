@@ -126,7 +126,7 @@ def run_boot(b, kernel, args, workdir, helper_dir, demo=False):
                                                     "sysrqmon_test.ko")}
     files = {g: h for g, h in files.items() if h and os.path.isfile(h)}
     files.update(("tests/kmod/" + os.path.basename(ko), ko) for ko in args.input_kos)
-    qboot.initramfs(initrd, args.busybox, {c.stem: os.path.join(HERE, "demo.sh") if demo else
+    qboot.initramfs(initrd, "/bin/busybox", {c.stem: os.path.join(HERE, "demo.sh") if demo else
                                            os.path.join(CASES_DIR, c.stem + ".sh")
                                            for c in b.cases},
                     helper_dir, dict(args.env, DEMO="1") if demo else args.env, files,
@@ -180,8 +180,7 @@ def run_boot(b, kernel, args, workdir, helper_dir, demo=False):
     if not demo:
         st["pending"] = None
     r = qboot.boot(kernel, initrd, append, console_path, on_marker, loglevel=3 if demo else 7,
-                   smp=2 if label == "smp2" else 1, timeout=args.timeout,
-                   qemu=args.qemu, verbose=args.verbose,
+                   smp=2 if label == "smp2" else 1, timeout=args.timeout, verbose=args.verbose,
                    on_console=show if args.verbose or demo else None)
     if r.why and r.why.startswith("QEMU did not start"):
         return [(label + "/qemu", False, r.why)]
@@ -241,7 +240,8 @@ def run_host_checks(label, cases, host_data, prefix):
         res = subprocess.run([sys.executable, script, base + ".host-data", base],
                              capture_output=True, text=True)
         got = len(results)
-        for m in filter(None, (qboot.RESULT_RE.match(ln.strip()) for ln in res.stdout.split("\n"))):
+        for m in filter(None, (qboot.RESULT_RE.match(ln.strip())
+                               for ln in res.stdout.split("\n"))):
             result(results, prefix + c.name + "/" + m.group(1), m.group(2) == "PASS",
                    m.group(3))
         if res.returncode != 0 or res.stderr.strip():
@@ -327,8 +327,6 @@ def parse_args():
     ap.add_argument("--nlfuzz-count", type=int, metavar="N", help="--env NLFUZZ_COUNT=N")
     ap.add_argument("--demo", action="store_true", help="the narrated demo (make demo)")
     ap.add_argument("--out-dir", default=OUT_DIR, help="console logs (default tests/qemu/out)")
-    ap.add_argument("--qemu", default="qemu-system-x86_64")
-    ap.add_argument("--busybox", default="/bin/busybox")
     args = ap.parse_args()
     if args.nlfuzz_count is not None:
         args.env.append("NLFUZZ_COUNT=%d" % args.nlfuzz_count)
@@ -343,7 +341,7 @@ def main():
     global OUT_DIR
     args = parse_args()
     OUT_DIR = os.path.abspath(args.out_dir)
-    for p, what in ((args.module, "module"), (args.busybox, "busybox")):
+    for p, what in ((args.module, "module"), ("/bin/busybox", "busybox")):
         if not os.path.isfile(p):
             log("run.py: %s %s not found" % (what, p))
             log("0 passed, 1 failed")
