@@ -50,10 +50,7 @@ leftovers() {
 # dkms-install / make install: packages purged, DKMS trees removed, files
 # make install put removed.
 before=$(leftovers)
-pkgs=""
-for p in sysrqmon sysrqmon-dkms sysrqmon-dbgsym; do
-	installed "$p" && pkgs="$pkgs $p"
-done
+pkgs=$(echo "$before" | sed -n 's/^package://p')
 # shellcheck disable=SC2086
 [ -n "$pkgs" ] && apt-get purge -y -q $pkgs > /dev/null 2>&1
 for d in /usr/src/sysrqmon-* /var/lib/dkms/sysrqmon/[0-9]*; do
@@ -84,11 +81,8 @@ fi
 
 # 2. One version: debian/changelog says what VERSION says.
 clver=$(dpkg-parsechangelog -S Version)
-if [ "$clver" = "$ver" ]; then
-	result version PASS "debian/changelog and VERSION: $ver"
-else
-	result version FAIL "debian/changelog $clver, VERSION $ver"
-fi
+expect version "debian/changelog and VERSION: $ver" "debian/changelog $clver, VERSION $ver" \
+	[ "$clver" = "$ver" ]
 
 # 3. Build, in a copy; the tree is as it was.
 status_before=$(git status --porcelain)
@@ -98,11 +92,9 @@ else
 	tail -n 30 "$work/build.log"
 	result build FAIL "make deb"
 fi
-if [ "$(git status --porcelain)" = "$status_before" ]; then
-	result tree PASS "git status unchanged by make deb"
-else
-	result tree FAIL "$(git status --porcelain | tr '\n' ' ')"
-fi
+status=$(git status --porcelain)
+expect tree "git status unchanged by make deb" "$(echo "$status" | tr '\n' ' ')" \
+	[ "$status" = "$status_before" ]
 
 # 4. Contents. sysrqmon-dkms: exactly the sources of make dkms-install, and
 # dkms.conf with the version.
@@ -110,18 +102,13 @@ want=$(git ls-files --cached --others --exclude-standard -- Kbuild VERSION \
 	dkms.conf 'include/uapi/*.h' module/Kbuild 'module/*.c' 'module/*.h' | sort)
 got=$(dpkg -c "$dkms_deb" 2>/dev/null | awk '$1 !~ /^d/ {print $6}' |
 	sed -n "s|^\./usr/src/sysrqmon-$ver/||p" | sort)
-if [ -n "$got" ] && [ "$got" = "$want" ]; then
-	result contents-dkms PASS "$(echo "$got" | wc -l) files in /usr/src/sysrqmon-$ver"
-else
-	result contents-dkms FAIL "differs: $(printf '%s\n%s\n' "$want" "$got" | sort | uniq -u | tr '\n' ' ')"
-fi
+expect contents-dkms "$(echo "$got" | wc -l) files in /usr/src/sysrqmon-$ver" \
+	"differs: $(printf '%s\n%s\n' "$want" "$got" | sort | uniq -u | tr '\n' ' ')" \
+	[ "${got:-none}" = "$want" ]
 conf=$(dpkg-deb --fsys-tarfile "$dkms_deb" 2>/dev/null |
 	tar -xOf - "./usr/src/sysrqmon-$ver/dkms.conf" 2>/dev/null)
-if echo "$conf" | grep -qx "PACKAGE_VERSION=\"$ver\""; then
-	result dkms-conf PASS "PACKAGE_VERSION=\"$ver\""
-else
-	result dkms-conf FAIL "$(echo "$conf" | grep PACKAGE_VERSION)"
-fi
+expect dkms-conf "PACKAGE_VERSION=\"$ver\"" "$(echo "$conf" | grep PACKAGE_VERSION)" \
+	[ -n "$(echo "$conf" | grep -x "PACKAGE_VERSION=\"$ver\"")" ]
 # sysrqmon: every file of make install-tools, the modprobe.d example as a
 # conffile, Recommends: sysrqmon-dkms.
 missing=""
@@ -137,11 +124,8 @@ for f in /usr/sbin/sysrqmonctl /usr/share/man/man8/sysrqmonctl.8.gz \
 	/usr/share/doc/sysrqmon/copyright; do
 	echo "$contents" | grep -qx "\.$f" || missing="$missing $f"
 done
-if [ -z "$missing" ]; then
-	result contents-tool PASS "$(echo "$contents" | grep -vc '/$') files"
-else
-	result contents-tool FAIL "missing:$missing"
-fi
+expect contents-tool "$(echo "$contents" | grep -vc '/$') files" "missing:$missing" \
+	[ -z "$missing" ]
 if dpkg-deb --ctrl-tarfile "$tool_deb" 2>/dev/null | tar -xOf - ./conffiles 2>/dev/null |
 	grep -qx /etc/modprobe.d/sysrqmon.conf; then
 	result conffile PASS "/etc/modprobe.d/sysrqmon.conf"
@@ -149,11 +133,7 @@ else
 	result conffile FAIL "/etc/modprobe.d/sysrqmon.conf is not a conffile"
 fi
 rec=$(dpkg-deb -f "$tool_deb" Recommends 2>/dev/null)
-if [ "$rec" = sysrqmon-dkms ]; then
-	result recommends PASS "sysrqmon Recommends: $rec"
-else
-	result recommends FAIL "Recommends: $rec"
-fi
+expect recommends "sysrqmon Recommends: $rec" "Recommends: $rec" [ "$rec" = sysrqmon-dkms ]
 
 # 5. lintian: no error, no warning (overrides carry their reason).
 if [ -f "$out/sysrqmon_${ver}_$arch.changes" ]; then
@@ -193,19 +173,12 @@ else
 	result dkms-status FAIL "$(dkms status -m sysrqmon 2>&1)"
 fi
 v=$(/usr/sbin/sysrqmonctl --version 2>&1)
-if [ "$v" = "sysrqmonctl $ver" ]; then
-	result tool-version PASS "$v"
-else
-	result tool-version FAIL "$v"
-fi
+expect tool-version "$v" "$v" [ "$v" = "sysrqmonctl $ver" ]
 # The units are installed but not enabled (debian/rules: installing must
 # not load a kernel module).
 en=$(ls /etc/systemd/system/*.wants/sysrqmon* 2>/dev/null)
-if [ -f /lib/systemd/system/sysrqmon.service ] && [ -z "$en" ]; then
-	result units PASS "installed, not enabled"
-else
-	result units FAIL "enabled: $en"
-fi
+[ -f /lib/systemd/system/sysrqmon.service ] || en="$en (and no sysrqmon.service)"
+expect units "installed, not enabled" "enabled: $en" [ -z "$en" ]
 
 # 7. The module DKMS installed, in a real kernel, with the packaged tool.
 boot_dkms_module "$rel" "$ver" /usr/sbin/sysrqmonctl "$work"
@@ -218,10 +191,6 @@ else
 	result purge FAIL "apt-get purge"
 fi
 left=$(leftovers)
-if [ -z "$left" ]; then
-	result clean PASS "nothing left, neither package installed"
-else
-	result clean FAIL "left: $(echo "$left" | tr '\n' ' ')"
-fi
-
+expect clean "nothing left, neither package installed" "left: $(echo "$left" | tr '\n' ' ')" \
+	[ -z "$left" ]
 finish

@@ -14,11 +14,8 @@ boot_dkms_module() {
 	*.xz) xz -dc "$_ko" > "$4/sysrqmon.ko" ;;
 	*) cp "$_ko" "$4/sysrqmon.ko" ;;
 	esac
-	if [ "$(modinfo -F version "$4/sysrqmon.ko")" = "$2" ]; then
-		result modinfo PASS "$_ko version $2"
-	else
-		result modinfo FAIL "version $(modinfo -F version "$4/sysrqmon.ko")"
-	fi
+	_v=$(modinfo -F version "$4/sysrqmon.ko")
+	expect modinfo "$_ko version $2" "version $_v" [ "$_v" = "$2" ]
 	if python3 tests/qemu/run.py --module "$4/sysrqmon.ko" \
 		--tool "$3" --cases 'load,trigger' > "$4/log" 2>&1; then
 		result qemu PASS "$(tail -n 1 "$4/log")"

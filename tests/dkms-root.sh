@@ -28,21 +28,7 @@ if ! base=$(tests/debian-root.sh "$RELEASE"); then
 	result root FAIL "no $RELEASE root (debootstrap)"
 	finish
 fi
-work=$(mktemp -d)
-root=$work/root
-cleanup() {
-	umount "$root/proc" 2>/dev/null
-	# A daemon apt started (gpg-agent, say) may still hold the root: detach it lazily.
-	umount "$root" 2>/dev/null || umount -l "$root"
-	rm -rf "$work"
-}
-trap cleanup EXIT
-mkdir -p "$work/upper" "$work/work" "$root"
-if ! mount -t overlay overlay -o "lowerdir=$base,upperdir=$work/upper,workdir=$work/work" \
-	"$root" || ! mount -t proc proc "$root/proc"; then
-	result overlay FAIL "cannot mount an overlay on $base"
-	finish
-fi
+overlay "$base" proc
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 cp "$deb" "$root/tmp/"
 in_root() {

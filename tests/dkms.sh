@@ -35,11 +35,8 @@ step dkms-install make -s dkms-install
 step add dkms add -m sysrqmon -v "$ver"
 step build dkms build -m sysrqmon -v "$ver" -k "$rel"
 step install dkms install -m sysrqmon -v "$ver" -k "$rel"
-if dkms status -m sysrqmon -v "$ver" -k "$rel" | grep -q ': installed'; then
-	result status PASS "$(dkms status -m sysrqmon -v "$ver" -k "$rel")"
-else
-	result status FAIL "$(dkms status -m sysrqmon)"
-fi
+st=$(dkms status -m sysrqmon -v "$ver" -k "$rel")
+expect status "$st" "$(dkms status -m sysrqmon)" [ -n "$(echo "$st" | grep ': installed')" ]
 
 # The DKMS-built module, in a real kernel.
 work=$(mktemp -d)
@@ -73,11 +70,9 @@ case $ko in
 *.xz) xz -dc "$ko" > "$work/sysrqmon.ko" ;;
 *) cp "$ko" "$work/sysrqmon.ko" 2>/dev/null ;;
 esac
-if modinfo -F description "$work/sysrqmon.ko" 2>/dev/null | grep -q placeholder; then
-	result placeholder-built PASS "$ko: $(modinfo -F description "$work/sysrqmon.ko")"
-else
-	result placeholder-built FAIL "no placeholder under /lib/modules/$rel/updates/dkms: $ko"
-fi
+desc=$(modinfo -F description "$work/sysrqmon.ko" 2>/dev/null)
+expect placeholder-built "$ko: $desc" "no placeholder under /lib/modules/$rel/updates/dkms: $ko" \
+	[ "${desc#*placeholder}" != "$desc" ]
 if python3 tests/qemu/run.py --module "$work/sysrqmon.ko" --kernel-release "$rel" \
 	--cases placeholder > "$work/log" 2>&1; then
 	result placeholder-refuses PASS "$(tail -n 1 "$work/log")"
@@ -91,10 +86,6 @@ rm -rf "$old" "$work"
 
 left=$(ls -d /usr/src/sysrqmon-* /var/lib/dkms/sysrqmon \
 	"/lib/modules/$rel/updates/dkms/sysrqmon.ko"* 2>/dev/null)
-if [ -z "$left" ]; then
-	result clean PASS "nothing left"
-else
-	result clean FAIL "left: $left"
-fi
+expect clean "nothing left" "left: $left" [ -z "$left" ]
 
 finish

@@ -16,18 +16,7 @@ if ! base=$(tests/debian-root.sh bookworm); then
 	result root FAIL "no Debian 12 root (debootstrap)"
 	finish
 fi
-work=$(mktemp -d)
-root=$work/root
-cleanup() {
-	umount "$root" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
-mkdir -p "$work/upper" "$work/work" "$root"
-if ! mount -t overlay overlay -o "lowerdir=$base,upperdir=$work/upper,workdir=$work/work" "$root"; then
-	result overlay FAIL "cannot mount an overlay on $base"
-	finish
-fi
+overlay "$base"
 if ls "$root"/usr/src/linux-headers-* > /dev/null 2>&1; then
 	result nothing-installed FAIL "$(ls -d "$root"/usr/src/linux-headers-*)"
 	finish

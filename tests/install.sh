@@ -27,11 +27,8 @@ expected="0644 /etc/modprobe.d/sysrqmon.conf
 
 if make -s install KDIR="$KDIR" DESTDIR="$dest" LOAD_AT_BOOT=1 > "$dest.log" 2>&1; then
 	got=$(cd "$dest" && find . -type f -printf '%m /%P\n' | sed 's/^644/0644/; s/^755/0755/' | sort -k2)
-	if [ "$got" = "$expected" ]; then
-		result file-list PASS "$(echo "$expected" | wc -l) files as expected"
-	else
-		result file-list FAIL "got: $(echo "$got" | tr '\n' ';')"
-	fi
+	expect file-list "$(echo "$expected" | wc -l) files as expected" \
+		"got: $(echo "$got" | tr '\n' ';')" [ "$got" = "$expected" ]
 	modinfo -F version "$dest/lib/modules/$rel/updates/module/sysrqmon.ko" |
 		grep -qx "$(cat VERSION)" && result modinfo-version PASS "" ||
 		result modinfo-version FAIL "version differs from VERSION"
@@ -57,12 +54,10 @@ if command -v systemd-analyze > /dev/null; then
 		sed -e "s|/usr/sbin/sysrqmonctl|$PWD/tools/sysrqmonctl|" \
 			"tools/$u" > "$dest/$u"
 	done
-	if out=$(cd "$dest" && systemd-analyze verify --man=no sysrqmon.service \
-		sysrqmon-metrics.service sysrqmon-metrics.timer 2>&1); then
-		result systemd-analyze PASS "3 units"
-	else
-		result systemd-analyze FAIL "$out"
-	fi
+	out=$(cd "$dest" && systemd-analyze verify --man=no sysrqmon.service \
+		sysrqmon-metrics.service sysrqmon-metrics.timer 2>&1)
+	rc=$?
+	expect systemd-analyze "3 units" "$out" [ "$rc" -eq 0 ]
 else
 	result systemd-analyze FAIL "systemd-analyze not installed"
 fi

@@ -18,7 +18,7 @@
 # package it depends on today, never a pinned ABI. Its image, headers, -common headers
 # and kbuild are unpacked with dpkg-deb -x into
 #   ${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/kernels/RELEASE/
-# (the layout tests/qemu/get-kernel.sh reuses), and the headers' Makefile is pointed
+# (the layout tests/qemu/boot.py's find_kernel reuses), and the headers' Makefile is pointed
 # at the unpacked -common tree. Building against it needs gcc-12 and, from 6.12 on,
 # pahole (package dwarves).
 #
@@ -57,10 +57,11 @@ apt_update() {
 	fi
 }
 
-# depends PACKAGE PATTERN: the first dependency of PACKAGE whose name matches PATTERN.
+# depends PACKAGE PATTERN: the first dependency of PACKAGE whose name matches PATTERN, in the
+# private apt state or, with IN_ROOT set, in that root.
 depends() {
 	# shellcheck disable=SC2046
-	apt-cache $(apt_opts) depends "$1" |
+	${IN_ROOT:+chroot "$IN_ROOT"} apt-cache $([ -n "${IN_ROOT:-}" ] || apt_opts) depends "$1" |
 		sed -n 's/^ *|\{0,1\}Depends: \([^ <]*\)$/\1/p' | grep -m 1 -x "$2"
 }
 
@@ -107,8 +108,7 @@ kdir() {
 kdir_in_root() {
 	meta=$1
 	root=$("$(dirname "$0")/debian-root.sh" "$2")
-	headers=$(chroot "$root" apt-cache depends "$meta" |
-		sed -n 's/^ *|\{0,1\}Depends: \([^ <]*\)$/\1/p' | grep -m 1 -x 'linux-headers-.*') || {
+	headers=$(IN_ROOT=$root depends "$meta" 'linux-headers-.*') || {
 		echo "kernels.sh: $meta depends on no linux-headers package in $2" >&2
 		return 1
 	}

@@ -70,12 +70,7 @@ path_staged() {
 }
 
 expect_errno() {
-	_ee=$(field "$2" result)
-	if [ "$_ee" = "$3" ]; then
-		pass "$1" "$2"
-	else
-		fail "$1" "want result=$3: $2"
-	fi
+	expect_result "$@"
 }
 
 kernel_problems() {
@@ -181,12 +176,8 @@ summary_get() {
 }
 
 wait_listeners_idle() {
-	_wl=$(( ${1:-60} * 10 ))
-	while [ $_wl -gt 0 ]; do
-		[ "$(awk 'NR > 1 && $2 == 16 && $4 != "00000000" && $5 != 0' /proc/net/netlink | wc -l)" = 0 ] &&
-			return 0
-		sleep 0.1
-		_wl=$((_wl - 1))
-	done
-	return 1
+	poll $(( ${1:-60} * 10 )) _listeners_idle
+}
+_listeners_idle() {
+	[ "$(awk 'NR > 1 && $2 == 16 && $4 != "00000000" && $5 != 0' /proc/net/netlink | wc -l)" = 0 ]
 }

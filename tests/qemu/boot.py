@@ -31,7 +31,9 @@ def module_release(ko):
 
 def find_kernel(kernel=None, release=None, module=None, kdir=None):
     """KERNEL, or the vmlinuz of RELEASE (default: the module's vermagic, else the kdir's
-    linux-headers-REL name) that get-kernel.sh fetches and caches."""
+    linux-headers-REL name), fetched once into ~/.cache/sysrqmon/kernels/REL/ by `apt-get
+    download` (the machine's apt, then tests/kernels.sh's private lists, which know the 6.12
+    kernels too; the -unsigned package when there is no signed one) and `dpkg-deb -x`."""
     if kernel:
         return kernel
     rel = release or module_release(module)
@@ -41,15 +43,39 @@ def find_kernel(kernel=None, release=None, module=None, kdir=None):
     if not rel:
         raise SystemExit("cannot tell the kernel release (no vermagic in %s); use "
                          "--kernel-release or --kernel" % module)
-    res = subprocess.run([os.path.join(HERE, "get-kernel.sh"), rel], stdout=subprocess.PIPE,
-                         text=True)
-    if res.returncode != 0:
-        raise SystemExit("get-kernel.sh %s failed" % rel)
-    return res.stdout.strip().splitlines()[-1]
+    cache = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
+                         "sysrqmon", "kernels")
+    vmlinuz = os.path.join(cache, rel, "boot", "vmlinuz-" + rel)
+    if os.path.isfile(vmlinuz):
+        return vmlinuz
+    os.makedirs(cache, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=".dl.", dir=cache)
+    os.chmod(tmp, 0o755)  # apt's _apt sandbox user writes the download there
+    try:
+        if not any(subprocess.run(apt + ["download", pkg], cwd=tmp, stdout=subprocess.DEVNULL)
+                   .returncode == 0 for apt in (["apt-get"], [os.path.join(
+                       REPO, "tests", "kernels.sh"), "apt-get"])
+                   for pkg in ("linux-image-" + rel, "linux-image-%s-unsigned" % rel)):
+            raise SystemExit("cannot download linux-image-%s (Debian drops superseded ABIs from "
+                             "the archive: rebuild the module against current headers)" % rel)
+        subprocess.run(["dpkg-deb", "-x", glob.glob(tmp + "/*.deb")[0], tmp + "/root"],
+                       check=True)
+        if not os.path.isfile(os.path.join(tmp, "root", "boot", "vmlinuz-" + rel)):
+            raise SystemExit("linux-image-%s has no boot/vmlinuz-%s" % (rel, rel))
+        shutil.rmtree(os.path.join(cache, rel), ignore_errors=True)
+        os.rename(tmp + "/root", os.path.join(cache, rel))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return vmlinuz
 
 
-def kbuild(kdir, src, what):
-    """tests/kbuild.sh: build the external module in src against kdir."""
+def kbuild(kdir, src, what, tree, names=None):
+    """Copy TREE (of its top level only NAMES, when given; no build products) to SRC and build
+    the external module there against KDIR (tests/kbuild.sh)."""
+    junk = shutil.ignore_patterns("*.o", "*.ko", ".*", "*.mod*", "modules.order",
+                                  "Module.symvers")
+    shutil.copytree(tree, src, ignore=lambda d, fs: set(junk(d, fs)) | {
+        f for f in fs if names and d == tree and f not in names})
     res = subprocess.run([os.path.join(REPO, "tests", "kbuild.sh"), kdir, src],
                          capture_output=True, text=True)
     if res.returncode:
@@ -139,7 +165,7 @@ def sendkey(mon_path, spec):
 
 
 def boot(kernel, initrd, append, console_log, on_marker, smp=1, icount=False, timeout=1800,
-         loglevel=7, qemu="qemu-system-x86_64", on_console=None, verbose=False):
+         loglevel=7, on_console=None, verbose=False):
     """Boot KERNEL with INITRD until the guest's @@DONE (then up to 30 s for the power-off),
     QEMU's exit or TIMEOUT seconds. The console (ttyS0) goes to CONSOLE_LOG (and to
     ON_CONSOLE(bytes)); each marker line of the guest's ttyS1 to ON_MARKER(line, seconds since
@@ -153,8 +179,8 @@ def boot(kernel, initrd, append, console_log, on_marker, smp=1, icount=False, ti
     # and panics ("IO-APIC + timer doesn't work") when a loaded host starves the guest.
     append = ("console=ttyS0 panic=-1 no_timer_check loglevel=%d log_buf_len=8M "
               "printk.time=1 8250.nr_uarts=4 %s" % (loglevel, append)).strip()
-    cmd = [qemu, "-m", "1G", "-nographic", "-no-reboot", "-kernel", kernel, "-initrd", initrd,
-           "-append", append, "-monitor", "unix:%s,server,nowait" % mon_path,
+    cmd = ["qemu-system-x86_64", "-m", "1G", "-nographic", "-no-reboot", "-kernel", kernel,
+           "-initrd", initrd, "-append", append, "-monitor", "unix:%s,server,nowait" % mon_path,
            "-serial", "stdio", "-serial", "chardev:markers",
            "-chardev", "socket,id=markers,path=%s,server=on,wait=on" % mk_path]
     if smp > 1:

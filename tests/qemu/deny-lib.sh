@@ -66,36 +66,26 @@ ran_re() {
 }
 
 expect_ran() {
-	_er_c=$(new_klog | grep -c "$(ran_re "$2")")
+	_er=$(ran_re "$2")
+	_er_c=$(new_klog | grep -c "$_er")
 	if [ -n "$3" ]; then
-		if [ "$_er_c" -eq "$3" ]; then
-			pass "$1" "'$(ran_re "$2")' printed $_er_c times"
-		else
-			fail "$1" "'$(ran_re "$2")' printed $_er_c times, want $3"
-		fi
-	elif [ "$_er_c" -ge 1 ]; then
-		pass "$1" "'$(ran_re "$2")' printed: the command ran"
+		verdict "$1" "'$_er' printed $_er_c times" "'$_er' printed $_er_c times, want $3" \
+			[ "$_er_c" -eq "$3" ]
 	else
-		fail "$1" "no '$(ran_re "$2")' line: the command did not run"
+		verdict "$1" "'$_er' printed: the command ran" \
+			"no '$_er' line: the command did not run" [ "$_er_c" -ge 1 ]
 	fi
 }
 
 expect_not_ran() {
 	sleep 0.05
 	_enr=$(new_klog | grep -m 1 "$(ran_re "$2")")
-	if [ -z "$_enr" ]; then
-		pass "$1" "no '$(ran_re "$2")' line: '$2' did not run"
-	else
-		fail "$1" "the command ran: $_enr"
-	fi
+	verdict "$1" "no '$(ran_re "$2")' line: '$2' did not run" "the command ran: $_enr" \
+		[ -z "$_enr" ]
 }
 
 expect_result() {
-	if [ "$(field "$2" result)" = "$3" ]; then
-		pass "$1" "$2"
-	else
-		fail "$1" "want result=$3: $2"
-	fi
+	verdict "$1" "$2" "want result=$3: $2" [ "$(field "$2" result)" = "$3" ]
 }
 
 shell_write() {
@@ -117,11 +107,7 @@ expect_shell_eperm() {
 
 expect_mask() {
 	_em=$(sysrq_mask)
-	if [ "$_em" = "$2" ]; then
-		pass "$1" "kernel.sysrq reads $_em"
-	else
-		fail "$1" "kernel.sysrq reads $_em, want $2"
-	fi
+	verdict "$1" "kernel.sysrq reads $_em" "kernel.sysrq reads $_em, want $2" [ "$_em" = "$2" ]
 }
 
 denied_trigger_re() {
@@ -142,10 +128,5 @@ expect_denied_sysctl() {
 }
 
 wait_file() {
-	_wf=0
-	while [ ! -s "$1" ] && [ $_wf -lt 100 ]; do
-		sleep 0.1
-		_wf=$((_wf + 1))
-	done
-	[ -s "$1" ]
+	poll 100 test -s "$1"
 }

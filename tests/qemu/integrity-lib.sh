@@ -13,7 +13,6 @@
 #   evil_loaded
 #   ksym NAME                     address of kernel symbol NAME (0x...), from /proc/kallsyms
 #   int_load [PARAMS...]          reload sysrqmon with verify_ms=$VERIFY_MS PARAMS; marks
-#   klog_count ERE                new kernel log lines (timestamps cut) matching ERE
 #   expect_klog NAME ERE [N]      a new kernel log line matches ERE (exactly N when given)
 #   expect_no_klog NAME ERE       no new kernel log line matches ERE
 #   uptime_ms                     /proc/uptime in ms (10 ms resolution)
@@ -75,45 +74,21 @@ int_load() {
 	mark
 }
 
-klog_count() {
-	new_klog | grep -cE -e "$1"
-}
-
 expect_klog() {
-	_ek_t=10
-	while :; do
-		_ek_c=$(klog_count "$2")
-		[ "$_ek_c" -ge "${3:-1}" ] || [ "$_ek_t" -le 0 ] && break
-		_ek_t=$((_ek_t - 1))
-		sleep 0.1
-	done
 	if [ -n "$3" ]; then
-		sleep "$SETTLE"
-		_ek_c=$(klog_count "$2")
-		if [ "$_ek_c" -eq "$3" ]; then
-			pass "$1" "$_ek_c lines match /$2/"
-			return 0
-		fi
-		fail "$1" "$_ek_c lines match /$2/, want $3"
+		LOG_LINES=new_klog expect_count "$1" "$3" "$2"
+	elif LOG_LINES=new_klog find_audit "$2"; then
+		pass "$1" "$AUDIT_LINE"
+	else
+		fail "$1" "no kernel log line matches /$2/; last lines: $(new_klog | tail -n 3 | sed 's/$/ |/')"
 		return 1
 	fi
-	if [ "$_ek_c" -ge 1 ]; then
-		pass "$1" "$(new_klog | grep -m 1 -E -e "$2")"
-		return 0
-	fi
-	fail "$1" "no kernel log line matches /$2/; last lines: $(new_klog | tail -n 3 | sed 's/$/ |/')"
-	return 1
 }
 
 expect_no_klog() {
 	sleep "$SETTLE"
 	_enk=$(new_klog | grep -m 1 -E -e "$2")
-	if [ -z "$_enk" ]; then
-		pass "$1" "no line matches /$2/"
-		return 0
-	fi
-	fail "$1" "unexpected: $_enk"
-	return 1
+	verdict "$1" "no line matches /$2/" "unexpected: $_enk" [ -z "$_enk" ]
 }
 
 uptime_ms() {
@@ -228,10 +203,7 @@ rd() {
 
 # A write in this shell that must succeed: W holds "rc=N err=..."
 expect_write_ok() {
-	case $2 in
-	"rc=0 "*) pass "$1" "$2" ;;
-	*) fail "$1" "$2" ;;
-	esac
+	check "$1" "$2" [ "${2#rc=0 }" != "$2" ]
 }
 
 # addr_ok ADDR: a non-zero address (kallsyms shows zeros when it hides them)
@@ -254,11 +226,9 @@ params_restore() {
 	echo "${2:-0}" > $SRQP/sysrq_downtime_ms
 	_pr_rs=$(rd $SRQP/reset_seq)
 	_pr_dt=$(rd $SRQP/sysrq_downtime_ms)
-	if [ "$_pr_rs" = "$1" ] && [ "$_pr_dt" = "$2" ]; then
-		pass "${3:-params-restored}" "reset_seq='$_pr_rs' sysrq_downtime_ms=$_pr_dt"
-	else
-		fail "${3:-params-restored}" "reset_seq='$_pr_rs' (want '$1') sysrq_downtime_ms=$_pr_dt (want $2)"
-	fi
+	verdict "${3:-params-restored}" "reset_seq='$_pr_rs' sysrq_downtime_ms=$_pr_dt" \
+		"reset_seq='$_pr_rs' (want '$1') sysrq_downtime_ms=$_pr_dt (want $2)" \
+		[ "$_pr_rs/$_pr_dt" = "$1/$2" ]
 	mark
 }
 

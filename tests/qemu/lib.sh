@@ -7,7 +7,8 @@
 #
 # Reporting (markers go to /dev/ttyS1, which the host reads; a copy goes to the console log):
 #   pass NAME DETAIL / fail NAME DETAIL     one result; NAME is prefixed with "CASE/"
-#   check NAME CONDITION-COMMAND... DETAIL   see below
+#   check NAME DETAIL CMD...                 pass if CMD succeeds, else fail
+#   verdict NAME PASS-DETAIL FAIL-DETAIL CMD...   the same with a detail for each outcome
 #   sendkey SPEC                             ask the host to `sendkey SPEC` on the QEMU monitor
 #   skip NAME WHY                            a check this kernel cannot run, and why
 #   figure NAME VALUE                       a figure for run.py's table (@@FIGURE marker)
@@ -17,6 +18,7 @@
 # from wrapping in a make-check run; the mark also finds its place in a full buffer):
 #   mark                          remember the kernel log's line count and last timestamp
 #   new_audit                     sysrqmon event lines logged since the mark (timestamps cut)
+#   poll TENTHS CMD...            run CMD every 0.1 s until it succeeds; 1 after TENTHS retries
 #   find_audit ERE [TIMEOUT]      wait (default 1 s; events are logged synchronously) for a new event line matching ERE; sets
 #                                 AUDIT_LINE; returns 1 if none
 #   expect_audit NAME ERE         pass if a new event line matches ERE and the contract grammar
@@ -101,12 +103,17 @@ info() {
 	printf '# %s: %s\n' "$CASE_NAME" "$*"
 }
 
-# check NAME DETAIL CMD...: pass if CMD succeeds
+verdict() {
+	_vn=$1 _vp=$2 _vf=$3
+	shift 3
+	if "$@"; then pass "$_vn" "$_vp"; else fail "$_vn" "$_vf"; return 1; fi
+}
+
 check() {
-	_n=$1
-	_d=$2
+	_cd=$2
+	_cn=$1
 	shift 2
-	if "$@"; then pass "$_n" "$_d"; else fail "$_n" "$_d"; fi
+	verdict "$_cn" "$_cd" "$_cd" "$@"
 }
 
 sendkey() {
@@ -186,16 +193,25 @@ hdr() {
 		"${HDR_UID:-0}" "${HDR_EUID:-0}" "${3:-$RE_VAL}"
 }
 
-# find_audit ERE [TIMEOUT]
-find_audit() {
-	_t=$(( ${2:-$EXPECT_TIMEOUT} * 10 ))
-	while :; do
-		AUDIT_LINE=$(new_audit | grep -m 1 -E -e "$1")
-		[ -n "$AUDIT_LINE" ] && return 0
-		[ "$_t" -le 0 ] && return 1
-		_t=$((_t - 1))
+# poll TENTHS CMD...
+poll() {
+	_pl=$1
+	shift
+	until "$@"; do
+		[ "$_pl" -gt 0 ] || return 1
+		_pl=$((_pl - 1))
 		sleep 0.1
 	done
+}
+
+# find_audit ERE [TIMEOUT]: the lines searched are ${LOG_LINES:-new_audit}'s (new_klog: all)
+find_audit() {
+	_fa_re=$1
+	poll $(( ${2:-$EXPECT_TIMEOUT} * 10 )) _found
+}
+_found() {
+	AUDIT_LINE=$(${LOG_LINES:-new_audit} | grep -m 1 -E -e "$_fa_re")
+	[ -n "$AUDIT_LINE" ]
 }
 
 audit_summary() {
@@ -207,31 +223,29 @@ audit_summary() {
 	fi
 }
 
-# expect_audit NAME ERE [TIMEOUT]
-expect_audit() {
-	if find_audit "$2" "$3"; then
-		if grammar_ok "$AUDIT_LINE"; then
-			pass "$1" "$AUDIT_LINE"
-			return 0
-		fi
+# found_audit NAME ERE [TIMEOUT]: find_audit; NAME fails unless the line is found and grammatical
+found_audit() {
+	if ! find_audit "$2" "$3"; then
+		fail "$1" "expected /$2/; $(audit_summary)"
+	elif ! grammar_ok "$AUDIT_LINE"; then
 		fail "$1" "line breaks the contract grammar: $AUDIT_LINE"
-		return 1
+	else
+		return 0
 	fi
-	fail "$1" "expected /$2/; $(audit_summary)"
 	return 1
 }
 
-# expect_count NAME N ERE
+# expect_audit NAME ERE [TIMEOUT]
+expect_audit() {
+	found_audit "$@" && pass "$1" "$AUDIT_LINE"
+}
+
+# expect_count NAME N ERE (LOG_LINES=new_klog: kernel log lines)
 expect_count() {
-	_t=$((EXPECT_TIMEOUT * 10))
-	while :; do
-		_c=$(new_audit | grep -cE -e "$3")
-		[ "$_c" -ge "$2" ] || [ "$_t" -le 0 ] && break
-		_t=$((_t - 1))
-		sleep 0.1
-	done
+	_ec_n=$2 _ec_re=$3
+	poll $((EXPECT_TIMEOUT * 10)) _count_reached
 	sleep "$SETTLE"
-	_c=$(new_audit | grep -cE -e "$3")
+	_c=$(${LOG_LINES:-new_audit} | grep -cE -e "$3")
 	if [ "$_c" -eq "$2" ]; then
 		pass "$1" "$_c lines match /$3/"
 		return 0
@@ -239,17 +253,16 @@ expect_count() {
 	fail "$1" "$_c lines match /$3/, expected $2; $(audit_summary)"
 	return 1
 }
+_count_reached() {
+	[ "$(${LOG_LINES:-new_audit} | grep -cE -e "$_ec_re")" -ge "$_ec_n" ]
+}
 
 # expect_no_audit NAME [WHAT]
 expect_no_audit() {
 	sleep "$SETTLE"
 	_l=$(new_audit)
-	if [ -z "$_l" ]; then
-		pass "$1" "no event${2:+ for $2}"
-		return 0
-	fi
-	fail "$1" "unexpected: $(printf '%s\n' "$_l" | head -n 3 | sed 's/$/ |/')"
-	return 1
+	verdict "$1" "no event${2:+ for $2}" \
+		"unexpected: $(printf '%s\n' "$_l" | head -n 3 | sed 's/$/ |/')" [ -z "$_l" ]
 }
 
 # Every new sysrqmon line (events and other messages) must be a whole, grammatical event
@@ -262,26 +275,18 @@ expect_all_grammatical() {
 		*) printf '%s | ' "$_x" ;;
 		esac
 	done)
-	if [ -z "$_bad" ]; then
-		pass "$1" "all new sysrqmon lines intact"
-	else
-		fail "$1" "broken lines: $_bad"
-	fi
+	verdict "$1" "all new sysrqmon lines intact" "broken lines: $_bad" [ -z "$_bad" ]
 }
 
 # expect_open NAME TARGET PATH w|r [PID] [COMM-ERE]
 expect_open() {
-	_re="$(hdr open "$5" "$6") target=$2 path=\"?$(re_quote "$3")\"? flags=0x[0-9a-fA-F]+( |\$)"
-	find_audit "$_re" || { fail "$1" "expected /$_re/; $(audit_summary)"; return 1; }
-	grammar_ok "$AUDIT_LINE" || { fail "$1" "grammar: $AUDIT_LINE"; return 1; }
+	found_audit "$1" "$(hdr open "$5" "$6") target=$2 path=\"?$(re_quote "$3")\"? flags=0x[0-9a-fA-F]+( |\$)" ||
+		return 1
 	_f=$(printf '%s\n' "$AUDIT_LINE" | sed -n 's/.* flags=\(0x[0-9a-fA-F]*\).*/\1/p')
-	_acc=$((_f & 3))
-	case "$4" in
-	w) [ "$_acc" -eq 1 ] || [ "$_acc" -eq 2 ] ;;
-	r) [ "$_acc" -eq 0 ] ;;
-	*) true ;;
-	esac || { fail "$1" "access mode in flags is not '$4': $AUDIT_LINE"; return 1; }
-	pass "$1" "$AUDIT_LINE"
+	case "$4$((_f & 3))" in
+	w1 | w2 | r0 | [!wr]*) pass "$1" "$AUDIT_LINE" ;;
+	*) fail "$1" "access mode in flags is not '$4': $AUDIT_LINE"; return 1 ;;
+	esac
 }
 
 # expect_trigger NAME KEY ACTION [PID] [COMM-ERE]
@@ -390,12 +395,7 @@ json_expect() {
 		_got=$(json_get "$_line" "$_k")
 		[ "$_got" = "$_want" ] || _bad="$_bad $_k=$_got (want $_want);"
 	done
-	if [ -z "$_bad" ]; then
-		pass "$_n" "$_line"
-		return 0
-	fi
-	fail "$_n" "$_bad in: $_line"
-	return 1
+	verdict "$_n" "$_line" "$_bad in: $_line" [ -z "$_bad" ]
 }
 
 status_json() {
@@ -414,13 +414,10 @@ counters_ok() {
 }
 
 wait_drained() {
-	_i=0
-	while [ $_i -lt 50 ]; do
-		status_json && [ "$(counter queued)" = 0 ] && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	return 1
+	poll 50 _drained
+}
+_drained() {
+	status_json && [ "$(counter queued)" = 0 ]
 }
 
 # NETLINK_GENERIC (16) sockets that joined a multicast group (groups 1-32 show in
@@ -432,15 +429,13 @@ nl_joined() {
 # joined PID BEFORE ERRFILE: wait (5 s at most) until more sockets than BEFORE joined a group;
 # 1, with ERRFILE's text, when PID ends first or none joins
 joined() {
-	_i=0
-	while [ "$(nl_joined)" -le "$2" ]; do
-		if [ $_i -ge 50 ] || ! kill -0 "$1" 2>/dev/null; then
-			info "listener $1 did not join the events group: $(cat "$3")"
-			return 1
-		fi
-		sleep 0.1
-		_i=$((_i + 1))
-	done
+	_jp=$1 _jb=$2
+	poll 50 _joined_or_gone && [ "$(nl_joined)" -gt "$2" ] && return 0
+	info "listener $1 did not join the events group: $(cat "$3")"
+	return 1
+}
+_joined_or_gone() {
+	[ "$(nl_joined)" -gt "$_jb" ] || ! kill -0 "$_jp" 2>/dev/null
 }
 
 listener_start() {

@@ -11,6 +11,7 @@ the initramfs are boot.py's, shared with the demo and the benchmark.
 
 import argparse
 import collections
+import concurrent.futures
 import fnmatch
 import glob
 import os
@@ -19,7 +20,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 import boot as qboot
@@ -42,6 +42,13 @@ def log(msg):
     print(msg, flush=True)
 
 
+def result(results, name, ok, detail, quiet=False):
+    """Count one check and print it (QUIET: only when it failed)."""
+    results.append((name, ok, detail))
+    if not (quiet and ok):
+        log("%s %s %s" % ("PASS" if ok else "FAIL", name, detail))
+
+
 def input_modules(kernel, workdir):
     """evdev.ko and uinput.ko of a Debian kernel (the inject case loads them; the debug
     kernel has them built in, the cloud flavour has no uinput), unpacked into workdir when
@@ -52,10 +59,9 @@ def input_modules(kernel, workdir):
         for ko in glob.glob(os.path.join(root, "lib/modules/*/kernel", rel + "*"))[:1]:
             tool = {".xz": "xz", ".zst": "zstd"}.get(os.path.splitext(ko)[1])
             if tool:
-                name = os.path.join(workdir, os.path.basename(rel))
-                with open(name, "wb") as f:
+                with open(os.path.join(workdir, os.path.basename(rel)), "wb") as f:
                     subprocess.run([tool, "-dc", ko], stdout=f, check=True)
-                ko = name
+                ko = f.name
             found.append(ko)
     return found
 
@@ -63,42 +69,32 @@ def input_modules(kernel, workdir):
 def build_evil_module(args, workdir):
     """Build tests/module (the hostile test module) for the module's kernel."""
     rel = qboot.module_release(args.module)
-    kdir = args.kdir or ("/usr/src/linux-headers-%s" % rel if rel else None)
-    if not kdir or not os.path.isdir(kdir):
-        log("note: no kernel tree for sysrqevil.ko: the integrity cases will fail")
-        return None
-    src = os.path.join(workdir, "evil")
-    shutil.copytree(os.path.join(REPO, "tests", "module"), src,
-                    ignore=shutil.ignore_patterns("*.ko", "*.o", "*.mod*", ".*", "modules.order",
-                                                  "Module.symvers"))
+    kdir = args.kdir or ("/usr/src/linux-headers-%s" % rel if rel else "")
     try:
-        qboot.kbuild(kdir, src, "sysrqevil.ko")
+        if not os.path.isdir(kdir):
+            raise SystemExit("no kernel tree for it")
+        qboot.kbuild(kdir, os.path.join(workdir, "evil"), "sysrqevil.ko",
+                     os.path.join(REPO, "tests", "module"))
+        return os.path.join(workdir, "evil", "sysrqevil.ko")
     except SystemExit as e:
         sys.stderr.write(str(e) + "\n")
         log("note: sysrqevil.ko did not build: the integrity cases will fail")
-        return None
-    return os.path.join(src, "sysrqevil.ko")
-
-
-def all_cases():
-    """[Case] in run order."""
-    out = []
-    for fn in sorted(os.listdir(CASES_DIR)):
-        m = re.match(r"^(\d\d)-(.+)\.sh$", fn)
-        if not m:
-            continue
-        with open(os.path.join(CASES_DIR, fn)) as f:
-            text = f.read()
-        rx = re.search(r"^# reboot-expect: (.+)$", text, re.M)
-        app = re.search(r"^# qemu-append: (.+)$", text, re.M)
-        out.append(Case(fn[:-3], m.group(2),
-                        set(re.findall(r"^# qemu-test: (\S+)\s*$", text, re.M)),
-                        rx.group(1).strip() if rx else None, app.group(1).strip() if app else ""))
-    return out
 
 
 def select_cases(args):
-    cases = all_cases()
+    """The boots: main (every chosen case that is not a reboot or own-boot one), one per
+    reboot and own-boot case, and smp2 (--all, --smp2)."""
+    cases = []
+    for fn in sorted(os.listdir(CASES_DIR)):
+        m = re.match(r"^(\d\d)-(.+)\.sh$", fn)
+        if m:
+            with open(os.path.join(CASES_DIR, fn)) as f:
+                text = f.read()
+            rx, app = (re.search(r"^# %s: (.+)$" % t, text, re.M)
+                       for t in ("reboot-expect", "qemu-append"))
+            cases.append(Case(fn[:-3], m.group(2),
+                              set(re.findall(r"^# qemu-test: (\S+)\s*$", text, re.M)),
+                              rx and rx.group(1).strip(), app.group(1).strip() if app else ""))
     if args.cases and not args.all:
         pats = [p for p in re.split(r"[,\s]+", ",".join(args.cases)) if p]
         hit = lambda c, p: fnmatch.fnmatch(c.name, p) or fnmatch.fnmatch(c.stem, p)  # noqa
@@ -106,17 +102,15 @@ def select_cases(args):
         if missing:
             raise SystemExit("run.py: no case matches %s (cases: %s)"
                              % (", ".join(missing), ", ".join(c.name for c in cases)))
-        chosen = [c for c in cases if any(hit(c, p) for p in pats)]
+        cases = [c for c in cases if any(hit(c, p) for p in pats)]
     else:
-        chosen = [c for c in cases if "explicit" not in c.tags
-                  and (args.all or "reboot" not in c.tags)]
-    main = [c for c in chosen if not c.tags & {"reboot", "own-boot"}]
+        cases = [c for c in cases if "explicit" not in c.tags
+                 and (args.all or "reboot" not in c.tags)]
+    main = [c for c in cases if not c.tags & {"reboot", "own-boot"}]
     boots = [Boot("main", main, None, "")] if main else []
-    for c in chosen:
-        if "reboot" in c.tags:
-            boots.append(Boot("reboot-" + c.name, [c], c, c.append))
-        elif "own-boot" in c.tags:
-            boots.append(Boot("own-" + c.name, [c], None, c.append))
+    boots += [Boot(("reboot-" if "reboot" in c.tags else "own-") + c.name, [c],
+                   c if "reboot" in c.tags else None, c.append)
+              for c in cases if c.tags & {"reboot", "own-boot"}]
     smp2 = [c for c in main if "smp2" in c.tags]
     if smp2 and (args.all or args.smp2):
         boots.append(Boot("smp2", smp2, None, ""))
@@ -127,19 +121,17 @@ def run_boot(b, kernel, args, workdir, helper_dir, demo=False):
     """Boot B once; returns a list of (name, ok, detail)."""
     label, prefix = b.label, "smp2:" if b.label == "smp2" else ""
     initrd = os.path.join(workdir, label + ".initrd.gz")
-    env = dict(args.env, DEMO="1") if demo else args.env
-    cases = {c.stem: os.path.join(HERE, "demo.sh") if demo else
-             os.path.join(CASES_DIR, c.stem + ".sh") for c in b.cases}
-    files = {"tests/sysrqmon.ko": args.module}
-    if args.evil_ko:
-        files["tests/sysrqevil.ko"] = args.evil_ko
-    kunit = os.path.join(os.path.dirname(args.module), "sysrqmon_test.ko")
-    if os.path.isfile(kunit):
-        files["tests/sysrqmon_test.ko"] = kunit
+    files = {"tests/sysrqmon.ko": args.module, "tests/sysrqevil.ko": args.evil_ko,
+             "tests/sysrqmon_test.ko": os.path.join(os.path.dirname(args.module),
+                                                    "sysrqmon_test.ko")}
+    files = {g: h for g, h in files.items() if h and os.path.isfile(h)}
     files.update(("tests/kmod/" + os.path.basename(ko), ko) for ko in args.input_kos)
-    programs = {"sysrqmonctl": args.tool,
-                "genl": shutil.which("genl", path="/usr/sbin:/sbin:/usr/bin:/bin")}
-    qboot.initramfs(initrd, args.busybox, cases, helper_dir, env, files, programs)
+    qboot.initramfs(initrd, "/bin/busybox", {c.stem: os.path.join(HERE, "demo.sh") if demo else
+                                           os.path.join(CASES_DIR, c.stem + ".sh")
+                                           for c in b.cases},
+                    helper_dir, dict(args.env, DEMO="1") if demo else args.env, files,
+                    {"sysrqmonctl": args.tool,
+                     "genl": shutil.which("genl", path="/usr/sbin:/sbin:/usr/bin:/bin")})
     os.makedirs(OUT_DIR, exist_ok=True)
     console_path = os.path.join(OUT_DIR, label + ".console.log")
     append = (args.append + " " + b.append).strip()
@@ -148,17 +140,16 @@ def run_boot(b, kernel, args, workdir, helper_dir, demo=False):
     else:
         log("== boot %s: %d case(s): %s%s" % (label, len(b.cases), " ".join(
             c.name for c in b.cases), " (append: %s)" % append if append else ""))
-    results, host_data, state = [], {}, {"case": None, "reboot": None, "shown": not demo,
-                                         "pending": b""}
+    results, host_data, st = [], {}, {"case": None, "reboot": None, "pending": b""}
 
     def show(data):  # the demo shows the guest from its banner on
-        if not state["shown"]:
-            data = state["pending"] = state["pending"] + data
-            i = data.find(b"\n####")
+        if st["pending"] is not None:
+            st["pending"] += data
+            i = st["pending"].find(b"\n####")
             if i < 0:
-                state["pending"] = data[-8:]
+                st["pending"] = st["pending"][-8:]
                 return
-            data, state["shown"] = data[i + 1:], True
+            data, st["pending"] = st["pending"][i + 1:], None
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
 
@@ -167,31 +158,29 @@ def run_boot(b, kernel, args, workdir, helper_dir, demo=False):
         if args.verbose and not demo:
             log("   [marker] " + line)
         if tag == "@@CASE":
-            state["case"] = rest.strip()
+            st["case"] = rest.strip()
             if not demo:
                 log("-- %s (t=%.1f s)" % (rest, now))
         elif tag == "@@HOST":
-            host_data.setdefault(state["case"], []).append(rest)
+            host_data.setdefault(st["case"], []).append(rest)
         elif tag == "@@EXPECT_REBOOT":
-            state["reboot"] = rest.strip() or "?"
+            st["reboot"] = rest.strip() or "?"
         elif tag == "@@RESULT":
             m = qboot.RESULT_RE.match(line)
-            if not m:
-                results.append((label + "/marker", False, "malformed: " + line))
-                log("FAIL %s/marker malformed: %s" % (label, line))
-                return
-            results.append((prefix + m.group(1), m.group(2) == "PASS", m.group(3)))
-            if not (demo and results[-1][1]):
-                log("%s %s%s %s" % (m.group(2), prefix, m.group(1), m.group(3)))
+            if m:
+                result(results, prefix + m.group(1), m.group(2) == "PASS", m.group(3), demo)
+            else:
+                result(results, label + "/marker", False, "malformed: " + line)
         elif tag == "@@SKIP":
             SKIPS.append(prefix + rest.strip())
             log("SKIP %s" % SKIPS[-1])
         elif tag == "@@FIGURE" and len(rest.split()) >= 2:
-            FIGURES.append((label, rest.split()[0], rest.split()[1]))
+            FIGURES.append((label,) + tuple(rest.split()[:2]))
 
+    if not demo:
+        st["pending"] = None
     r = qboot.boot(kernel, initrd, append, console_path, on_marker, loglevel=3 if demo else 7,
-                   smp=2 if label == "smp2" else 1, timeout=args.timeout,
-                   qemu=args.qemu, verbose=args.verbose,
+                   smp=2 if label == "smp2" else 1, timeout=args.timeout, verbose=args.verbose,
                    on_console=show if args.verbose or demo else None)
     if r.why and r.why.startswith("QEMU did not start"):
         return [(label + "/qemu", False, r.why)]
@@ -204,10 +193,8 @@ def run_boot(b, kernel, args, workdir, helper_dir, demo=False):
         results.append((label + "/kernel-log", False, "%d problem line(s), first: %s"
                         % (len(r.bad), r.bad[0].strip())))
     if b.reboot_case:
-        results.append(reboot_check(b.reboot_case, r, state["reboot"]))
-        ok, name, detail = results[-1][1], results[-1][0], results[-1][2]
-        log("%s %s %s" % ("PASS" if ok else "FAIL", name, detail))
-        if not ok and not r.done:
+        result(results, *reboot_check(b.reboot_case, r, st["reboot"]))
+        if not results[-1][1] and not r.done:
             tail(r.lines)
     elif not r.done:
         results.append((label + "/done", False, r.why))
@@ -254,20 +241,17 @@ def run_host_checks(label, cases, host_data, prefix):
         log("-- %s: host checks (%s)" % (c.name, os.path.relpath(script)))
         res = subprocess.run([sys.executable, script, base + ".host-data", base],
                              capture_output=True, text=True)
-        got = 0
+        got = len(results)
         for m in filter(None, (qboot.RESULT_RE.match(ln.strip())
-                               for ln in res.stdout.splitlines())):
-            got += 1
-            results.append((prefix + c.name + "/" + m.group(1), m.group(2) == "PASS",
-                            m.group(3)))
-            log("%s %s%s/%s %s" % (m.group(2), prefix, c.name, m.group(1), m.group(3)))
+                               for ln in res.stdout.split("\n"))):
+            result(results, prefix + c.name + "/" + m.group(1), m.group(2) == "PASS",
+                   m.group(3))
         if res.returncode != 0 or res.stderr.strip():
             log("   %s exited %d: %s" % (os.path.basename(script), res.returncode,
                                           res.stderr.strip()[-1000:]))
-        if not got:
-            why = "%s exited %d without a result" % (os.path.basename(script), res.returncode)
-            results.append((prefix + c.name + "/host", False, why))
-            log("FAIL %s%s/host %s" % (prefix, c.name, why))
+        if got == len(results):
+            result(results, prefix + c.name + "/host", False, "%s exited %d without a result"
+                   % (os.path.basename(script), res.returncode))
     return results
 
 
@@ -285,25 +269,17 @@ def run_boots(boots, jobs, run):
         n = min(jobs, len(b.cases)) if b.label == "main" else 1
         shards += [Boot("main-%d" % (i + 1), b.cases[i::n], None, "") for i in range(n)] \
             if n > 1 else [b]
-    results = {}
 
-    def one(i, b):
+    def one(b):
         try:
-            results[i] = run(b)
+            return run(b)
         except Exception as e:  # a harness error is a failure, not a crash
-            results[i] = [(b.label + "/harness", False, repr(e))]
+            return [(b.label + "/harness", False, repr(e))]
 
-    together = [i for i, b in enumerate(shards) if b.label.startswith("main") or
-                b.label == "smp2"]
-    threads = [threading.Thread(target=one, args=(i, shards[i])) for i in together]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for i, b in enumerate(shards):
-        if i not in together:
-            one(i, b)
-    return [r for i in sorted(results) for r in results[i]]
+    together = [b.label.startswith("main") or b.label == "smp2" for b in shards]
+    with concurrent.futures.ThreadPoolExecutor(max(1, sum(together))) as ex:
+        futures = [ex.submit(one, b) if t else None for b, t in zip(shards, together)]
+    return [r for f, b in zip(futures, shards) for r in (f.result() if f else one(b))]
 
 
 def figures_table(results):
@@ -311,14 +287,12 @@ def figures_table(results):
     checks, then every @@FIGURE (numbers summed over boots and repeats, others last value)."""
     cases = {}
     for name, ok, _detail in results:
-        case = name.split("/", 1)[0]
-        cases[case] = cases.get(case, True) and ok
+        cases[name.split("/", 1)[0]] = cases.get(name.split("/", 1)[0], True) and ok
     rows = [("date", time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())),
-            ("cases-tried", str(len(cases))),
-            ("cases-passed", str(sum(cases.values()))),
-            ("checks-passed", str(sum(1 for r in results if r[1]))),
-            ("checks-failed", str(sum(1 for r in results if not r[1]))),
-            ("checks-skipped", str(len(SKIPS)))]
+            ("cases-tried", len(cases)), ("cases-passed", sum(cases.values())),
+            ("checks-passed", sum(1 for r in results if r[1])),
+            ("checks-failed", sum(1 for r in results if not r[1])),
+            ("checks-skipped", len(SKIPS))]
     figs = {}
     for label, name, value in FIGURES:
         key = ("smp2:" if label == "smp2" else "") + name
@@ -328,7 +302,7 @@ def figures_table(results):
                 (float(value) if "." in value else int(value))
         except ValueError:
             figs[key] = value
-    rows += [(k, "%.1f" % v if isinstance(v, float) else str(v)) for k, v in sorted(figs.items())]
+    rows += [(k, "%.1f" % v if isinstance(v, float) else v) for k, v in sorted(figs.items())]
     return ["%-28s %s" % r for r in rows]
 
 
@@ -355,17 +329,13 @@ def parse_args():
     ap.add_argument("--nlfuzz-count", type=int, metavar="N", help="--env NLFUZZ_COUNT=N")
     ap.add_argument("--demo", action="store_true", help="the narrated demo (make demo)")
     ap.add_argument("--out-dir", default=OUT_DIR, help="console logs (default tests/qemu/out)")
-    ap.add_argument("--qemu", default="qemu-system-x86_64")
-    ap.add_argument("--busybox", default="/bin/busybox")
     args = ap.parse_args()
-    env = {}
-    for kv in args.env:
-        k, sep, env[k] = kv.partition("=")
-        if not sep or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", k):
-            ap.error("--env wants NAME=VALUE, not %r" % kv)
     if args.nlfuzz_count is not None:
-        env["NLFUZZ_COUNT"] = str(args.nlfuzz_count)
-    args.env = env
+        args.env.append("NLFUZZ_COUNT=%d" % args.nlfuzz_count)
+    bad = [kv for kv in args.env if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", kv)]
+    if bad:
+        ap.error("--env wants NAME=VALUE, not %r" % bad[0])
+    args.env = dict(kv.split("=", 1) for kv in args.env)
     return args
 
 
@@ -373,30 +343,25 @@ def main():
     global OUT_DIR
     args = parse_args()
     OUT_DIR = os.path.abspath(args.out_dir)
-    for p, what in ((args.module, "module"), (args.busybox, "busybox")):
+    for p, what in ((args.module, "module"), ("/bin/busybox", "busybox")):
         if not os.path.isfile(p):
             log("run.py: %s %s not found" % (what, p))
             log("0 passed, 1 failed")
             return 1
-    args.module = os.path.abspath(args.module)
-    if args.tool:
-        args.tool = os.path.abspath(args.tool)
-        if not os.path.isfile(args.tool):
-            log("note: no tool at %s: the sysrqmonctl cases will fail" % args.tool)
+    args.module, args.tool = os.path.abspath(args.module), os.path.abspath(args.tool)
+    if not os.path.isfile(args.tool):
+        log("note: no tool at %s: the sysrqmonctl cases will fail" % args.tool)
     # The debug kernels' releases end in -sysrqmon-debug or -sysrqmon-rt-debug.
     debug_kernel = re.search(r"-sysrqmon(-rt)?-debug$", qboot.module_release(args.module) or "")
-    if args.timeout is None:
-        args.timeout = 3600 if debug_kernel else 1800
+    args.timeout = args.timeout or (3600 if debug_kernel else 1800)
     if debug_kernel:
         args.env.setdefault("LOAD_SCALE", "5")  # the debug kernel is ~30x slower per write
-    if args.demo:
-        boots = [Boot("demo", [Case("demo", "demo", set(), None, "")], None, "")]
-    else:
-        boots = select_cases(args)
-    if not args.kernel and args.kdir and \
-            os.path.isfile(os.path.join(args.kdir, "arch/x86/boot/bzImage")):
-        args.kernel = os.path.join(args.kdir, "arch/x86/boot/bzImage")
-    kernel = qboot.find_kernel(args.kernel, args.kernel_release, args.module, args.kdir)
+    boots = [Boot("demo", [Case("demo", "demo", set(), None, "")], None, "")] if args.demo \
+        else select_cases(args)
+    bzimage = os.path.join(args.kdir or "", "arch/x86/boot/bzImage")
+    kernel = qboot.find_kernel(args.kernel or (bzimage if args.kdir and os.path.isfile(bzimage)
+                                               else None),
+                               args.kernel_release, args.module, args.kdir)
     log("kernel %s, module %s" % (kernel, os.path.relpath(args.module)))
     workdir = tempfile.mkdtemp(prefix="sysrqmon-qemu-")
     t0, results = time.monotonic(), []
@@ -419,23 +384,23 @@ def main():
     bad = [r for r in results if not r[1]] or ([] if results else [("run", False, "no results")])
     if args.demo:
         log("")
-        for name, _ok, detail in bad:
-            log("FAIL %s %s" % (name, detail))
+    else:
+        table = figures_table(results)
+        log("== figures")
+        for line in table:
+            log("   " + line)
+        if args.figures:
+            with open(args.figures, "w") as f:
+                f.write("".join(line + "\n" for line in table))
+        log("== summary")
+    for name, _ok, detail in bad:
+        log("FAIL %s %s" % (name, detail))
+    if args.demo:
         log("== the demo %s (console log: %s)" % (
             "did not run through" if bad else "ran through in %.0f s" % (time.monotonic() - t0),
             os.path.relpath(os.path.join(OUT_DIR, "demo.console.log"))))
-        return 1 if bad else 0
-    table = figures_table(results)
-    log("== figures")
-    for line in table:
-        log("   " + line)
-    if args.figures:
-        with open(args.figures, "w") as f:
-            f.write("".join(line + "\n" for line in table))
-    log("== summary")
-    for name, _ok, detail in bad:
-        log("FAIL %s %s" % (name, detail))
-    log("%d passed, %d failed" % (sum(1 for r in results if r[1]), len(bad)))
+    else:
+        log("%d passed, %d failed" % (sum(1 for r in results if r[1]), len(bad)))
     return 1 if bad else 0
 
 
