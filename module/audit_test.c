@@ -27,18 +27,23 @@ static const struct encode_case encode_cases[] = {
 	{ "a\"b c\\d pid=1\n", "\"a\\\"b c\\\\d pid=1\\x0a\"" },
 };
 
+/* The encoded form is printable by design: it names the case. */
+static void encode_case_desc(const struct encode_case *c, char *desc)
+{
+	strscpy(desc, c->encoded, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(encode, encode_cases, encode_case_desc);
+
 static void encode_test(struct kunit *test)
 {
+	const struct encode_case *c = test->param_value;
 	char out[300];
-	bool cut;
-	int i;
+	bool cut = false;
 
-	for (i = 0; i < ARRAY_SIZE(encode_cases); i++) {
-		cut = false;
-		sysrqmon_audit_encode(out, sizeof(out), encode_cases[i].raw, &cut);
-		KUNIT_EXPECT_STREQ(test, out, encode_cases[i].encoded);
-		KUNIT_EXPECT_FALSE(test, cut);
-	}
+	sysrqmon_audit_encode(out, sizeof(out), c->raw, &cut);
+	KUNIT_EXPECT_STREQ(test, out, c->encoded);
+	KUNIT_EXPECT_FALSE(test, cut);
 }
 
 static void encode_limit_test(struct kunit *test)
@@ -87,16 +92,21 @@ static const struct encode_case record_cases[] = {
 	{ "a\"b c\\d pid=1\n", "61226220635C64207069643D310A" },
 };
 
+KUNIT_ARRAY_PARAM(record, record_cases, encode_case_desc);
+
 static void record_encode_test(struct kunit *test)
 {
+	const struct encode_case *c = test->param_value;
 	char out[300];
-	int i;
 
-	for (i = 0; i < ARRAY_SIZE(record_cases); i++) {
-		sysrqmon_record_encode(out, sizeof(out), record_cases[i].raw,
-				       strlen(record_cases[i].raw));
-		KUNIT_EXPECT_STREQ(test, out, record_cases[i].encoded);
-	}
+	sysrqmon_record_encode(out, sizeof(out), c->raw, strlen(c->raw));
+	KUNIT_EXPECT_STREQ(test, out, c->encoded);
+}
+
+static void record_encode_len_test(struct kunit *test)
+{
+	char out[300];
+
 	/* Only the first len bytes are the value. */
 	sysrqmon_record_encode(out, sizeof(out), "abc def", 3);
 	KUNIT_EXPECT_STREQ(test, out, "\"abc\"");
@@ -167,12 +177,27 @@ static void fields_test(struct kunit *test)
 			   "op=console pid=0 tid=0 uid=0 euid=0 auid=4294967295 ses=4294967295 comm=\"-\" sysrq_key=20 sysrq_action=\"help\" source=keyboard seq=17 res=0 key=\"sysrqmon\"");
 }
 
+/*
+ * @got must be @head, @escape 63 times (63 escapes of 4 bytes and the
+ * quotes fit 256 bytes, 64 do not), then @tail. @want is scratch space.
+ */
+static void expect_cut(struct kunit *test, char *want, const char *got,
+		       const char *head, const char *escape, const char *tail)
+{
+	int i;
+
+	strscpy(want, head, 1024);
+	for (i = 0; i < 63; i++)
+		strcat(want, escape);
+	strcat(want, tail);
+	KUNIT_EXPECT_STREQ(test, got, want);
+}
+
 /* A value cut on the line is cut at the same byte in the record. */
 static void fields_cut_test(struct kunit *test)
 {
 	struct sysrqmon_event *ev;
 	char *buf, *want;
-	int i;
 
 	ev = kunit_kzalloc(test, sizeof(*ev), GFP_KERNEL);
 	buf = kunit_kzalloc(test, 1024, GFP_KERNEL);
@@ -188,30 +213,21 @@ static void fields_cut_test(struct kunit *test)
 	ev->open.flags = 0x8241;
 	memset(ev->open.path, '\n', sizeof(ev->open.path) - 1);
 
-	/* 63 escapes of 4 bytes and the quotes fit 256 bytes, 64 do not. */
 	sysrqmon_audit_line(ev, buf, SYSRQMON_LINE_MAX);
-	strscpy(want, "event=open verdict=allowed pid=0 tid=0 uid=0 euid=0 comm=sh",
-		1024);
-	strcat(want, " target=sysrq-trigger path=\"");
-	for (i = 0; i < 63; i++)
-		strcat(want, "\\x0a");
-	strcat(want, "\" flags=0x8241 truncated=1 seq=0");
-	KUNIT_EXPECT_STREQ(test, buf, want);
-
+	expect_cut(test, want, buf,
+		   "event=open verdict=allowed pid=0 tid=0 uid=0 euid=0 comm=sh target=sysrq-trigger path=\"",
+		   "\\x0a", "\" flags=0x8241 truncated=1 seq=0");
 	sysrqmon_audit_record_format(ev, buf, 1024);
-	strscpy(want, "op=open pid=0 tid=0 uid=0 euid=0 auid=0 ses=0",
-		1024);
-	strcat(want, " comm=\"sh\" target=sysrq-trigger path=");
-	for (i = 0; i < 63; i++)
-		strcat(want, "0A");
-	strcat(want, " oflag=0x8241 truncated=1 seq=0 res=1 key=\"sysrqmon\"");
-	KUNIT_EXPECT_STREQ(test, buf, want);
+	expect_cut(test, want, buf,
+		   "op=open pid=0 tid=0 uid=0 euid=0 auid=0 ses=0 comm=\"sh\" target=sysrq-trigger path=",
+		   "0A", " oflag=0x8241 truncated=1 seq=0 res=1 key=\"sysrqmon\"");
 }
 
 static struct kunit_case audit_test_cases[] = {
-	KUNIT_CASE(encode_test),
+	KUNIT_CASE_PARAM(encode_test, encode_gen_params),
 	KUNIT_CASE(encode_limit_test),
-	KUNIT_CASE(record_encode_test),
+	KUNIT_CASE_PARAM(record_encode_test, record_gen_params),
+	KUNIT_CASE(record_encode_len_test),
 	KUNIT_CASE(fields_test),
 	KUNIT_CASE(fields_cut_test),
 	{}

@@ -7,18 +7,26 @@
 
 #include "sysrqmon.h"
 
-static struct nlmsghdr *encode(struct kunit *test, struct sk_buff **skb,
-			       const struct sysrqmon_event *ev)
+/*
+ * Fill a message with @ev as the family sends it, and parse it back into
+ * @tb. Return: the message, for the caller to free.
+ */
+static struct sk_buff *encode(struct kunit *test,
+			      const struct sysrqmon_event *ev,
+			      struct nlattr **tb)
 {
 	struct nlmsghdr *nlh;
+	struct sk_buff *skb;
 
-	*skb = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, *skb);
-	nlh = nlmsg_put(*skb, 0, 0, 0, GENL_HDRLEN, 0);
+	skb = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	nlh = nlmsg_put(skb, 0, 0, 0, GENL_HDRLEN, 0);
 	KUNIT_ASSERT_NOT_NULL(test, nlh);
-	KUNIT_ASSERT_EQ(test, sysrqmon_event_fill(*skb, ev), 0);
-	nlmsg_end(*skb, nlh);
-	return nlh;
+	KUNIT_ASSERT_EQ(test, sysrqmon_event_fill(skb, ev), 0);
+	nlmsg_end(skb, nlh);
+	KUNIT_ASSERT_EQ(test, nlmsg_parse(nlh, GENL_HDRLEN, tb,
+					  SYSRQMON_ATTR_MAX, NULL, NULL), 0);
+	return skb;
 }
 
 static const struct sysrqmon_decision reported = { .report = true };
@@ -27,7 +35,6 @@ static void task_event_test(struct kunit *test)
 {
 	struct nlattr *tb[SYSRQMON_ATTR_MAX + 1];
 	struct sysrqmon_event ev;
-	struct nlmsghdr *nlh;
 	struct sk_buff *skb;
 
 	sysrqmon_event_init(&ev, SYSRQMON_KIND_SYSCTL, true, &reported);
@@ -40,9 +47,7 @@ static void task_event_test(struct kunit *test)
 	ev.act.new_mask = -1;
 	strscpy(ev.comm, "a\"b\n", sizeof(ev.comm));
 
-	nlh = encode(test, &skb, &ev);
-	KUNIT_ASSERT_EQ(test, nlmsg_parse(nlh, GENL_HDRLEN, tb,
-					  SYSRQMON_ATTR_MAX, NULL, NULL), 0);
+	skb = encode(test, &ev, tb);
 	KUNIT_EXPECT_EQ(test, nla_get_u64(tb[SYSRQMON_ATTR_SEQ]), 42ULL);
 	KUNIT_EXPECT_EQ(test, nla_get_u64(tb[SYSRQMON_ATTR_INSTANCE]),
 			0x1122334455667788ULL);
@@ -71,7 +76,6 @@ static void console_event_test(struct kunit *test)
 {
 	struct nlattr *tb[SYSRQMON_ATTR_MAX + 1];
 	struct sysrqmon_event ev;
-	struct nlmsghdr *nlh;
 	struct sk_buff *skb;
 
 	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONSOLE, false, &reported);
@@ -79,9 +83,7 @@ static void console_event_test(struct kunit *test)
 	ev.act.source = SYSRQMON_SOURCE_KEYBOARD;
 	strscpy(ev.act.action, "reboot", sizeof(ev.act.action));
 
-	nlh = encode(test, &skb, &ev);
-	KUNIT_ASSERT_EQ(test, nlmsg_parse(nlh, GENL_HDRLEN, tb,
-					  SYSRQMON_ATTR_MAX, NULL, NULL), 0);
+	skb = encode(test, &ev, tb);
 	KUNIT_EXPECT_EQ(test, nla_get_u8(tb[SYSRQMON_ATTR_KEY]), 'b');
 	KUNIT_EXPECT_STREQ(test, (char *)nla_data(tb[SYSRQMON_ATTR_ACTION]),
 			   "reboot");

@@ -40,19 +40,23 @@ static const struct mask_case mask_cases[] = {
 	{ 0x10, 0x210, 0, false },
 };
 
+static void mask_case_desc(const struct mask_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "old=%d new=%d allowed=%d",
+		 c->old, c->new, c->allowed);
+}
+
+KUNIT_ARRAY_PARAM(mask, mask_cases, mask_case_desc);
+
 static void mask_change_test(struct kunit *test)
 {
-	const struct mask_case *c;
-	int i;
+	const struct mask_case *c = test->param_value;
 
-	for (i = 0; i < ARRAY_SIZE(mask_cases); i++) {
-		c = &mask_cases[i];
-		KUNIT_EXPECT_EQ_MSG(test,
-				    sysrqmon_mask_change_denied(c->old, c->new,
-								c->allowed),
-				    c->denied, "old=%d new=%d allowed=%d",
-				    c->old, c->new, c->allowed);
-	}
+	KUNIT_EXPECT_EQ_MSG(test,
+			    sysrqmon_mask_change_denied(c->old, c->new,
+							c->allowed),
+			    c->denied, "old=%d new=%d allowed=%d",
+			    c->old, c->new, c->allowed);
 }
 
 static void key_allowed_test(struct kunit *test)
@@ -73,138 +77,168 @@ static void key_allowed_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sysrqmon_key_index('Z'), 61);
 }
 
-/* Every mode x scope for a task on the host (the KUnit thread). */
-static void deny_scope_test(struct kunit *test)
+/*
+ * The cases below publish configurations of their own: the one before
+ * comes back after each, whatever the case's outcome.
+ */
+static int policy_test_init(struct kunit *test)
 {
-	static const struct {
-		int mode, scope;
-		bool applies;
-	} cases[] = {
-		{ SYSRQMON_MODE_OFF, SYSRQMON_SCOPE_ALL, false },
-		{ SYSRQMON_MODE_MONITOR, SYSRQMON_SCOPE_ALL, false },
-		{ SYSRQMON_MODE_DENY, SYSRQMON_SCOPE_ALL, true },
-		{ SYSRQMON_MODE_OFF, SYSRQMON_SCOPE_CONTAINER, false },
-		{ SYSRQMON_MODE_MONITOR, SYSRQMON_SCOPE_CONTAINER, false },
-		{ SYSRQMON_MODE_DENY, SYSRQMON_SCOPE_CONTAINER, false },
-	};
-	struct sysrqmon_request req = { .kind = SYSRQMON_KIND_PARAM };
-	struct sysrqmon_config saved, cfg;
-	struct sysrqmon_decision d;
-	int i;
+	struct sysrqmon_config *saved;
 
-	KUNIT_ASSERT_FALSE(test, sysrqmon_current_contained());
-	sysrqmon_config_get(&saved);
-	cfg = saved;
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		cfg.mode = cases[i].mode;
-		cfg.deny_scope = cases[i].scope;
-		sysrqmon_config_publish(&cfg);
-		sysrqmon_decide(&req, &d);
-		KUNIT_EXPECT_EQ_MSG(test, d.deny, cases[i].applies,
-				    "mode=%d scope=%d", cases[i].mode,
-				    cases[i].scope);
-		KUNIT_EXPECT_EQ(test, d.report,
-				cases[i].mode != SYSRQMON_MODE_OFF);
-	}
-	sysrqmon_config_publish(&saved);
+	saved = kunit_kzalloc(test, sizeof(*saved), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, saved);
+	sysrqmon_config_get(saved);
+	test->priv = saved;
+	return 0;
 }
 
-/* One row a rule of sysrqmon_decide(), in deny mode for every task, s allowed. */
+static void policy_test_exit(struct kunit *test)
+{
+	if (test->priv)
+		sysrqmon_config_publish(test->priv);
+}
+
+struct scope_case {
+	int mode, scope;
+	bool applies;
+};
+
+/* Every mode x scope for a task on the host (the KUnit thread). */
+static const struct scope_case scope_cases[] = {
+	{ SYSRQMON_MODE_OFF, SYSRQMON_SCOPE_ALL, false },
+	{ SYSRQMON_MODE_MONITOR, SYSRQMON_SCOPE_ALL, false },
+	{ SYSRQMON_MODE_DENY, SYSRQMON_SCOPE_ALL, true },
+	{ SYSRQMON_MODE_OFF, SYSRQMON_SCOPE_CONTAINER, false },
+	{ SYSRQMON_MODE_MONITOR, SYSRQMON_SCOPE_CONTAINER, false },
+	{ SYSRQMON_MODE_DENY, SYSRQMON_SCOPE_CONTAINER, false },
+};
+
+static void scope_case_desc(const struct scope_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "mode=%d scope=%d", c->mode,
+		 c->scope);
+}
+
+KUNIT_ARRAY_PARAM(scope, scope_cases, scope_case_desc);
+
+static void deny_scope_test(struct kunit *test)
+{
+	const struct scope_case *c = test->param_value;
+	struct sysrqmon_request req = { .kind = SYSRQMON_KIND_PARAM };
+	struct sysrqmon_config cfg = *(struct sysrqmon_config *)test->priv;
+	struct sysrqmon_decision d;
+
+	KUNIT_ASSERT_FALSE(test, sysrqmon_current_contained());
+	cfg.mode = c->mode;
+	cfg.deny_scope = c->scope;
+	sysrqmon_config_publish(&cfg);
+	sysrqmon_decide(&req, &d);
+	KUNIT_EXPECT_EQ_MSG(test, d.deny, c->applies, "mode=%d scope=%d",
+			    c->mode, c->scope);
+	KUNIT_EXPECT_EQ(test, d.report, c->mode != SYSRQMON_MODE_OFF);
+}
+
+/* What a row of decide_cases sets up (given) and expects (want). */
+#define LOCKED	BIT(0)	/* the configuration is locked */
+#define NO_KEYS	BIT(1)	/* no key allowed (else only 's') */
+#define REPORT	BIT(0)	/* d.report */
+#define DENY	BIT(1)	/* d.deny */
+#define ALWAYS	BIT(2)	/* d.always, and so d.line with audit=0 */
+
+struct decide_case {
+	const char *what;
+	struct sysrqmon_request req;
+	unsigned int given, want;
+};
+
+/* One row a rule of sysrqmon_decide(), in deny mode for every task. */
+static const struct decide_case decide_cases[] = {
+	{ "open trigger for write, no key allowed",
+	  { .kind = SYSRQMON_KIND_OPEN, .write = true,
+	    .target = SYSRQMON_TARGET_TRIGGER }, NO_KEYS, REPORT | DENY | ALWAYS },
+	{ "open trigger for write, keys allowed",
+	  { .kind = SYSRQMON_KIND_OPEN, .write = true,
+	    .target = SYSRQMON_TARGET_TRIGGER }, 0, REPORT },
+	{ "open trigger to read",
+	  { .kind = SYSRQMON_KIND_OPEN, .target = SYSRQMON_TARGET_TRIGGER },
+	  0, 0 },
+	{ "write of an allowed key, first look",
+	  { .kind = SYSRQMON_KIND_TRIGGER, .key = 's', .early = true }, 0, 0 },
+	{ "write of a refused key, first look",
+	  { .kind = SYSRQMON_KIND_TRIGGER, .key = 'b', .early = true },
+	  0, REPORT | DENY | ALWAYS },
+	{ "dispatch of an allowed key",
+	  { .kind = SYSRQMON_KIND_TRIGGER, .key = 's' }, 0, REPORT },
+	{ "keyboard key",
+	  { .kind = SYSRQMON_KIND_CONSOLE, .key = 'b',
+	    .source = SYSRQMON_SOURCE_KEYBOARD }, 0, REPORT | ALWAYS },
+	{ "injected reset sequence",
+	  { .kind = SYSRQMON_KIND_CONSOLE, .reset = true,
+	    .key = SYSRQMON_KEY_NONE, .source = SYSRQMON_SOURCE_INJECT },
+	  0, REPORT | DENY | ALWAYS },
+	{ "mask enabling more",
+	  { .kind = SYSRQMON_KIND_TOGGLE, .old_mask = 0, .new_mask = 1 },
+	  0, REPORT | DENY | ALWAYS },
+	{ "mask restricting",
+	  { .kind = SYSRQMON_KIND_SYSCTL, .old_mask = 1, .new_mask = 16 },
+	  0, REPORT },
+	{ "sysctl without its input",
+	  { .kind = SYSRQMON_KIND_SYSCTL, .unread = true }, 0, DENY },
+	{ "handler removed",
+	  { .kind = SYSRQMON_KIND_KEYTABLE, .op = SYSRQMON_OP_UNREGISTER },
+	  0, REPORT | ALWAYS },
+	{ "handler added",
+	  { .kind = SYSRQMON_KIND_KEYTABLE, .op = SYSRQMON_OP_REGISTER },
+	  0, REPORT | DENY | ALWAYS },
+	{ "drift", { .kind = SYSRQMON_KIND_DRIFT }, 0, REPORT | DENY | ALWAYS },
+	{ "kprobes off, unlocked", { .kind = SYSRQMON_KIND_TAMPER },
+	  0, REPORT | ALWAYS },
+	{ "kprobes off, locked", { .kind = SYSRQMON_KIND_TAMPER },
+	  LOCKED, REPORT | DENY | ALWAYS },
+	{ "setting, locked",
+	  { .kind = SYSRQMON_KIND_CONFIG, .setting = SYSRQMON_SET_MODE },
+	  LOCKED, REPORT | DENY | ALWAYS },
+	{ "locking again, locked",
+	  { .kind = SYSRQMON_KIND_CONFIG, .setting = SYSRQMON_SET_LOCKED,
+	    .value = 1 }, LOCKED, REPORT | ALWAYS },
+	{ "unload, unlocked",
+	  { .kind = SYSRQMON_KIND_CONFIG, .unload = true }, 0, 0 },
+	{ "unload, locked",
+	  { .kind = SYSRQMON_KIND_CONFIG, .unload = true },
+	  LOCKED, REPORT | DENY | ALWAYS },
+};
+
+static void decide_case_desc(const struct decide_case *c, char *desc)
+{
+	strscpy(desc, c->what, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(decide, decide_cases, decide_case_desc);
+
 static void decide_test(struct kunit *test)
 {
-	static const struct {
-		const char *what;
-		struct sysrqmon_request req;
-		bool locked, report, deny, always, no_keys;
-	} cases[] = {
-		{ "open trigger for write, no key allowed",
-		  { .kind = SYSRQMON_KIND_OPEN, .write = true,
-		    .target = SYSRQMON_TARGET_TRIGGER }, false, true, true, true,
-		  true },
-		{ "open trigger for write, keys allowed",
-		  { .kind = SYSRQMON_KIND_OPEN, .write = true,
-		    .target = SYSRQMON_TARGET_TRIGGER }, false, true, false, false },
-		{ "open trigger to read",
-		  { .kind = SYSRQMON_KIND_OPEN,
-		    .target = SYSRQMON_TARGET_TRIGGER }, false, false, false, false },
-		{ "write of an allowed key, first look",
-		  { .kind = SYSRQMON_KIND_TRIGGER, .key = 's', .early = true },
-		  false, false, false, false },
-		{ "write of a refused key, first look",
-		  { .kind = SYSRQMON_KIND_TRIGGER, .key = 'b', .early = true },
-		  false, true, true, true },
-		{ "dispatch of an allowed key",
-		  { .kind = SYSRQMON_KIND_TRIGGER, .key = 's' },
-		  false, true, false, false },
-		{ "keyboard key",
-		  { .kind = SYSRQMON_KIND_CONSOLE, .key = 'b',
-		    .source = SYSRQMON_SOURCE_KEYBOARD }, false, true, false, true },
-		{ "injected reset sequence",
-		  { .kind = SYSRQMON_KIND_CONSOLE, .reset = true,
-		    .key = SYSRQMON_KEY_NONE, .source = SYSRQMON_SOURCE_INJECT },
-		  false, true, true, true },
-		{ "mask enabling more",
-		  { .kind = SYSRQMON_KIND_TOGGLE, .old_mask = 0, .new_mask = 1 },
-		  false, true, true, true },
-		{ "mask restricting",
-		  { .kind = SYSRQMON_KIND_SYSCTL, .old_mask = 1, .new_mask = 16 },
-		  false, true, false, false },
-		{ "sysctl without its input",
-		  { .kind = SYSRQMON_KIND_SYSCTL, .unread = true },
-		  false, false, true, false },
-		{ "handler removed",
-		  { .kind = SYSRQMON_KIND_KEYTABLE, .op = SYSRQMON_OP_UNREGISTER },
-		  false, true, false, true },
-		{ "handler added",
-		  { .kind = SYSRQMON_KIND_KEYTABLE, .op = SYSRQMON_OP_REGISTER },
-		  false, true, true, true },
-		{ "drift", { .kind = SYSRQMON_KIND_DRIFT }, false, true, true, true },
-		{ "kprobes off, unlocked", { .kind = SYSRQMON_KIND_TAMPER },
-		  false, true, false, true },
-		{ "kprobes off, locked", { .kind = SYSRQMON_KIND_TAMPER },
-		  true, true, true, true },
-		{ "setting, locked",
-		  { .kind = SYSRQMON_KIND_CONFIG, .setting = SYSRQMON_SET_MODE },
-		  true, true, true, true },
-		{ "locking again, locked",
-		  { .kind = SYSRQMON_KIND_CONFIG, .setting = SYSRQMON_SET_LOCKED,
-		    .value = 1 }, true, true, false, true },
-		{ "unload, unlocked",
-		  { .kind = SYSRQMON_KIND_CONFIG, .unload = true },
-		  false, false, false, false },
-		{ "unload, locked",
-		  { .kind = SYSRQMON_KIND_CONFIG, .unload = true },
-		  true, true, true, true },
-	};
-	struct sysrqmon_config saved, cfg;
+	const struct decide_case *c = test->param_value;
+	struct sysrqmon_config cfg = *(struct sysrqmon_config *)test->priv;
 	struct sysrqmon_decision d;
-	int i;
 
-	sysrqmon_config_get(&saved);
-	cfg = saved;
 	cfg.mode = SYSRQMON_MODE_DENY;
 	cfg.deny_scope = SYSRQMON_SCOPE_ALL;
 	cfg.audit = false;
 	cfg.audit_records = false;
 	cfg.watch_reads = false;
 	cfg.allowed_mask = 0;
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		cfg.locked = cases[i].locked;
-		cfg.allowed_keys = BIT_ULL(sysrqmon_key_index('s'));
-		if (cases[i].no_keys)
-			cfg.allowed_keys = 0;
-		sysrqmon_config_publish(&cfg);
-		sysrqmon_decide(&cases[i].req, &d);
-		KUNIT_EXPECT_EQ_MSG(test, d.report, cases[i].report, "%s",
-				    cases[i].what);
-		KUNIT_EXPECT_EQ_MSG(test, d.deny, cases[i].deny, "%s",
-				    cases[i].what);
-		KUNIT_EXPECT_EQ_MSG(test, d.always, cases[i].always, "%s",
-				    cases[i].what);
-		KUNIT_EXPECT_EQ_MSG(test, d.line, d.always, "%s (audit=0)",
-				    cases[i].what);
-	}
-	sysrqmon_config_publish(&saved);
+	cfg.locked = c->given & LOCKED;
+	cfg.allowed_keys = BIT_ULL(sysrqmon_key_index('s'));
+	if (c->given & NO_KEYS)
+		cfg.allowed_keys = 0;
+	sysrqmon_config_publish(&cfg);
+	sysrqmon_decide(&c->req, &d);
+	KUNIT_EXPECT_EQ_MSG(test, d.report, !!(c->want & REPORT), "%s",
+			    c->what);
+	KUNIT_EXPECT_EQ_MSG(test, d.deny, !!(c->want & DENY), "%s", c->what);
+	KUNIT_EXPECT_EQ_MSG(test, d.always, !!(c->want & ALWAYS), "%s",
+			    c->what);
+	KUNIT_EXPECT_EQ_MSG(test, d.line, d.always, "%s (audit=0)", c->what);
 }
 
 static void key_action_test(struct kunit *test)
@@ -234,16 +268,18 @@ static void key_action_test(struct kunit *test)
 
 static struct kunit_case policy_test_cases[] = {
 	KUNIT_CASE(effective_set_test),
-	KUNIT_CASE(mask_change_test),
+	KUNIT_CASE_PARAM(mask_change_test, mask_gen_params),
 	KUNIT_CASE(key_allowed_test),
-	KUNIT_CASE(deny_scope_test),
-	KUNIT_CASE(decide_test),
+	KUNIT_CASE_PARAM(deny_scope_test, scope_gen_params),
+	KUNIT_CASE_PARAM(decide_test, decide_gen_params),
 	KUNIT_CASE(key_action_test),
 	{}
 };
 
 static struct kunit_suite policy_test_suite = {
 	.name = "sysrqmon_policy",
+	.init = policy_test_init,
+	.exit = policy_test_exit,
 	.test_cases = policy_test_cases,
 };
 

@@ -33,16 +33,20 @@ static const struct endbr_case endbr_cases[] = {
 	  SYSRQMON_ENDBR_NONE },
 };
 
+static void endbr_case_desc(const struct endbr_case *c, char *desc)
+{
+	strscpy(desc, c->what, KUNIT_PARAM_DESC_SIZE);
+}
+
+/* One generator for both cases below: each runs once per row. */
+KUNIT_ARRAY_PARAM(endbr, endbr_cases, endbr_case_desc);
+
 static void endbr_kind_test(struct kunit *test)
 {
-	const struct endbr_case *c;
-	int i;
+	const struct endbr_case *c = test->param_value;
 
-	for (i = 0; i < ARRAY_SIZE(endbr_cases); i++) {
-		c = &endbr_cases[i];
-		KUNIT_EXPECT_EQ_MSG(test, sysrqmon_endbr_kind(c->insn), c->kind,
-				    "%s", c->what);
-	}
+	KUNIT_EXPECT_EQ_MSG(test, sysrqmon_endbr_kind(c->insn), c->kind,
+			    "%s", c->what);
 }
 
 static void kprobe_entry_test(struct kunit *test)
@@ -65,17 +69,13 @@ static void kprobe_entry_test(struct kunit *test)
 
 static void indirect_ok_test(struct kunit *test)
 {
-	const struct endbr_case *c;
-	int i;
+	const struct endbr_case *c = test->param_value;
 
-	for (i = 0; i < ARRAY_SIZE(endbr_cases); i++) {
-		c = &endbr_cases[i];
-		/* IBT: only a live ENDBR64 takes an indirect call. */
-		KUNIT_EXPECT_EQ_MSG(test, sysrqmon_indirect_ok(c->insn, true),
-				    c->kind == SYSRQMON_ENDBR_LIVE, "%s", c->what);
-		KUNIT_EXPECT_TRUE_MSG(test, sysrqmon_indirect_ok(c->insn, false),
-				      "%s", c->what);
-	}
+	/* IBT: only a live ENDBR64 takes an indirect call. */
+	KUNIT_EXPECT_EQ_MSG(test, sysrqmon_indirect_ok(c->insn, true),
+			    c->kind == SYSRQMON_ENDBR_LIVE, "%s", c->what);
+	KUNIT_EXPECT_TRUE_MSG(test, sysrqmon_indirect_ok(c->insn, false),
+			      "%s", c->what);
 }
 
 /*
@@ -138,9 +138,9 @@ static void running_kernel_test(struct kunit *test)
 }
 
 static struct kunit_case symbols_test_cases[] = {
-	KUNIT_CASE(endbr_kind_test),
+	KUNIT_CASE_PARAM(endbr_kind_test, endbr_gen_params),
 	KUNIT_CASE(kprobe_entry_test),
-	KUNIT_CASE(indirect_ok_test),
+	KUNIT_CASE_PARAM(indirect_ok_test, endbr_gen_params),
 	KUNIT_CASE(running_kernel_test),
 	{}
 };

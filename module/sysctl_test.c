@@ -116,13 +116,20 @@ static void write_both_modes(struct kunit *test, struct file *file)
 	KUNIT_EXPECT_EQ(test, after.denied, before.denied);
 }
 
-static void system_procfs_test(struct kunit *test)
+/*
+ * Open kernel.sysrq for writing, on the system's procfs or on @proc: the
+ * open is reported, then the writes are judged in both modes.
+ */
+static void open_and_write(struct kunit *test, struct vfsmount *proc)
 {
 	struct counts before, after;
 	struct file *file;
 
 	snapshot(&before);
-	file = filp_open("/proc/sys/kernel/sysrq", O_WRONLY, 0);
+	if (proc)
+		file = file_open_root_mnt(proc, "sys/kernel/sysrq", O_WRONLY, 0);
+	else
+		file = filp_open("/proc/sys/kernel/sysrq", O_WRONLY, 0);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(file), "open: %ld", PTR_ERR(file));
 	snapshot(&after);
 	KUNIT_EXPECT_EQ(test, after.open, before.open + 1);
@@ -130,20 +137,16 @@ static void system_procfs_test(struct kunit *test)
 	filp_close(file, NULL);
 }
 
+static void system_procfs_test(struct kunit *test)
+{
+	open_and_write(test, NULL);
+}
+
 static void private_procfs_test(struct kunit *test)
 {
 	struct sysctl_test_ctx *ctx = test->priv;
-	struct counts before, after;
-	struct file *file;
 
-	snapshot(&before);
-	file = file_open_root_mnt(ctx->private_proc, "sys/kernel/sysrq",
-				  O_WRONLY, 0);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(file), "open: %ld", PTR_ERR(file));
-	snapshot(&after);
-	KUNIT_EXPECT_EQ(test, after.open, before.open + 1);
-	write_both_modes(test, file);
-	filp_close(file, NULL);
+	open_and_write(test, ctx->private_proc);
 }
 
 static void unrelated_sysctl_test(struct kunit *test)
