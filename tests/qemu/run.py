@@ -106,6 +106,8 @@ def select_cases(args):
     else:
         cases = [c for c in cases if "explicit" not in c.tags
                  and (args.all or "reboot" not in c.tags)]
+    skip = [p for p in re.split(r"[,\s]+", ",".join(args.skip)) if p]
+    cases = [c for c in cases if not any(fnmatch.fnmatch(c.name, p) for p in skip)]
     main = [c for c in cases if not c.tags & {"reboot", "own-boot"}]
     boots = [Boot("main", main, None, "")] if main else []
     boots += [Boot(("reboot-" if "reboot" in c.tags else "own-") + c.name, [c],
@@ -317,6 +319,8 @@ def parse_args():
     ap.add_argument("--kdir", help="the kernel tree the module was built against")
     ap.add_argument("--cases", action="append", help="names or globs, comma separated")
     ap.add_argument("--all", action="store_true", help="every case and the 2-vCPU boot")
+    ap.add_argument("--skip", action="append", default=[],
+                    help="names or globs to leave out, comma separated")
     ap.add_argument("--timeout", type=int, help="per boot, s (default 1800; debug kernel 3600)")
     ap.add_argument("--jobs", "-j", type=int, default=2, help="main guests at once")
     ap.add_argument("--smp2", action="store_true", help="the smp2 cases again on 2 vCPUs")
