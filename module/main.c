@@ -58,6 +58,8 @@ static int __init sysrqmon_init(void)
 err_hooks:
 	sysrqmon_hooks_remove();
 err_netlink:
+	/* As on exit: the worker is done with the family before it goes. */
+	sysrqmon_queue_flush();
 	sysrqmon_netlink_exit();
 err_queue:
 	sysrqmon_queue_exit();

@@ -40,7 +40,6 @@ while [ $n -lt 10 ]; do
 	status_json
 	[ $(( $(counter dropped) - $(counter dropped "$S1") )) -gt 0 ] && break
 done
-EV=$((EV * n))
 run_helper R2 sysrqwrite $P b
 expect_result denied-b "$R2" EPERM
 status_json
@@ -48,7 +47,7 @@ S2=$STATUS
 drop=$(( $(counter dropped "$S2") - $(counter dropped "$S1") ))
 dropc=$(( $(counter dropped_critical "$S2") - $(counter dropped_critical "$S1") ))
 held=$(counter queued "$S2")
-s="flood of $EV: dropped +$drop (always-reported +$dropc), held $held"
+s="flood of $((EV * n)): dropped +$drop (always-reported +$dropc), held $held"
 check flood-fills-buffer "$s" [ "$drop" -gt 0 ]
 check critical-not-dropped "$s" [ "$dropc" = 0 ]
 kill -CONT $JL_PID
