@@ -3,9 +3,9 @@
  * The bounded buffer between the hooks and the sinks.
  *
  * A hook never sends and never allocates: it copies its event into a
- * preallocated byte ring, as a record of the event's own size, under an
- * irq-safe raw lock (under PREEMPT_RT a spinlock_t sleeps, and hooks run
- * with preemption off), and kicks a worker. The worker takes each record
+ * preallocated byte ring (ring.c), as a record of the event's own size,
+ * under an irq-safe raw lock (under PREEMPT_RT a spinlock_t sleeps, and
+ * hooks run with preemption off), and kicks a worker. The worker takes each record
  * through two stages, in order (struct sysrqmon_consumer):
  *
  *  - broadcast, once: the best-effort sinks (multicast listeners, the audit
@@ -53,33 +53,14 @@
 
 static unsigned int buffer_events = 4096;
 
-/**
- * struct record - one event in the ring, or a filler
- * @len: bytes, this header included, a multiple of 8
- * @filler: no event: skip to the start of the ring
- * @broadcast: what the broadcast stage returned (0, -ESRCH, ...)
- * @ev: the event, sysrqmon_event_size() bytes of it
- */
-struct record {
-	u32 len;
-	u16 filler;
-	s16 broadcast;
-	struct sysrqmon_event ev[];
-};
-
-#define RECORD_MAX	ALIGN(sizeof(struct record) + SYSRQMON_EVENT_MAX, 8)
+#define RECORD_MAX	ALIGN(sizeof(struct sysrqmon_record) + SYSRQMON_EVENT_MAX, 8)
 
 static struct {
 	raw_spinlock_t lock;	/* protects everything below */
-	u8 *ring;
-	unsigned long size;	/* bytes in the ring */
+	struct sysrqmon_ring ring;
 	unsigned long ordinary;	/* bytes ordinary events may fill */
-	unsigned long used;	/* bytes of records and filler */
-	unsigned long head;	/* where the next record goes */
-	unsigned long tail;	/* the oldest record, when count > 0 */
 	unsigned long next;	/* the oldest not broadcast, when pending > 0 */
-	unsigned int count;	/* records in the ring */
-	unsigned int pending;	/* of which not broadcast yet */
+	unsigned int pending;	/* records not broadcast yet */
 	u64 generated;
 	u64 sent;
 	u64 no_listener;
@@ -137,13 +118,13 @@ int sysrqmon_queue_init(const struct sysrqmon_consumer *sinks)
 {
 	consumer = sinks;
 	queue.ordinary = (unsigned long)(buffer_events + 1) * RECORD_MAX;
-	queue.size = queue.ordinary +
-		     (unsigned long)reserved_events() * RECORD_MAX;
+	queue.ring.size = queue.ordinary +
+			  (unsigned long)reserved_events() * RECORD_MAX;
 	drain_wq = alloc_workqueue("sysrqmon", WQ_HIGHPRI, 1);
 	if (!drain_wq)
 		return -ENOMEM;
-	queue.ring = vmalloc(queue.size);
-	if (!queue.ring) {
+	queue.ring.buf = vmalloc(queue.ring.size);
+	if (!queue.ring.buf) {
 		destroy_workqueue(drain_wq);
 		return -ENOMEM;
 	}
@@ -173,63 +154,13 @@ void sysrqmon_queue_exit(void)
 {
 	cancel_delayed_work_sync(&drain_work);
 	destroy_workqueue(drain_wq);
-	vfree(queue.ring);
-	queue.ring = NULL;
+	vfree(queue.ring.buf);
+	queue.ring.buf = NULL;
 }
 
-static struct record *record_at(unsigned long off)
+static struct sysrqmon_record *record_at(unsigned long off)
 {
-	return (struct record *)(queue.ring + off);
-}
-
-/* Past the record at @off, and past a filler that follows it. */
-static unsigned long record_next(unsigned long off)
-{
-	off += record_at(off)->len;
-	if (off == queue.size || record_at(off)->filler)
-		off = 0;
-	return off;
-}
-
-/*
- * Room for @len bytes, within the first @limit bytes of use, or NULL. A
- * record never wraps: when it does not fit before the end, the end becomes
- * a filler, counted as used until the oldest record passes it.
- */
-static struct record *ring_reserve(unsigned long len, unsigned long limit)
-{
-	unsigned long filler = 0;
-	struct record *rec;
-
-	if (!queue.count) {
-		queue.head = 0;
-		queue.tail = 0;
-		queue.used = 0;
-	}
-	if (queue.head >= queue.tail && queue.head + len > queue.size)
-		filler = queue.size - queue.head;
-	if (queue.used + filler + len > limit)
-		return NULL;
-	if (filler) {
-		rec = record_at(queue.head);
-		rec->len = filler;
-		rec->filler = 1;
-		queue.used += filler;
-		queue.head = 0;
-	}
-	rec = record_at(queue.head);
-	rec->len = len;
-	rec->filler = 0;
-	rec->broadcast = 0;
-	if (!queue.pending)
-		queue.next = queue.head;
-	queue.used += len;
-	queue.head += len;
-	if (queue.head == queue.size)
-		queue.head = 0;
-	queue.count++;
-	queue.pending++;
-	return rec;
+	return sysrqmon_ring_at(&queue.ring, off);
 }
 
 /**
@@ -241,15 +172,18 @@ static struct record *ring_reserve(unsigned long len, unsigned long limit)
 void sysrqmon_queue_event(struct sysrqmon_event *ev)
 {
 	size_t size = sysrqmon_event_size(ev);
-	unsigned long len = ALIGN(sizeof(struct record) + size, 8);
-	struct record *rec;
+	unsigned long len = ALIGN(sizeof(struct sysrqmon_record) + size, 8);
+	struct sysrqmon_record *rec;
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&queue.lock, flags);
 	ev->seq = ++queue.generated;
-	rec = ring_reserve(len, ev->always ? queue.size : queue.ordinary);
+	rec = sysrqmon_ring_reserve(&queue.ring, len, ev->always ?
+				    queue.ring.size : queue.ordinary);
 	if (rec) {
 		memcpy(rec->ev, ev, size);
+		if (!queue.pending++)
+			queue.next = (u8 *)rec - queue.ring.buf;
 	} else {
 		queue.dropped++;
 		if (ev->always)
@@ -272,7 +206,7 @@ void sysrqmon_queue_event(struct sysrqmon_event *ev)
  */
 static bool broadcast_one(void)
 {
-	struct record *rec;
+	struct sysrqmon_record *rec;
 	unsigned long off;
 
 	raw_spin_lock_irq(&queue.lock);
@@ -288,13 +222,13 @@ static bool broadcast_one(void)
 
 	raw_spin_lock_irq(&queue.lock);
 	if (--queue.pending)
-		queue.next = record_next(off);
+		queue.next = sysrqmon_ring_next(&queue.ring, off);
 	raw_spin_unlock_irq(&queue.lock);
 	return true;
 }
 
 /* Counts a record on its way out: @ret is 0 when the shipping consumer took it. */
-static void account(const struct record *rec, int ret)
+static void account(const struct sysrqmon_record *rec, int ret)
 {
 	if (!ret) {
 		queue.sent++;
@@ -306,23 +240,6 @@ static void account(const struct record *rec, int ret)
 	} else {
 		queue.dropped++;
 	}
-}
-
-/* The oldest record leaves, and a filler after it. Under the lock. */
-static void release_tail(void)
-{
-	unsigned long off = queue.tail + record_at(queue.tail)->len;
-
-	queue.used -= record_at(queue.tail)->len;
-	if (!--queue.count)
-		return;		/* the next reservation starts afresh */
-	if (off == queue.size) {
-		off = 0;
-	} else if (record_at(off)->filler) {
-		queue.used -= record_at(off)->len;
-		off = 0;
-	}
-	queue.tail = off;
 }
 
 /*
@@ -338,8 +255,9 @@ static bool ship_some(void)
 	int ret;
 
 	raw_spin_lock_irq(&queue.lock);
-	avail = min_t(unsigned int, queue.count - queue.pending, SHIP_BATCH);
-	off = queue.tail;
+	avail = min_t(unsigned int, queue.ring.count - queue.pending,
+		      SHIP_BATCH);
+	off = queue.ring.tail;
 	raw_spin_unlock_irq(&queue.lock);
 	if (!avail)
 		return false;
@@ -348,7 +266,7 @@ static bool ship_some(void)
 		evs[n++] = record_at(off)->ev;
 		if (n == avail)
 			break;
-		off = record_next(off);
+		off = sysrqmon_ring_next(&queue.ring, off);
 	}
 
 	ret = consumer->ship(evs, n);
@@ -365,12 +283,12 @@ static bool ship_some(void)
 	raw_spin_lock_irq(&queue.lock);
 	if (ret > 0) {
 		while (ret--) {
-			account(record_at(queue.tail), 0);
-			release_tail();
+			account(record_at(queue.ring.tail), 0);
+			sysrqmon_ring_release(&queue.ring);
 		}
 	} else {
-		account(record_at(queue.tail), ret);
-		release_tail();
+		account(record_at(queue.ring.tail), ret);
+		sysrqmon_ring_release(&queue.ring);
 	}
 	raw_spin_unlock_irq(&queue.lock);
 	return true;
@@ -408,7 +326,7 @@ void sysrqmon_queue_counters(struct sysrqmon_counters *c)
 	c->sent = queue.sent;
 	c->no_listener = queue.no_listener;
 	c->dropped = queue.dropped;
-	c->queued = queue.count;
+	c->queued = queue.ring.count;
 	c->shipped = queue.shipped;
 	c->dropped_critical = queue.dropped_critical;
 	raw_spin_unlock_irq(&queue.lock);

@@ -430,6 +430,50 @@ struct sysrqmon_consumer {
 extern const struct sysrqmon_consumer sysrqmon_event_consumer;
 int sysrqmon_event_broadcast(struct sysrqmon_event *ev);
 
+/**
+ * struct sysrqmon_record - one event in the ring, or a filler
+ * @len: bytes, this header included, a multiple of 8
+ * @filler: no event: the ring goes on at its start
+ * @broadcast: what the broadcast stage returned (0, -ESRCH, ...)
+ * @ev: the event, sysrqmon_event_size() bytes of it
+ */
+struct sysrqmon_record {
+	u32 len;
+	u16 filler;
+	s16 broadcast;
+	struct sysrqmon_event ev[];
+};
+
+/**
+ * struct sysrqmon_ring - a byte ring of records (ring.c), locked by its user
+ * @buf: the bytes
+ * @size: bytes in @buf, a multiple of 8
+ * @used: bytes of records and fillers
+ * @head: where the next record goes
+ * @tail: the oldest record, when @count > 0
+ * @count: records in the ring
+ */
+struct sysrqmon_ring {
+	u8 *buf;
+	unsigned long size;
+	unsigned long used;
+	unsigned long head;
+	unsigned long tail;
+	unsigned int count;
+};
+
+static inline struct sysrqmon_record *
+sysrqmon_ring_at(struct sysrqmon_ring *ring, unsigned long off)
+{
+	return (struct sysrqmon_record *)(ring->buf + off);
+}
+
+struct sysrqmon_record *sysrqmon_ring_reserve(struct sysrqmon_ring *ring,
+					      unsigned long len,
+					      unsigned long limit);
+unsigned long sysrqmon_ring_next(struct sysrqmon_ring *ring, unsigned long off);
+void sysrqmon_ring_release(struct sysrqmon_ring *ring);
+
 /* queue.c */
 int sysrqmon_queue_init(const struct sysrqmon_consumer *consumer);
 void sysrqmon_queue_flush(void);
