@@ -180,25 +180,20 @@ def paired(recs, key, base="none"):
     return out
 
 
-def ratio_stats(triples, value):
-    """value(rec) -> number; ratios of each record to the mean of its neighbours."""
-    ratios = []
+def against_base(triples, value):
+    """(figure, mean of its neighbours' figures) per triple; None where a figure is missing
+    (a marker line garbled on a loaded host), which the callers leave out."""
     for rec, *near in triples:
-        x, bases = value(rec), [value(b) for b in near if b is not None and value(b)]
-        if x is not None and bases:
-            ratios.append(x / (sum(bases) / len(bases)))
-    return stats(ratios)
+        x, bases = value(rec) if rec else None, [value(b) for b in near if b and value(b)]
+        yield (x, statistics.mean(bases)) if x is not None and bases else None
+
+
+def ratio_stats(triples, value):
+    return stats([p[0] / p[1] for p in against_base(triples, value) if p])
 
 
 def added(triples, value):
-    """What each record adds to the mean of its neighbours, one a triple: None where a figure
-    is missing (a marker line garbled on a loaded host), which stats() leaves out."""
-    out = []
-    for t in triples:
-        x = value(t[0]) if t[0] else None
-        bases = [value(b) for b in t[1:] if b and value(b) is not None]
-        out.append(x - statistics.mean(bases) if x is not None and bases else None)
-    return out
+    return [p and p[0] - p[1] for p in against_base(triples, value)]
 
 
 def per_op(rec):
@@ -564,10 +559,7 @@ def run_series(args, series, sizes, sections):
         records, results, problems, elapsed = boot(
             args, kernel, initrd, os.path.join(args.out, "console-%s.log" % series))
     finally:
-        if args.keep:
-            log("work directory kept: " + workdir)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(workdir, ignore_errors=True)
     res = analyse(records)
     qv = re.search(r"version (\S+)", subprocess.run(["qemu-system-x86_64", "--version"],
                                                     capture_output=True, text=True).stdout)
@@ -585,12 +577,9 @@ def run_series(args, series, sizes, sections):
 
 
 def load_json(path):
-    """{series: run} from a results.json (one written before --series: the 6.1 run alone)."""
     with open(path) as f:
-        saved = json.load(f)
-    runs = saved.get("series") or {"6.1": saved}
+        runs = json.load(f)["series"]
     for run in runs.values():
-        run["meta"]["sizes"].setdefault("verify_rounds", run["meta"]["rounds"])
         run["results"] = analyse(run["records"])
     return runs
 
@@ -621,7 +610,6 @@ def main():
                                    "against")
     ap.add_argument("--out", help="directory for results.json, results.md, console-*.log "
                                   "(default bench/, with --smoke bench/smoke/)")
-    ap.add_argument("--keep", action="store_true", help="keep the work directories")
     ap.add_argument("--verbose", "-v", action="store_true", help="print every record")
     ap.add_argument("--from-json", metavar="FILE",
                     help="no boot: print and write results.md again from a results.json")
