@@ -205,35 +205,49 @@ def wall_per_op(rec):
     return w * 1e9 / n if w and n else None
 
 
-def interleaved(records, sec, key, ops_per_s=False):
-    """{KEY value: {cfg: figures}} of an interleaved section: per op (instructions, wall ns,
-    with OPS_PER_S wall ops/s) and, against the "none" runs either side, the ratios and the
-    added instructions."""
+def loop_total(rec):
+    return num(rec["ns"]) if rec else None
+
+
+def interleaved(records, sec, key, ops_per_s=False, base="none", value=per_op,
+                name="instructions_per_op"):
+    """{KEY value: {cfg: figures}} of an interleaved section: VALUE (NAME) and wall ns per op
+    (with OPS_PER_S wall ops/s) and, against the BASE runs either side, the ratios and the
+    added instructions; for the verifier also its cost per pass."""
     recs = [r for r in records if r.get("sec") == sec]
 
-    def figures(group, triples=()):
-        e = {"instructions_per_op": stats([per_op(r) for r in group]),
+    def figures(group, triples=(), cfg=None):
+        e = {name: stats([value(r) for r in group]),
              "wall_ns_per_op": stats([wall_per_op(r) for r in group])}
         if ops_per_s:
             e["wall_ops_per_s"] = stats([1e9 / w for w in map(wall_per_op, group) if w])
         if triples:
-            e.update(icount_ratio=ratio_stats(triples, per_op),
+            add = added(triples, value)
+            e.update(icount_ratio=ratio_stats(triples, value),
                      wall_ratio=ratio_stats(triples, wall_per_op),
-                     added_instructions=stats(added(triples, per_op)))
+                     added_instructions=stats(add))
+        if triples and sec == "verify":
+            # passes of the verifier that fall into one loop: loop time / period
+            period = int(cfg.split("_")[1]) * 1e6
+            per_pass = [a / (value(t[0]) / period) for a, t in zip(add, triples)
+                        if a is not None and value(t[0])]
+            e.update(instructions_per_pass=stats(per_pass),
+                     cpu_share=stats([pp / period for pp in per_pass]))
         return e
 
     out = {}
-    for k, cfgs in sorted(paired(recs, key).items()):
-        out[k] = {"none": figures([r for r in recs if r.get(key) == k and
-                                   r.get("cfg") == "none"])}
-        out[k].update((cfg, figures([t[0] for t in tr], tr)) for cfg, tr in cfgs.items())
+    for k, cfgs in sorted(paired(recs, key, base).items()):
+        out[k] = {base: figures([r for r in recs if r.get(key) == k and r.get("cfg") == base])}
+        out[k].update((cfg, figures([t[0] for t in tr], tr, cfg)) for cfg, tr in cfgs.items())
     return out
 
 
 def analyse(records):
     res = {"hot": interleaved(records, "hot", "file"),
            "target": interleaved(records, "target", "op", ops_per_s=True),
-           "latency": {}, "burst": [], "memory": {}, "verify": {},
+           "verify": interleaved(records, "verify", None, base="verify_0", value=loop_total,
+                                 name="loop_instructions").get(None, {}),
+           "latency": {}, "burst": [], "memory": {},
            "info": {r["key"]: r.get("value") for r in records if r.get("sec") == "info"}}
     for rec in records:
         vals = {k: num(v) for k, v in rec.items() if k not in ("sec", "op", "state", "wall_s")}
@@ -253,26 +267,6 @@ def analyse(records):
             "largest_zero_drop": max((s for s, z in sizes if z), default=None),
             "smallest_with_drops": min((s for s, z in sizes if not z), default=None)}
 
-    ver = [r for r in records if r.get("sec") == "verify"]
-    cfgs = paired(ver, None, base="verify_0").get(None)
-    total = lambda r: num(r["ns"]) if r else None  # noqa: E731
-    if cfgs:
-        res["verify"]["verify_0"] = {"loop_instructions": stats(
-            [total(r) for r in ver if r.get("cfg") == "verify_0"])}
-    for cfg, triples in (cfgs or {}).items():
-        period = int(cfg.split("_")[1]) * 1e6
-        add = added(triples, total)
-        # passes of the verifier that fall into one loop: loop time / period
-        per_pass = [a / (total(t[0]) / period) for a, t in zip(add, triples)
-                    if a is not None and total(t[0])]
-        res["verify"][cfg] = {
-            "loop_instructions": stats([total(t[0]) for t in triples]),
-            "icount_ratio": ratio_stats(triples, total),
-            "wall_ratio": ratio_stats(triples, lambda r: r.get("wall_s") if r else None),
-            "added_instructions": stats(add),
-            "instructions_per_pass": stats(per_pass),
-            "cpu_share": stats([pp / period for pp in per_pass]),
-        }
     return res
 
 
