@@ -17,7 +17,7 @@
 #include <linux/module.h>
 #include <linux/string.h>
 
-static char hooked[] = "security_file_open";
+#define HOOKED "security_file_open"
 
 /* 6.1 exposes ftrace_regs' pt_regs, 6.12 makes it opaque (module/compat.h). */
 #ifdef ftrace_regs_get_argument
@@ -60,13 +60,15 @@ static int floor_pre(struct kprobe *kp, struct pt_regs *regs)
 static struct ftrace_ops floor_ops = {
 	.flags = FTRACE_OPS_FL_PERMANENT | FTRACE_OPS_FL_IPMODIFY,
 };
+
 static struct kprobe floor_kp = {
-	.symbol_name = hooked,
+	.symbol_name = HOOKED,
 	.pre_handler = floor_pre,
 };
 
 static int __init floor_init(void)
 {
+	unsigned char name[] = HOOKED;	/* ftrace_set_filter() may edit it */
 	int ret;
 
 	if (!strcmp(hook, "kprobe"))
@@ -77,7 +79,7 @@ static int __init floor_init(void)
 		floor_ops.func = floor_magic;
 	else
 		return -EINVAL;
-	ret = ftrace_set_filter(&floor_ops, (unsigned char *)hooked, strlen(hooked), 0);
+	ret = ftrace_set_filter(&floor_ops, name, sizeof(name) - 1, 0);
 	if (ret)
 		return ret;
 	ret = register_ftrace_function(&floor_ops);
