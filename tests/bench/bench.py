@@ -299,10 +299,9 @@ def md_table(header, rows):
 
 def report(res, meta):
     """Markdown text (also printed)."""
-    parts = ["sysrqmon benchmark, %s, %s; guest %s, QEMU %s TCG, 1 vCPU, %s; %d round(s) "
-             "(verifier: %d)%s; one boot, %.0f s."
+    parts = ["sysrqmon benchmark, %s, %s; guest %s, QEMU %s TCG, 1 vCPU, -icount shift=0,"
+             "sleep=off; %d round(s) (verifier: %d)%s; one boot, %.0f s."
              % (meta["date"], meta["machine"], meta["kernel_release"], meta["qemu_version"],
-                "-icount shift=0,sleep=off" if meta["icount"] else "no icount",
                 meta["rounds"], meta["sizes"]["verify_rounds"],
                 " (smoke)" if meta["smoke"] else "", meta["boot_seconds"]), "",
              "**icount** = instructions per operation measured with "
@@ -545,11 +544,10 @@ def run_series(args, series, sizes, sections):
         initrd = os.path.join(workdir, "initrd.gz")
         qboot.initramfs(initrd, "/bin/busybox", {"bench": os.path.join(HERE, "guest", "bench.sh")},
                         bindir, env, {"tests/sysrqmon.ko": module}, {"sysrqmonctl": args.tool})
-        log("== bench %s: kernel %s, module %s, %s, %d round(s), sections %s (built in %.0f s)"
+        log("== bench %s: kernel %s, module %s, icount, %d round(s), sections %s (built in %.0f s)"
             % (series, os.path.basename(kernel), os.path.basename(module) if own
-               else "built against " + os.path.basename(kdir),
-               "icount", sizes["rounds"], ",".join(sections),
-               time.monotonic() - t0))
+               else "built against " + os.path.basename(kdir), sizes["rounds"],
+               ",".join(sections), time.monotonic() - t0))
         records, results, problems, elapsed = boot(
             args, kernel, initrd, os.path.join(args.out, "console-%s.log" % series))
     finally:
@@ -564,7 +562,7 @@ def run_series(args, series, sizes, sections):
             "rounds": sizes["rounds"], "smoke": args.smoke, "sizes": sizes, "sections": sections,
             "boot_seconds": round(elapsed, 1), "series_seconds": round(time.monotonic() - t0, 1),
             "module": os.path.relpath(module, REPO) if own else "module/ built against " + kdir,
-            "goals": GOALS, "floor_margin": FLOOR_MARGIN, "bare_metal": None}
+            "goals": GOALS, "floor_margin": FLOOR_MARGIN}
     return {"meta": meta, "results": res, "records": records,
             "failures": [{"name": n, "detail": d} for n, ok, d in results if not ok],
             "problems": problems, "missing": [] if problems else check_complete(res, sections)}
