@@ -180,25 +180,20 @@ def paired(recs, key, base="none"):
     return out
 
 
-def ratio_stats(triples, value):
-    """value(rec) -> number; ratios of each record to the mean of its neighbours."""
-    ratios = []
+def against_base(triples, value):
+    """(figure, mean of its neighbours' figures) per triple; None where a figure is missing
+    (a marker line garbled on a loaded host), which the callers leave out."""
     for rec, *near in triples:
-        x, bases = value(rec), [value(b) for b in near if b is not None and value(b)]
-        if x is not None and bases:
-            ratios.append(x / (sum(bases) / len(bases)))
-    return stats(ratios)
+        x, bases = value(rec) if rec else None, [value(b) for b in near if b and value(b)]
+        yield (x, statistics.mean(bases)) if x is not None and bases else None
+
+
+def ratio_stats(triples, value):
+    return stats([p[0] / p[1] for p in against_base(triples, value) if p])
 
 
 def added(triples, value):
-    """What each record adds to the mean of its neighbours, one a triple: None where a figure
-    is missing (a marker line garbled on a loaded host), which stats() leaves out."""
-    out = []
-    for t in triples:
-        x = value(t[0]) if t[0] else None
-        bases = [value(b) for b in t[1:] if b and value(b) is not None]
-        out.append(x - statistics.mean(bases) if x is not None and bases else None)
-    return out
+    return [p and p[0] - p[1] for p in against_base(triples, value)]
 
 
 def per_op(rec):
@@ -210,35 +205,49 @@ def wall_per_op(rec):
     return w * 1e9 / n if w and n else None
 
 
-def interleaved(records, sec, key, ops_per_s=False):
-    """{KEY value: {cfg: figures}} of an interleaved section: per op (instructions, wall ns,
-    with OPS_PER_S wall ops/s) and, against the "none" runs either side, the ratios and the
-    added instructions."""
+def loop_total(rec):
+    return num(rec["ns"]) if rec else None
+
+
+def interleaved(records, sec, key, ops_per_s=False, base="none", value=per_op,
+                name="instructions_per_op"):
+    """{KEY value: {cfg: figures}} of an interleaved section: VALUE (NAME) and wall ns per op
+    (with OPS_PER_S wall ops/s) and, against the BASE runs either side, the ratios and the
+    added instructions; for the verifier also its cost per pass."""
     recs = [r for r in records if r.get("sec") == sec]
 
-    def figures(group, triples=()):
-        e = {"instructions_per_op": stats([per_op(r) for r in group]),
+    def figures(group, triples=(), cfg=None):
+        e = {name: stats([value(r) for r in group]),
              "wall_ns_per_op": stats([wall_per_op(r) for r in group])}
         if ops_per_s:
             e["wall_ops_per_s"] = stats([1e9 / w for w in map(wall_per_op, group) if w])
         if triples:
-            e.update(icount_ratio=ratio_stats(triples, per_op),
+            add = added(triples, value)
+            e.update(icount_ratio=ratio_stats(triples, value),
                      wall_ratio=ratio_stats(triples, wall_per_op),
-                     added_instructions=stats(added(triples, per_op)))
+                     added_instructions=stats(add))
+        if triples and sec == "verify":
+            # passes of the verifier that fall into one loop: loop time / period
+            period = int(cfg.split("_")[1]) * 1e6
+            per_pass = [a / (value(t[0]) / period) for a, t in zip(add, triples)
+                        if a is not None and value(t[0])]
+            e.update(instructions_per_pass=stats(per_pass),
+                     cpu_share=stats([pp / period for pp in per_pass]))
         return e
 
     out = {}
-    for k, cfgs in sorted(paired(recs, key).items()):
-        out[k] = {"none": figures([r for r in recs if r.get(key) == k and
-                                   r.get("cfg") == "none"])}
-        out[k].update((cfg, figures([t[0] for t in tr], tr)) for cfg, tr in cfgs.items())
+    for k, cfgs in sorted(paired(recs, key, base).items()):
+        out[k] = {base: figures([r for r in recs if r.get(key) == k and r.get("cfg") == base])}
+        out[k].update((cfg, figures([t[0] for t in tr], tr, cfg)) for cfg, tr in cfgs.items())
     return out
 
 
 def analyse(records):
     res = {"hot": interleaved(records, "hot", "file"),
            "target": interleaved(records, "target", "op", ops_per_s=True),
-           "latency": {}, "burst": [], "memory": {}, "verify": {},
+           "verify": interleaved(records, "verify", None, base="verify_0", value=loop_total,
+                                 name="loop_instructions").get(None, {}),
+           "latency": {}, "burst": [], "memory": {},
            "info": {r["key"]: r.get("value") for r in records if r.get("sec") == "info"}}
     for rec in records:
         vals = {k: num(v) for k, v in rec.items() if k not in ("sec", "op", "state", "wall_s")}
@@ -258,26 +267,6 @@ def analyse(records):
             "largest_zero_drop": max((s for s, z in sizes if z), default=None),
             "smallest_with_drops": min((s for s, z in sizes if not z), default=None)}
 
-    ver = [r for r in records if r.get("sec") == "verify"]
-    cfgs = paired(ver, None, base="verify_0").get(None)
-    total = lambda r: num(r["ns"]) if r else None  # noqa: E731
-    if cfgs:
-        res["verify"]["verify_0"] = {"loop_instructions": stats(
-            [total(r) for r in ver if r.get("cfg") == "verify_0"])}
-    for cfg, triples in (cfgs or {}).items():
-        period = int(cfg.split("_")[1]) * 1e6
-        add = added(triples, total)
-        # passes of the verifier that fall into one loop: loop time / period
-        per_pass = [a / (total(t[0]) / period) for a, t in zip(add, triples)
-                    if a is not None and total(t[0])]
-        res["verify"][cfg] = {
-            "loop_instructions": stats([total(t[0]) for t in triples]),
-            "icount_ratio": ratio_stats(triples, total),
-            "wall_ratio": ratio_stats(triples, lambda r: r.get("wall_s") if r else None),
-            "added_instructions": stats(add),
-            "instructions_per_pass": stats(per_pass),
-            "cpu_share": stats([pp / period for pp in per_pass]),
-        }
     return res
 
 
@@ -310,10 +299,9 @@ def md_table(header, rows):
 
 def report(res, meta):
     """Markdown text (also printed)."""
-    parts = ["sysrqmon benchmark, %s, %s; guest %s, QEMU %s TCG, 1 vCPU, %s; %d round(s) "
-             "(verifier: %d)%s; one boot, %.0f s."
+    parts = ["sysrqmon benchmark, %s, %s; guest %s, QEMU %s TCG, 1 vCPU, -icount shift=0,"
+             "sleep=off; %d round(s) (verifier: %d)%s; one boot, %.0f s."
              % (meta["date"], meta["machine"], meta["kernel_release"], meta["qemu_version"],
-                "-icount shift=0,sleep=off" if meta["icount"] else "no icount",
                 meta["rounds"], meta["sizes"]["verify_rounds"],
                 " (smoke)" if meta["smoke"] else "", meta["boot_seconds"]), "",
              "**icount** = instructions per operation measured with "
@@ -556,18 +544,14 @@ def run_series(args, series, sizes, sections):
         initrd = os.path.join(workdir, "initrd.gz")
         qboot.initramfs(initrd, "/bin/busybox", {"bench": os.path.join(HERE, "guest", "bench.sh")},
                         bindir, env, {"tests/sysrqmon.ko": module}, {"sysrqmonctl": args.tool})
-        log("== bench %s: kernel %s, module %s, %s, %d round(s), sections %s (built in %.0f s)"
+        log("== bench %s: kernel %s, module %s, icount, %d round(s), sections %s (built in %.0f s)"
             % (series, os.path.basename(kernel), os.path.basename(module) if own
-               else "built against " + os.path.basename(kdir),
-               "icount", sizes["rounds"], ",".join(sections),
-               time.monotonic() - t0))
+               else "built against " + os.path.basename(kdir), sizes["rounds"],
+               ",".join(sections), time.monotonic() - t0))
         records, results, problems, elapsed = boot(
             args, kernel, initrd, os.path.join(args.out, "console-%s.log" % series))
     finally:
-        if args.keep:
-            log("work directory kept: " + workdir)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(workdir, ignore_errors=True)
     res = analyse(records)
     qv = re.search(r"version (\S+)", subprocess.run(["qemu-system-x86_64", "--version"],
                                                     capture_output=True, text=True).stdout)
@@ -578,19 +562,16 @@ def run_series(args, series, sizes, sections):
             "rounds": sizes["rounds"], "smoke": args.smoke, "sizes": sizes, "sections": sections,
             "boot_seconds": round(elapsed, 1), "series_seconds": round(time.monotonic() - t0, 1),
             "module": os.path.relpath(module, REPO) if own else "module/ built against " + kdir,
-            "goals": GOALS, "floor_margin": FLOOR_MARGIN, "bare_metal": None}
+            "goals": GOALS, "floor_margin": FLOOR_MARGIN}
     return {"meta": meta, "results": res, "records": records,
             "failures": [{"name": n, "detail": d} for n, ok, d in results if not ok],
             "problems": problems, "missing": [] if problems else check_complete(res, sections)}
 
 
 def load_json(path):
-    """{series: run} from a results.json (one written before --series: the 6.1 run alone)."""
     with open(path) as f:
-        saved = json.load(f)
-    runs = saved.get("series") or {"6.1": saved}
+        runs = json.load(f)["series"]
     for run in runs.values():
-        run["meta"]["sizes"].setdefault("verify_rounds", run["meta"]["rounds"])
         run["results"] = analyse(run["records"])
     return runs
 
@@ -621,7 +602,6 @@ def main():
                                    "against")
     ap.add_argument("--out", help="directory for results.json, results.md, console-*.log "
                                   "(default bench/, with --smoke bench/smoke/)")
-    ap.add_argument("--keep", action="store_true", help="keep the work directories")
     ap.add_argument("--verbose", "-v", action="store_true", help="print every record")
     ap.add_argument("--from-json", metavar="FILE",
                     help="no boot: print and write results.md again from a results.json")

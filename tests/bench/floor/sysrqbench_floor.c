@@ -3,10 +3,9 @@
  * sysrqbench_floor: the floors under sysrqmon's security_file_open hook, for
  * the benchmark in tests/bench. Never loaded outside a QEMU guest.
  *
- * hook=ftrace (default): a plain ftrace_ops attached the way sysrqmon
- * attaches its hooks (FTRACE_OPS_FL_PERMANENT | FTRACE_OPS_FL_IPMODIFY, no
- * SAVE_REGS, address resolved through a kprobe on kallsyms_lookup_name),
- * with an empty callback: the price of the attachment alone.
+ * hook=ftrace (default): a plain ftrace_ops with sysrqmon's flags
+ * (FTRACE_OPS_FL_PERMANENT | FTRACE_OPS_FL_IPMODIFY, no SAVE_REGS) and an
+ * empty callback: the price of the attachment alone.
  * hook=ftrace_magic: the same ftrace_ops, the callback reads the file's
  * superblock magic (sysrqmon's fast path, without anything behind it).
  * hook=kprobe: a kprobe whose pre-handler only checks the superblock magic.
@@ -40,65 +39,47 @@ static void floor_empty(unsigned long ip, unsigned long parent_ip,
 {
 }
 
+static void floor_check(struct file *file)
+{
+	if (unlikely(file_inode(file)->i_sb->s_magic == PROC_SUPER_MAGIC))
+		WRITE_ONCE(procfs_hits, procfs_hits + 1);
+}
+
 static void floor_magic(unsigned long ip, unsigned long parent_ip,
 			struct ftrace_ops *ops, struct ftrace_regs *fregs)
 {
-	struct file *file;
-
-	file = (struct file *)floor_fregs_arg(fregs, 0);
-	if (unlikely(file_inode(file)->i_sb->s_magic == PROC_SUPER_MAGIC))
-		WRITE_ONCE(procfs_hits, procfs_hits + 1);
+	floor_check((struct file *)floor_fregs_arg(fregs, 0));
 }
 
 static int floor_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct file *file = (struct file *)regs_get_kernel_argument(regs, 0);
-
-	if (unlikely(file_inode(file)->i_sb->s_magic == PROC_SUPER_MAGIC))
-		WRITE_ONCE(procfs_hits, procfs_hits + 1);
+	floor_check((struct file *)regs_get_kernel_argument(regs, 0));
 	return 0;
 }
 
-static struct ftrace_ops floor_ops;
+static struct ftrace_ops floor_ops = {
+	.flags = FTRACE_OPS_FL_PERMANENT | FTRACE_OPS_FL_IPMODIFY,
+};
+
 static struct kprobe floor_kp = {
 	.symbol_name = HOOKED,
 	.pre_handler = floor_pre,
 };
 
-static bool use_kprobe;
-
-static unsigned long lookup(const char *name)
-{
-	unsigned long (*lookup_name)(const char *name);
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
-
-	if (register_kprobe(&kp))
-		return 0;
-	lookup_name = (void *)kp.addr;
-	unregister_kprobe(&kp);
-	return lookup_name(name);
-}
-
 static int __init floor_init(void)
 {
-	unsigned long addr;
+	unsigned char name[] = HOOKED;	/* ftrace_set_filter() may edit it */
 	int ret;
 
-	if (!strcmp(hook, "kprobe")) {
-		use_kprobe = true;
+	if (!strcmp(hook, "kprobe"))
 		return register_kprobe(&floor_kp);
-	}
 	if (!strcmp(hook, "ftrace"))
 		floor_ops.func = floor_empty;
 	else if (!strcmp(hook, "ftrace_magic"))
 		floor_ops.func = floor_magic;
 	else
 		return -EINVAL;
-	addr = lookup(HOOKED);
-	if (!addr)
-		return -ENOENT;
-	floor_ops.flags = FTRACE_OPS_FL_PERMANENT | FTRACE_OPS_FL_IPMODIFY;
-	ret = ftrace_set_filter_ip(&floor_ops, addr, 0, 0);
+	ret = ftrace_set_filter(&floor_ops, name, sizeof(name) - 1, 0);
 	if (ret)
 		return ret;
 	ret = register_ftrace_function(&floor_ops);
@@ -109,7 +90,7 @@ static int __init floor_init(void)
 
 static void __exit floor_exit(void)
 {
-	if (use_kprobe) {
+	if (!floor_ops.func) {
 		unregister_kprobe(&floor_kp);
 		return;
 	}
