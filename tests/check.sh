@@ -14,14 +14,13 @@ LOG=${TMPDIR:-/tmp}/sysrqmon-check.$$
 mkdir -p "$LOG"
 trap 'rm -rf "$LOG"' EXIT
 
-total_pass=0
-total_fail=0
 table=""
+. tests/result.sh
 
-# phase KERNEL FLAVOUR NAME CMD...: run CMD, show its output, take its "N passed, M failed"
-# line (or count 1 pass / 1 fail by exit status when it prints none); KERNEL and FLAVOUR say
-# which kernel the phase tests ("-" for none) in the table printed at the end. KERNEL "smoke"
-# takes the release tests/smoke-kernel.sh found for its metapackage.
+# phase KERNEL FLAVOUR NAME CMD...: run CMD, show its output, count its "N passed, M failed"
+# (counts in tests/result.sh); KERNEL and FLAVOUR say which kernel the phase tests ("-" for
+# none) in the table printed at the end. KERNEL "smoke" takes the release
+# tests/smoke-kernel.sh found for its metapackage.
 phase() {
 	kernel=$1 flavour=$2 name=$3
 	shift 3
@@ -34,19 +33,10 @@ phase() {
 		kernel=$(sed -n 's/^smoke: kernel \(.*\)$/\1/p' "$LOG/$name" | tail -n 1)
 		kernel=${kernel:-?}
 	fi
-	line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$LOG/$name" | tail -n 1)
-	if [ -n "$line" ]; then
-		p=$(echo "$line" | sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed.*/\2/')
-		f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
-	elif [ "$rc" -eq 0 ]; then
-		p=1 f=0
-	else
-		p=0 f=1
-	fi
-	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-	total_pass=$((total_pass + p))
-	total_fail=$((total_fail + f))
-	table="$table$(printf '%-22s %-8s %-13s %6s %6s %7s' "$kernel" "$flavour" "$name" "$p" "$f" "$secs")
+	counts "$LOG/$name" "$rc"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	table="$table$(row "$kernel" "$flavour" "$name" "$p" "$f" "$secs")
 "
 }
 
@@ -97,7 +87,6 @@ if [ "${RECORD_FIGURES:-0}" = 1 ]; then
 fi
 
 echo
-printf '%-22s %-8s %-13s %6s %6s %7s\n' kernel flavour phase passed failed seconds
+row kernel flavour phase passed failed seconds
 printf '%s' "$table"
-echo "$total_pass passed, $total_fail failed"
-[ "$total_fail" -eq 0 ]
+finish

@@ -109,20 +109,14 @@ conf=$(dpkg-deb --fsys-tarfile "$dkms_deb" 2>/dev/null |
 	tar -xOf - "./usr/src/sysrqmon-$ver/dkms.conf" 2>/dev/null)
 expect dkms-conf "PACKAGE_VERSION=\"$ver\"" "$(echo "$conf" | grep PACKAGE_VERSION)" \
 	[ -n "$(echo "$conf" | grep -x "PACKAGE_VERSION=\"$ver\"")" ]
-# sysrqmon: every file of make install-tools, the modprobe.d example as a
-# conffile, Recommends: sysrqmon-dkms.
+# sysrqmon: every file of make install-tools (the man page compressed), the copyright, the
+# modprobe.d example as a conffile, Recommends: sysrqmon-dkms.
+make -s install-tools DESTDIR="$work/tools" > "$work/tools.log" 2>&1
 missing=""
 contents=$(dpkg -c "$tool_deb" 2>/dev/null | awk '{print $6}')
-for f in /usr/sbin/sysrqmonctl /usr/share/man/man8/sysrqmonctl.8.gz \
-	/lib/systemd/system/sysrqmon.service \
-	/lib/systemd/system/sysrqmon-metrics.service \
-	/lib/systemd/system/sysrqmon-metrics.timer \
-	/etc/modprobe.d/sysrqmon.conf /usr/share/sysrqmon/sysrqmon.rules.yml \
-	/usr/share/sysrqmon/sysrqmon-record.schema.json \
-	/usr/lib/systemd/catalog/sysrqmon.catalog \
-	/usr/share/bash-completion/completions/sysrqmonctl \
-	/usr/share/doc/sysrqmon/copyright; do
-	echo "$contents" | grep -qx "\.$f" || missing="$missing $f"
+for f in $(cd "$work/tools" && find . -type f | sed 's/\.8$/.8.gz/') \
+	./usr/share/doc/sysrqmon/copyright; do
+	echo "$contents" | grep -qxF "$f" || missing="$missing ${f#.}"
 done
 expect contents-tool "$(echo "$contents" | grep -vc '/$') files" "missing:$missing" \
 	[ -z "$missing" ]

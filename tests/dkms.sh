@@ -64,14 +64,10 @@ sed -i '/define GENL_MCAST_CAP_SYS_ADMIN/d' "$old/common/include/net/genetlink.h
 step placeholder-add sh -c "make -s dkms-install && dkms add -m sysrqmon -v $ver"
 step placeholder-build dkms build -m sysrqmon -v "$ver" -k "$rel" --kernelsourcedir "$old/arch"
 step placeholder-install dkms install -m sysrqmon -v "$ver" -k "$rel"
-ko=$(find "/lib/modules/$rel/updates/dkms" -name 'sysrqmon.ko*' 2>/dev/null | head -n 1)
 work=$(mktemp -d)
-case $ko in
-*.xz) xz -dc "$ko" > "$work/sysrqmon.ko" ;;
-*) cp "$ko" "$work/sysrqmon.ko" 2>/dev/null ;;
-esac
+dkms_ko "$rel" "$work"
 desc=$(modinfo -F description "$work/sysrqmon.ko" 2>/dev/null)
-expect placeholder-built "$ko: $desc" "no placeholder under /lib/modules/$rel/updates/dkms: $ko" \
+expect placeholder-built "$_ko: $desc" "no placeholder under /lib/modules/$rel/updates/dkms: $_ko" \
 	[ "${desc#*placeholder}" != "$desc" ]
 if python3 tests/qemu/run.py --module "$work/sysrqmon.ko" --kernel-release "$rel" \
 	--cases placeholder > "$work/log" 2>&1; then

@@ -7,7 +7,6 @@
 # tests/host-guest.sh after multi-user.target and powers off.
 #
 #   tests/host.sh RELEASE [--smoke]    RELEASE: bookworm or trixie
-#   tests/host.sh RELEASE --root       only make the cached root; print its path
 #
 # --smoke (make check): install (DKMS signing with a generated fleet key), enable, one event
 # through the journal and the metrics, the alert expressions on the scrape, purge; one boot.
@@ -15,104 +14,35 @@
 # read by ausearch -i and the normaliser, stop, a failed load and the not-loaded alert, a
 # locked module through stop and an upgrade in place (version skew alert) with a reboot, the
 # purge.
-# The root is cached in ${XDG_CACHE_HOME:-~/.cache}/sysrqmon/roots/host-RELEASE (rebuilt
-# after 7 days, or with HOST_ROOT_REFRESH=1) and never changed by a run: each run installs
-# into an overlay on it and boots an ext4 image made from that overlay.
+# The root is `tests/debian-root.sh host-RELEASE` (rebuilt after 7 days, or with
+# HOST_ROOT_REFRESH=1) and never changed by a run: each run installs into an overlay on it
+# and boots an ext4 image made from that overlay.
 # HOST_DEBS=DIR: use the .debs in DIR instead of building them. HOST_TIMEOUT: seconds per
-# boot (default 900 smoke, 1800 full). HOST_KEEP=1: keep the work directory.
+# boot (default 900 smoke, 1800 full).
 # One line per check, "host-RELEASE: NAME PASS|FAIL DETAIL"; last line "N passed, M failed".
 set -u
 cd "$(dirname "$0")/.." || exit 1
-RELEASE=${1:?usage: tests/host.sh RELEASE [--smoke|--root]}
+RELEASE=${1:?usage: tests/host.sh RELEASE [--smoke]}
 MODE=${2:-full}
 MODE=${MODE#--}
 case $RELEASE in bookworm | trixie) ;; *) echo "host.sh: RELEASE is bookworm or trixie" >&2; exit 2 ;; esac
-case $MODE in full | smoke | root) ;; *) echo "host.sh: unknown option --$MODE" >&2; exit 2 ;; esac
+case $MODE in full | smoke) ;; *) echo "host.sh: unknown option --$MODE" >&2; exit 2 ;; esac
 [ "$(id -u)" -eq 0 ] || { echo "host.sh: needs root (debootstrap, chroot, mount)" >&2; exit 1; }
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon
-base=$cache/roots/host-$RELEASE
-mirror=http://deb.debian.org/debian
 SUITE=host-$RELEASE
 . tests/result.sh
 
-# make_root: the cached host root. Minimal Debian with systemd, the release's kernel and
-# headers metapackages (whatever ABI they point at today), dkms, auditd, node_exporter,
-# curl; root logged in on ttyS0 without a password prompt.
-make_root() {
-	if [ -f "$base/.sysrqmon-root" ] && [ "${HOST_ROOT_REFRESH:-0}" != 1 ] &&
-		[ -n "$(find "$base/.sysrqmon-root" -mtime -7)" ]; then
-		return 0
-	fi
-	mkdir -p "$cache/roots"
-	tmp=$(mktemp -d "$cache/roots/.host-new.XXXXXX")
-	chmod 755 "$tmp"
-	echo "host.sh: debootstrap $RELEASE host root (several minutes, once a week)" >&2
-	if ! debootstrap --variant=minbase --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
-		--include=systemd-sysv,udev,kmod,ca-certificates "$RELEASE" "$tmp" "$mirror" \
-		> "$tmp.log" 2>&1; then
-		tail -n 20 "$tmp.log" >&2
-		rm -rf "$tmp" "$tmp.log"
-		return 1
-	fi
-	cat > "$tmp/etc/apt/sources.list" <<-EOF
-	deb $mirror $RELEASE main
-	deb $mirror $RELEASE-updates main
-	deb http://deb.debian.org/debian-security $RELEASE-security main
-	EOF
-	cp /etc/resolv.conf "$tmp/etc/resolv.conf"
-	# Nothing starts in the chroot (auditd, node_exporter); removed again below.
-	printf '#!/bin/sh\nexit 101\n' > "$tmp/usr/sbin/policy-rc.d"
-	chmod 755 "$tmp/usr/sbin/policy-rc.d"
-	mount -t proc proc "$tmp/proc"
-	chroot "$tmp" sh -c 'apt-get -qq update && DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -q --no-install-recommends initramfs-tools linux-image-amd64 \
-		linux-headers-amd64 dkms auditd prometheus-node-exporter curl libnl-genl-3-200 \
-		&& apt-get clean' >> "$tmp.log" 2>&1
-	rc=$?
-	umount "$tmp/proc"
-	if [ "$rc" -ne 0 ]; then
-		tail -n 20 "$tmp.log" >&2
-		rm -rf "$tmp" "$tmp.log"
-		return 1
-	fi
-	rm -f "$tmp/usr/sbin/policy-rc.d" "$tmp.log"
-	echo hostbox > "$tmp/etc/hostname"
-	echo '/dev/vda / ext4 defaults 0 1' > "$tmp/etc/fstab"
-	mkdir -p "$tmp/etc/systemd/system/serial-getty@ttyS0.service.d"
-	cat > "$tmp/etc/systemd/system/serial-getty@ttyS0.service.d/autologin.conf" <<-'EOF'
-	[Service]
-	ExecStart=
-	ExecStart=-/sbin/agetty --autologin root --noclear --keep-baud 115200,38400,9600 %I $TERM
-	EOF
-	touch "$tmp/.sysrqmon-root"
-	rm -rf "$base"
-	mv "$tmp" "$base"
-}
-
-if ! make_root; then
+if ! base=$(tests/debian-root.sh "host-$RELEASE"); then
 	result root FAIL "debootstrap of the $RELEASE host root failed"
 	finish
 fi
-if [ "$MODE" = root ]; then
-	echo "$base"
-	exit 0
-fi
+overlay "$base" proc
+qpid=""
 
 ver=$(cat VERSION)
 arch=$(dpkg --print-architecture)
 timeout=${HOST_TIMEOUT:-1800}
 [ "$MODE" = smoke ] && timeout=${HOST_TIMEOUT:-900}
-work=$(mktemp -d "${TMPDIR:-/tmp}/sysrqmon-host.XXXXXX")
-root=$work/root
-qpid=""
-cleanup() {
-	[ -n "$qpid" ] && kill "$qpid" 2>/dev/null
-	umount "$root/proc" 2>/dev/null
-	# A daemon apt started may still hold the root: detach it lazily.
-	umount "$root" 2>/dev/null || umount -l "$root" 2>/dev/null
-	if [ "${HOST_KEEP:-0}" = 1 ]; then echo "host.sh: kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
 # 1. The packages: make deb (or HOST_DEBS), and for the upgrade a second set built from a
@@ -150,13 +80,7 @@ if [ "$MODE" = full ]; then
 	fi
 fi
 
-# 2. Install them the way an operator does, into an overlay on the cached root.
-mkdir -p "$work/upper" "$work/ovl" "$root"
-if ! mount -t overlay overlay -o "lowerdir=$base,upperdir=$work/upper,workdir=$work/ovl" \
-	"$root" || ! mount -t proc proc "$root/proc"; then
-	result overlay FAIL "cannot mount an overlay on $base"
-	finish
-fi
+# 2. Install them the way an operator does, into the overlay on the cached root.
 rel=$(cd "$root/boot" && ls vmlinuz-* | sed 's/^vmlinuz-//' | sort -V | tail -n 1)
 # Fleet signing (docs/fleet.md, "Secure Boot in a fleet"): the key every host's DKMS signs
 # with, configured before sysrqmon-dkms is installed. Made here with openssl; a fleet ships
@@ -242,7 +166,6 @@ if ! mke2fs -q -t ext4 -L hostroot -d "$root" "$img" "${size}M" > "$work/mke2fs.
 	result image FAIL "mke2fs -d"
 	finish
 fi
-umount "$root" 2>/dev/null || umount -l "$root"
 
 # 4. Boot until the guest says DONE; each boot ends in REBOOT, DONE, or a FAIL.
 # boot N: one QEMU run; the guest's lines from ttyS1 are counted as results.
@@ -257,9 +180,8 @@ boot() {
 	wait "$qpid"
 	rc=$?
 	qpid=""
-	while read -r verdict name detail; do
-		case $verdict in PASS | FAIL) result "$name" "$verdict" "$detail" ;; esac
-	done < "$work/guest.$1"
+	grep -E '^(PASS|FAIL) ' "$work/guest.$1" > "$work/results.$1"
+	relay "$work/results.$1"
 	if grep -q '^REBOOT' "$work/guest.$1"; then
 		return 0
 	elif grep -q '^DONE' "$work/guest.$1"; then
@@ -306,9 +228,7 @@ set -- ok-notloaded="$work/out/metrics.txt:SysrqmonNotLoaded:silent" \
 	notloaded="$work/out/metrics-notloaded.txt:SysrqmonNotLoaded:fires" \
 	skew="$work/out/metrics-upgrade.txt:SysrqmonVersionSkew:fires"
 python3 tests/host-alerts.py tools/sysrqmon.rules.yml "$@" > "$work/alerts" 2>&1
-while read -r verdict name detail; do
-	case $verdict in PASS | FAIL) result "$name" "$verdict" "$detail" ;; *) echo "$verdict $name $detail" ;; esac
-done < "$work/alerts"
+relay "$work/alerts"
 grep -q '^PASS\|^FAIL' "$work/alerts" || result alerts FAIL "tests/host-alerts.py: $(tail -n 3 "$work/alerts")"
 PYTHONPATH=tools/tests python3 - "$work/out/events.json" "$work/out/journal.json" tools/fleet.c \
 	> "$work/journal-check" 2>&1 <<'PY'
@@ -350,9 +270,7 @@ line("journal-priority", bad_prio, "critical 2, high 4, info 6")
 # Expected to fail until SYSLOG_FACILITY (authpriv, 10) of issue 25 (item 3) is merged.
 line("journal-facility", bad_fac, "SYSLOG_FACILITY=10 (authpriv)")
 PY
-while read -r verdict name detail; do
-	case $verdict in PASS | FAIL) result "$name" "$verdict" "$detail" ;; *) echo "$verdict $name $detail" ;; esac
-done < "$work/journal-check"
+relay "$work/journal-check"
 rm -rf "$cache/host-logs/$RELEASE-$MODE"
 mkdir -p "$cache/host-logs/$RELEASE-$MODE"
 cp -r "$work"/console.* "$work"/guest.* "$work/out" "$work/install.log" \

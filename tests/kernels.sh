@@ -2,29 +2,22 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Debian kernels other than the installed one, for building and booting: never
-# installs anything and never touches the machine's apt configuration.
+# installs anything on this machine and never touches its apt configuration.
 #
-#   tests/kernels.sh kdir [META [RELEASE]]
-#                                  print the KDIR of META's current ABI (default
-#                                  linux-headers-6.12-amd64; RELEASE default bookworm),
-#                                  fetching it when missing
-#   tests/kernels.sh apt-get ARGS  apt-get with the private state below (update, download)
-#   tests/kernels.sh apt-cache ARGS
+#   tests/kernels.sh kdir [META [RELEASE]]   print the KDIR of META's current ABI (default
+#                                            linux-headers-6.12-amd64 bookworm), fetching it
+#   tests/kernels.sh apt-get|apt-cache ARGS  apt with the private state below
 #
-# The private apt state is a sources list (bookworm and bookworm-security, on the
-# machine's own mirror hosts), its lists and its cache, under
-#   ${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/apt/bookworm/
-# refreshed once a day (KERNELS_UPDATE=1: now). The metapackage is resolved to the ABI
-# package it depends on today, never a pinned ABI. Its image, headers, -common headers
-# and kbuild are unpacked with dpkg-deb -x into
-#   ${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/kernels/RELEASE/
-# (the layout tests/qemu/boot.py's find_kernel reuses), and the headers' Makefile is pointed
-# at the unpacked -common tree. Building against it needs gcc-12 and, from 6.12 on,
-# pahole (package dwarves).
-#
+# The private apt state (bookworm and bookworm-security) is kept, refreshed once a day
+# (KERNELS_UPDATE=1: now), under ${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/apt/bookworm/.
+# The metapackage is resolved to the ABI package it depends on today, never a pinned ABI. Its
+# image, headers, -common headers and kbuild are unpacked with dpkg-deb -x into
+# ${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/kernels/RELEASE/ (the layout tests/qemu/boot.py's
+# find_kernel reuses), the headers' Makefile pointed at the unpacked -common tree. Building
+# against it needs gcc-12 and, from 6.12 on, pahole (package dwarves).
 # Another RELEASE (trixie): its headers need its own compiler and kbuild, so they are
 # installed with apt in a root of tests/debian-root.sh, where tests/kbuild.sh builds; the
-# image is unpacked into the same kernels/RELEASE/ layout for the QEMU tests.
+# image is copied into the same kernels/RELEASE/ layout for the QEMU tests.
 set -eu
 
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon"
@@ -65,6 +58,13 @@ depends() {
 		sed -n 's/^ *|\{0,1\}Depends: \([^ <]*\)$/\1/p' | grep -m 1 -x "$2"
 }
 
+# newdir: $tmp, a new directory in the kernels' cache, removed at exit.
+newdir() {
+	mkdir -p "$cache/kernels"
+	tmp=$(mktemp -d "$cache/kernels/.dl.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+}
+
 kdir() {
 	meta=${1:-linux-headers-6.12-amd64}
 	apt_update
@@ -85,9 +85,7 @@ kdir() {
 	image=$(depends "$(echo "$meta" | sed 's/^linux-headers-/linux-image-/')" \
 		"linux-image-$rel\(-unsigned\)\{0,1\}") || image=linux-image-$rel
 
-	mkdir -p "$cache/kernels"
-	tmp=$(mktemp -d "$cache/kernels/.dl.XXXXXX")
-	trap 'rm -rf "$tmp"' EXIT
+	newdir
 	# shellcheck disable=SC2046
 	(cd "$tmp" && apt-get $(apt_opts) -qq download "$image" "$headers" "$common" \
 		"$kbuild" >&2)
@@ -99,8 +97,6 @@ kdir() {
 	touch "$tmp/root/usr/src/$headers/.sysrqmon-ready"
 	rm -rf "$dest"
 	mv "$tmp/root" "$dest"
-	rm -rf "$tmp"
-	trap - EXIT
 	echo "$kdir"
 }
 
@@ -122,13 +118,12 @@ kdir_in_root() {
 	# The headers depend on their image, so the root has it: the QEMU tests boot it.
 	dest="$cache/kernels/$rel"
 	if [ ! -f "$dest/boot/vmlinuz-$rel" ]; then
-		mkdir -p "$cache/kernels"
-		tmp=$(mktemp -d "$cache/kernels/.dl.XXXXXX")
-		mkdir -p "$tmp/boot" "$tmp/lib/modules"
-		cp "$root/boot/vmlinuz-$rel" "$root/boot/config-$rel" "$tmp/boot/"
-		cp -r "$root/lib/modules/$rel" "$tmp/lib/modules/"
+		newdir
+		mkdir -p "$tmp/root/boot" "$tmp/root/lib/modules"
+		cp "$root/boot/vmlinuz-$rel" "$root/boot/config-$rel" "$tmp/root/boot/"
+		cp -r "$root/lib/modules/$rel" "$tmp/root/lib/modules/"
 		rm -rf "$dest"
-		mv "$tmp" "$dest"
+		mv "$tmp/root" "$dest"
 	fi
 	echo "$kdir"
 }

@@ -38,9 +38,10 @@ fi
 STATE=${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/matrix/$tree
 mkdir -p "$STATE"
 
-# row CELL LOG RC SECONDS [KERNEL]: the cell's row "kernel flavour phase passed failed seconds" from
-# its log's last "N passed, M failed", into $STATE/CELL.row.
-row() {
+. tests/result.sh
+# cell_row CELL LOG RC SECONDS [KERNEL]: the cell's row "kernel flavour phase passed failed
+# seconds" from its log (counts in tests/result.sh), into $STATE/CELL.row.
+cell_row() {
 	case $1 in
 	debug:*) kernel=linux-source-$(echo "$1" | cut -d: -f2)
 		flavour=$(echo "$1" | cut -d: -f3) phase=debug-kernel ;;
@@ -50,13 +51,8 @@ row() {
 		flavour=$(echo "$1" | sed -n 's/.*-\(cloud\|rt\)-amd64$/\1/p')
 		flavour=${flavour:-amd64} phase=qemu ;;
 	esac
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$2" | tail -n 1)
-	p=$(echo "$line" | cut -d' ' -f1)
-	f=$(echo "$line" | cut -d' ' -f3)
-	[ -n "$line" ] || { p=0 f=1; }
-	[ "$3" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-	printf '%-22s %-8s %-13s %6s %6s %7s\n' "${kernel:-?}" "$flavour" "$phase" "$p" "$f" \
-		"$4" > "$STATE/$1.row"
+	counts "$2" "$3"
+	row "${kernel:-?}" "$flavour" "$phase" "$p" "$f" "$4" > "$STATE/$1.row"
 	if [ "${RECORD:-0}" = 1 ]; then
 		{ grep -v "^$1 " "$CELLS_FILE" 2>/dev/null
 		  echo "$1 $tree $(git rev-parse --short=12 HEAD) $(date -u +%F) $(cat "$STATE/$1.row")"
@@ -65,7 +61,7 @@ row() {
 }
 
 if [ "${1:-}" = --row ]; then
-	row "$2" "$3" 0 "$4" "${5:-}"
+	cell_row "$2" "$3" 0 "$4" "${5:-}"
 	exit 0
 fi
 [ $# -gt 0 ] && CELLS=$*
@@ -79,17 +75,17 @@ run_cell() {
 	host:*) tests/host.sh "${1#host:}" ;;
 	*) SMOKE_CASES=all tests/smoke-kernel.sh "${1#*:}" "${1%%:*}" ;;
 	esac > "$log" 2>&1
-	row "$1" "$log" $? $(($(date +%s) - start))
+	cell_row "$1" "$log" $? $(($(date +%s) - start))
 }
 
 for cell in $CELLS; do
 	done_row=$STATE/$cell.row
 	# A row a session on another machine recorded for this tested tree counts as done.
 	if [ ! -f "$done_row" ]; then
-		seed=$(awk -v c="$cell" -v t="$tree" '$1 == c && $2 == t && $9 == 0 {
-			printf "%-22s %-8s %-13s %6s %6s %7s\n", $5, $6, $7, $8, $9, $10 }' \
-			"$CELLS_FILE" 2>/dev/null)
-		[ -n "$seed" ] && echo "$seed" > "$done_row"
+		# shellcheck disable=SC2046
+		set -- $(awk -v c="$cell" -v t="$tree" '$1 == c && $2 == t && $9 == 0 {
+			print $5, $6, $7, $8, $9, $10 }' "$CELLS_FILE" 2>/dev/null)
+		[ $# -eq 6 ] && row "$@" > "$done_row"
 	fi
 	if [ -f "$done_row" ] && [ "$(awk '{ print $5 }' "$done_row")" = 0 ]; then
 		echo "matrix: $cell: done earlier for $tree"
@@ -100,7 +96,7 @@ for cell in $CELLS; do
 	cat "$done_row"
 done
 
-table=$(printf '%-22s %-8s %-13s %6s %6s %7s\n' kernel flavour phase passed failed seconds
+table=$(row kernel flavour phase passed failed seconds
 	for cell in $CELLS; do cat "$STATE/$cell.row" 2>/dev/null; done)
 passed=$(echo "$table" | awk 'NR > 1 { n += $4 } END { print n + 0 }')
 failed=$(echo "$table" | awk 'NR > 1 { n += $5 } END { print n + 0 }')
@@ -111,5 +107,5 @@ fi
 echo
 echo "$table"
 [ "$missing" -eq 0 ] || echo "matrix: $missing cell(s) without a result"
-echo "$passed passed, $((failed + missing)) failed"
-[ "$failed" -eq 0 ] && [ "$missing" -eq 0 ]
+failed=$((failed + missing))
+finish

@@ -2,10 +2,15 @@
 # result.sh: the counters of the tests/*.sh that count their own results (sourced, after
 # SUITE=NAME): `result NAME PASS|FAIL DETAIL` prints "SUITE: NAME PASS|FAIL DETAIL" and
 # counts it; `expect NAME PASS-DETAIL FAIL-DETAIL CMD...` is that result by CMD's status;
+# `relay FILE` counts FILE's "PASS|FAIL NAME DETAIL" lines as results and shows the others;
 # `add_counts LINE` adds a "N passed, M failed" line (none: one failure);
 # `finish` prints the total, "N passed, M failed", and exits, non-zero when M > 0.
 # `overlay BASE [proc]`: $root ($work/root, $work new) is a throw-away overlay on the root
-# BASE (with /proc mounted), taken down at exit; when it cannot be mounted, the run fails.
+# BASE (with /proc mounted), taken down at exit (and QEMU's $qpid killed); when it cannot be
+# mounted, the run fails.
+# For the tables of tests/check.sh and tests/matrix.sh: `counts LOG STATUS` sets p and f from
+# LOG's last "N passed, M failed" (without one: 1 pass or 1 fail by STATUS; a non-zero STATUS
+# is at least one failure); `row KERNEL FLAVOUR PHASE PASSED FAILED SECONDS` prints a row.
 passed=0
 failed=0
 result() {
@@ -17,18 +22,36 @@ expect() {
 	shift 3
 	if "$@"; then result "$_en" PASS "$_ep"; else result "$_en" FAIL "$_ef"; fi
 }
+relay() {
+	while read -r _verdict _name _detail; do
+		case $_verdict in
+		PASS | FAIL) result "$_name" "$_verdict" "$_detail" ;;
+		*) echo "$_verdict $_name $_detail" ;;
+		esac
+	done < "$1"
+}
 add_counts() {
 	# shellcheck disable=SC2046
 	set -- $(echo "$1" | sed -nE 's/^(.*: )?([0-9]+) passed, ([0-9]+) failed.*/\2 \3/p')
 	passed=$((passed + ${1:-0}))
 	failed=$((failed + ${2:-1}))
 }
+counts() {
+	# shellcheck disable=SC2046
+	set -- "$2" $(sed -nE 's/^([A-Za-z-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\2 \3/p' "$1" |
+		tail -n 1)
+	if [ $# -eq 3 ]; then p=$2 f=$3; elif [ "$1" -eq 0 ]; then p=1 f=0; else p=0 f=1; fi
+	[ "$1" -eq 0 ] || [ "$f" -gt 0 ] || f=1
+}
+row() {
+	printf '%-22s %-8s %-13s %6s %6s %7s\n' "$@"
+}
 overlay() {
 	work=$(mktemp -d)
 	root=$work/root
 	# A daemon apt started (gpg-agent, say) may still hold the root: detach it lazily.
-	trap 'umount "$root/proc" 2>/dev/null; umount "$root" 2>/dev/null || umount -l "$root" 2>/dev/null
-		rm -rf "$work"' EXIT
+	trap '[ -z "${qpid:-}" ] || kill "$qpid" 2>/dev/null; umount "$root/proc" 2>/dev/null
+		umount "$root" 2>/dev/null || umount -l "$root" 2>/dev/null; rm -rf "$work"' EXIT
 	mkdir -p "$work/upper" "$work/work" "$root"
 	mount -t overlay overlay -o "lowerdir=$1,upperdir=$work/upper,workdir=$work/work" "$root" &&
 		{ [ -z "${2:-}" ] || mount -t proc proc "$root/proc"; } && return

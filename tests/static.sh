@@ -22,43 +22,30 @@ if [ ! -x "$CP_DIR/scripts/checkpatch.pl" ] || [ "$SRC_TAR" -nt "$CP_DIR/scripts
 	touch "$CP_DIR/scripts/checkpatch.pl"
 fi
 
-passed=0
-failed=0
-result() {
-	if [ "$2" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-	echo "static: $1 $2"
+SUITE=static
+. tests/result.sh
+# clean NAME OUTPUT: NAME passes when the check printed nothing; its output is shown otherwise.
+clean() {
+	[ -z "$2" ] || echo "$2"
+	expect "$1" "" "" [ -z "$2" ]
 }
 
 files=$(git ls-files 'module/*.c' 'module/*.h' 'include/*.h' 'tools/*.c' \
 	'tools/*.h' 'tests/module/*.c' 2>/dev/null)
 [ -n "$files" ] || files=$(ls module/*.c module/*.h include/uapi/*.h tools/*.c tools/*.h)
-out=$(perl "$CP_DIR/scripts/checkpatch.pl" --strict --no-tree --quiet \
-	--ignore FILE_PATH_CHANGES -f $files 2>&1)
-if [ -z "$out" ]; then
-	result checkpatch PASS
-else
-	echo "$out"
-	result checkpatch FAIL
-fi
-
-out=$(make -s -C "$KDIR" M="$PWD" C=2 CHECK=sparse modules 2>&1 |
-	grep -vE 'Skipping BTF|^make|^\s')
-if [ -z "$out" ]; then
-	result sparse PASS
-else
-	echo "$out"
-	result sparse FAIL
-fi
+# shellcheck disable=SC2086 # a list of paths without blanks
+clean checkpatch "$(perl "$CP_DIR/scripts/checkpatch.pl" --strict --no-tree --quiet \
+	--ignore FILE_PATH_CHANGES -f $files 2>&1)"
+clean sparse "$(make -s -C "$KDIR" M="$PWD" C=2 CHECK=sparse modules 2>&1 |
+	grep -vE 'Skipping BTF|^make|^\s')"
 
 # Stack above a hooked function, summed along the longest call path.
 out=$(tests/stack-usage.sh "$KDIR" 512 2>&1)
 echo "$out" | tail -n 1
 if echo "$out" | grep -q '^stack: worst' && ! echo "$out" | grep -q OVER; then
-	result stack-usage PASS
+	result stack-usage PASS ""
 else
 	echo "$out"
-	result stack-usage FAIL
+	result stack-usage FAIL ""
 fi
-
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

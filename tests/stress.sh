@@ -52,15 +52,17 @@ TOOL=${TOOL:-tools/sysrqmonctl}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sysrqmon-stress.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 CASES='adv-*,netlink-fuzz,netlink-status,netlink-lost,deny-race'
-CYCLES=$((100 * SCALE / 100))
+CYCLES=$SCALE	# 100 at make check's LOAD_SCALE 100
 SUITE=stress
 . tests/result.sh
 
 # suite LABEL SCALE FUZZ RUN.PY-ARGS...: one run.py run; figures in $WORK/LABEL.fig, its
-# "N passed, M failed" in $WORK/results.
+# sizes in $WORK/LABEL.what, its "N passed, M failed" in $WORK/results.
 suite() {
 	label=$1 scale=$2 fuzz=$3
 	shift 3
+	echo "LOAD_SCALE=$scale, NLFUZZ_COUNT=$fuzz per sender, $CYCLES unload cycles" \
+		> "$WORK/$label.what"
 	python3 tests/qemu/run.py --tool "$TOOL" --smp2 --timeout 5400 --cases "$CASES" \
 		--env LOAD_SCALE="$scale" --env NLFUZZ_COUNT="$fuzz" \
 		--env NLFUZZ_SENDERS="root user netadmin" \
@@ -102,12 +104,8 @@ fi
 # One block per kernel (stress-debian, stress-debug), so the two can also run apart.
 if [ "$RECORD" = 1 ]; then
 	for label in $(cut -d: -f1 "$WORK/results"); do
-		case $label in
-		debian) what="LOAD_SCALE=$SCALE, NLFUZZ_COUNT=$FUZZ per sender, $((100 * SCALE / 100)) unload cycles" ;;
-		debug) what="LOAD_SCALE=$((SCALE / 20)), NLFUZZ_COUNT=$((FUZZ / 10)) per sender, $((100 * SCALE / 100 / 5)) unload cycles" ;;
-		esac
 		python3 tests/record-figures.py docs/testing.md "stress-$label" "$WORK" \
-			"\`tests/stress.sh --kernel $label\` ($what)" "$label"
+			"\`tests/stress.sh --kernel $label\` ($(cat "$WORK/$label.what" 2>/dev/null))" "$label"
 	done
 fi
 cat "$WORK/results"
