@@ -152,26 +152,22 @@ expect_drift() {
 	_ed_found=$?
 	_ed_stall=$(stall_stop)
 	_ed_lim=$((VERIFY_MS + DRIFT_SLACK_MS + _ed_stall))
-	if [ "$_ed_found" -ne 0 ]; then
-		fail "$_ed_n" "no /$_ed_re/ within $_ed_wait ms; $(audit_summary)"
-		return 1
-	fi
-	if ! grammar_ok "$AUDIT_LINE"; then
-		fail "$_ed_n" "line breaks the contract grammar: $AUDIT_LINE"
-		return 1
-	fi
 	_ed_t1=$(klog_ms "$_ed_cre")
 	_ed_t2=$(klog_ms "$_ed_re")
-	if [ -z "$_ed_t1" ] || [ -z "$_ed_t2" ]; then
+	_ed_lat=$((${_ed_t2:-0} - ${_ed_t1:-0}))
+	if [ "$_ed_found" -ne 0 ]; then
+		fail "$_ed_n" "no /$_ed_re/ within $_ed_wait ms; $(audit_summary)"
+	elif ! grammar_ok "$AUDIT_LINE"; then
+		fail "$_ed_n" "line breaks the contract grammar: $AUDIT_LINE"
+	elif [ -z "$_ed_t1" ] || [ -z "$_ed_t2" ]; then
 		fail "$_ed_n" "no kernel timestamp for /$_ed_cre/ ($_ed_t1) or the drift line ($_ed_t2)"
-		return 1
-	fi
-	_ed_lat=$((_ed_t2 - _ed_t1))
-	if [ "$_ed_lat" -gt "$_ed_lim" ]; then
+	elif [ "$_ed_lat" -gt "$_ed_lim" ]; then
 		fail "$_ed_n" "found ${_ed_lat} ms after the change (kernel time), more than verify_ms=$VERIFY_MS + ${DRIFT_SLACK_MS} ms + the guest's longest stall ${_ed_stall} ms: $AUDIT_LINE"
-		return 1
+	else
+		pass "$_ed_n" "found ${_ed_lat} ms after the change (verify_ms=$VERIFY_MS, longest stall ${_ed_stall} ms): $AUDIT_LINE"
+		return 0
 	fi
-	pass "$_ed_n" "found ${_ed_lat} ms after the change (verify_ms=$VERIFY_MS, longest stall ${_ed_stall} ms): $AUDIT_LINE"
+	return 1
 }
 
 # settle_periods N: sleep N verify periods

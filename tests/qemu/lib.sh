@@ -42,15 +42,15 @@ oneline() {
 
 # pass NAME DETAIL... / fail NAME DETAIL...: one result
 pass() {
-	_n=$1
-	shift
-	marker "@@RESULT $CASE_NAME/$_n PASS $(oneline "$*")"
+	result PASS "$@"
 }
 
 fail() {
-	_n=$1
-	shift
-	marker "@@RESULT $CASE_NAME/$_n FAIL $(oneline "$*")"
+	result FAIL "$@"
+}
+
+result() {
+	marker "@@RESULT $CASE_NAME/$2 $1 $(shift 2; oneline "$*")"
 }
 
 # skip NAME WHY: a check this kernel cannot run, and why (run.py prints it and counts it)
@@ -305,8 +305,7 @@ ensure_unloaded() {
 }
 
 reload() {
-	ensure_unloaded || return 1
-	insmod "$KO" "$@"
+	ensure_unloaded && insmod "$KO" "$@"
 }
 
 param() {
