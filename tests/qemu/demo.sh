@@ -1,11 +1,8 @@
 #!/bin/sh
 # demo.sh: the narrated sysrqmon demo (`make demo`, i.e. run.py --demo). run.py boots it as the
 # only "case" with DEMO=1 and a quiet kernel console (loglevel=3) and streams the console to
-# the operator's terminal; the markers (@@SENDKEY, @@RESULT, @@DONE) stay on ttyS1.
-#
-# Two background readers show what the module reports while the steps run:
-#   [kernel log]  kmsgtail (dmesg -w) filtered to "sysrqmon:" lines: the audit lines
-#   [listener]    `sysrqmonctl listen`, the generic netlink events, as text
+# the operator's terminal; the markers stay on ttyS1. Two background readers show what the
+# module reports: [kernel log] its audit lines, [listener] its netlink events.
 . /tests/lib.sh
 
 PAUSE=${DEMO_PAUSE:-1}
@@ -44,8 +41,7 @@ RPID=$!
 note "started: dmesg -w | grep sysrqmon:  and  sysrqmonctl listen"
 "$TOOL" listen > /tmp/demo-listen 2>&1 &
 LISTENER_PID=$!
-i=0
-while [ "$(nl_joined)" -lt 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+joined $LISTENER_PID 0 /dev/null
 sleep "$PAUSE"
 
 say "Trigger a SysRq command: h (help) through /proc/sysrq-trigger"

@@ -1,25 +1,6 @@
 # shellcheck shell=sh
 # deny-lib.sh: shared functions of the deny-mode and lock cases (2N-deny-*.sh, 9N-lock*.sh).
-# Sourced after lib.sh:
-#   . /tests/lib.sh
-#   . /tests/deny-lib.sh
-#
-#   deny_load [PARAMS...]         reload the module with mode=deny PARAMS...; marks
-#   in_mode MODE CMD...           run CMD with mode=MODE, then restore the mode; marks after
-#   setup_mask V                  set kernel.sysrq to V in monitor mode (deny might refuse it)
-#   ran_re KEY                    ERE of the kernel's own line when command KEY runs
-#   expect_ran NAME KEY [N]       the kernel ran KEY (exactly N times, default at least once)
-#   expect_not_ran NAME KEY       the kernel did not run KEY since the mark
-#   expect_result NAME LINE WANT  helper report LINE has result=WANT
-#   shell_write VAR DATA PATH     echo DATA > PATH from this shell; VAR gets its status and
-#                                 error text ("rc=N err=...")
-#   expect_shell_eperm NAME "$VAR"  shell_write's result says the write failed with "Operation not permitted"
-#   expect_mask NAME V            kernel.sysrq reads back V
-#   denied_trigger_re KEY [PID] [COMM]   ERE of a denied trigger event
-#   expect_denied_open NAME PATH [PID] [COMM]
-#   expect_denied_trigger NAME KEY [PID] [COMM]
-#   expect_denied_sysctl NAME OLD NEW [PID] [COMM]
-#   wait_file FILE                wait up to 10 s until FILE is non-empty
+# Sourced after lib.sh. PID and COMM narrow an event's head, as in lib.sh.
 
 P=/proc/sysrq-trigger
 S=/proc/sys/kernel/sysrq
@@ -29,11 +10,13 @@ S=/proc/sys/kernel/sysrq
 SETTLE=${DENY_SETTLE:-0.1}
 GO=/tmp/deny-go
 
+# deny_load [PARAMS...]: reload the module with mode=deny PARAMS...; marks
 deny_load() {
 	reload mode=deny "$@" || { fail load "insmod mode=deny $*"; exit 0; }
 	mark
 }
 
+# in_mode MODE CMD...: CMD with mode=MODE, then the mode restored; marks after
 in_mode() {
 	_im_m=$1
 	shift
@@ -46,13 +29,14 @@ in_mode() {
 	return $_im_rc
 }
 
+# setup_mask V: kernel.sysrq=V, set in monitor mode (deny might refuse it)
 _setup_mask() { echo "$1" > "$S"; }
 setup_mask() {
 	in_mode monitor _setup_mask "$1"
 	[ "$(sysrq_mask)" = "$1" ] || fail setup "cannot set kernel.sysrq=$1 (reads $(sysrq_mask))"
 }
 
-# The kernel's own line for a trigger command (pr_info in __handle_sysrq: "sysrq: " + the
+# ran_re KEY: ERE of the kernel's own line for a trigger command (pr_info in __handle_sysrq: "sysrq: " + the
 # handler's action message, or "HELP :" for a key without handler).
 ran_re() {
 	case $1 in
@@ -65,6 +49,7 @@ ran_re() {
 	esac
 }
 
+# expect_ran NAME KEY [N]: the kernel ran KEY (exactly N times, default at least once)
 expect_ran() {
 	_er=$(ran_re "$2")
 	_er_c=$(new_klog | grep -c "$_er")
@@ -77,6 +62,7 @@ expect_ran() {
 	fi
 }
 
+# expect_not_ran NAME KEY: the kernel did not run KEY since the mark
 expect_not_ran() {
 	sleep 0.05
 	_enr=$(new_klog | grep -m 1 "$(ran_re "$2")")
@@ -84,18 +70,21 @@ expect_not_ran() {
 		[ -z "$_enr" ]
 }
 
+# expect_result NAME LINE WANT: helper report LINE has result=WANT
 expect_result() {
 	verdict "$1" "$2" "want result=$3: $2" [ "$(field "$2" result)" = "$3" ]
 }
 
+# shell_write VAR DATA PATH: `echo DATA > PATH` in this shell (pid $$, comm sh), not a
+# subshell; VAR gets "rc=N err=TEXT"
 shell_write() {
-	# in this shell (pid $$, comm sh), not a subshell
 	{ echo "$2" > "$3"; } 2> /tmp/shell_write.err
 	_sw_rc=$?
 	_sw_err=$(tr '\n' ' ' < /tmp/shell_write.err)
 	eval "$1=\"rc=\$_sw_rc err=\$_sw_err\""
 }
 
+# expect_shell_eperm NAME "$VAR": shell_write's write failed with EPERM
 expect_shell_eperm() {
 	_es=$2
 	case $_es in
@@ -105,11 +94,14 @@ expect_shell_eperm() {
 	esac
 }
 
+# expect_mask NAME V: kernel.sysrq reads back V
 expect_mask() {
 	_em=$(sysrq_mask)
 	verdict "$1" "kernel.sysrq reads $_em" "kernel.sysrq reads $_em, want $2" [ "$_em" = "$2" ]
 }
 
+# denied_trigger_re KEY [PID] [COMM]; expect_denied_{open,trigger,sysctl} NAME ARGS as
+# expect_open (of sysrq-trigger, for writing) PATH, expect_trigger KEY, expect_sysctl OLD NEW
 denied_trigger_re() {
 	printf '%s key=%s action=[^ ]+( |$)' "$(HDR_VERDICT=denied hdr trigger "$2" "$3")" \
 		"$(re_quote "$1")"
@@ -127,6 +119,7 @@ expect_denied_sysctl() {
 	HDR_VERDICT=denied expect_sysctl "$1" "$2" "$3" "$4" "$5"
 }
 
+# wait_file FILE: wait (10 s) until FILE is not empty
 wait_file() {
 	poll 100 test -s "$1"
 }

@@ -1,10 +1,7 @@
 #!/bin/sh
-# init.sh: /init of the sysrqmon QEMU test initramfs (busybox sh). run.py builds the image.
-#
-# Mounts the pseudo file systems, then runs every case listed in /tests/cases.list (one name
-# per line, e.g. 03-trigger) as `CASE=NAME sh /tests/cases/NAME.sh`, then prints @@DONE and
-# powers off. Markers (@@BOOTED, @@CASE, @@RESULT, @@SENDKEY, @@EXPECT_REBOOT, @@DONE) go to
-# /dev/ttyS1, the host's marker channel, and are copied to the console (ttyS0).
+# init.sh: /init of the sysrqmon QEMU test initramfs (busybox sh): runs every case listed in
+# /tests/cases.list (one name a line, e.g. 03-trigger) as `CASE=NAME sh /tests/cases/NAME.sh`,
+# then prints @@DONE and powers off.
 export PATH=/tests/bin:/bin:/sbin:/usr/bin:/usr/sbin
 export HOME=/root
 

@@ -1,32 +1,7 @@
 # shellcheck shell=sh
 # integrity-lib.sh: shared functions of the integrity cases (3N-integrity-*.sh): SysRq state
 # changed by a hostile module (/tests/sysrqevil.ko, source tests/module/sysrqevil.c) rather
-# than through the two files. Sourced after lib.sh and deny-lib.sh:
-#   . /tests/lib.sh
-#   . /tests/deny-lib.sh
-#   . /tests/integrity-lib.sh
-#
-#   evil_need                     fail and exit the case when /tests/sysrqevil.ko is missing
-#   evil ARGS...                  insmod sysrqevil ARGS (act=..., mask=, key=, addr=): EVIL_RC,
-#                                 EVIL_OUT (insmod's output), EVIL_RET (ret= of its log line)
-#   evil_unload                   rmmod sysrqevil if it is loaded; EVIL_RC
-#   evil_loaded
-#   ksym NAME                     address of kernel symbol NAME (0x...), from /proc/kallsyms
-#   int_load [PARAMS...]          reload sysrqmon with verify_ms=$VERIFY_MS PARAMS; marks
-#   expect_klog NAME ERE [N]      a new kernel log line matches ERE (exactly N when given)
-#   expect_no_klog NAME ERE       no new kernel log line matches ERE
-#   uptime_ms                     /proc/uptime in ms (10 ms resolution)
-#   wait_audit ERE MS             wait up to MS ms for a new event line matching ERE; sets
-#                                 AUDIT_LINE and WAITED (ms); returns 1 on timeout
-#   drift_re WHAT VERDICT ARGS    ERE of a drift event: WHAT=mask ARGS="OLD NEW", WHAT=keytable
-#                                 ARGS=KEY
-#   drift_mark                               mark, and measure the guest's stalls from here
-#   expect_drift NAME VERDICT WHAT ARGS...   a drift event within one period (+ DRIFT_SLACK_MS
-#                                            + the longest stall since drift_mark)
-#                                 of the change, on kernel timestamps (klog_ms ERE)
-#   settle_periods N              sleep N verify periods
-#   rd FILE                       FILE's content, trailing newline cut
-#   hidden_ran_re / evil_re       the hostile handler's and the evil module's own log lines
+# than through the two files. Sourced after lib.sh and deny-lib.sh.
 
 EVIL=$T/sysrqevil.ko
 SRQP=/sys/module/sysrq/parameters
@@ -37,6 +12,7 @@ VERIFY_MS=${VERIFY_MS:-200}
 DRIFT_SLACK_MS=${DRIFT_SLACK_MS:-300}
 hidden_ran_re='sysrqevil: the hidden key ran'
 
+# evil_need: fail and end the case when /tests/sysrqevil.ko is missing
 evil_need() {
 	if [ ! -r "$EVIL" ]; then
 		fail evil-module "$EVIL is missing: run.py could not build tests/module for this kernel"
@@ -48,6 +24,8 @@ evil_loaded() {
 	[ -d /sys/module/sysrqevil ]
 }
 
+# evil ARGS...: insmod sysrqevil ARGS (act=, mask=, key=, addr=); EVIL_RC, EVIL_OUT (insmod's
+# output), EVIL_RET (ret= of the module's log line)
 evil() {
 	EVIL_OUT=$(insmod "$EVIL" "$@" 2>&1)
 	EVIL_RC=$?
@@ -65,15 +43,18 @@ evil_unload() {
 	return $EVIL_RC
 }
 
+# ksym NAME: address of kernel symbol NAME (0x...)
 ksym() {
 	awk -v n="$1" 'NF == 3 && $3 == n { print "0x" $1; exit }' /proc/kallsyms
 }
 
+# int_load [PARAMS...]: reload sysrqmon with verify_ms=$VERIFY_MS PARAMS; marks
 int_load() {
 	reload verify_ms="$VERIFY_MS" "$@" || { fail load "insmod verify_ms=$VERIFY_MS $*"; exit 0; }
 	mark
 }
 
+# expect_klog NAME ERE [N]: a new kernel log line matches ERE (exactly N when given)
 expect_klog() {
 	if [ -n "$3" ]; then
 		LOG_LINES=new_klog expect_count "$1" "$3" "$2"
@@ -91,10 +72,12 @@ expect_no_klog() {
 	verdict "$1" "no line matches /$2/" "unexpected: $_enk" [ -z "$_enk" ]
 }
 
+# uptime_ms: /proc/uptime in ms (10 ms resolution)
 uptime_ms() {
 	awk '{ split($1, a, "."); print a[1] * 1000 + substr(a[2] "00", 1, 2) * 10 }' /proc/uptime
 }
 
+# wait_audit ERE MS: wait up to MS ms for a new event line matching ERE; AUDIT_LINE, WAITED (ms)
 wait_audit() {
 	_wa_t0=$(uptime_ms)
 	while :; do
@@ -106,6 +89,7 @@ wait_audit() {
 	done
 }
 
+# drift_re mask VERDICT OLD NEW | drift_re keytable VERDICT KEY: ERE of a drift event
 drift_re() {
 	_dr="sysrqmon: event=drift verdict=$2 pid=0 tid=0 uid=0 euid=0 comm=- what=$1"
 	if [ "$1" = mask ]; then
@@ -148,18 +132,16 @@ stall_stop() {
 	cat /tmp/stall.max 2>/dev/null || echo 0
 }
 
-# drift_mark: the mark before a change that expect_drift then looks for
+# drift_mark: the mark before a change that expect_drift then looks for; starts stall_start
 drift_mark() {
 	mark
 	stall_start
 }
 
-# expect_drift NAME VERDICT WHAT ARGS...: a drift event since the drift_mark, found within one
-# period of the change. The latency is measured on the kernel's own timestamps, from the line
-# the hostile module prints right after its write (CHANGE_RE, default its act= or unloaded line)
-# to the drift line, so a slow shell does not count; DRIFT_SLACK_MS covers the 10 ms
-# confirmation and the worker's scheduling, and the longest stall of the guest since the
-# drift_mark is added (a starved guest's kernel time runs on).
+# expect_drift NAME VERDICT WHAT ARGS...: a drift event (drift_re WHAT VERDICT ARGS) since the
+# drift_mark, within one period + DRIFT_SLACK_MS + the longest stall of the change, on the
+# kernel's own timestamps (from the hostile module's line after its write, CHANGE_RE, to the
+# drift line), so that a slow shell does not count.
 expect_drift() {
 	_ed_n=$1
 	_ed_re=$(drift_re "$3" "$2" "$4" "$5")
@@ -170,28 +152,25 @@ expect_drift() {
 	_ed_found=$?
 	_ed_stall=$(stall_stop)
 	_ed_lim=$((VERIFY_MS + DRIFT_SLACK_MS + _ed_stall))
-	if [ "$_ed_found" -ne 0 ]; then
-		fail "$_ed_n" "no /$_ed_re/ within $_ed_wait ms; $(audit_summary)"
-		return 1
-	fi
-	if ! grammar_ok "$AUDIT_LINE"; then
-		fail "$_ed_n" "line breaks the contract grammar: $AUDIT_LINE"
-		return 1
-	fi
 	_ed_t1=$(klog_ms "$_ed_cre")
 	_ed_t2=$(klog_ms "$_ed_re")
-	if [ -z "$_ed_t1" ] || [ -z "$_ed_t2" ]; then
+	_ed_lat=$((${_ed_t2:-0} - ${_ed_t1:-0}))
+	if [ "$_ed_found" -ne 0 ]; then
+		fail "$_ed_n" "no /$_ed_re/ within $_ed_wait ms; $(audit_summary)"
+	elif ! grammar_ok "$AUDIT_LINE"; then
+		fail "$_ed_n" "line breaks the contract grammar: $AUDIT_LINE"
+	elif [ -z "$_ed_t1" ] || [ -z "$_ed_t2" ]; then
 		fail "$_ed_n" "no kernel timestamp for /$_ed_cre/ ($_ed_t1) or the drift line ($_ed_t2)"
-		return 1
-	fi
-	_ed_lat=$((_ed_t2 - _ed_t1))
-	if [ "$_ed_lat" -gt "$_ed_lim" ]; then
+	elif [ "$_ed_lat" -gt "$_ed_lim" ]; then
 		fail "$_ed_n" "found ${_ed_lat} ms after the change (kernel time), more than verify_ms=$VERIFY_MS + ${DRIFT_SLACK_MS} ms + the guest's longest stall ${_ed_stall} ms: $AUDIT_LINE"
-		return 1
+	else
+		pass "$_ed_n" "found ${_ed_lat} ms after the change (verify_ms=$VERIFY_MS, longest stall ${_ed_stall} ms): $AUDIT_LINE"
+		return 0
 	fi
-	pass "$_ed_n" "found ${_ed_lat} ms after the change (verify_ms=$VERIFY_MS, longest stall ${_ed_stall} ms): $AUDIT_LINE"
+	return 1
 }
 
+# settle_periods N: sleep N verify periods
 settle_periods() {
 	_sp=$(( ${1:-3} * VERIFY_MS ))
 	sleep "$((_sp / 1000)).$(printf '%03d' $((_sp % 1000)))"
@@ -201,7 +180,7 @@ rd() {
 	cat "$1" 2>/dev/null
 }
 
-# A write in this shell that must succeed: W holds "rc=N err=..."
+# expect_write_ok NAME "$W": a shell_write that must have succeeded
 expect_write_ok() {
 	check "$1" "$2" [ "${2#rc=0 }" != "$2" ]
 }

@@ -1,55 +1,12 @@
 # shellcheck shell=sh
 # lib.sh: helpers for the sysrqmon QEMU test cases (busybox sh, inside the guest).
 #
-# Every case script is run as `sh /tests/cases/NN-name.sh` (its own process, so `$$` is the pid
-# and `sh` the comm of whatever the script itself opens or writes) and starts with
-# `. /tests/lib.sh`.
-#
-# Reporting (markers go to /dev/ttyS1, which the host reads; a copy goes to the console log):
-#   pass NAME DETAIL / fail NAME DETAIL     one result; NAME is prefixed with "CASE/"
-#   check NAME DETAIL CMD...                 pass if CMD succeeds, else fail
-#   verdict NAME PASS-DETAIL FAIL-DETAIL CMD...   the same with a detail for each outcome
-#   sendkey SPEC                             ask the host to `sendkey SPEC` on the QEMU monitor
-#   skip NAME WHY                            a check this kernel cannot run, and why
-#   figure NAME VALUE                       a figure for run.py's table (@@FIGURE marker)
-#   host_data TEXT                           one line for the case's host half
-#                                            (cases/NN-name.host.py, run after the boot)
-# Kernel log (busybox dmesg + a mark; log_buf_len=8M on the command line keeps the ring buffer
-# from wrapping in a make-check run; the mark also finds its place in a full buffer):
-#   mark                          remember the kernel log's line count and last timestamp
-#   new_audit                     sysrqmon event lines logged since the mark (timestamps cut)
-#   poll TENTHS CMD...            run CMD every 0.1 s until it succeeds; 1 after TENTHS retries
-#   find_audit ERE [TIMEOUT]      wait (default 1 s; events are logged synchronously) for a new event line matching ERE; sets
-#                                 AUDIT_LINE; returns 1 if none
-#   expect_audit NAME ERE         pass if a new event line matches ERE and the contract grammar
-#   expect_count NAME N ERE       exactly N new event lines match ERE
-#   expect_no_audit NAME [WHY]    no new sysrqmon event line at all (after a short settle)
-#   expect_open NAME TARGET PATH w|r [PID] [COMM-ERE]
-#   expect_trigger NAME KEY ACTION [PID] [COMM-ERE]
-#   expect_sysctl NAME OLD NEW [PID] [COMM-ERE]
-#   expect_console NAME KEY ACTION SOURCE [TIMEOUT]
-#   hdr KIND [PID] [COMM-ERE]     ERE of the common head of an event line; HDR_VERDICT,
-#                                 HDR_TID, HDR_UID, HDR_EUID override the defaults
-# Module:
-#   ensure_loaded [PARAMS...]     insmod unless loaded; reload PARAMS... always reloads
-#   ensure_unloaded
-#   run_helper VAR CMD...         run a helper, store its "pid=.. tid=.. fdpath=.. result=.."
-#                                 line in VAR; field VAR KEY extracts one field
-# sysrqmonctl and netlink (cases 1x-netlink-*):
-#   tool_run ARGS...              run sysrqmonctl ARGS; TOOL_OUT (stdout+stderr), TOOL_RC
-#   as_id ID CMD...               run CMD as ID: root (as is), user (uid 1000, no capabilities),
-#                                 netadmin (uid 1000, CAP_NET_ADMIN only), root-netadmin (uid 0,
-#                                 SECBIT_NOROOT, CAP_NET_ADMIN only); see helpers/runas.c
-#   json_get LINE KEY             raw JSON value of KEY in a one-line object (strings quoted)
-#   json_str LINE KEY             the same, quotes removed (escapes left as they are)
-#   json_expect NAME LINE KEY=RAW...  pass if every KEY has exactly the raw JSON value RAW
-#   status_json                   STATUS = `sysrqmonctl status --json` (returns its exit code)
-#   counters_ok [STATUS]          generated == sent + no_listener + dropped + queued
-#   wait_drained                  wait (5 s) until the module's queue is empty
-#   listener_start FILE ARGS...   `sysrqmonctl listen ARGS > FILE 2> FILE.err &`, LISTENER_PID;
-#                                 returns once its socket has joined the events group
-#   listener_stop [SIGNAL]        send SIGNAL (default INT) and wait: LISTENER_RC
-#   nl_joined                     number of NETLINK_GENERIC sockets in any multicast group
+# Every case runs as `sh /tests/cases/NN-name.sh` (its own process: `$$` and the comm `sh` are
+# those of whatever the script itself opens or writes) and starts with `. /tests/lib.sh`.
+# Results and requests to the host are marker lines on /dev/ttyS1 (tests/qemu/README.md).
+# A function's usage is in the comment above it; NAME is a check's name (prefixed "CASE/"),
+# PID and COMM-ERE narrow an event's head (default: any), LOG_LINES=new_klog makes the event
+# matchers look at every kernel log line instead of the sysrqmon events.
 
 export PATH=/tests/bin:/bin:/sbin:/usr/bin:/usr/sbin
 # Settings from run.py (--env NAME=VALUE, --demo): NLFUZZ_COUNT, DEMO, ...
@@ -65,15 +22,16 @@ SETTLE=${SETTLE:-0.3}
 
 # --- markers --------------------------------------------------------------------------------
 
+# One write per marker line on the marker port; nothing else writes there. The demo (DEMO=1)
+# keeps the console for the operator.
 marker() {
-	# One write per marker line on the marker port; nothing else writes there. The demo
-	# (DEMO=1) keeps the console for the operator.
 	if [ -c /dev/ttyS1 ]; then
 		printf '%s\n' "$*" > /dev/ttyS1
 	fi
 	[ -n "$DEMO" ] || printf '%s\n' "$*"
 }
 
+# figure NAME VALUE: a row of run.py's figures table
 figure() {
 	marker "@@FIGURE $1 $2"
 }
@@ -82,16 +40,17 @@ oneline() {
 	printf '%s' "$*" | tr '\n\r\t' '   ' | cut -c1-600
 }
 
+# pass NAME DETAIL... / fail NAME DETAIL...: one result
 pass() {
-	_n=$1
-	shift
-	marker "@@RESULT $CASE_NAME/$_n PASS $(oneline "$*")"
+	result PASS "$@"
 }
 
 fail() {
-	_n=$1
-	shift
-	marker "@@RESULT $CASE_NAME/$_n FAIL $(oneline "$*")"
+	result FAIL "$@"
+}
+
+result() {
+	marker "@@RESULT $CASE_NAME/$2 $1 $(shift 2; oneline "$*")"
 }
 
 # skip NAME WHY: a check this kernel cannot run, and why (run.py prints it and counts it)
@@ -103,12 +62,14 @@ info() {
 	printf '# %s: %s\n' "$CASE_NAME" "$*"
 }
 
+# verdict NAME PASS-DETAIL FAIL-DETAIL CMD...: pass if CMD succeeds, else fail (and return 1)
 verdict() {
 	_vn=$1 _vp=$2 _vf=$3
 	shift 3
 	if "$@"; then pass "$_vn" "$_vp"; else fail "$_vn" "$_vf"; return 1; fi
 }
 
+# check NAME DETAIL CMD...: verdict with one detail for both outcomes
 check() {
 	_cd=$2
 	_cn=$1
@@ -116,10 +77,12 @@ check() {
 	verdict "$_cn" "$_cd" "$_cd" "$@"
 }
 
+# sendkey SPEC: the host runs `sendkey SPEC` on the QEMU monitor
 sendkey() {
 	marker "@@SENDKEY $1"
 }
 
+# host_data TEXT: a line for the case's host half (cases/NN-name.host.py, run after the boot)
 host_data() {
 	marker "@@HOST $*"
 }
@@ -127,10 +90,10 @@ host_data() {
 # --- kernel log -----------------------------------------------------------------------------
 
 # The mark is the number of kernel log lines and the timestamp of the last one. While the ring
-# buffer has room, the lines after the mark are those past that count (cheap: every wait
-# polls). Once it is full (a long stress run fills even 8 MiB) each new line pushes an old one
-# out and the count stops growing: then the lines after the one with the mark's timestamp.
-# The timestamp, not the whole line: the last line may still grow (pr_cont).
+# buffer has room (log_buf_len=8M), the lines after the mark are those past that count (cheap:
+# every wait polls). Once it is full (a long stress run fills even 8 MiB) each new line pushes
+# an old one out and the count stops growing: then the lines after the one with the mark's
+# timestamp. The timestamp, not the whole line: the last line may still grow (pr_cont).
 MARK=0
 MARK_TS=
 
@@ -168,6 +131,7 @@ new_klog() {
 	klog_since | sed 's/^\[[ 0-9.]*\] //'
 }
 
+# sysrqmon event lines since the mark.
 new_audit() {
 	klog_since | grep -o 'sysrqmon: event=.*'
 }
@@ -186,14 +150,15 @@ re_quote() {
 	printf '%s' "$1" | sed 's/[].[\*^$+?(){}|]/\\&/g'
 }
 
-# hdr KIND [PID] [COMM-ERE]
+# hdr KIND [PID] [COMM-ERE]: ERE of an event line's head; HDR_VERDICT (allowed), HDR_TID,
+# HDR_UID and HDR_EUID (0) override the defaults
 hdr() {
 	printf 'sysrqmon: event=%s verdict=%s pid=%s tid=%s uid=%s euid=%s comm=%s' \
 		"$1" "${HDR_VERDICT:-allowed}" "${2:-[0-9]+}" "${HDR_TID:-[0-9]+}" \
 		"${HDR_UID:-0}" "${HDR_EUID:-0}" "${3:-$RE_VAL}"
 }
 
-# poll TENTHS CMD...
+# poll TENTHS CMD...: run CMD every 0.1 s until it succeeds; 1 after TENTHS retries
 poll() {
 	_pl=$1
 	shift
@@ -204,7 +169,8 @@ poll() {
 	done
 }
 
-# find_audit ERE [TIMEOUT]: the lines searched are ${LOG_LINES:-new_audit}'s (new_klog: all)
+# find_audit ERE [TIMEOUT]: wait (EXPECT_TIMEOUT s: events are logged synchronously) for a
+# new line matching ERE; sets AUDIT_LINE
 find_audit() {
 	_fa_re=$1
 	poll $(( ${2:-$EXPECT_TIMEOUT} * 10 )) _found
@@ -235,12 +201,12 @@ found_audit() {
 	return 1
 }
 
-# expect_audit NAME ERE [TIMEOUT]
+# expect_audit NAME ERE [TIMEOUT]: a new event line matches ERE and the contract grammar
 expect_audit() {
 	found_audit "$@" && pass "$1" "$AUDIT_LINE"
 }
 
-# expect_count NAME N ERE (LOG_LINES=new_klog: kernel log lines)
+# expect_count NAME N ERE: exactly N new event lines match ERE
 expect_count() {
 	_ec_n=$2 _ec_re=$3
 	poll $((EXPECT_TIMEOUT * 10)) _count_reached
@@ -257,7 +223,7 @@ _count_reached() {
 	[ "$(${LOG_LINES:-new_audit} | grep -cE -e "$_ec_re")" -ge "$_ec_n" ]
 }
 
-# expect_no_audit NAME [WHAT]
+# expect_no_audit NAME [WHAT]: no new event line at all (after SETTLE)
 expect_no_audit() {
 	sleep "$SETTLE"
 	_l=$(new_audit)
@@ -299,14 +265,15 @@ expect_sysctl() {
 	expect_audit "$1" "$(hdr sysctl "$4" "$5") old_mask=$2 new_mask=$3( |\$)"
 }
 
-# expect_console NAME KEY ACTION SOURCE [TIMEOUT]
+# expect_console NAME KEY ACTION SOURCE [TIMEOUT]: the keyboard's event (20 s by default)
 expect_console() {
 	expect_audit "$1" "sysrqmon: event=console verdict=${HDR_VERDICT:-allowed} pid=0 tid=0 uid=0 euid=0 comm=- key=$(re_quote "$2") action=$(re_quote "$3") source=$4( |\$)" "${5:-20}"
 }
 
 # --- helpers' output ------------------------------------------------------------------------
 
-# run_helper VAR CMD...: runs CMD, keeps its last stdout line in VAR, returns CMD's status.
+# run_helper VAR CMD...: runs CMD, keeps its last stdout line (the helper's report,
+# "pid=.. tid=.. fdpath=.. result=..") in VAR, returns CMD's status.
 run_helper() {
 	_var=$1
 	shift
@@ -338,8 +305,7 @@ ensure_unloaded() {
 }
 
 reload() {
-	ensure_unloaded || return 1
-	insmod "$KO" "$@"
+	ensure_unloaded && insmod "$KO" "$@"
 }
 
 param() {
@@ -358,11 +324,13 @@ set_mask() {
 
 # --- sysrqmonctl and netlink ----------------------------------------------------------------
 
+# tool_run ARGS...: sysrqmonctl ARGS; TOOL_OUT (stdout and stderr), TOOL_RC
 tool_run() {
 	TOOL_OUT=$("$TOOL" "$@" 2>&1)
 	TOOL_RC=$?
 }
 
+# as_id ID CMD...: CMD as ID (helpers/runas.c); root-netadmin is uid 0 with SECBIT_NOROOT
 as_id() {
 	_id=$1
 	shift
@@ -375,15 +343,18 @@ as_id() {
 	esac
 }
 
-# Keys are preceded by '{' or ',' outside strings only (a '"' inside a string is escaped).
+# json_get LINE KEY: raw JSON value of KEY in a one-line object (strings quoted). Keys are
+# preceded by '{' or ',' outside strings only (a '"' inside a string is escaped).
 json_get() {
 	printf '%s\n' "$1" | sed -nE 's/.*[{,]"'"$2"'":("([^"\\]|\\.)*"|[^],}]*).*/\1/p' | head -n 1
 }
 
+# json_str LINE KEY: the same, quotes removed (escapes left as they are)
 json_str() {
 	json_get "$1" "$2" | sed -E 's/^"(.*)"$/\1/'
 }
 
+# json_expect NAME LINE KEY=RAW...: every KEY has exactly the raw JSON value RAW
 json_expect() {
 	_n=$1
 	_line=$2
@@ -398,6 +369,7 @@ json_expect() {
 	verdict "$_n" "$_line" "$_bad in: $_line" [ -z "$_bad" ]
 }
 
+# status_json: STATUS = `sysrqmonctl status --json`, its exit status
 status_json() {
 	STATUS=$("$TOOL" status --json 2>/dev/null)
 }
@@ -406,6 +378,7 @@ counter() {
 	json_get "${2:-$STATUS}" "$1"
 }
 
+# counters_ok [STATUS]: generated == sent + no_listener + dropped + queued
 counters_ok() {
 	_s=${1:-$STATUS}
 	_g=$(counter generated "$_s")
@@ -413,6 +386,7 @@ counters_ok() {
 	[ -n "$_g" ] && [ "$_g" -eq "$_sum" ]
 }
 
+# wait_drained: wait (5 s) until the module's queue is empty
 wait_drained() {
 	poll 50 _drained
 }
@@ -420,10 +394,16 @@ _drained() {
 	status_json && [ "$(counter queued)" = 0 ]
 }
 
-# NETLINK_GENERIC (16) sockets that joined a multicast group (groups 1-32 show in
-# /proc/net/netlink; the events group of a freshly booted guest is one of them).
+# group_sockets [unread]: NETLINK_GENERIC (16) sockets that joined a multicast group (groups
+# 1-32 show in /proc/net/netlink; the events group of a freshly booted guest is one of them);
+# with "unread", those with unread data (Rmem)
+group_sockets() {
+	awk -v u="$1" 'NR > 1 && $2 == 16 && $4 != "00000000" && (!u || $5 != 0)' \
+		/proc/net/netlink | wc -l
+}
+
 nl_joined() {
-	awk 'NR > 1 && $2 == 16 && $4 != "00000000"' /proc/net/netlink | wc -l
+	group_sockets
 }
 
 # joined PID BEFORE ERRFILE: wait (5 s at most) until more sockets than BEFORE joined a group;
@@ -438,6 +418,8 @@ _joined_or_gone() {
 	[ "$(nl_joined)" -gt "$_jb" ] || ! kill -0 "$_jp" 2>/dev/null
 }
 
+# listener_start FILE ARGS...: `sysrqmonctl listen ARGS > FILE 2> FILE.err &`, LISTENER_PID;
+# returns once its socket has joined the events group
 listener_start() {
 	_lf=$1
 	shift
@@ -454,6 +436,7 @@ listener_start() {
 	joined $LISTENER_PID "$_before" "$_lf.err"
 }
 
+# listener_stop [SIGNAL]: send SIGNAL (INT) and wait: LISTENER_RC
 listener_stop() {
 	kill -"${1:-INT}" $LISTENER_PID 2>/dev/null
 	wait $LISTENER_PID
