@@ -1,11 +1,12 @@
 #!/bin/sh
 # The shipping consumer (`listen --ship`) gets a burst of 20 000 same-value sysctl writes
-# whole, with the default buffer, although it is stopped (SIGSTOP) for three quarters of it,
-# and the denied trigger write at its end (key b, deny mode: an always-reported event). The
-# module unicasts to it and keeps what its socket cannot take yet. Checks: received =
-# generated, no lost record, exit 0; the module dropped nothing; the denied write is the last
-# event received; the counters' identity, shipped = generated; a second --ship is refused
-# (exit 1, EBUSY) while the first one runs. Then the consumer as the service runs it (a small
+# whole, with the default buffer, although it is stopped (SIGSTOP) for its first three
+# quarters (the last quarter follows once it has read them), and the denied trigger write at
+# its end (key b, deny mode: an always-reported event). The module unicasts to it and keeps
+# what its socket cannot take yet. Checks: received = generated, no lost record, exit 0; the
+# module dropped nothing; the denied write is the last event received; the counters'
+# identity, shipped = generated; a second --ship is refused (exit 1, EBUSY) while the first
+# one runs. Then the consumer as the service runs it (a small
 # socket), stopped for a burst of 4000 that fits its socket and the buffer: the module holds
 # what the socket cannot take, and nothing is lost.
 #   SHIP_EVENTS  writes of the burst (default 20000, scaled by LOAD_SCALE)
@@ -37,6 +38,10 @@ run_helper R1 sysrqburst --count $STOPPED $S 438
 status_json
 held=$(counter queued)
 kill -CONT $JL_PID
+# The rest once the consumer has caught up: written onto a backlog of STOPPED events, more
+# than the buffer holds would be a burst that does not fit, whose loss depends on how fast
+# the consumer reads meanwhile (seen once on 2 vCPUs under host load: 1129 dropped, counted).
+wait_shipped || info "the consumer still holds events after 120 s"
 run_helper R2 sysrqburst --count $((EV - STOPPED)) $S 438
 check burst "$R1 / $R2" [ "$(field "$R1" result)" = $STOPPED -a "$(field "$R2" result)" = $((EV - STOPPED)) ]
 run_helper R3 sysrqwrite $P b
