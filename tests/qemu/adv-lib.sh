@@ -120,19 +120,19 @@ json_listen() {
 	_jl_f=$1
 	shift
 	jl_start "$_jl_f" "$TOOL" listen --json "$@"
-	joined $JL_PID "$_before" "$_jl_f.err"
+	joined "$JL_PID" "$_before" "$_jl_f.err"
 }
 
 # ship_listen FILE [CMD...]: the same with --ship (the shipping consumer), through CMD if
 # given (e.g. runas ... --); returns once the module has it (status "shipping":true)
 ship_listen() {
 	jl_start "$@" "$TOOL" listen --json --ship
-	poll 50 _shipping_or_gone && kill -0 $JL_PID 2>/dev/null && return 0
+	poll 50 _shipping_or_gone && kill -0 "$JL_PID" 2>/dev/null && return 0
 	info "shipping consumer $JL_PID did not subscribe: $(cat "$1.err")"
 	return 1
 }
 _shipping_or_gone() {
-	! kill -0 $JL_PID 2>/dev/null ||
+	! kill -0 "$JL_PID" 2>/dev/null ||
 		{ status_json && [ "$(json_get "$STATUS" shipping)" = true ]; }
 }
 
@@ -149,8 +149,8 @@ _shipped() {
 json_listen_stop() {
 	# Let the listener read what its socket already holds before it stops.
 	[ "${1:-INT}" = INT ] && wait_listeners_idle 10
-	kill -"${1:-INT}" $JL_PID 2>/dev/null
-	wait $JL_PID
+	kill -"${1:-INT}" "$JL_PID" 2>/dev/null
+	wait "$JL_PID"
 	# shellcheck disable=SC2034 # read by the cases
 	JL_RC=$?
 	wait $JL_AWK

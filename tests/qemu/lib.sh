@@ -394,16 +394,16 @@ _drained() {
 	status_json && [ "$(counter queued)" = 0 ]
 }
 
-# group_sockets [unread]: NETLINK_GENERIC (16) sockets that joined a multicast group (groups
+# group_sockets all|unread: NETLINK_GENERIC (16) sockets that joined a multicast group (groups
 # 1-32 show in /proc/net/netlink; the events group of a freshly booted guest is one of them);
 # with "unread", those with unread data (Rmem)
 group_sockets() {
-	awk -v u="$1" 'NR > 1 && $2 == 16 && $4 != "00000000" && (!u || $5 != 0)' \
+	awk -v u="$1" 'NR > 1 && $2 == 16 && $4 != "00000000" && (u != "unread" || $5 != 0)' \
 		/proc/net/netlink | wc -l
 }
 
 nl_joined() {
-	group_sockets
+	group_sockets all
 }
 
 # joined PID BEFORE ERRFILE: wait (5 s at most) until more sockets than BEFORE joined a group;
