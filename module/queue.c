@@ -5,8 +5,8 @@
  * A hook never sends and never allocates: it copies its event into a
  * preallocated byte ring (ring.c), as a record of the event's own size,
  * under an irq-safe raw lock (under PREEMPT_RT a spinlock_t sleeps, and
- * hooks run with preemption off), and kicks a worker. The worker takes each record
- * through two stages, in order (struct sysrqmon_consumer):
+ * hooks run with preemption off), and kicks a worker. The worker takes
+ * each record through two stages, in order (struct sysrqmon_consumer):
  *
  *  - broadcast, once: the best-effort sinks (multicast listeners, the audit
  *    record). A listener whose socket is full loses the event, and sees it.
@@ -53,7 +53,8 @@
 
 static unsigned int buffer_events = 4096;
 
-#define RECORD_MAX	ALIGN(sizeof(struct sysrqmon_record) + SYSRQMON_EVENT_MAX, 8)
+#define RECORD_MAX \
+	ALIGN(sizeof(struct sysrqmon_record) + SYSRQMON_EVENT_MAX, 8)
 
 static struct {
 	raw_spinlock_t lock;	/* protects everything below */

@@ -60,7 +60,7 @@ static void ring_limit_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sysrqmon_ring_at(ring, 0)->len, 64u);
 }
 
-/* A record that does not fit before the end goes to the start, behind a filler. */
+/* A record that does not fit before the end goes to 0, behind a filler. */
 static void ring_wrap_test(struct kunit *test)
 {
 	struct sysrqmon_ring *ring = test_ring(test);
