@@ -210,13 +210,16 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Reads what is pending; false when listening must stop on an error. */
-static bool drain(struct smon_nl *nl, struct listen_ctx *c)
+/*
+ * Reads what is pending, a batch or @all of it; false when listening must
+ * stop on an error.
+ */
+static bool drain(struct smon_nl *nl, struct listen_ctx *c, bool all)
 {
 	struct smon_lost lost;
 	int i, err;
 
-	for (i = 0; i < DRAIN_BATCH && !c->done && !c->failed; i++) {
+	for (i = 0; (all || i < DRAIN_BATCH) && !c->done && !c->failed; i++) {
 		err = smon_nl_recv_events(nl, on_event, c);
 		switch (err) {
 		case 0:
@@ -232,9 +235,6 @@ static bool drain(struct smon_nl *nl, struct listen_ctx *c)
 		case -EBADMSG:
 			fprintf(stderr, PROG ": skipped a malformed event\n");
 			break;
-		case -ENODEV:
-			c->unloaded = true;
-			return false;
 		default:
 			fprintf(stderr, PROG ": receiving events: %s\n",
 				strerror(-err));
@@ -309,13 +309,16 @@ static bool listen_loop(struct smon_nl *nl, int sfd, struct listen_ctx *c,
 	struct signalfd_siginfo si;
 	struct timespec ts, *tsp;
 	uint64_t deadline = 0, now;
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	bool ok = true;
+	int gone;
 
 	pfd[0].fd = smon_nl_fd(nl);
 	pfd[0].events = POLLIN;
 	pfd[1].fd = sfd;
 	pfd[1].events = POLLIN;
+	pfd[2].fd = smon_nl_watch_fd(nl);
+	pfd[2].events = POLLIN;
 	if (a->has_timeout)
 		deadline = now_ns() + a->timeout_ns;
 
@@ -331,7 +334,7 @@ static bool listen_loop(struct smon_nl *nl, int sfd, struct listen_ctx *c,
 			ts.tv_nsec = (long)((deadline - now) % 1000000000u);
 			tsp = &ts;
 		}
-		if (ppoll(pfd, 2, tsp, NULL) < 0) {
+		if (ppoll(pfd, 3, tsp, NULL) < 0) {
 			if (errno == EINTR)
 				continue;
 			fprintf(stderr, PROG ": poll: %s\n", strerror(errno));
@@ -342,7 +345,20 @@ static bool listen_loop(struct smon_nl *nl, int sfd, struct listen_ctx *c,
 		    read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 			break;
 		if (pfd[0].revents)
-			ok = drain(nl, c);
+			ok = drain(nl, c, false);
+		if (ok && pfd[2].revents) {
+			gone = smon_nl_family_gone(nl);
+			if (gone < 0) {
+				fprintf(stderr, PROG ": watching the family: %s\n",
+					strerror(-gone));
+				ok = false;
+			} else if (gone) {
+				/* Nothing more will come: the rest, then stop. */
+				ok = drain(nl, c, true);
+				c->unloaded = true;
+				break;
+			}
+		}
 		write_listener_metrics(c, false);
 	}
 	return ok;

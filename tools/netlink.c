@@ -619,8 +619,11 @@ void smon_nl_close(struct smon_nl *nl)
 		nl_cb_put(nl->event_cb);
 	if (nl->sk)
 		nl_socket_free(nl->sk);
+	if (nl->watch)
+		nl_socket_free(nl->watch);
 	nl->event_cb = NULL;
 	nl->sk = NULL;
+	nl->watch = NULL;
 }
 
 static struct nl_msg *new_request(struct smon_nl *nl, uint8_t cmd)
@@ -760,32 +763,52 @@ static int events_socket(struct smon_nl *nl, int no_enobufs)
 	return 0;
 }
 
-/* Joins the controller's notifications; then no more blocking reads. */
+static int watch_valid(struct nl_msg *msg, void *arg)
+{
+	struct smon_nl *nl = arg;
+
+	if (smon_nl_family_removed(nlmsg_hdr(msg), nl->family))
+		nl->gone = true;
+	return NL_OK;
+}
+
+/*
+ * The controller's notifications (anyone may join): an unloaded module's
+ * family is removed, and its group with it, silently, so a listener must
+ * watch for it. On a socket of their own: a notice sent to the events
+ * socket while it is full would be dropped, and the listener would wait
+ * for events forever. Joined before the events, so that an unload between
+ * the two is heard.
+ */
 static int watch_family(struct smon_nl *nl)
 {
 	int grp, err;
 
-	/*
-	 * The controller's notifications (anyone may join): an unloaded
-	 * module's family is removed, and its group with it, silently. A
-	 * listener that stayed would hear nothing from the next module.
-	 */
-	grp = genl_ctrl_resolve_grp(nl->sk, "nlctrl", "notify");
+	nl->watch = nl_socket_alloc();
+	if (!nl->watch)
+		return -ENOMEM;
+	err = genl_connect(nl->watch);
+	if (err < 0)
+		return nl_to_errno(err);
+	grp = genl_ctrl_resolve_grp(nl->watch, "nlctrl", "notify");
 	if (grp < 0)
 		return nl_to_errno(grp);
-	err = nl_socket_add_membership(nl->sk, grp);
-	if (err < 0)
-		return nl_to_errno(err);
-	err = nl_socket_set_nonblocking(nl->sk);
-	if (err < 0)
-		return nl_to_errno(err);
-	return 0;
+	nl_socket_disable_seq_check(nl->watch);
+	nl_socket_modify_cb(nl->watch, NL_CB_VALID, NL_CB_CUSTOM, watch_valid,
+			    nl);
+	err = nl_socket_add_membership(nl->watch, grp);
+	if (!err)
+		err = nl_socket_set_nonblocking(nl->watch);
+	return err < 0 ? nl_to_errno(err) : 0;
 }
 
 int smon_nl_subscribe(struct smon_nl *nl)
 {
 	int grp, err;
 
+	err = watch_family(nl);
+	if (err)
+		return err;
 	grp = genl_ctrl_resolve_grp(nl->sk, SYSRQMON_GENL_NAME,
 				    SYSRQMON_MCGRP_EVENTS);
 	if (grp < 0)
@@ -795,9 +818,9 @@ int smon_nl_subscribe(struct smon_nl *nl)
 	if (err)
 		return err;
 	err = nl_socket_add_membership(nl->sk, grp);
-	if (err < 0)
-		return nl_to_errno(err);
-	return watch_family(nl);
+	if (!err)
+		err = nl_socket_set_nonblocking(nl->sk);
+	return err < 0 ? nl_to_errno(err) : 0;
 }
 
 static int parse_subscribed(struct nlmsghdr *nlh, void *arg)
@@ -812,6 +835,9 @@ int smon_nl_ship(struct smon_nl *nl)
 	struct nl_msg *msg;
 	int err;
 
+	err = watch_family(nl);
+	if (err)
+		return err;
 	/*
 	 * The kernel keeps what this socket has no room for, and a refusal
 	 * would also raise ENOBUFS here although nothing is lost: off. A
@@ -832,9 +858,9 @@ int smon_nl_ship(struct smon_nl *nl)
 		return -ENOMEM;
 	/* The answer comes before any event; an ack could come after one. */
 	err = transact_ex(nl, msg, parse_subscribed, NULL, true);
-	if (err)
-		return err;
-	return watch_family(nl);
+	if (!err)
+		err = nl_to_errno(nl_socket_set_nonblocking(nl->sk));
+	return err;
 }
 
 int smon_nl_fd(struct smon_nl *nl)
@@ -842,12 +868,37 @@ int smon_nl_fd(struct smon_nl *nl)
 	return nl_socket_get_fd(nl->sk);
 }
 
+int smon_nl_watch_fd(struct smon_nl *nl)
+{
+	return nl_socket_get_fd(nl->watch);
+}
+
+int smon_nl_family_gone(struct smon_nl *nl)
+{
+	struct smon_nl now;
+	int err;
+
+	do
+		err = nl_recvmsgs_default(nl->watch);
+	while (err >= 0 && !nl->gone);
+	if (nl->gone || err == -NLE_AGAIN)
+		return nl->gone;
+	if (err != -NLE_NOMEM)
+		return nl_to_errno(err);
+	/* The watch socket overran: a notice may be lost, ask afresh. */
+	err = smon_nl_open(&now);
+	if (err && err != -ENOENT)
+		return err;
+	nl->gone = err == -ENOENT || now.family != nl->family;
+	smon_nl_close(&now);
+	return nl->gone;
+}
+
 struct event_ctx {
 	struct smon_nl *nl;
 	bool (*fn)(const struct smon_event *ev, void *arg);
 	void *arg;
 	bool bad;
-	bool gone;
 };
 
 bool smon_nl_family_removed(struct nlmsghdr *nlh, int family)
@@ -869,10 +920,6 @@ static int event_valid(struct nl_msg *msg, void *arg)
 	struct nlmsghdr *nlh = nlmsg_hdr(msg);
 	struct smon_event ev;
 
-	if (smon_nl_family_removed(nlh, c->nl->family)) {
-		c->gone = true;
-		return NL_STOP;
-	}
 	if (nlh->nlmsg_type != c->nl->family)
 		return NL_SKIP;
 	if (!genlmsg_valid_hdr(nlh, 0)) {
@@ -900,8 +947,6 @@ int smon_nl_recv_events(struct smon_nl *nl,
 	/* nl_recv() turns ENOBUFS (the socket overran) into NLE_NOMEM. */
 	if (err == -NLE_NOMEM)
 		return -ENOBUFS;
-	if (c.gone)
-		return -ENODEV;
 	if (err < 0)
 		return nl_to_errno(err);
 	return c.bad ? -EBADMSG : 0;

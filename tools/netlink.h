@@ -17,6 +17,8 @@ struct nlmsghdr;
 struct smon_nl {
 	struct nl_sock *sk;
 	struct nl_cb *event_cb;
+	struct nl_sock *watch;		/* the controller's notifications */
+	bool gone;			/* the family was removed */
 	int family;
 	/* The extended ack message of the last refused request, or "". */
 	char extack[SYSRQMON_STR_MAX];
@@ -58,12 +60,20 @@ int smon_nl_fd(struct smon_nl *nl);
  * false to stop. Returns 0, or
  * -EAGAIN when nothing is pending, -ENOBUFS when the socket overran (events
  * were lost), -EBADMSG after an event that could not be parsed (it shows
- * up as a seq gap), -ENODEV when the family was removed (the module was
- * unloaded: nothing will come), another negative errno on failure.
+ * up as a seq gap), another negative errno on failure.
  */
 int smon_nl_recv_events(struct smon_nl *nl,
 			bool (*fn)(const struct smon_event *ev, void *arg),
 			void *arg);
+
+/*
+ * After smon_nl_subscribe() or smon_nl_ship(): the socket that hears of the
+ * unload, and what it heard: 1 when the family was removed (the module was
+ * unloaded; what the events socket holds is all that will come), 0 when
+ * not, or a negative errno.
+ */
+int smon_nl_watch_fd(struct smon_nl *nl);
+int smon_nl_family_gone(struct smon_nl *nl);
 
 /* A controller notification that the family @family is gone. */
 bool smon_nl_family_removed(struct nlmsghdr *nlh, int family);

@@ -162,7 +162,7 @@ summary_get() {
 	echo "${_v:-0}"
 }
 
-# wait_listeners_idle [S]: wait (S seconds, 60) until no netlink socket in a group has unread
+# wait_listeners_idle [S]: wait (S seconds, 60) until no generic netlink socket has unread
 # data: the listeners have read everything the module sent (SIGINT stops sysrqmonctl at once)
 wait_listeners_idle() {
 	poll $(( ${1:-60} * 10 )) _listeners_idle

@@ -394,16 +394,27 @@ _drained() {
 	status_json && [ "$(counter queued)" = 0 ]
 }
 
-# group_sockets all|unread: NETLINK_GENERIC (16) sockets that joined a multicast group (groups
-# 1-32 show in /proc/net/netlink; the events group of a freshly booted guest is one of them);
-# with "unread", those with unread data (Rmem)
+# group_sockets events|unread: NETLINK_GENERIC (16) sockets that joined the events group (its
+# bit in /proc/net/netlink's groups 1-32: on a freshly booted guest it is one of them), or
+# that hold unread data (Rmem; the shipping consumer joins no group)
 group_sockets() {
-	awk -v u="$1" 'NR > 1 && $2 == 16 && $4 != "00000000" && (u != "unread" || $5 != 0)' \
-		/proc/net/netlink | wc -l
+	_gbit=$(nlfuzz --resolve 2>/dev/null | sed -n 's/^group=events://p')
+	_gbit=$((1 << (${_gbit:-33} - 1)))
+	awk 'NR > 1 && $2 == 16 { print $4, $5 }' /proc/net/netlink | {
+		_gn=0
+		while read -r _groups _rmem; do
+			if [ "$1" = unread ]; then
+				[ "$_rmem" = 0 ] || _gn=$((_gn + 1))
+			elif [ $((0x$_groups & _gbit)) != 0 ]; then
+				_gn=$((_gn + 1))
+			fi
+		done
+		echo $_gn
+	}
 }
 
 nl_joined() {
-	group_sockets all
+	group_sockets events
 }
 
 # joined PID BEFORE ERRFILE: wait (5 s at most) until more sockets than BEFORE joined a group;
@@ -434,6 +445,12 @@ listener_start() {
 		return
 	fi
 	joined $LISTENER_PID "$_before" "$_lf.err"
+}
+
+# ended PID: PID (a child of the case) has ended: a zombie, or gone
+ended() {
+	_st=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)
+	[ -z "$_st" ] || [ "$_st" = Z ]
 }
 
 # listener_stop [SIGNAL]: send SIGNAL (INT) and wait: LISTENER_RC

@@ -1,8 +1,28 @@
 #!/bin/sh
 # Module not loaded: `sysrqmonctl status` (text and --json), `listen`, `mode` and `set` exit 3
 # with a clear message. A listener running when the module is removed does not keep rmmod
-# from working, and ends with 3 as soon as the family is gone (a service then restarts).
+# from working, and ends with 3 as soon as the family is gone (a service then restarts). One
+# whose socket overflowed (stopped, 2000 events on a socket of net.core.rmem_max) reads it,
+# still hears of the unload, and ends with 6 (it lost events).
 . /tests/lib.sh
+
+ensure_loaded || { fail load "insmod failed"; exit 0; }
+"$TOOL" set audit 0 || fail audit-off "sysrqmonctl set audit 0 failed"
+F=/tmp/overrun-listener.json
+before=$(nl_joined)
+runas --uid 0 --noroot --caps sys_admin -- "$TOOL" listen --json > $F 2> $F.err &
+LISTENER_PID=$!
+joined $LISTENER_PID "$before" $F.err || fail overrun-listener "did not join: $(cat $F.err)"
+kill -STOP $LISTENER_PID
+run_helper R sysrqburst --count 2000 /proc/sys/kernel/sysrq "$(sysrq_mask)"
+wait_drained
+rmmod sysrqmon || fail overrun-rmmod "rmmod failed"
+kill -CONT $LISTENER_PID
+poll 300 ended $LISTENER_PID || info "the listener still runs 30 s after the unload"
+listener_stop
+err=$(cat $F.err | tr '\n' ' ')
+check overrun-listener-ends "exit $LISTENER_RC (want 6), $(grep -c '"type":"event"' $F) events, $(grep -c '"type":"lost"' $F) lost records; $err" \
+	eval '[ $LISTENER_RC -eq 6 ] && printf "%s\n" "$err" | grep -q "the module was unloaded"'
 
 ensure_loaded || { fail load "insmod failed"; exit 0; }
 F=/tmp/unload-listener.json

@@ -84,12 +84,8 @@ check unload-stalled "rmmod exit $rc in $secs s (bound $bound s) with $held even
 	[ "$rc" = 0 -a "$held" -gt 0 -a "$(echo "$secs" | cut -d. -f1)" -lt "$bound" ]
 kill -CONT $JL_PID
 # It reads what its socket holds, then finds the family gone and ends by itself: wait for
-# that (a zombie or gone), not a fixed time, before json_listen_stop's SIGINT.
-consumer_ended() {
-	_st=$(cut -d' ' -f3 "/proc/$JL_PID/stat" 2>/dev/null)
-	[ -z "$_st" ] || [ "$_st" = Z ]
-}
-poll $((1200 / ${LOAD_SCALE:-100} + 600)) consumer_ended ||
+# that, not a fixed time, before json_listen_stop's SIGINT.
+poll $((1200 / ${LOAD_SCALE:-100} + 600)) ended "$JL_PID" ||
 	info "the consumer still runs 60 s after the unload"
 json_listen_stop
 info "the stopped consumer after the unload: exit $JL_RC, $(cat $F) $(cat $F.err | tr '\n' ' ')"
