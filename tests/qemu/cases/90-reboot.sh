@@ -9,15 +9,7 @@
 . /tests/lib.sh
 
 ensure_loaded || fail load "insmod failed"
-# From 6.12 on, PREEMPT_RT prints legacy consoles from a printk thread, which the reset does
-# not wait for: no line reaches the console first there (README, "Known limit").
-case "$(uname -r) $(uname -v)" in
-6.1.*) marker "@@EXPECT_REBOOT reboot" ;;
-*PREEMPT_RT*)
-	skip audit-before-reset "PREEMPT_RT $(uname -r): consoles print from a thread the reset does not wait for"
-	marker "@@EXPECT_REBOOT unordered" ;;
-*) marker "@@EXPECT_REBOOT reboot" ;;
-esac
+expect_reboot
 echo b > /proc/sysrq-trigger
 sleep 10
 fail rebooted "still running 10 s after writing b"
