@@ -321,7 +321,7 @@ def parse_args():
     ap.add_argument("--all", action="store_true", help="every case and the 2-vCPU boot")
     ap.add_argument("--skip", action="append", default=[],
                     help="names or globs to leave out, comma separated")
-    ap.add_argument("--timeout", type=int, help="per boot, s (default 1800; debug kernel 3600)")
+    ap.add_argument("--timeout", type=int, help="per boot, s (default 1800; debug kernel 7200)")
     ap.add_argument("--jobs", "-j", type=int, default=2, help="main guests at once")
     ap.add_argument("--smp2", action="store_true", help="the smp2 cases again on 2 vCPUs")
     ap.add_argument("--figures", metavar="FILE", help="write the figures table to FILE too")
@@ -357,7 +357,7 @@ def main():
         log("note: no tool at %s: the sysrqmonctl cases will fail" % args.tool)
     # The debug kernels' releases end in -sysrqmon-debug or -sysrqmon-rt-debug.
     debug_kernel = re.search(r"-sysrqmon(-rt)?-debug$", qboot.module_release(args.module) or "")
-    args.timeout = args.timeout or (3600 if debug_kernel else 1800)
+    args.timeout = args.timeout or (7200 if debug_kernel else 1800)
     if debug_kernel:
         args.env.setdefault("LOAD_SCALE", "5")  # the debug kernel is ~30x slower per write
     boots = [Boot("demo", [Case("demo", "demo", set(), None, "")], None, "")] if args.demo \
