@@ -106,17 +106,19 @@ mark() {
 }
 
 # Kernel log lines since the mark, with their timestamps. A failure is reported when the ring
-# buffer no longer reaches back to the mark. The lines are found first and printed after: a
-# reader that has seen enough (grep -m 1, grep -q) closes the pipe, and a write that fails then
-# must not read as a lost mark (it did, 'wrapped past the mark', in one run in three on 6.12).
+# buffer no longer reaches back to the mark. tail skips to the mark's line (the log grows to
+# megabytes, and the shell and awk are slow at copying and scanning it); only once lines have
+# rotated out does awk search the log for the mark's timestamp. The lines are found first and
+# printed after: a reader that has seen enough (grep -m 1, grep -q) closes the pipe, and a
+# write that fails then must not read as a lost mark (it did, 'wrapped past the mark', in one
+# run in three on 6.12).
 klog_since() {
 	[ "$MARK" -gt 0 ] || { dmesg; return; }
-	_kl=$(dmesg)
-	if _ko=$(printf '%s\n' "$_kl" | sed -n "$MARK,\$p" | MARK_TS=$MARK_TS awk '
+	if _ko=$(dmesg | tail -n "+$MARK" | MARK_TS=$MARK_TS awk '
 		NR == 1 { if (index($0, ENVIRON["MARK_TS"]) != 1) exit 3; next }
 		{ print }
 		END { if (!NR) exit 3 }') ||
-	   _ko=$(printf '%s\n' "$_kl" | MARK_TS=$MARK_TS awk '
+	   _ko=$(dmesg | MARK_TS=$MARK_TS awk '
 		f { print; next }
 		index($0, ENVIRON["MARK_TS"]) == 1 { f = 1 }
 		END { exit !f }'); then
