@@ -33,11 +33,12 @@ apt_opts() {
 apt_update() {
 	mkdir -p "$state/lists/partial" "$state/cache/archives/partial"
 	key=/usr/share/keyrings/debian-archive-keyring.gpg
-	cat >"$state/sources.list.new" <<-EOF
+	# A file of this process's own, renamed into place: smokes fetch two kernels at once.
+	cat >"$state/sources.list.$$" <<-EOF
 	deb [signed-by=$key] http://deb.debian.org/debian bookworm main
 	deb [signed-by=$key] http://deb.debian.org/debian-security bookworm-security main
 	EOF
-	mv "$state/sources.list.new" "$state/sources.list"
+	mv "$state/sources.list.$$" "$state/sources.list"
 	fresh=$(find "$state" -maxdepth 1 -name updated -mmin -1440)
 	[ -z "$fresh" ] || [ "${KERNELS_UPDATE:-0}" = 1 ] || return 0
 	# shellcheck disable=SC2046
