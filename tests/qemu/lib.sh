@@ -396,23 +396,15 @@ _drained() {
 	status_json && [ "$(counter queued)" = 0 ]
 }
 
-# group_sockets events|unread: NETLINK_GENERIC (16) sockets that joined the events group (its
-# bit in /proc/net/netlink's groups 1-32: on a freshly booted guest it is one of them), or
-# that hold unread data (Rmem; the shipping consumer joins no group)
+# group_sockets events|unread: NETLINK_GENERIC (16) sockets in a multicast group other than
+# the controller's ("notify", group 16: bit 00008000, which sysrqmonctl's second socket joins
+# to hear of the unload), that is the events group (groups 1-32 show in /proc/net/netlink; on
+# a freshly booted guest it is one of them); or with "unread", all those with unread data
+# (Rmem; the shipping consumer joins no group)
 group_sockets() {
-	_gbit=$(nlfuzz --resolve 2>/dev/null | sed -n 's/^group=events://p')
-	_gbit=$((1 << (${_gbit:-33} - 1)))
-	awk 'NR > 1 && $2 == 16 { print $4, $5 }' /proc/net/netlink | {
-		_gn=0
-		while read -r _groups _rmem; do
-			if [ "$1" = unread ]; then
-				[ "$_rmem" = 0 ] || _gn=$((_gn + 1))
-			elif [ $((0x$_groups & _gbit)) != 0 ]; then
-				_gn=$((_gn + 1))
-			fi
-		done
-		echo $_gn
-	}
+	awk -v u="$1" 'NR > 1 && $2 == 16 &&
+		(u == "unread" ? $5 != 0 : $4 != "00000000" && $4 != "00008000")' /proc/net/netlink |
+		wc -l
 }
 
 nl_joined() {
