@@ -63,23 +63,20 @@ smokes() {
 	for target; do
 		tests/kernels.sh kdir "${target#*:}" "${target%%:*}" > /dev/null 2>&1
 	done
-	n=0
 	while [ $# -gt 0 ]; do
-		k=$n
-		for target in "$1" "${2:-}"; do
-			[ -n "$target" ] || continue
-			n=$((n + 1))
-			run_phase "smoke-$n" tests/smoke-kernel.sh "${target#*:}" "${target%%:*}" &
-		done
-		wait
-		for target in "$1" "${2:-}"; do
-			[ -n "$target" ] || continue
-			k=$((k + 1))
-			flavour=$(echo "$target" | sed -n 's/.*-\(cloud\|rt\)-amd64$/\1/p')
-			count_phase smoke "${flavour:-amd64}" smoke "smoke-$k"
-		done
+		pair="$1 ${2:-}"
 		shift
 		[ $# -eq 0 ] || shift
+		# shellcheck disable=SC2086 # RELEASE:META words: no blanks, no globs
+		for target in $pair; do
+			run_phase "smoke-$target" tests/smoke-kernel.sh "${target#*:}" "${target%%:*}" &
+		done
+		wait
+		# shellcheck disable=SC2086
+		for target in $pair; do
+			flavour=$(echo "$target" | sed -n 's/.*-\(cloud\|rt\)-amd64$/\1/p')
+			count_phase smoke "${flavour:-amd64}" smoke "smoke-$target"
+		done
 	done
 }
 
