@@ -162,36 +162,39 @@ bool sysrqmon_name_path(const struct path *path, char *buf, size_t size)
 }
 
 /*
- * The executable's name, while the worker delivers an event: the queue's
- * one work item, never running twice at once, is its only user.
+ * The executable's name, for the sink the queue's worker is filling: its one
+ * work item, never running twice at once, is the only user, and each sink
+ * copies the name at once. @exe_seq says whose name it holds.
  */
 static char exe_name[SYSRQMON_STR_MAX];
+static u64 exe_seq;
 
-/**
- * sysrqmon_event_resolve_exe() - name the executable an event holds
- * @ev: a queued event, owned by the caller
- *
+/*
  * d_path() may wait for rename_lock or mount_lock, which sleep under
- * PREEMPT_RT and are not irq-safe: hooks only pin the file, and the queue's
- * worker names it here, into its own buffer (@ev->exe points there until
- * the next event), which keeps 256 bytes out of every buffered event.
- *
- * Context: process context, the queue's worker.
+ * PREEMPT_RT and are not irq-safe: hooks only pin the file, and it is named
+ * here, in the worker, each time a sink needs it. An event keeps its pin
+ * until it leaves the buffer: the shipping consumer may take it long after
+ * the broadcast named newer events.
  */
-void sysrqmon_event_resolve_exe(struct sysrqmon_event *ev)
+static const char *event_exe(const struct sysrqmon_event *ev)
 {
-	ev->exe = NULL;
+	if (ev->exe)
+		return ev->exe;
 	if (!ev->exe_file)
-		return;
-	if (sysrqmon_name_path(&ev->exe_file->f_path, exe_name,
-			       sizeof(exe_name)))
-		ev->exe = exe_name;
-	sysrqmon_event_release(ev);
+		return "";
+	if (exe_seq != ev->seq) {
+		exe_seq = 0;
+		if (!sysrqmon_name_path(&ev->exe_file->f_path, exe_name,
+					sizeof(exe_name)))
+			return "";
+		exe_seq = ev->seq;
+	}
+	return exe_name;
 }
 
 /**
  * sysrqmon_event_release() - drop what an event pins
- * @ev: the event, never queued or already resolved
+ * @ev: an event the buffer dropped, or one leaving it
  *
  * Context: any but NMI (fput() defers the last put).
  */
@@ -281,8 +284,8 @@ void sysrqmon_event_emit(struct sysrqmon_event *ev)
  * sysrqmon_event_broadcast() - the best-effort sinks of a queued event
  * @ev: the oldest event not broadcast yet, owned by the queue
  *
- * Names the executable the hook pinned, multicasts the event to the
- * listeners, then sends the audit record (it needs an allocation). The
+ * Multicasts the event to the listeners, then sends the audit record (it
+ * needs an allocation). The
  * queue then holds the event for the shipping consumer, if there is one.
  *
  * Context: process context, the queue's worker.
@@ -292,7 +295,6 @@ int sysrqmon_event_broadcast(struct sysrqmon_event *ev)
 {
 	int ret;
 
-	sysrqmon_event_resolve_exe(ev);
 	ret = sysrqmon_netlink_send(ev);
 	sysrqmon_audit_record(ev);
 	return ret;
@@ -391,14 +393,18 @@ u64 sysrqmon_field_number(const struct sysrqmon_event *ev, unsigned int field)
  * @ev: the event
  * @field: enum sysrqmon_field
  *
+ * The executable is named here, from the file the event pins: for that
+ * field, process context only (the queue's worker, or a test that sets
+ * @ev->exe).
+ *
  * Return: the string; "-" for the comm of an event without a task, "" for
- * an executable not named (yet).
+ * an executable that cannot be named.
  */
 const char *sysrqmon_field_string(const struct sysrqmon_event *ev,
 				  unsigned int field)
 {
 	if (field == SYSRQMON_F_EXE)
-		return ev->exe ?: "";
+		return event_exe(ev);
 	if (field == SYSRQMON_F_COMM && !ev->has_task)
 		return "-";
 	return field_at(ev, field);

@@ -251,18 +251,19 @@ static void account(const struct sysrqmon_record *rec, int ret)
 static bool ship_some(void)
 {
 	const struct sysrqmon_event *evs[SHIP_BATCH];
-	unsigned int n = 0, avail;
-	unsigned long off;
+	unsigned int n = 0, avail, leaving;
+	unsigned long off, first;
 	int ret;
 
 	raw_spin_lock_irq(&queue.lock);
 	avail = min_t(unsigned int, queue.ring.count - queue.pending,
 		      SHIP_BATCH);
-	off = queue.ring.tail;
+	first = queue.ring.tail;
 	raw_spin_unlock_irq(&queue.lock);
 	if (!avail)
 		return false;
 	/* Records stay put until released here: no lock to read them. */
+	off = first;
 	for (;;) {
 		evs[n++] = record_at(off)->ev;
 		if (n == avail)
@@ -280,6 +281,11 @@ static bool ship_some(void)
 		/* Unloading: what it has not taken, it will not get. */
 		ret = -ESRCH;
 	}
+
+	/* What the leaving records pin is dropped before the lock. */
+	leaving = ret > 0 ? ret : 1;
+	for (off = first; leaving--; off = sysrqmon_ring_next(&queue.ring, off))
+		sysrqmon_event_release(record_at(off)->ev);
 
 	raw_spin_lock_irq(&queue.lock);
 	if (ret > 0) {

@@ -74,8 +74,8 @@ struct sysrqmon_ev_text {
  * function's arguments; strings are NUL-terminated and may be cut, which sets
  * @truncated. Events without a task of their own leave the task fields zero.
  * A common header, then the payload of the kind (sysrqmon_event_size()):
- * the buffer copies only that much. The executable is pinned here and named
- * by the queue's worker as the event leaves.
+ * the buffer copies only that much. The executable is pinned here, until the
+ * event leaves the buffer, and named by the queue's worker for each sink.
  */
 struct sysrqmon_event {
 	u64 seq;
@@ -84,7 +84,7 @@ struct sysrqmon_event {
 	u64 cgroup_id;
 	/* pinned by the hook, named by the queue's worker */
 	struct file *exe_file;
-	/* the name, while the worker delivers the event (else NULL) */
+	/* a name to give instead (KUnit), else NULL */
 	const char *exe;
 	pid_t pid;
 	pid_t tid;
@@ -366,7 +366,6 @@ void sysrqmon_event_emit(struct sysrqmon_event *ev);
 bool sysrqmon_current_contained(void);
 void sysrqmon_event_init_symbols(void);
 bool sysrqmon_name_path(const struct path *path, char *buf, size_t size);
-void sysrqmon_event_resolve_exe(struct sysrqmon_event *ev);
 void sysrqmon_event_release(struct sysrqmon_event *ev);
 
 /**
@@ -412,8 +411,8 @@ void sysrqmon_stats_snapshot(struct sysrqmon_stats *s);
 
 /**
  * struct sysrqmon_consumer - where the queue's worker hands each event
- * @broadcast: once per event, oldest first: the best-effort sinks (name the
- *	       executable, multicast, audit record). Returns 0 (someone got
+ * @broadcast: once per event, oldest first: the best-effort sinks
+ *	       (multicast, audit record). Returns 0 (someone got
  *	       it), -ESRCH (nobody listens) or -ENOMEM/-EMSGSIZE (not built).
  * @ship: then the shipping consumer, given the oldest broadcast events in
  *	  order: how many it took (the first ones), -ESRCH (there is none),

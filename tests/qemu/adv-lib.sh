@@ -82,6 +82,9 @@ function val(k,  v) {
 	k = val("event")
 	n[k "_" val("verdict")]++
 	if (k == "trigger" && val("tid") != "") tids[val("tid")] = 1
+	if (match($0, /"exe":"[^"]*"/)) {
+		x = substr($0, RSTART + 7, RLENGTH - 8); sub(/.*\//, "", x); exe[x]++
+	}
 	next
 }
 /"type":"lost"/ {
@@ -97,11 +100,12 @@ END {
 	printf "events=%d lost=%d lostsum=%d minseq=%s maxseq=%d other=%d trigger_tids=%d", ev, lost, lostsum, (min == "" ? 0 : min), max, other, nt
 	for (x in n) printf " %s=%d", x, n[x]
 	for (x in r) printf " reason_%s=%d", x, r[x]
+	for (x in exe) printf " exe_%s=%d", x, exe[x]
 	printf "\n"
 }'
 
 # jl_start FILE CMD...: CMD's stdout (JSON lines) summarised by awk into FILE: events=, lost=,
-# lostsum=, minseq=, maxseq=, and per event/verdict counts; JL_PID is CMD, JL_AWK the awk
+# lostsum=, minseq=, maxseq=, per event/verdict counts, and per executable (exe_NAME=); JL_PID is CMD, JL_AWK the awk
 jl_start() {
 	_jf=$1
 	shift

@@ -8,7 +8,7 @@
 # identity, shipped = generated; a second --ship is refused (exit 1, EBUSY) while the first
 # one runs. Then the consumer as the service runs it (a small
 # socket), stopped for a burst of 4000 that fits its socket and the buffer: the module holds
-# what the socket cannot take, and nothing is lost.
+# what the socket cannot take, and nothing is lost; each held event names its own executable.
 #   SHIP_EVENTS  writes of the burst (default 20000, scaled by LOAD_SCALE)
 # qemu-test: smp2
 # (run.py --all, or --smp2, runs it again in a guest with two vCPUs: the worker then runs
@@ -89,6 +89,10 @@ s="burst of $EV2 stopped: held $held; generated +$gen; consumer: $ev events, $lo
 info "$s"
 check small-socket-held "$s" [ "$held" -gt 0 -o "$LOAD_SCALE" -lt 100 ]
 check small-socket-all "$s" [ "$ev" = "$gen" -a "$lost" = 0 -a "$JL_RC" = 0 -a "$(summary_get $F open_denied)" = 1 ]
+# Held events leave after the broadcast named newer ones: each still names its own executable.
+# The burst's writes and its one open come from sysrqburst, the denied open from sysrqwrite.
+check small-socket-exe "$s" [ "$(summary_get $F exe_sysrqburst)" = $((EV2 + 1)) \
+	-a "$(summary_get $F exe_sysrqwrite)" = 1 ]
 figure ship-burst-held "$held"
 reload
 set_mask 438
