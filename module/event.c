@@ -325,37 +325,127 @@ static const u16 field_offset[SYSRQMON_F_COUNT] = {
 	AT(CONTAINED, contained), AT(TRUNCATED, truncated),
 };
 
-/* Each kind's payload: what the buffer copies after the header. */
-static const u16 payload_size[SYSRQMON_KIND_MAX + 1] = {
-	[SYSRQMON_KIND_OPEN] = sizeof(struct sysrqmon_ev_open),
-	[SYSRQMON_KIND_SYSCTL] = sizeof(struct sysrqmon_ev_act),
-	[SYSRQMON_KIND_TRIGGER] = sizeof(struct sysrqmon_ev_act),
-	[SYSRQMON_KIND_CONSOLE] = sizeof(struct sysrqmon_ev_act),
-	[SYSRQMON_KIND_CONFIG] = sizeof(struct sysrqmon_ev_text),
-	[SYSRQMON_KIND_BASELINE] = sizeof(struct sysrqmon_ev_text),
-	[SYSRQMON_KIND_TOGGLE] = sizeof(struct sysrqmon_ev_act),
-	[SYSRQMON_KIND_KEYTABLE] = sizeof(struct sysrqmon_ev_act),
-	[SYSRQMON_KIND_KERNEL] = sizeof(struct sysrqmon_ev_act),
-	[SYSRQMON_KIND_PARAM] = sizeof(struct sysrqmon_ev_text),
-	[SYSRQMON_KIND_DRIFT] = sizeof(struct sysrqmon_ev_act),
-	[SYSRQMON_KIND_TAMPER] = sizeof(struct sysrqmon_ev_act),
+/*
+ * A payload as the buffer keeps it: its numbers, then its strings, each up to
+ * its NUL. The strings are the payload's last members, one array after the
+ * other (payload_test checks it).
+ */
+struct payload_layout {
+	u16 size;
+	u16 numbers;		/* bytes before the first string */
+	u16 strings[4];		/* each string array's size, in order; 0 ends */
 };
 
-/**
- * sysrqmon_event_size() - the bytes of an event that hold its fields
- * @ev: the event
- *
- * Return: the header and the payload of the event's kind, at most
- * %SYSRQMON_EVENT_MAX.
- */
-size_t sysrqmon_event_size(const struct sysrqmon_event *ev)
-{
-	size_t payload = ev->kind <= SYSRQMON_KIND_MAX ?
-			 payload_size[ev->kind] : 0;
+#define STR(type, member)	sizeof_field(struct type, member)
 
-	return offsetof(struct sysrqmon_event, open) + payload;
+static const struct payload_layout open_layout = {
+	sizeof(struct sysrqmon_ev_open), offsetof(struct sysrqmon_ev_open, path),
+	{ STR(sysrqmon_ev_open, path) },
+};
+
+static const struct payload_layout act_layout = {
+	sizeof(struct sysrqmon_ev_act), offsetof(struct sysrqmon_ev_act, what),
+	{ STR(sysrqmon_ev_act, what), STR(sysrqmon_ev_act, action),
+	  STR(sysrqmon_ev_act, module), STR(sysrqmon_ev_act, handler) },
+};
+
+static const struct payload_layout text_layout = {
+	sizeof(struct sysrqmon_ev_text), offsetof(struct sysrqmon_ev_text, setting),
+	{ STR(sysrqmon_ev_text, setting), STR(sysrqmon_ev_text, old),
+	  STR(sysrqmon_ev_text, new) },
+};
+
+static const struct payload_layout *const payload_layout[SYSRQMON_KIND_MAX + 1] = {
+	[SYSRQMON_KIND_OPEN] = &open_layout,
+	[SYSRQMON_KIND_SYSCTL] = &act_layout,
+	[SYSRQMON_KIND_TRIGGER] = &act_layout,
+	[SYSRQMON_KIND_CONSOLE] = &act_layout,
+	[SYSRQMON_KIND_CONFIG] = &text_layout,
+	[SYSRQMON_KIND_BASELINE] = &text_layout,
+	[SYSRQMON_KIND_TOGGLE] = &act_layout,
+	[SYSRQMON_KIND_KEYTABLE] = &act_layout,
+	[SYSRQMON_KIND_KERNEL] = &act_layout,
+	[SYSRQMON_KIND_PARAM] = &text_layout,
+	[SYSRQMON_KIND_DRIFT] = &act_layout,
+	[SYSRQMON_KIND_TAMPER] = &act_layout,
+};
+
+#define HEADER_SIZE	offsetof(struct sysrqmon_event, open)
+
+static const struct payload_layout *layout_of(unsigned int kind)
+{
+	return kind <= SYSRQMON_KIND_MAX ? payload_layout[kind] : NULL;
 }
-EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_size);
+
+/**
+ * sysrqmon_event_pack() - an event as the buffer keeps it
+ * @ev: the event
+ * @buf: receives the packed event, or NULL to only count its bytes
+ *
+ * The header as it is, the payload's numbers, then each of the payload's
+ * strings up to its NUL: a typical event takes well under half of
+ * %SYSRQMON_EVENT_MAX.
+ *
+ * Context: any.
+ * Return: the bytes, at most %SYSRQMON_EVENT_MAX.
+ */
+size_t sysrqmon_event_pack(const struct sysrqmon_event *ev, void *buf)
+{
+	const struct payload_layout *l = layout_of(ev->kind);
+	const char *payload = (const char *)&ev->open;
+	size_t n = HEADER_SIZE, at, len;
+	unsigned int i;
+
+	if (!l)
+		goto out;
+	n += l->numbers;
+	at = l->numbers;
+	for (i = 0; i < ARRAY_SIZE(l->strings) && l->strings[i]; i++) {
+		len = strnlen(payload + at, l->strings[i] - 1);
+		if (buf) {
+			memcpy(buf + n, payload + at, len);
+			((char *)buf)[n + len] = '\0';
+		}
+		n += len + 1;
+		at += l->strings[i];
+	}
+out:
+	if (buf)
+		memcpy(buf, ev, HEADER_SIZE + (l ? l->numbers : 0));
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_pack);
+
+/**
+ * sysrqmon_event_unpack() - an event from the buffer
+ * @buf: what sysrqmon_event_pack() wrote
+ * @ev: receives the event, its strings padded with NULs
+ *
+ * Context: any.
+ */
+void sysrqmon_event_unpack(const void *buf, struct sysrqmon_event *ev)
+{
+	const struct payload_layout *l;
+	char *payload = (char *)&ev->open;
+	size_t n = HEADER_SIZE, at, len;
+	unsigned int i;
+
+	memcpy(ev, buf, HEADER_SIZE);
+	memset(payload, 0, sizeof(*ev) - HEADER_SIZE);
+	l = layout_of(ev->kind);
+	if (!l)
+		return;
+	memcpy(payload, buf + n, l->numbers);
+	n += l->numbers;
+	at = l->numbers;
+	for (i = 0; i < ARRAY_SIZE(l->strings) && l->strings[i]; i++) {
+		len = strnlen(buf + n, l->strings[i] - 1);
+		memcpy(payload + at, buf + n, len);
+		n += len + 1;
+		at += l->strings[i];
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_unpack);
 
 static const void *field_at(const struct sysrqmon_event *ev,
 			    unsigned int field)
@@ -448,8 +538,7 @@ bool sysrqmon_field_present(const struct sysrqmon_event *ev, unsigned int field,
 /* Whether events of @kind carry struct sysrqmon_ev_act. */
 static bool kind_acts(enum sysrqmon_kind kind)
 {
-	return kind <= SYSRQMON_KIND_MAX &&
-	       payload_size[kind] == sizeof(struct sysrqmon_ev_act);
+	return layout_of(kind) == &act_layout;
 }
 
 /* What the queue's worker hands each event to (queue.c). */

@@ -111,28 +111,73 @@ static void too_small_test(struct kunit *test)
 	kfree_skb(skb);
 }
 
-/* An event is its header and its kind's payload, never more than the max. */
-static void size_test(struct kunit *test)
+/* Pack and unpack @ev; Return: the packed bytes. */
+static size_t round_trip(struct kunit *test, const struct sysrqmon_event *ev)
+{
+	struct sysrqmon_event back;
+	u8 *buf;
+	size_t n;
+
+	buf = kunit_kzalloc(test, SYSRQMON_EVENT_MAX, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	n = sysrqmon_event_pack(ev, NULL);
+	KUNIT_EXPECT_LE(test, n, SYSRQMON_EVENT_MAX);
+	KUNIT_EXPECT_EQ(test, sysrqmon_event_pack(ev, buf), n);
+	memset(&back, 0xa5, sizeof(back));
+	sysrqmon_event_unpack(buf, &back);
+	KUNIT_EXPECT_EQ(test, memcmp(&back, ev, sizeof(back)), 0);
+	return n;
+}
+
+/*
+ * The buffer keeps an event's header, its payload's numbers and its strings
+ * up to their NULs; every string field comes back, and the largest open event
+ * takes the most room.
+ */
+static void pack_test(struct kunit *test)
 {
 	struct sysrqmon_event ev;
-	size_t open, act, text;
+	size_t empty, full;
 
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_OPEN, false, &reported);
-	open = sysrqmon_event_size(&ev);
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_TRIGGER, false, &reported);
-	act = sysrqmon_event_size(&ev);
-	KUNIT_EXPECT_EQ(test, ev.act.key, SYSRQMON_KEY_NONE);
-	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONFIG, false, &reported);
-	text = sysrqmon_event_size(&ev);
-	KUNIT_EXPECT_LE(test, open, SYSRQMON_EVENT_MAX);
-	KUNIT_EXPECT_LT(test, act, open);
-	KUNIT_EXPECT_LT(test, text, open);
-	KUNIT_EXPECT_EQ(test, open - act, sizeof(struct sysrqmon_ev_open) -
-			sizeof(struct sysrqmon_ev_act));
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_OPEN, true, &reported);
+	empty = round_trip(test, &ev);
+	memset(ev.open.path, 'p', sizeof(ev.open.path) - 1);
+	full = round_trip(test, &ev);
+	KUNIT_EXPECT_EQ(test, full - empty, sizeof(ev.open.path) - 1);
+	KUNIT_EXPECT_EQ(test, full, offsetof(struct sysrqmon_event, open) +
+			sizeof(struct sysrqmon_ev_open));
+
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_KEYTABLE, false, &reported);
+	ev.act.key = 'x';
+	strscpy(ev.act.what, "keytable", sizeof(ev.act.what));
+	strscpy(ev.act.action, "help", sizeof(ev.act.action));
+	strscpy(ev.act.module, "sysrqevil", sizeof(ev.act.module));
+	memset(ev.act.handler, 'h', sizeof(ev.act.handler) - 1);
+	KUNIT_EXPECT_LT(test, round_trip(test, &ev), full);
+
+	sysrqmon_event_init(&ev, SYSRQMON_KIND_CONFIG, true, &reported);
+	ev.text.mask = 438;
+	strscpy(ev.text.setting, "mode", sizeof(ev.text.setting));
+	strscpy(ev.text.old, "monitor", sizeof(ev.text.old));
+	strscpy(ev.text.new, "deny", sizeof(ev.text.new));
+	KUNIT_EXPECT_LT(test, round_trip(test, &ev), full);
+
+	/* The strings are each payload's last members, back to back. */
+	KUNIT_EXPECT_EQ(test, sizeof(struct sysrqmon_ev_act),
+			ALIGN(offsetofend(struct sysrqmon_ev_act, handler),
+			      __alignof__(struct sysrqmon_ev_act)));
+	KUNIT_EXPECT_EQ(test, offsetof(struct sysrqmon_ev_act, handler),
+			offsetof(struct sysrqmon_ev_act, what) +
+			sizeof(ev.act.what) + sizeof(ev.act.action) +
+			sizeof(ev.act.module));
+	KUNIT_EXPECT_EQ(test, offsetofend(struct sysrqmon_ev_text, new),
+			offsetof(struct sysrqmon_ev_text, setting) +
+			sizeof(ev.text.setting) + sizeof(ev.text.old) +
+			sizeof(ev.text.new));
 }
 
 static struct kunit_case netlink_test_cases[] = {
-	KUNIT_CASE(size_test),
+	KUNIT_CASE(pack_test),
 	KUNIT_CASE(task_event_test),
 	KUNIT_CASE(console_event_test),
 	KUNIT_CASE(too_small_test),

@@ -3,7 +3,8 @@
  * The bounded buffer between the hooks and the sinks.
  *
  * A hook never sends and never allocates: it copies its event into a
- * preallocated byte ring (ring.c), as a record of the event's own size,
+ * preallocated byte ring (ring.c), packed (sysrqmon_event_pack(): its
+ * strings take only their own length), as a record of that size,
  * under an irq-safe raw lock (under PREEMPT_RT a spinlock_t sleeps, and
  * hooks run with preemption off), and kicks a worker. The worker takes
  * each record through two stages, in order (struct sysrqmon_consumer):
@@ -51,7 +52,7 @@
 /* How soon a full shipping consumer is tried again. */
 #define RETRY_MS	10
 
-static unsigned int buffer_events = 4096;
+static unsigned int buffer_events = 2048;
 
 #define RECORD_MAX \
 	ALIGN(sizeof(struct sysrqmon_record) + SYSRQMON_EVENT_MAX, 8)
@@ -73,6 +74,12 @@ static struct {
 };
 
 static const struct sysrqmon_consumer *consumer;
+/*
+ * The events the worker hands to the consumer, unpacked from their records:
+ * the one it broadcasts, and the ones it ships.
+ */
+static struct sysrqmon_event broadcasting;
+static struct sysrqmon_event shipping[SHIP_BATCH];
 static void queue_drain(struct work_struct *work);
 /* One work item: it never runs concurrently with itself. */
 static DECLARE_DELAYED_WORK(drain_work, queue_drain);
@@ -99,7 +106,7 @@ static const struct kernel_param_ops buffer_events_ops = {
 };
 
 module_param_cb(buffer_events, &buffer_events_ops, &buffer_events, 0444);
-MODULE_PARM_DESC(buffer_events, "events the buffer holds at least (16-65536, default 4096), plus a reserve for always-reported ones");
+MODULE_PARM_DESC(buffer_events, "events the buffer holds at least (16-65536, default 2048), plus a reserve for always-reported ones");
 
 static unsigned int reserved_events(void)
 {
@@ -172,7 +179,7 @@ static struct sysrqmon_record *record_at(unsigned long off)
  */
 void sysrqmon_queue_event(struct sysrqmon_event *ev)
 {
-	size_t size = sysrqmon_event_size(ev);
+	size_t size = sysrqmon_event_pack(ev, NULL);
 	unsigned long len = ALIGN(sizeof(struct sysrqmon_record) + size, 8);
 	struct sysrqmon_record *rec;
 	unsigned long flags;
@@ -182,7 +189,7 @@ void sysrqmon_queue_event(struct sysrqmon_event *ev)
 	rec = sysrqmon_ring_reserve(&queue.ring, len, ev->always ?
 				    queue.ring.size : queue.ordinary);
 	if (rec) {
-		memcpy(rec->ev, ev, size);
+		sysrqmon_event_pack(ev, rec->data);
 		if (!queue.pending++)
 			queue.next = (u8 *)rec - queue.ring.buf;
 	} else {
@@ -219,7 +226,8 @@ static bool broadcast_one(void)
 	raw_spin_unlock_irq(&queue.lock);
 
 	rec = record_at(off);
-	rec->broadcast = consumer->broadcast(rec->ev);
+	sysrqmon_event_unpack(rec->data, &broadcasting);
+	rec->broadcast = consumer->broadcast(&broadcasting);
 
 	raw_spin_lock_irq(&queue.lock);
 	if (--queue.pending)
@@ -252,20 +260,21 @@ static bool ship_some(void)
 {
 	const struct sysrqmon_event *evs[SHIP_BATCH];
 	unsigned int n = 0, avail, leaving;
-	unsigned long off, first;
+	unsigned long off;
 	int ret;
 
 	raw_spin_lock_irq(&queue.lock);
 	avail = min_t(unsigned int, queue.ring.count - queue.pending,
 		      SHIP_BATCH);
-	first = queue.ring.tail;
+	off = queue.ring.tail;
 	raw_spin_unlock_irq(&queue.lock);
 	if (!avail)
 		return false;
 	/* Records stay put until released here: no lock to read them. */
-	off = first;
 	for (;;) {
-		evs[n++] = record_at(off)->ev;
+		sysrqmon_event_unpack(record_at(off)->data, &shipping[n]);
+		evs[n] = &shipping[n];
+		n++;
 		if (n == avail)
 			break;
 		off = sysrqmon_ring_next(&queue.ring, off);
@@ -284,8 +293,8 @@ static bool ship_some(void)
 
 	/* What the leaving records pin is dropped before the lock. */
 	leaving = ret > 0 ? ret : 1;
-	for (off = first; leaving--; off = sysrqmon_ring_next(&queue.ring, off))
-		sysrqmon_event_release(record_at(off)->ev);
+	while (leaving--)
+		sysrqmon_event_release(&shipping[leaving]);
 
 	raw_spin_lock_irq(&queue.lock);
 	if (ret > 0) {

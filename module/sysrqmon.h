@@ -73,8 +73,9 @@ struct sysrqmon_ev_text {
  * Filled in the hook's (atomic) context from the current task and the hooked
  * function's arguments; strings are NUL-terminated and may be cut, which sets
  * @truncated. Events without a task of their own leave the task fields zero.
- * A common header, then the payload of the kind (sysrqmon_event_size()):
- * the buffer copies only that much. The executable is pinned here, until the
+ * A common header, then the payload of the kind: the buffer keeps the
+ * header, the payload's numbers and its strings up to their NULs
+ * (sysrqmon_event_pack()). The executable is pinned here, until the
  * event leaves the buffer, and named by the queue's worker for each sink.
  */
 struct sysrqmon_event {
@@ -117,7 +118,8 @@ struct sysrqmon_event {
 /* The largest event, what the buffer reserves for any one. */
 #define SYSRQMON_EVENT_MAX	sizeof(struct sysrqmon_event)
 
-size_t sysrqmon_event_size(const struct sysrqmon_event *ev);
+size_t sysrqmon_event_pack(const struct sysrqmon_event *ev, void *buf);
+void sysrqmon_event_unpack(const void *buf, struct sysrqmon_event *ev);
 bool sysrqmon_field_present(const struct sysrqmon_event *ev, unsigned int field,
 			    unsigned int kind_flags, unsigned int out);
 u64 sysrqmon_field_number(const struct sysrqmon_event *ev, unsigned int field);
@@ -434,13 +436,13 @@ int sysrqmon_event_broadcast(struct sysrqmon_event *ev);
  * @len: bytes, this header included, a multiple of 8
  * @filler: no event: the ring goes on at its start
  * @broadcast: what the broadcast stage returned (0, -ESRCH, ...)
- * @ev: the event, sysrqmon_event_size() bytes of it
+ * @data: the event, as sysrqmon_event_pack() wrote it
  */
 struct sysrqmon_record {
 	u32 len;
 	u16 filler;
 	s16 broadcast;
-	struct sysrqmon_event ev[];
+	u8 data[];
 };
 
 /**

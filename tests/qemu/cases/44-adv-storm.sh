@@ -1,5 +1,5 @@
 #!/bin/sh
-# Load: an event storm with the default buffer (4096) and one reading listener, then a
+# Load: an event storm with the default buffer (2048) and one reading listener, then a
 # stalled listener (joined, SIGSTOPped, never reads) next to 10 reading ones.
 # Events: writes of the current value to kernel.sysrq (an open and a sysctl event each) and
 # read-only opens of both files with watch_reads=1 (one open event each), from two processes
@@ -19,7 +19,7 @@
 reload || { fail load "insmod failed"; exit 0; }
 echo 1 > "$PARAMS/watch_reads"
 setup_mask 438
-check default-buffer "buffer_events=$(param buffer_events)" [ "$(param buffer_events)" = 4096 ]
+check default-buffer "buffer_events=$(param buffer_events)" [ "$(param buffer_events)" = 2048 ]
 
 # storm EVENTS: half from mask writes (2 events each), half from read-opens; waits for both
 storm() {

@@ -20,7 +20,7 @@
 deny_load
 "$TOOL" set audit 0 || fail audit-off "sysrqmonctl set audit 0 failed"
 setup_mask 438
-check default-buffer "buffer_events=$(param buffer_events)" [ "$(param buffer_events)" = 4096 ]
+check default-buffer "buffer_events=$(param buffer_events)" [ "$(param buffer_events)" = 2048 ]
 EV=$(scaled ${SHIP_EVENTS:-20000})
 STOPPED=$((EV * 3 / 4))
 F=/tmp/ship.sum
