@@ -14,6 +14,7 @@ import collections
 import concurrent.futures
 import fnmatch
 import glob
+import json
 import os
 import re
 import shutil
@@ -30,6 +31,7 @@ CASES_DIR = os.path.join(HERE, "cases")
 OUT_DIR = os.path.join(HERE, "out")
 FIGURES = []  # (boot label, name, value) from @@FIGURE markers
 SKIPS = []  # "name why" from @@SKIP markers
+SECONDS = {}  # case stem (01-load): seconds its last run took in a main guest
 
 # A case: file stem ("50-audit-records"), name ("audit-records"), its "# qemu-test:" tags
 # (reboot, own-boot, smp2, explicit), "# reboot-expect:" regex, "# qemu-append:" arguments.
@@ -161,6 +163,7 @@ def run_boot(b, kernel, args, workdir, helper_dir, demo=False):
             log("   [marker] " + line)
         if tag == "@@CASE":
             st["case"] = rest.strip()
+            st.setdefault("starts", []).append((now, st["case"]))
             if not demo:
                 log("-- %s (t=%.1f s)" % (rest, now))
         elif tag == "@@HOST":
@@ -189,6 +192,9 @@ def run_boot(b, kernel, args, workdir, helper_dir, demo=False):
     log("   boot %s: /init after %s, total %.1f s, console log %s"
         % (label, "%.1f s" % r.booted if r.booted is not None else "never", r.elapsed,
            os.path.relpath(console_path)))
+    if r.done and label.startswith("main"):
+        starts = st.get("starts", []) + [(r.elapsed, None)]
+        SECONDS.update((c, round(t1 - t0, 1)) for (t0, c), (t1, _) in zip(starts, starts[1:]))
     if r.bad:
         log("FAIL %s/kernel-log: the kernel reported problems:" % label)
         tail(r.bad[:80])
@@ -262,14 +268,47 @@ def tail(lines, n=60):
         log("   | " + ln)
 
 
-def run_boots(boots, jobs, run):
-    """Run the boots: the main cases dealt round-robin over JOBS guests (order kept in each,
-    so the last case, the lock, stays last in its guest) and the smp2 boot at once, each in
-    its own thread; then the own boots one by one."""
+def case_seconds(kind, save=False):
+    """What each case took in its last main guest on this kind of kernel ("debug" or
+    "debian"), kept in the cache so that the next run can share the cases out evenly."""
+    path = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
+                        "sysrqmon", "case-seconds.json")
+    try:
+        with open(path) as f:
+            known = json.load(f)
+    except (OSError, ValueError):
+        known = {}
+    if not save:
+        return known.get(kind, {})
+    known.setdefault(kind, {}).update(SECONDS)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path + ".%d" % os.getpid(), "w") as f:
+        json.dump(known, f, indent=0, sort_keys=True)
+    os.replace(path + ".%d" % os.getpid(), path)
+
+
+def share_out(cases, n, seconds):
+    """The cases over N guests, the longest first to the guest with the least so far (a case
+    never timed counts as the median); each guest keeps the suite's order, so the last case,
+    the lock, stays last in its guest. Without timings: round robin."""
+    known = sorted(seconds[c.stem] for c in cases if c.stem in seconds)
+    guess = known[len(known) // 2] if known else 1
+    load, shares = [0.0] * n, [[] for _ in range(n)]
+    for i, c in sorted(enumerate(cases), key=lambda ic: -seconds.get(ic[1].stem, guess)):
+        g = load.index(min(load))
+        load[g] += seconds.get(c.stem, guess)
+        shares[g].append((i, c))
+    return [[c for _, c in sorted(share)] for share in shares]
+
+
+def run_boots(boots, jobs, run, seconds):
+    """Run the boots: the main cases shared out over JOBS guests (share_out) and the smp2 boot
+    at once, each in its own thread; then the own boots one by one."""
     shards = []
     for b in boots:
         n = min(jobs, len(b.cases)) if b.label == "main" else 1
-        shards += [Boot("main-%d" % (i + 1), b.cases[i::n], None, "") for i in range(n)] \
+        shards += [Boot("main-%d" % (i + 1), share, None, "")
+                   for i, share in enumerate(share_out(b.cases, n, seconds))] \
             if n > 1 else [b]
 
     def one(b):
@@ -378,8 +417,11 @@ def main():
             raise SystemExit(res.stdout + res.stderr + "run.py: building the helpers failed")
         args.evil_ko = build_evil_module(args, workdir)
         args.input_kos = input_modules(kernel, workdir)
+        kind = "debug" if debug_kernel else "debian"
         results = run_boots(boots, args.jobs, lambda b: run_boot(
-            b, kernel, args, workdir, helper_dir, demo=args.demo))
+            b, kernel, args, workdir, helper_dir, demo=args.demo), case_seconds(kind))
+        if SECONDS and not args.demo:
+            case_seconds(kind, save=True)
     finally:
         if args.keep:
             log("work directory kept: " + workdir)
