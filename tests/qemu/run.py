@@ -303,8 +303,7 @@ def share_out(cases, n, seconds):
 
 def run_boots(boots, jobs, run, seconds):
     """Run the boots: the main cases shared out over JOBS guests (share_out) and the smp2 boot
-    at once, each in its own thread; the own boots (reboot, own-boot) one at a time in the
-    first thread that is free, so that no more guests run at once than main and smp2 ones."""
+    at once, each in its own thread; then the own boots one by one."""
     shards = []
     for b in boots:
         n = min(jobs, len(b.cases)) if b.label == "main" else 1
@@ -318,11 +317,10 @@ def run_boots(boots, jobs, run, seconds):
         except Exception as e:  # a harness error is a failure, not a crash
             return [(b.label + "/harness", False, repr(e))]
 
-    first = [b.label.startswith("main") or b.label == "smp2" for b in shards]
-    with concurrent.futures.ThreadPoolExecutor(max(1, sum(first))) as ex:
-        futures = {b.label: ex.submit(one, b)
-                   for _, b in sorted(zip(first, shards), key=lambda fb: not fb[0])}
-    return [r for b in shards for r in futures[b.label].result()]
+    together = [b.label.startswith("main") or b.label == "smp2" for b in shards]
+    with concurrent.futures.ThreadPoolExecutor(max(1, sum(together))) as ex:
+        futures = [ex.submit(one, b) if t else None for b, t in zip(shards, together)]
+    return [r for f, b in zip(futures, shards) for r in (f.result() if f else one(b))]
 
 
 def figures_table(results):
