@@ -285,8 +285,8 @@ void sysrqmon_event_emit(struct sysrqmon_event *ev)
  * @ev: the oldest event not broadcast yet, owned by the queue
  *
  * Multicasts the event to the listeners, then sends the audit record (it
- * needs an allocation). The
- * queue then holds the event for the shipping consumer, if there is one.
+ * needs an allocation). The queue then holds the event for the shipping
+ * consumer, if there is one.
  *
  * Context: process context, the queue's worker.
  * Return: what sysrqmon_netlink_send() returned.
@@ -328,10 +328,9 @@ static const u16 field_offset[SYSRQMON_F_COUNT] = {
 /*
  * A payload as the buffer keeps it: its numbers, then its strings, each up to
  * its NUL. The strings are the payload's last members, one array after the
- * other (payload_test checks it).
+ * other (pack_test checks it).
  */
 struct payload_layout {
-	u16 size;
 	u16 numbers;		/* bytes before the first string */
 	u16 strings[4];		/* each string array's size, in order; 0 ends */
 };
@@ -339,18 +338,18 @@ struct payload_layout {
 #define STR(type, member)	sizeof_field(struct type, member)
 
 static const struct payload_layout open_layout = {
-	sizeof(struct sysrqmon_ev_open), offsetof(struct sysrqmon_ev_open, path),
+	offsetof(struct sysrqmon_ev_open, path),
 	{ STR(sysrqmon_ev_open, path) },
 };
 
 static const struct payload_layout act_layout = {
-	sizeof(struct sysrqmon_ev_act), offsetof(struct sysrqmon_ev_act, what),
+	offsetof(struct sysrqmon_ev_act, what),
 	{ STR(sysrqmon_ev_act, what), STR(sysrqmon_ev_act, action),
 	  STR(sysrqmon_ev_act, module), STR(sysrqmon_ev_act, handler) },
 };
 
 static const struct payload_layout text_layout = {
-	sizeof(struct sysrqmon_ev_text), offsetof(struct sysrqmon_ev_text, setting),
+	offsetof(struct sysrqmon_ev_text, setting),
 	{ STR(sysrqmon_ev_text, setting), STR(sysrqmon_ev_text, old),
 	  STR(sysrqmon_ev_text, new) },
 };
@@ -393,14 +392,13 @@ size_t sysrqmon_event_pack(const struct sysrqmon_event *ev, void *buf)
 {
 	const struct payload_layout *l = layout_of(ev->kind);
 	const char *payload = (const char *)&ev->open;
-	size_t n = HEADER_SIZE, at, len;
+	size_t at = l ? l->numbers : 0;
+	size_t n = HEADER_SIZE + at, len;
 	unsigned int i;
 
-	if (!l)
-		goto out;
-	n += l->numbers;
-	at = l->numbers;
-	for (i = 0; i < ARRAY_SIZE(l->strings) && l->strings[i]; i++) {
+	if (buf)
+		memcpy(buf, ev, n);
+	for (i = 0; l && i < ARRAY_SIZE(l->strings) && l->strings[i]; i++) {
 		len = strnlen(payload + at, l->strings[i] - 1);
 		if (buf) {
 			memcpy(buf + n, payload + at, len);
@@ -409,9 +407,6 @@ size_t sysrqmon_event_pack(const struct sysrqmon_event *ev, void *buf)
 		n += len + 1;
 		at += l->strings[i];
 	}
-out:
-	if (buf)
-		memcpy(buf, ev, HEADER_SIZE + (l ? l->numbers : 0));
 	return n;
 }
 EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_pack);
