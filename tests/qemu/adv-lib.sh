@@ -105,7 +105,8 @@ END {
 }'
 
 # jl_start FILE CMD...: CMD's stdout (JSON lines) summarised by awk into FILE: events=, lost=,
-# lostsum=, minseq=, maxseq=, per event/verdict counts, and per executable (exe_NAME=); JL_PID is CMD, JL_AWK the awk
+# lostsum=, minseq=, maxseq=, per event/verdict counts, and per executable (exe_NAME=);
+# JL_PID is CMD, JL_AWK the awk
 jl_start() {
 	_jf=$1
 	shift

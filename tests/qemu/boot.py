@@ -15,6 +15,8 @@ import types
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
+CACHE = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
+                     "sysrqmon")
 BAD_PATTERNS = re.compile(
     r"BUG:|WARNING:|Oops|Call Trace|general protection|KASAN|UBSAN:|possible circular locking"
     r"|sleeping function called from invalid context"
@@ -43,8 +45,7 @@ def find_kernel(kernel=None, release=None, module=None, kdir=None):
     if not rel:
         raise SystemExit("cannot tell the kernel release (no vermagic in %s); use "
                          "--kernel-release or --kernel" % module)
-    cache = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
-                         "sysrqmon", "kernels")
+    cache = os.path.join(CACHE, "kernels")
     vmlinuz = os.path.join(cache, rel, "boot", "vmlinuz-" + rel)
     if os.path.isfile(vmlinuz):
         return vmlinuz

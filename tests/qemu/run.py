@@ -268,23 +268,27 @@ def tail(lines, n=60):
         log("   | " + ln)
 
 
-def case_seconds(kind, save=False):
-    """What each case took in its last main guest on this kind of kernel ("debug" or
-    "debian"), kept in the cache so that the next run can share the cases out evenly."""
-    path = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"),
-                        "sysrqmon", "case-seconds.json")
+SECONDS_FILE = os.path.join(qboot.CACHE, "case-seconds.json")
+
+
+def load_case_seconds():
+    """What each case took in its last main guest, per kind of kernel ("debug" or "debian"),
+    kept in the cache so that the next run can share the cases out evenly."""
     try:
-        with open(path) as f:
-            known = json.load(f)
+        with open(SECONDS_FILE) as f:
+            return json.load(f)
     except (OSError, ValueError):
-        known = {}
-    if not save:
-        return known.get(kind, {})
+        return {}
+
+
+def save_case_seconds(kind):
+    known = load_case_seconds()
     known.setdefault(kind, {}).update(SECONDS)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path + ".%d" % os.getpid(), "w") as f:
+    os.makedirs(os.path.dirname(SECONDS_FILE), exist_ok=True)
+    tmp = "%s.%d" % (SECONDS_FILE, os.getpid())
+    with open(tmp, "w") as f:
         json.dump(known, f, indent=0, sort_keys=True)
-    os.replace(path + ".%d" % os.getpid(), path)
+    os.replace(tmp, SECONDS_FILE)
 
 
 def share_out(cases, n, seconds):
@@ -419,9 +423,10 @@ def main():
         args.input_kos = input_modules(kernel, workdir)
         kind = "debug" if debug_kernel else "debian"
         results = run_boots(boots, args.jobs, lambda b: run_boot(
-            b, kernel, args, workdir, helper_dir, demo=args.demo), case_seconds(kind))
+            b, kernel, args, workdir, helper_dir, demo=args.demo),
+            load_case_seconds().get(kind, {}))
         if SECONDS and not args.demo:
-            case_seconds(kind, save=True)
+            save_case_seconds(kind)
     finally:
         if args.keep:
             log("work directory kept: " + workdir)
