@@ -5,7 +5,7 @@
   python3 tests/qemu/run.py --cases reboot | --all | --demo
 
 Options, cases, markers, the figures table and the output contract (the last line is always
-"N passed, M failed"; exit status 1 when M > 0): tests/qemu/README.md. The boot itself and
+"N passed, M failed"; exit status 1 when M > 0): docs/qemu-suite.md. The boot itself and
 the initramfs are boot.py's, shared with the demo and the benchmark.
 """
 
@@ -353,7 +353,7 @@ def figures_table(results):
 
 def parse_args():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
-                                 epilog="Every option: tests/qemu/README.md")
+                                 epilog="Every option: docs/qemu-suite.md")
     ap.add_argument("--module", default=os.path.join(REPO, "module", "sysrqmon.ko"))
     ap.add_argument("--tool", default=os.path.join(REPO, "tools", "sysrqmonctl"),
                     help="sysrqmonctl to install as /usr/sbin/sysrqmonctl (if it exists)")
