@@ -1,26 +1,37 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the external module in SRC against KDIR, wherever KDIR lives: on this machine, or in a
-# root of tests/debian-root.sh (another release's headers, whose compiler and kbuild run only
-# there). In a root, SRC is copied in, built with chroot, and the results copied back.
+# Build an external module in OUT against KDIR: OUT gets a copy of SRC (default: this tree's
+# module, its Kbuild, VERSION and uapi headers) without build products. KDIR may live on this
+# machine or in a root of tests/debian-root.sh (another release's headers, whose compiler and
+# kbuild run only there): then OUT is built in the root with chroot and copied back. KCFLAGS
+# and the like reach kbuild from the environment.
 #
-#   tests/kbuild.sh KDIR SRC
+#   tests/kbuild.sh KDIR OUT [SRC]
 set -eu
 
 kdir=$1
-src=$2
+out=$2
+mkdir -p "$out"
+if [ $# -ge 3 ]; then
+	cp -r "$3/." "$out/"
+else
+	repo=$(dirname "$0")/..
+	cp -r "$repo/Kbuild" "$repo/VERSION" "$repo/include" "$repo/module" "$out/"
+fi
+find "$out" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \
+	-o -name modules.order -o -name Module.symvers \) -exec rm -f {} +
 
 root=$kdir
 while [ "$root" != / ] && [ ! -f "$root/.sysrqmon-root" ]; do
 	root=$(dirname "$root")
 done
 if [ "$root" = / ]; then
-	exec make -s -j"$(nproc)" -C "$kdir" M="$src" modules
+	exec make -s -j"$(nproc)" -C "$kdir" M="$(realpath "$out")" modules
 fi
 
 work=$(mktemp -d "$root/tmp/kbuild.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-cp -r "$src/." "$work/"
+cp -r "$out/." "$work/"
 chroot "$root" make -s -j"$(nproc)" -C "${kdir#"$root"}" M="${work#"$root"}" modules
-cp -r "$work/." "$src/"
+cp -r "$work/." "$out/"

@@ -22,9 +22,7 @@ fi
 echo "smoke: kernel $(basename "$kdir" | sed 's/^linux-headers-//; s/-\(cloud-\|rt-\)\{0,1\}amd64$//')"
 build=$(mktemp -d)
 trap 'rm -rf "$build"' EXIT
-cp -r Kbuild VERSION include module "$build/"
-find "$build" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \) -exec rm -f {} +
-if ! tests/kbuild.sh "$kdir" "$build" > "$build/log" 2>&1; then
+if ! tests/kbuild.sh "$kdir" "$build/src" > "$build/log" 2>&1; then
 	cat "$build/log"
 	echo "smoke: the module does not build against $kdir"
 	echo "0 passed, 1 failed"
@@ -36,5 +34,5 @@ all) set -- --all ;;
 '') set -- --cases "$SMOKE" ;;
 *) set -- --cases "$SMOKE_CASES" ;;
 esac
-python3 tests/qemu/run.py "$@" --module "$build/module/sysrqmon.ko" \
+python3 tests/qemu/run.py "$@" --module "$build/src/module/sysrqmon.ko" \
 	--tool tools/sysrqmonctl --kdir "$kdir" --out-dir "$out"

@@ -6,7 +6,7 @@ path from each hook callback.
 Usage: tests/stack-usage.py [--limit BYTES] [--verbose] MODULE_DIR
 
 MODULE_DIR holds the .ci files of a build made with KCFLAGS=-fcallgraph-info=su
-(tests/stack-usage.sh does it): gcc's call graph of the final code (direct calls and tail
+(tests/static.sh does it): gcc's call graph of the final code (direct calls and tail
 calls), each of the object's functions with its frame size. Calls into the kernel are not
 counted (they are not sysrqmon's frames). An indirect call on a path is reported, since its
 callee is not counted.

@@ -3,7 +3,7 @@
 #
 # Static checks: checkpatch --strict on every module, header and tool
 # source, sparse over the module, and the stack above a hooked function
-# (tests/stack-usage.sh, at most 512 bytes). Prints one result line per check.
+# (tests/stack-usage.py, at most 512 bytes). Prints one result line per check.
 # Usage: tests/static.sh KDIR
 set -u
 cd "$(dirname "$0")/.."
@@ -36,11 +36,18 @@ files=$(git ls-files 'module/*.c' 'module/*.h' 'include/*.h' 'tools/*.c' \
 # shellcheck disable=SC2086 # a list of paths without blanks
 clean checkpatch "$(perl "$CP_DIR/scripts/checkpatch.pl" --strict --no-tree --quiet \
 	--ignore FILE_PATH_CHANGES -f $files 2>&1)"
-clean sparse "$(make -s -C "$KDIR" M="$PWD" C=2 CHECK=sparse modules 2>&1 |
-	grep -vE 'Skipping BTF|^make|^\s')"
+# (kbuild's own lines filtered out: then a failed build must still count.)
+out=$(make -s -C "$KDIR" M="$PWD" C=2 CHECK=sparse modules 2>&1) || out="$out
+sparse: the build failed"
+clean sparse "$(echo "$out" | grep -vE 'Skipping BTF|^make|^\s')"
 
-# Stack above a hooked function, summed along the longest call path.
-out=$(tests/stack-usage.sh "$KDIR" 512 2>&1)
+# Stack above a hooked function: gcc's call graph with frame sizes (-fcallgraph-info=su),
+# summed along the longest path from each hook callback (tests/stack-usage.py).
+tmp=$(mktemp -d)
+if out=$(KCFLAGS=-fcallgraph-info=su tests/kbuild.sh "$KDIR" "$tmp" 2>&1); then
+	out=$(python3 tests/stack-usage.py --limit 512 ${STACK_VERBOSE:+--verbose} "$tmp/module")
+fi
+rm -rf "$tmp"
 echo "$out" | tail -n 1
 if echo "$out" | grep -q '^stack: worst' && ! echo "$out" | grep -q OVER; then
 	result stack-usage PASS ""

@@ -86,7 +86,7 @@ def series_module(args, series, workdir):
     if res.returncode or not os.path.isdir(kdir):
         raise SystemExit("bench.py: cannot fetch the kernel tree of " + SERIES[series])
     src = os.path.join(workdir, "src")
-    qboot.kbuild(kdir, src, "the module", REPO, ("Kbuild", "VERSION", "include", "module"))
+    qboot.kbuild(kdir, src, "the module")
     return os.path.join(src, "module", "sysrqmon.ko"), kdir
 
 

@@ -17,10 +17,7 @@ if [ -z "$DKDIR" ] || [ ! -f "$DKDIR/arch/x86/boot/bzImage" ]; then
 fi
 BUILD=$CACHE/debug-module-${1:-6.1}-${2:-debug}
 rm -rf "$BUILD"
-mkdir -p "$BUILD"
-cp -r Kbuild VERSION include module "$BUILD/"
-find "$BUILD" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \) -exec rm -f {} +
-if ! make -s -C "$DKDIR" M="$BUILD" modules > "$BUILD.log" 2>&1 ||
+if ! tests/kbuild.sh "$DKDIR" "$BUILD" > "$BUILD.log" 2>&1 ||
 	[ ! -f "$BUILD/module/sysrqmon_test.ko" ]; then
 	cat "$BUILD.log" >&2
 	echo "build-debug-module: the build against $DKDIR failed" >&2

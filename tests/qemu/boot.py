@@ -70,15 +70,11 @@ def find_kernel(kernel=None, release=None, module=None, kdir=None):
     return vmlinuz
 
 
-def kbuild(kdir, src, what, tree, names=None):
-    """Copy TREE (of its top level only NAMES, when given; no build products) to SRC and build
-    the external module there against KDIR (tests/kbuild.sh)."""
-    junk = shutil.ignore_patterns("*.o", "*.ko", ".*", "*.mod*", "modules.order",
-                                  "Module.symvers")
-    shutil.copytree(tree, src, ignore=lambda d, fs: set(junk(d, fs)) | {
-        f for f in fs if names and d == tree and f not in names})
-    res = subprocess.run([os.path.join(REPO, "tests", "kbuild.sh"), kdir, src],
-                         capture_output=True, text=True)
+def kbuild(kdir, out, what, tree=None):
+    """Build the external module of TREE (default: sysrqmon's) in OUT against KDIR
+    (tests/kbuild.sh)."""
+    res = subprocess.run([os.path.join(REPO, "tests", "kbuild.sh"), kdir, out] +
+                         ([tree] if tree else []), capture_output=True, text=True)
     if res.returncode:
         raise SystemExit(res.stdout + res.stderr + "building %s against %s failed"
                          % (what, kdir))
