@@ -135,7 +135,7 @@ wait
 count_phase linux-source-6.12 debug debug-kernel
 echo "debug: $p passed, $f failed" >> "$LOG/results"
 if [ "${RECORD_FIGURES:-0}" = 1 ]; then
-	python3 tests/record-figures.py docs/testing.md check "$LOG" \
+	python3 tests/record.py figures docs/testing.md check "$LOG" \
 		"\`make check\` (LOAD_SCALE 100 on Debian's kernel, 5 on the debug kernel)"
 fi
 

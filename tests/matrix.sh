@@ -102,7 +102,7 @@ passed=$(echo "$table" | awk 'NR > 1 { n += $4 } END { print n + 0 }')
 failed=$(echo "$table" | awk 'NR > 1 { n += $5 } END { print n + 0 }')
 missing=$(($(echo "$CELLS" | wc -w) - $(echo "$table" | awk 'NR > 1' | wc -l)))
 if [ "${RECORD:-0}" = 1 ]; then
-	python3 tests/record-matrix.py "$CELLS_FILE" "$(tests/matrix.sh -l | tr '\n' ' ')"
+	python3 tests/record.py matrix "$CELLS_FILE" "$(tests/matrix.sh -l | tr '\n' ' ')"
 fi
 echo
 echo "$table"

@@ -104,7 +104,7 @@ fi
 # One block per kernel (stress-debian, stress-debug), so the two can also run apart.
 if [ "$RECORD" = 1 ]; then
 	for label in $(cut -d: -f1 "$WORK/results"); do
-		python3 tests/record-figures.py docs/testing.md "stress-$label" "$WORK" \
+		python3 tests/record.py figures docs/testing.md "stress-$label" "$WORK" \
 			"\`tests/stress.sh --kernel $label\` ($(cat "$WORK/$label.what" 2>/dev/null))" "$label"
 	done
 fi

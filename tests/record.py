@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Write results into the docs, between <!-- NAME --> and <!-- /NAME --> markers.
+
+Usage: record.py figures FILE NAME WORKDIR HEADLINE [LABEL]
+       record.py matrix CELLS_FILE "CELL..."
+
+figures: WORKDIR holds "results" (lines "LABEL: N passed, M failed") and, per label, LABEL.fig
+(the table run.py --figures wrote). FILE's block "figures:NAME" (a new section at the end when
+missing) gets HEADLINE with today's date, then per label (or for LABEL only) its result and
+table.
+
+matrix: what tests/matrix.sh proved, into docs/testing.md (its table) and the README's
+"Supported kernels" table (kernel, flavour, result, date, commit), each block "matrix".
+CELLS_FILE (docs/matrix-cells.txt) has one line per cell that ran:
+"CELL TREE COMMIT DATE kernel flavour phase passed failed seconds".
+"""
+import datetime
+import os
+import re
+import sys
+
+KERNELS = {"debian": "Debian's kernel", "debug": "Debug kernel"}
+HEAD = ("kernel", "flavour", "phase", "passed", "failed", "seconds", "date", "commit")
+
+
+def put(md, name, body, section=None):
+    """Replace FILE's block NAME by BODY; without one, append it under SECTION (or fail)."""
+    with open(md) as f:
+        text = f.read()
+    block = "<!-- %s -->\n%s<!-- /%s -->" % (name, body, name)
+    pattern = re.compile(r"<!-- %s -->.*?<!-- /%s -->" % (re.escape(name), re.escape(name)),
+                         re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: block, text, count=1)
+    elif section:
+        text = text.rstrip("\n") + "\n\n## %s\n\n%s\n" % (section, block)
+    else:
+        raise SystemExit("%s: no <!-- %s --> block" % (md, name))
+    with open(md, "w") as f:
+        f.write(text)
+
+
+def figures(md, name, work, headline, only=None):
+    parts = ["%s, %s\n" % (datetime.date.today().isoformat(), headline)]
+    with open(os.path.join(work, "results")) as f:
+        for line in f:
+            label, result = line.rstrip("\n").split(": ", 1)
+            if only and label != only:
+                continue
+            body = "(no figures)"
+            if os.path.exists(os.path.join(work, label + ".fig")):
+                with open(os.path.join(work, label + ".fig")) as t:
+                    body = t.read().rstrip("\n")
+            parts.append("\n%s: %s\n\n```\n%s\n```\n" % (KERNELS.get(label, label), result, body))
+    put(md, "figures:" + name, "".join(parts), "Latest figures: " + name)
+    print("figures recorded in " + md)
+
+
+def release(cell):
+    kind, _, rest = cell.partition(":")
+    debian = "Debian 13" if rest.endswith("trixie") or kind == "trixie" else "Debian 12"
+    return {"debug": "debug kernel (`linux-source-%s`)" % rest.split(":")[0],
+            "dkms": debian + " root, its own dkms",
+            "host": debian + " host booted, systemd"}.get(kind, debian)
+
+
+def matrix(cells_file, cells):
+    with open(cells_file) as f:
+        ran = {fields[0]: fields for fields in map(str.split, f) if len(fields) == 10}
+    fmt = "%-22s %-8s %-13s %6s %6s %7s  %-10s  %s"
+    table = ["`make matrix`: each cell at the commit and on the date it last ran", "```",
+             fmt % HEAD]
+    readme = ["| release | kernel | flavour | result | date | commit |",
+              "|---|---|---|---|---|---|"]
+    for cell in cells.split():
+        if cell not in ran:
+            table.append("%-22s (not run yet)" % cell)
+            readme.append("| %s | %s | | not run yet | | |" % (release(cell), cell))
+            continue
+        _, _, commit, day, kernel, flavour, phase, passed, failed, secs = ran[cell]
+        table.append(fmt % (kernel, flavour, phase, passed, failed, secs, day, commit))
+        readme.append("| %s | %s | %s | %s passed, %s failed | %s | `%s` |"
+                      % (release(cell), kernel, flavour, passed, failed, day, commit))
+    put("docs/testing.md", "matrix", "\n".join(table + ["```"]) + "\n")
+    put("README.md", "matrix", "\n".join(readme) + "\n")
+
+
+if __name__ == "__main__":
+    what, args = sys.argv[1] if len(sys.argv) > 1 else "", sys.argv[2:]
+    if what == "figures" and len(args) in (4, 5):
+        figures(*args)
+    elif what == "matrix" and len(args) == 2:
+        matrix(*args)
+    else:
+        raise SystemExit(__doc__)
