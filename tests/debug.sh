@@ -31,7 +31,7 @@ result module PASS "sysrqmon.ko and sysrqmon_test.ko"
 python3 tests/qemu/run.py --all ${DEBUG_SKIP:+--skip "$DEBUG_SKIP"} \
 	--module "$BUILD/module/sysrqmon.ko" \
 	--tool tools/sysrqmonctl --kdir "$DKDIR" --out-dir "$OUT" \
-	--env LOAD_SCALE="${DEBUG_LOAD_SCALE:-5}" --nlfuzz-count 200 \
+	--env LOAD_SCALE="${DEBUG_LOAD_SCALE:-5}" --env NLFUZZ_COUNT=200 \
 	${FIGURES:+--figures "$FIGURES"} > "$OUT.log" 2>&1
 rc=$?
 cat "$OUT.log"

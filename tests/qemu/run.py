@@ -70,17 +70,13 @@ def input_modules(kernel, workdir):
 
 def build_evil_module(args, workdir):
     """Build tests/module (the hostile test module) for the module's kernel."""
-    rel = qboot.module_release(args.module)
-    kdir = args.kdir or ("/usr/src/linux-headers-%s" % rel if rel else "")
+    kdir = args.kdir or "/usr/src/linux-headers-%s" % qboot.module_release(args.module)
     try:
-        if not os.path.isdir(kdir):
-            raise SystemExit("no kernel tree for it")
         qboot.kbuild(kdir, os.path.join(workdir, "evil"), "sysrqevil.ko",
                      os.path.join(REPO, "tests", "module"))
         return os.path.join(workdir, "evil", "sysrqevil.ko")
     except SystemExit as e:
-        sys.stderr.write(str(e) + "\n")
-        log("note: sysrqevil.ko did not build: the integrity cases will fail")
+        log("%s\nnote: sysrqevil.ko did not build: the integrity cases will fail" % e)
 
 
 def select_cases(args):
@@ -373,12 +369,9 @@ def parse_args():
     ap.add_argument("--verbose", "-v", action="store_true", help="stream the console")
     ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                     help="a variable for the cases (/tests/env)")
-    ap.add_argument("--nlfuzz-count", type=int, metavar="N", help="--env NLFUZZ_COUNT=N")
     ap.add_argument("--demo", action="store_true", help="the narrated demo (make demo)")
     ap.add_argument("--out-dir", default=OUT_DIR, help="console logs (default tests/qemu/out)")
     args = ap.parse_args()
-    if args.nlfuzz_count is not None:
-        args.env.append("NLFUZZ_COUNT=%d" % args.nlfuzz_count)
     bad = [kv for kv in args.env if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", kv)]
     if bad:
         ap.error("--env wants NAME=VALUE, not %r" % bad[0])

@@ -7,7 +7,7 @@
 # configuration is unchanged and no config event is logged; afterwards the module still
 # works (a trigger write gives its event, sysrqmonctl status answers). run.py checks the
 # console for oopses and warnings.
-#   NLFUZZ_COUNT    requests per sender (default 2000; run.py --nlfuzz-count N)
+#   NLFUZZ_COUNT    requests per sender (default 2000; run.py --env NLFUZZ_COUNT=N)
 #   NLFUZZ_SEED     first seed (default 1; each sender gets the next)
 #   NLFUZZ_SENDERS  identities (lib.sh as_id), default "root user netadmin"
 . /tests/lib.sh
