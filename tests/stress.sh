@@ -1,27 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/stress.sh: the long form of the load and fault cases (`make stress`), in QEMU guests
-# running the kernel the module was built for; never loads anything on this host.
+# tests/stress.sh: the long form of the load and fault cases (`make stress`): the 4N-adv
+# cases, netlink fuzzing, the status, lost and deny-race cases, in the main and the 2-vCPU
+# guests, on Debian's kernel and then the debug kernel; each kernel's figures go into
+# docs/testing.md ("Latest figures: stress"). Sizes and what they mean: docs/testing.md.
 #
 # Usage: tests/stress.sh [--scale PERCENT] [--fuzz N] [--kernel debian|debug|both]
 #                        [--no-record] [-- RUN.PY ARGS...]
-#   --scale PERCENT  LOAD_SCALE on Debian's kernel (default 1000: 10x the make-check sizes:
-#                    500 000 storm events, 1000 insmod/rmmod cycles under load, ...); the debug
-#                    kernel, ~30x slower per write, gets PERCENT/20 (10x its make-check sizes),
-#                    and a fifth of the unload cycles (200 by default)
-#   --fuzz N         netlink fuzz messages per sender (default 100000; senders: root, uid
-#                    1000, uid 1000 with CAP_NET_ADMIN); N/10 on the debug kernel
-#   --kernel K       debian, debug (KASAN, lockdep, atomic-sleep checks, kmemleak) or both
-#                    (default), one after the other
-#   --no-record      do not write the figures into docs/testing.md
-#   RUN.PY ARGS      passed on to the run on Debian's kernel (e.g. --verbose)
-# Environment: MODULE (default module/sysrqmon.ko), TOOL (default tools/sysrqmonctl).
-#
-# Runs: the adversarial/load cases (4N-adv-*), netlink fuzzing, the netlink status/lost and
-# deny-race cases, in the main guests and the 2-vCPU guest; prints a figures table per
-# kernel; records them with the date in docs/testing.md (section "Latest figures: stress");
-# ends with "N passed, M failed" (exit 1 when M > 0).
+#   --scale  LOAD_SCALE on Debian's kernel (default 1000, 10x make check's; the debug kernel,
+#            ~30x slower per write, gets PERCENT/20 and a fifth of the unload cycles)
+#   --fuzz   netlink fuzz messages per sender (default 100000; N/10 on the debug kernel)
+# MODULE and TOOL (default module/sysrqmon.ko, tools/sysrqmonctl) from the environment.
+# Ends with "N passed, M failed" (exit 1 when M > 0).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 SCALE=1000
@@ -35,7 +26,7 @@ while [ $# -gt 0 ]; do
 	--kernel) KERNELS=$2; shift 2 ;;
 	--no-record) RECORD=0; shift ;;
 	--) shift; break ;;
-	-h|--help) sed -n '4,25p' "$0"; exit 0 ;;
+	-h|--help) sed -n '4,15p' "$0"; exit 0 ;;
 	*) break ;;
 	esac
 done
