@@ -53,11 +53,15 @@ cell_row() {
 	esac
 	counts "$2" "$3"
 	row "${kernel:-?}" "$flavour" "$phase" "$p" "$f" "$4" > "$STATE/$1.row"
-	if [ "${RECORD:-0}" = 1 ]; then
-		{ grep -v "^$1 " "$CELLS_FILE" 2>/dev/null
-		  echo "$1 $tree $(git rev-parse --short=12 HEAD) $(date -u +%F) $(cat "$STATE/$1.row")"
-		} | sort > "$CELLS_FILE.new" && mv "$CELLS_FILE.new" "$CELLS_FILE"
-	fi
+	record "$1"
+}
+
+# record CELL: with RECORD=1, CELL's row into $CELLS_FILE with this tree, commit and date.
+record() {
+	[ "${RECORD:-0}" = 1 ] || return 0
+	{ grep -v "^$1 " "$CELLS_FILE" 2>/dev/null
+	  echo "$1 $tree $(git rev-parse --short=12 HEAD) $(date -u +%F) $(cat "$STATE/$1.row")"
+	} | sort > "$CELLS_FILE.new" && mv "$CELLS_FILE.new" "$CELLS_FILE"
 }
 
 if [ "${1:-}" = --row ]; then
@@ -89,6 +93,8 @@ for cell in $CELLS; do
 	fi
 	if [ -f "$done_row" ] && [ "$(awk '{ print $5 }' "$done_row")" = 0 ]; then
 		echo "matrix: $cell: done earlier for $tree"
+		# A cell make check ran (tests/check.sh) is in the cache only: record it too.
+		grep -q "^$cell $tree " "$CELLS_FILE" 2>/dev/null || record "$cell"
 		continue
 	fi
 	echo "matrix: $cell: running (log: $STATE/$cell.log)"
