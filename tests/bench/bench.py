@@ -298,74 +298,54 @@ def md_table(header, rows):
 
 
 def report(res, meta):
-    """Markdown text (also printed)."""
+    """Markdown text (also printed). What each table measures: docs/benchmarks.md."""
     parts = ["sysrqmon benchmark, %s, %s; guest %s, QEMU %s TCG, 1 vCPU, -icount shift=0,"
-             "sleep=off; %d round(s) (verifier: %d)%s; one boot, %.0f s."
+             "sleep=off; %d round(s) (verifier: %d)%s; one boot, %.0f s. icount = instructions"
+             " per operation (deterministic); wall = host time under TCG (noisy); ratios to "
+             "\"module not loaded\", median (min–max); notes: docs/benchmarks.md."
              % (meta["date"], meta["machine"], meta["kernel_release"], meta["qemu_version"],
                 meta["rounds"], meta["sizes"]["verify_rounds"],
-                " (smoke)" if meta["smoke"] else "", meta["boot_seconds"]), "",
-             "**icount** = instructions per operation measured with "
-             "`-icount shift=0,sleep=off` (deterministic path length); **wall** = host "
-             "clock time of the same stretch under TCG emulation (noisy: it swings with "
-             "the host's load). Ratios are to \"module not "
-             "loaded\", each run against the unloaded runs on either side of it; median "
-             "(min–max) over the rounds. No bare-metal figure is included."]
+                " (smoke)" if meta["smoke"] else "", meta["boot_seconds"])]
 
-    def section(title, header, rows, *notes, first=None):
-        parts.extend(["", "### " + title, ""] + ([first, ""] if first else []) +
-                     [md_table(header, rows), ""] + [n for n in notes if n])
+    def section(title, header, rows, note=None):
+        parts.extend(["", "### " + title, "", md_table(header, rows), ""] + ([note] if note else []))
 
-    hot = res.get("hot")
+    hot, info = res.get("hot"), res.get("info", {})
     if hot:
         rows = []
         for cfg in (c for c in HOT_CFGS if any(c in hot[f] for f in hot)):
             row = [CFG_LABEL[cfg]]
             for e in (hot.get(f, {}).get(cfg) for f in ("regular", "procfs")):
-                add = e.get("added_instructions") if e else None
+                add = e and e.get("added_instructions")
                 row += (["-", "-", "-"] if not e else
                         [fmt_n(e["instructions_per_op"]), "1", "1"] if cfg == "none" else
-                        ["%s (%+.0f)" % (fmt_n(e["instructions_per_op"]), add["median"])
-                         if add else fmt_n(e["instructions_per_op"]),
+                        [fmt_n(e["instructions_per_op"]) + (" (%+.0f)" % add["median"] if add
+                                                            else ""),
                          fmt_r(e["icount_ratio"]), fmt_r(e["wall_ratio"], 2)])
             rows.append(row)
         section("Hot path: open()+close() of files the module does not watch",
                 ["configuration"] + ["%s: %s" % (f, h) for f in ("regular", "procfs") for h in
                                      ("instr/op (added)", "icount ratio", "wall ratio")],
-                rows, goal_text(hot), "Regular file: a file on tmpfs; procfs file: "
-                "/proc/sys/kernel/printk (read-only opens).")
+                rows, goal_text(hot))
     if res.get("target"):
-        rows = [[OP_LABEL.get(op, op) if cfg == "none" else "", CFG_LABEL[cfg],
-                 fmt_n(c["instructions_per_op"]),
-                 "1" if cfg == "none" else fmt_r(c["icount_ratio"]),
-                 "" if cfg == "none" else fmt_n(c["added_instructions"]),
-                 fmt_n(c["wall_ops_per_s"]), "1" if cfg == "none" else fmt_r(c["wall_ratio"], 2)]
-                for op, e in res["target"].items() for cfg in ("none", "monitor", "listener")
-                for c in [e.get(cfg)] if c]
-        section("Target path: writes to kernel.sysrq and /proc/sysrq-trigger",
+        section("Target path: writes to kernel.sysrq and /proc/sysrq-trigger (trigger key: "
+                "the console loglevel, %s)" % info.get("console_loglevel", "?"),
                 ["operation", "configuration", "instr/op", "icount ratio", "added instr/op",
-                 "wall writes/s (TCG)", "wall ratio"], rows,
-                "The trigger key is the current console loglevel digit (%s): no state "
-                "changes, but the kernel prints two `sysrq:` lines on the serial console "
-                "for every write, with or without the module, which dilutes the ratio; "
-                "\"added instr/op\" is what the module adds (with a listener, also the "
-                "listener's own work: one vCPU runs writer, worker and listener). Audit "
-                "lines are on (the default), but their rate limit (200 per 5 s) "
-                "suppresses almost all of them in these loops. The listener is "
-                "`sysrqmonctl listen --json > /dev/null`."
-                % res.get("info", {}).get("console_loglevel", "?"))
+                 "wall writes/s (TCG)", "wall ratio"],
+                [[OP_LABEL.get(op, op) if cfg == "none" else "", CFG_LABEL[cfg],
+                  fmt_n(c["instructions_per_op"]),
+                  "1" if cfg == "none" else fmt_r(c["icount_ratio"]),
+                  "" if cfg == "none" else fmt_n(c["added_instructions"]),
+                  fmt_n(c["wall_ops_per_s"]), "1" if cfg == "none" else fmt_r(c["wall_ratio"], 2)]
+                 for op, e in res["target"].items() for cfg in ("none", "monitor", "listener")
+                 for c in [e.get(cfg)] if c])
     if res.get("latency"):
         section("Event delivery latency (instructions, icount)",
                 ["write", "events", "write returned → received: p50", "p99",
                  "hook → received: p50", "p99"],
                 [[OP_LABEL.get(op, op), "%d" % e.get("n", 0)] +
                  ["%.0f" % e[k] for k in ("ret_p50", "ret_p99", "hook_p50", "hook_p99")]
-                 for op, e in res["latency"].items()],
-                "One process writes, then blocks in recv() on its own raw generic-netlink "
-                "socket (tests/bench/guest/nlbench.c) until the event of that write "
-                "arrives; \"hook\" uses the event's SYSRQMON_ATTR_TIME_NS. One vCPU: the "
-                "module's worker mostly runs before the write has returned to user space, "
-                "so \"write returned → received\" is then the cost of clock_gettime() + "
-                "recv() themselves. Under icount, 1 ns = 1 instruction.")
+                 for op, e in res["latency"].items()])
     if res.get("burst"):
         summ = res.get("burst_summary", {})
         section("Bursts (default buffer) with `sysrqmonctl listen --json` attached",
@@ -376,10 +356,9 @@ def report(res, meta):
                                                "lost_records")] +
                  ["yes" if b["zero_drops"] else "no"] for b in res["burst"]],
                 "Largest burst with 0 drops (buffer %s events): normal-priority writer %s; "
-                "SCHED_FIFO writer (the module's worker cannot run until the burst ends) "
-                "%s. A burst stops growing at its first drop; \"> N\" means no size tried "
-                "dropped." % (fmt_int(res["burst"][0].get("buffer")),
-                              burst_word(summ.get("normal")), burst_word(summ.get("fifo"))))
+                "SCHED_FIFO writer %s." % (fmt_int(res["burst"][0].get("buffer")),
+                                           burst_word(summ.get("normal")),
+                                           burst_word(summ.get("fifo"))))
     mem = res.get("memory")
     if mem:
         un = mem.get("unloaded", {})
@@ -395,12 +374,7 @@ def report(res, meta):
                                       ("storm_stalled_listener", "storm into a stalled listener"),
                                       ("after_storm", "after the storms, listener gone"))
                  for m in [mem.get(state)] if m],
-                "Δ: /proc/meminfo against the same guest before the load (whole-system "
-                "counters: a few hundred KiB either way are the shell and its children). "
-                "VmallocUsed includes the module's text and data. The stalled listener is "
-                "`sysrqmonctl listen` stopped with SIGSTOP: its socket (SO_RCVBUFFORCE "
-                "8 MiB) holds the events, which is the listener's memory, not the module's.",
-                first="Module size in /proc/modules: %s bytes (the floor module: %s bytes); "
+                "Module size in /proc/modules: %s bytes (the floor module: %s bytes); "
                 "buffer_events=%s; a storm is %s kernel.sysrq writes."
                 % (fmt_int(mem.get("idle", {}).get("module_size")),
                    fmt_int(mem.get("floor", {}).get("module_size")),
@@ -408,28 +382,22 @@ def report(res, meta):
     ver = res.get("verify")
     if ver:
         rows = []
-        for cfg, e in ((c, ver.get(c)) for c in ("verify_0", "verify_1000", "verify_100")):
-            if e and cfg == "verify_0":
-                rows.append([CFG_LABEL[cfg], fmt_n(e["loop_instructions"]), "1", "1", "", "", ""])
-            elif e:
-                rows.append([CFG_LABEL[cfg], fmt_n(e["loop_instructions"]),
-                             fmt_r(e["icount_ratio"], 5), fmt_r(e["wall_ratio"], 3),
-                             fmt_n(e["added_instructions"]), fmt_n(e["instructions_per_pass"]),
-                             "%.4f %%" % (100 * e["cpu_share"]["median"])
-                             if e.get("cpu_share") else "-"])
+        for cfg in (c for c in ("verify_0", "verify_1000", "verify_100") if ver.get(c)):
+            e = ver[cfg]
+            rows.append([CFG_LABEL[cfg], fmt_n(e["loop_instructions"])] + (
+                ["1", "1", "", "", ""] if cfg == "verify_0" else
+                [fmt_r(e["icount_ratio"], 5), fmt_r(e["wall_ratio"], 3),
+                 fmt_n(e["added_instructions"]), fmt_n(e["instructions_per_pass"]),
+                 "%.4f %%" % (100 * e["cpu_share"]["median"]) if e.get("cpu_share") else "-"]))
         v0 = (ver.get("verify_0") or {}).get("loop_instructions")
         pp = (ver.get("verify_100") or {}).get("instructions_per_pass")
         section("Drift verifier (CPU-bound loop in the guest, module loaded, monitor)",
                 ["configuration", "loop instructions", "icount ratio", "wall ratio",
                  "added instr / loop", "instr / verifier pass", "CPU share"], rows,
-                "Per pass = added instructions divided by the passes the period fits into "
-                "one loop (loop time / period; under icount 1 s = 10^9 instructions).",
-                v0 and pp and "The verify_ms=0 loops spread over %.0f instructions (min–max), "
-                "so the default period's few passes per loop are inside the noise; from the "
-                "per-pass cost measured at 100 ms (%.0f instructions), verify_ms=1000 "
-                "costs %.0f instructions per second of guest time, %.5f %% of one CPU "
-                "under icount." % (v0["max"] - v0["min"], pp["median"], pp["median"],
-                                   100 * pp["median"] / 1e9))
+                v0 and pp and "The verify_ms=0 loops spread over %.0f instructions (min–max); "
+                "at the %.0f instructions per pass measured at 100 ms, verify_ms=1000 costs "
+                "%.5f %% of one CPU under icount." % (v0["max"] - v0["min"], pp["median"],
+                                                       100 * pp["median"] / 1e9))
     return "\n".join(parts) + "\n"
 
 
@@ -568,14 +536,6 @@ def run_series(args, series, sizes, sections):
             "problems": problems, "missing": [] if problems else check_complete(res, sections)}
 
 
-def load_json(path):
-    with open(path) as f:
-        runs = json.load(f)["series"]
-    for run in runs.values():
-        run["results"] = analyse(run["records"])
-    return runs
-
-
 def write_md(out, text):
     log(text)
     with open(os.path.join(out, "results.md"), "w") as f:
@@ -586,20 +546,17 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog="\n".join(__doc__.split("\n")[1:]))
-    ap.add_argument("--smoke", action="store_true",
-                    help="1 round, small sizes (for make check)")
+    ap.add_argument("--smoke", action="store_true", help="1 round, small sizes (make check)")
     ap.add_argument("--series", default=",".join(SERIES),
-                    help="comma separated kernel series, run in this order (default: %s)"
-                    % ",".join(SERIES))
+                    help="comma separated kernel series, run in this order (default: %(default)s)")
     ap.add_argument("--rounds", type=int,
                     help="rounds per interleaved section (default 7; the verifier 5)")
     ap.add_argument("--sections", default=",".join(SECTIONS),
-                    help="comma separated subset of: " + ",".join(SECTIONS))
+                    help="comma separated subset of: %(default)s")
     ap.add_argument("--module", default=os.path.join(REPO, "module", "sysrqmon.ko"),
                     help="the 6.1 series' module (other series build theirs)")
     ap.add_argument("--tool", default=os.path.join(REPO, "tools", "sysrqmonctl"))
-    ap.add_argument("--kdir", help="6.1 series: kernel headers to build the floor module "
-                                   "against")
+    ap.add_argument("--kdir", help="6.1 series: kernel headers for the floor module")
     ap.add_argument("--out", help="directory for results.json, results.md, console-*.log "
                                   "(default bench/, with --smoke bench/smoke/)")
     ap.add_argument("--verbose", "-v", action="store_true", help="print every record")
@@ -609,22 +566,25 @@ def main():
     args.out = args.out or os.path.join(REPO, "bench", "smoke" if args.smoke else "")
     os.makedirs(args.out, exist_ok=True)
     if args.from_json:
-        write_md(args.out, full_report(load_json(args.from_json)))
+        with open(args.from_json) as f:
+            runs = json.load(f)["series"]
+        for run in runs.values():
+            run["results"] = analyse(run["records"])
+        write_md(args.out, full_report(runs))
         return 0
     sizes = dict(SMOKE if args.smoke else FULL)
     if args.rounds:
         sizes["rounds"] = sizes["verify_rounds"] = args.rounds
     sections, series = (re.split(r"[,\s]+", v.strip(", ")) for v in (args.sections, args.series))
-    if set(sections) - set(SECTIONS):
-        ap.error("unknown section(s): " + ", ".join(sorted(set(sections) - set(SECTIONS))))
-    if set(series) - set(SERIES) or not series[0]:
-        ap.error("unknown series: %s (known: %s)"
-                 % (", ".join(sorted(set(series) - set(SERIES))), ", ".join(SERIES)))
+    for given, known, what in ((sections, SECTIONS, "section"), (series, SERIES, "series")):
+        if set(given) - set(known) or not given[0]:
+            ap.error("unknown %s: %s (known: %s)" % (what, ", ".join(sorted(set(given) -
+                                                                            set(known))),
+                                                     ", ".join(known)))
     for p, what in ((args.tool, "tool (make tools)"), ("/bin/busybox", "busybox (busybox-static)"),
                     (args.module if "6.1" in series else args.tool, "module (make module)")):
         if not os.path.isfile(p):
-            log("bench.py: %s not found: %s" % (what, p))
-            log("bench: FAILED (missing input)")
+            log("bench.py: %s not found: %s\nbench: FAILED (missing input)" % (what, p))
             return 1
     args.module, args.tool = os.path.abspath(args.module), os.path.abspath(args.tool)
 
@@ -643,19 +603,19 @@ def main():
     write_md(args.out, full_report(runs))
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump({"series": runs}, f, indent=1, sort_keys=True)
-    log("results: %s, %s; consoles: %s" % tuple(
-        ", ".join(os.path.relpath(os.path.join(args.out, n)) for n in names) for names in
-        (["results.json"], ["results.md"], ["console-%s.log" % s for s in runs])))
+    log("results: %s/results.json, results.md, %s" % (os.path.relpath(args.out), ", ".join(
+        "console-%s.log" % s for s in runs)))
+    goals = []
     for s, r in runs.items():
         errors += ["%s: %s" % (s, p) for p in r["problems"]]
         errors += ["%s: %s: %s" % (s, f["name"], f["detail"]) for f in r["failures"]]
         if r["missing"]:
             errors.append("%s: missing figures: %s" % (s, ", ".join(r["missing"])))
-    goals = "; ".join(
-        "%s %s" % (s, "goals met" if all(g[4] for g in checks) else
-                   "%d of %d goals MISSED" % (sum(not g[4] for g in checks), len(checks)))
-        for s, checks in ((s, goal_checks(r["results"].get("hot", {}))) for s, r in runs.items())
-        if checks)
+        checks = goal_checks(r["results"].get("hot", {}))
+        missed = sum(not g[4] for g in checks)
+        if checks:
+            goals.append("%s %s" % (s, "%d of %d goals MISSED" % (missed, len(checks)) if missed
+                                    else "goals met"))
     times = "%.0f s: %s" % (time.monotonic() - t_start, ", ".join(
         "%s %.0f s (boot %.0f s)" % (s, r["meta"]["series_seconds"], r["meta"]["boot_seconds"])
         for s, r in runs.items()))
@@ -664,7 +624,7 @@ def main():
     if errors:
         log("bench: FAILED (%d problem(s)) in %s" % (len(errors), times))
         return 1
-    log("bench: OK in %s%s" % (times, "; " + goals if goals else ""))
+    log("bench: OK in %s%s" % (times, "; " + "; ".join(goals) if goals else ""))
     return 0
 
 
