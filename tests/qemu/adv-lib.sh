@@ -14,10 +14,7 @@ scaled() {
 }
 
 # mode_set MODE: write the mode parameter and mark (the config event is not counted)
-mode_set() {
-	echo "$1" > "$PARAMS/mode"
-	mark
-}
+mode_set() { echo "$1" > "$PARAMS/mode"; mark; }
 
 # path_run VAR VIA HOW PATH DATA [ARGS...]: sysrqpath in this shell's foreground; VAR gets
 # its report line
@@ -47,11 +44,6 @@ path_staged() {
 	wait $_ps_pid
 	_pr_out=$(tail -n 1 /tmp/adv-out)
 	eval "$_pv=\$_pr_out"
-}
-
-# expect_errno NAME LINE ERRNO: the report's result is ERRNO (a name) or a byte count
-expect_errno() {
-	expect_result "$@"
 }
 
 # kernel_problems: BUG/WARNING/Oops lines in the whole kernel log (for the cases that lower
@@ -121,8 +113,7 @@ jl_start() {
 # json_listen FILE [ARGS]: jl_start of `sysrqmonctl listen --json ARGS`; returns once the
 # listener has joined
 json_listen() {
-	_before=$(nl_joined)
-	_jl_f=$1
+	_before=$(nl_joined) _jl_f=$1
 	shift
 	jl_start "$_jl_f" "$TOOL" listen --json "$@"
 	joined "$JL_PID" "$_before" "$_jl_f.err"
@@ -132,22 +123,18 @@ json_listen() {
 # given (e.g. runas ... --); returns once the module has it (status "shipping":true)
 ship_listen() {
 	jl_start "$@" "$TOOL" listen --json --ship
-	poll 50 _shipping_or_gone && kill -0 "$JL_PID" 2>/dev/null && return 0
+	poll 50 eval '! kill -0 "$JL_PID" 2>/dev/null ||
+		{ status_json && [ "$(json_get "$STATUS" shipping)" = true ]; }' &&
+		kill -0 "$JL_PID" 2>/dev/null && return 0
 	info "shipping consumer $JL_PID did not subscribe: $(cat "$1.err")"
 	return 1
-}
-_shipping_or_gone() {
-	! kill -0 "$JL_PID" 2>/dev/null ||
-		{ status_json && [ "$(json_get "$STATUS" shipping)" = true ]; }
 }
 
 # wait_shipped [S]: wait (S seconds, 120) until the module holds no event and no listener
 # socket has unread data
 wait_shipped() {
-	poll $(( ${1:-120} * 10 )) _shipped
-}
-_shipped() {
-	status_json && [ "$(counter queued)" = 0 ] && [ "$(group_sockets unread)" = 0 ]
+	poll $(( ${1:-120} * 10 )) eval \
+		'status_json && [ "$(counter queued)" = 0 ] && [ "$(group_sockets unread)" = 0 ]'
 }
 
 # json_listen_stop [SIG]: stop the last json_listen (SIGINT) and wait for its summary; JL_RC
@@ -169,9 +156,4 @@ summary_get() {
 
 # wait_listeners_idle [S]: wait (S seconds, 60) until no generic netlink socket has unread
 # data: the listeners have read everything the module sent (SIGINT stops sysrqmonctl at once)
-wait_listeners_idle() {
-	poll $(( ${1:-60} * 10 )) _listeners_idle
-}
-_listeners_idle() {
-	[ "$(group_sockets unread)" = 0 ]
-}
+wait_listeners_idle() { poll $(( ${1:-60} * 10 )) eval '[ "$(group_sockets unread)" = 0 ]'; }

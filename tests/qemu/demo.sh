@@ -7,13 +7,8 @@
 
 PAUSE=${DEMO_PAUSE:-1}
 step=0
-say() {
-	step=$((step + 1))
-	printf '\n==== %d. %s\n' "$step" "$*"
-}
-note() {
-	printf '     %s\n' "$*"
-}
+say() { step=$((step + 1)); printf '\n==== %d. %s\n' "$step" "$*"; }
+note() { printf '     %s\n' "$*"; }
 # run CMD...: show the command, run it, show a non-zero status; then let the readers catch up
 run() {
 	printf '# %s\n' "$*"

@@ -30,14 +30,14 @@ in_mode() {
 }
 
 # setup_mask V: kernel.sysrq=V, set in monitor mode (deny might refuse it)
-_setup_mask() { echo "$1" > "$S"; }
 setup_mask() {
-	in_mode monitor _setup_mask "$1"
+	_sm=$1
+	in_mode monitor eval 'echo "$_sm" > "$S"'
 	[ "$(sysrq_mask)" = "$1" ] || fail setup "cannot set kernel.sysrq=$1 (reads $(sysrq_mask))"
 }
 
-# ran_re KEY: ERE of the kernel's own line for a trigger command (pr_info in __handle_sysrq: "sysrq: " + the
-# handler's action message, or "HELP :" for a key without handler).
+# ran_re KEY: ERE of the kernel's own line for a trigger command (__handle_sysrq's pr_info:
+# the handler's action message, or "HELP :" for a key without handler).
 ran_re() {
 	case $1 in
 	h) echo 'sysrq: HELP :' ;;
@@ -107,19 +107,8 @@ denied_trigger_re() {
 		"$(re_quote "$1")"
 }
 
-expect_denied_open() {
-	HDR_VERDICT=denied expect_open "$1" sysrq-trigger "$2" w "$3" "$4"
-}
-
-expect_denied_trigger() {
-	expect_audit "$1" "$(denied_trigger_re "$2" "$3" "$4")"
-}
-
-expect_denied_sysctl() {
-	HDR_VERDICT=denied expect_sysctl "$1" "$2" "$3" "$4" "$5"
-}
-
+expect_denied_open() { HDR_VERDICT=denied expect_open "$1" sysrq-trigger "$2" w "$3" "$4"; }
+expect_denied_trigger() { expect_audit "$1" "$(denied_trigger_re "$2" "$3" "$4")"; }
+expect_denied_sysctl() { HDR_VERDICT=denied expect_sysctl "$1" "$2" "$3" "$4" "$5"; }
 # wait_file FILE: wait (10 s) until FILE is not empty
-wait_file() {
-	poll 100 test -s "$1"
-}
+wait_file() { poll 100 test -s "$1"; }

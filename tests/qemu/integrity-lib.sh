@@ -20,9 +20,7 @@ evil_need() {
 	fi
 }
 
-evil_loaded() {
-	[ -d /sys/module/sysrqevil ]
-}
+evil_loaded() { [ -d /sys/module/sysrqevil ]; }
 
 # evil ARGS...: insmod sysrqevil ARGS (act=, mask=, key=, addr=); EVIL_RC, EVIL_OUT (insmod's
 # output), EVIL_RET (ret= of the module's log line)
@@ -44,9 +42,7 @@ evil_unload() {
 }
 
 # ksym NAME: address of kernel symbol NAME (0x...)
-ksym() {
-	awk -v n="$1" 'NF == 3 && $3 == n { print "0x" $1; exit }' /proc/kallsyms
-}
+ksym() { awk -v n="$1" 'NF == 3 && $3 == n { print "0x" $1; exit }' /proc/kallsyms; }
 
 # int_load [PARAMS...]: reload sysrqmon with verify_ms=$VERIFY_MS PARAMS; marks
 int_load() {
@@ -73,9 +69,7 @@ expect_no_klog() {
 }
 
 # uptime_ms: /proc/uptime in ms (10 ms resolution)
-uptime_ms() {
-	awk '{ split($1, a, "."); print a[1] * 1000 + substr(a[2] "00", 1, 2) * 10 }' /proc/uptime
-}
+uptime_ms() { awk '{ split($1, a, "."); print a[1] * 1000 + substr(a[2] "00", 1, 2) * 10 }' /proc/uptime; }
 
 # wait_audit ERE MS: wait up to MS ms for a new event line matching ERE; AUDIT_LINE, WAITED (ms)
 wait_audit() {
@@ -105,12 +99,9 @@ klog_ms() {
 		awk -F'[][]' '{ split($2, t, "."); printf "%d\n", t[1] * 1000 + substr(t[2] "000", 1, 3) }'
 }
 
-# stall_start, stall_stop: a loop that reads /proc/uptime until stopped (or for 60 s) and
-# keeps the longest gap between two readings, in ms: time in which the loop did not run,
-# because the host starved the guest's vCPU or another guest task (the insmod that makes the
-# change, the shell) had it. Guest kernel time runs on meanwhile, so a drift check adds it:
-# the bound then follows the host's load instead of failing under it (1578 ms once, beside
-# three other guests and a kernel build).
+# stall_start, stall_stop: the longest gap (ms) between two reads of /proc/uptime in a loop
+# (stopped, or 60 s): time the guest's shell did not run (a starved vCPU: 1578 ms once, beside
+# three guests and a kernel build). A drift bound adds it so it follows the host's load.
 stall_start() {
 	rm -f /tmp/stall.stop /tmp/stall.max
 	awk 'BEGIN { f = "/proc/uptime"; stop = "/tmp/stall.stop"
@@ -133,10 +124,7 @@ stall_stop() {
 }
 
 # drift_mark: the mark before a change that expect_drift then looks for; starts stall_start
-drift_mark() {
-	mark
-	stall_start
-}
+drift_mark() { mark; stall_start; }
 
 # expect_drift NAME VERDICT WHAT ARGS...: a drift event (drift_re WHAT VERDICT ARGS) since the
 # drift_mark, within one period + DRIFT_SLACK_MS + the longest stall of the change, on the
@@ -176,22 +164,11 @@ settle_periods() {
 	sleep "$((_sp / 1000)).$(printf '%03d' $((_sp % 1000)))"
 }
 
-rd() {
-	cat "$1" 2>/dev/null
-}
-
+rd() { cat "$1" 2>/dev/null; }
 # expect_write_ok NAME "$W": a shell_write that must have succeeded
-expect_write_ok() {
-	check "$1" "$2" [ "${2#rc=0 }" != "$2" ]
-}
-
+expect_write_ok() { check "$1" "$2" [ "${2#rc=0 }" != "$2" ]; }
 # addr_ok ADDR: a non-zero address (kallsyms shows zeros when it hides them)
-addr_ok() {
-	case $1 in
-	0x*[1-9a-f]*) return 0 ;;
-	*) return 1 ;;
-	esac
-}
+addr_ok() { case $1 in 0x*[1-9a-f]*) return 0 ;; *) return 1 ;; esac; }
 
 # params_restore RESET_SEQ DOWNTIME [NAME]: put the sysrq driver's parameters back and check
 # they read back. An array write empties the sequence before it parses, so an unparsable value

@@ -3,7 +3,7 @@
 #
 # Every case runs as `sh /tests/cases/NN-name.sh` (its own process: `$$` and the comm `sh` are
 # those of whatever the script itself opens or writes) and starts with `. /tests/lib.sh`.
-# Results and requests to the host are marker lines on /dev/ttyS1 (tests/qemu/README.md).
+# Results and requests to the host are marker lines on /dev/ttyS1 (docs/qemu-suite.md).
 # A function's usage is in the comment above it; NAME is a check's name (prefixed "CASE/"),
 # PID and COMM-ERE narrow an event's head (default: any), LOG_LINES=new_klog makes the event
 # matchers look at every kernel log line instead of the sysrqmon events.
@@ -32,35 +32,15 @@ marker() {
 }
 
 # figure NAME VALUE: a row of run.py's figures table
-figure() {
-	marker "@@FIGURE $1 $2"
-}
-
-oneline() {
-	printf '%s' "$*" | tr '\n\r\t' '   ' | cut -c1-600
-}
-
+figure() { marker "@@FIGURE $1 $2"; }
+oneline() { printf '%s' "$*" | tr '\n\r\t' '   ' | cut -c1-600; }
 # pass NAME DETAIL... / fail NAME DETAIL...: one result
-pass() {
-	result PASS "$@"
-}
-
-fail() {
-	result FAIL "$@"
-}
-
-result() {
-	marker "@@RESULT $CASE_NAME/$2 $1 $(shift 2; oneline "$*")"
-}
-
+pass() { result PASS "$@"; }
+fail() { result FAIL "$@"; }
+result() { marker "@@RESULT $CASE_NAME/$2 $1 $(shift 2; oneline "$*")"; }
 # skip NAME WHY: a check this kernel cannot run, and why (run.py prints it and counts it)
-skip() {
-	marker "@@SKIP $CASE_NAME/$1 $(oneline "$2")"
-}
-
-info() {
-	printf '# %s: %s\n' "$CASE_NAME" "$*"
-}
+skip() { marker "@@SKIP $CASE_NAME/$1 $(oneline "$2")"; }
+info() { printf '# %s: %s\n' "$CASE_NAME" "$*"; }
 
 # verdict NAME PASS-DETAIL FAIL-DETAIL CMD...: pass if CMD succeeds, else fail (and return 1)
 verdict() {
@@ -71,29 +51,20 @@ verdict() {
 
 # check NAME DETAIL CMD...: verdict with one detail for both outcomes
 check() {
-	_cd=$2
-	_cn=$1
+	_cd=$2 _cn=$1
 	shift 2
 	verdict "$_cn" "$_cd" "$_cd" "$@"
 }
 
 # sendkey SPEC: the host runs `sendkey SPEC` on the QEMU monitor
-sendkey() {
-	marker "@@SENDKEY $1"
-}
-
+sendkey() { marker "@@SENDKEY $1"; }
 # host_data TEXT: a line for the case's host half (cases/NN-name.host.py, run after the boot)
-host_data() {
-	marker "@@HOST $*"
-}
+host_data() { marker "@@HOST $*"; }
 
 # --- kernel log -----------------------------------------------------------------------------
 
-# The mark is the number of kernel log lines and the timestamp of the last one. While the ring
-# buffer has room (log_buf_len=8M), the lines after the mark are those past that count (cheap:
-# every wait polls). Once it is full (a long stress run fills even 8 MiB) each new line pushes
-# an old one out and the count stops growing: then the lines after the one with the mark's
-# timestamp. The timestamp, not the whole line: the last line may still grow (pr_cont).
+# The mark: the kernel log's line count (cheap to skip to while the 8M ring has room) and the
+# last line's timestamp (found by search once lines rotate out; not the line: pr_cont grows it).
 MARK=0
 MARK_TS=
 
@@ -105,13 +76,9 @@ mark() {
 	MARK_TS=${_m%%]*}]
 }
 
-# Kernel log lines since the mark, with their timestamps. A failure is reported when the ring
-# buffer no longer reaches back to the mark. tail skips to the mark's line (the log grows to
-# megabytes, and the shell and awk are slow at copying and scanning it); only once lines have
-# rotated out does awk search the log for the mark's timestamp. The lines are found first and
-# printed after: a reader that has seen enough (grep -m 1, grep -q) closes the pipe, and a
-# write that fails then must not read as a lost mark (it did, 'wrapped past the mark', in one
-# run in three on 6.12).
+# Kernel log lines since the mark, with their timestamps; fails klog when the ring no longer
+# reaches back to the mark. Found first, printed after: a reader that closes the pipe early
+# (grep -m 1) must not read as a lost mark (it did, in one run in three on 6.12).
 klog_since() {
 	[ "$MARK" -gt 0 ] || { dmesg; return; }
 	if _ko=$(dmesg | tail -n "+$MARK" | MARK_TS=$MARK_TS awk '
@@ -128,29 +95,18 @@ klog_since() {
 	fail klog "kernel log wrapped past the mark ($MARK_TS)"
 }
 
-# Kernel log lines since the mark, timestamps cut.
-new_klog() {
-	klog_since | sed 's/^\[[ 0-9.]*\] //'
-}
-
-# sysrqmon event lines since the mark.
-new_audit() {
-	klog_since | grep -o 'sysrqmon: event=.*'
-}
+# Kernel log lines since the mark, timestamps cut; the sysrqmon event lines among them.
+new_klog() { klog_since | sed 's/^\[[ 0-9.]*\] //'; }
+new_audit() { klog_since | grep -o 'sysrqmon: event=.*'; }
 
 # Bytes allowed bare in a value, and a quoted value (contract: "Audit line").
 RE_VAL='([]^-~!#-<>-[]+|"([]^-~ !#-[]|\\["\\]|\\x[0-9a-fA-F]{2})*")'
 RE_GRAMMAR="^sysrqmon: event=[a-z_]+ verdict=(allowed|denied) pid=[0-9]+ tid=[0-9]+ uid=[0-9]+ euid=[0-9]+ comm=$RE_VAL( [a-z_]+=$RE_VAL)* seq=[0-9]+\$"
 RE_SUPPRESSED='^sysrqmon: event=suppressed count=[0-9]+$'
 
-grammar_ok() {
-	printf '%s\n' "$1" | grep -qE -e "$RE_GRAMMAR" -e "$RE_SUPPRESSED"
-}
-
+grammar_ok() { printf '%s\n' "$1" | grep -qE -e "$RE_GRAMMAR" -e "$RE_SUPPRESSED"; }
 # Escape a literal string for an ERE.
-re_quote() {
-	printf '%s' "$1" | sed 's/[].[\*^$+?(){}|]/\\&/g'
-}
+re_quote() { printf '%s' "$1" | sed 's/[].[\*^$+?(){}|]/\\&/g'; }
 
 # hdr KIND [PID] [COMM-ERE]: ERE of an event line's head; HDR_VERDICT (allowed), HDR_TID,
 # HDR_UID and HDR_EUID (0) override the defaults
@@ -175,11 +131,8 @@ poll() {
 # new line matching ERE; sets AUDIT_LINE
 find_audit() {
 	_fa_re=$1
-	poll $(( ${2:-$EXPECT_TIMEOUT} * 10 )) _found
-}
-_found() {
-	AUDIT_LINE=$(${LOG_LINES:-new_audit} | grep -m 1 -E -e "$_fa_re")
-	[ -n "$AUDIT_LINE" ]
+	poll $(( ${2:-$EXPECT_TIMEOUT} * 10 )) eval \
+		'AUDIT_LINE=$(${LOG_LINES:-new_audit} | grep -m 1 -E -e "$_fa_re"); [ -n "$AUDIT_LINE" ]'
 }
 
 audit_summary() {
@@ -204,14 +157,13 @@ found_audit() {
 }
 
 # expect_audit NAME ERE [TIMEOUT]: a new event line matches ERE and the contract grammar
-expect_audit() {
-	found_audit "$@" && pass "$1" "$AUDIT_LINE"
-}
+expect_audit() { found_audit "$@" && pass "$1" "$AUDIT_LINE"; }
 
 # expect_count NAME N ERE: exactly N new event lines match ERE
 expect_count() {
 	_ec_n=$2 _ec_re=$3
-	poll $((EXPECT_TIMEOUT * 10)) _count_reached
+	poll $((EXPECT_TIMEOUT * 10)) eval \
+		'[ "$(${LOG_LINES:-new_audit} | grep -cE -e "$_ec_re")" -ge "$_ec_n" ]'
 	sleep "$SETTLE"
 	_c=$(${LOG_LINES:-new_audit} | grep -cE -e "$3")
 	if [ "$_c" -eq "$2" ]; then
@@ -220,9 +172,6 @@ expect_count() {
 	fi
 	fail "$1" "$_c lines match /$3/, expected $2; $(audit_summary)"
 	return 1
-}
-_count_reached() {
-	[ "$(${LOG_LINES:-new_audit} | grep -cE -e "$_ec_re")" -ge "$_ec_n" ]
 }
 
 # expect_no_audit NAME [WHAT]: no new event line at all (after SETTLE)
@@ -286,43 +235,18 @@ run_helper() {
 }
 
 # field LINE KEY: value of KEY=... in a helper's report line
-field() {
-	printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1
-}
+field() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1; }
 
 # --- module ---------------------------------------------------------------------------------
 
-loaded() {
-	[ -d /sys/module/sysrqmon ]
-}
-
-ensure_loaded() {
-	loaded && return 0
-	insmod "$KO" "$@"
-}
-
-ensure_unloaded() {
-	loaded || return 0
-	rmmod sysrqmon
-}
-
-reload() {
-	ensure_unloaded && insmod "$KO" "$@"
-}
-
-param() {
-	cat "$PARAMS/$1" 2>/dev/null
-}
-
-sysrq_mask() {
-	cat /proc/sys/kernel/sysrq
-}
-
+loaded() { [ -d /sys/module/sysrqmon ]; }
+ensure_loaded() { loaded || insmod "$KO" "$@"; }
+ensure_unloaded() { ! loaded || rmmod sysrqmon; }
+reload() { ensure_unloaded && insmod "$KO" "$@"; }
+param() { cat "$PARAMS/$1" 2>/dev/null; }
+sysrq_mask() { cat /proc/sys/kernel/sysrq; }
 # set_mask VALUE: set kernel.sysrq without leaving an expectation behind (marks afterwards)
-set_mask() {
-	echo "$1" > /proc/sys/kernel/sysrq
-	mark
-}
+set_mask() { echo "$1" > /proc/sys/kernel/sysrq; mark; }
 
 # --- sysrqmonctl and netlink ----------------------------------------------------------------
 
@@ -352,19 +276,15 @@ json_get() {
 }
 
 # json_str LINE KEY: the same, quotes removed (escapes left as they are)
-json_str() {
-	json_get "$1" "$2" | sed -E 's/^"(.*)"$/\1/'
-}
+json_str() { json_get "$1" "$2" | sed -E 's/^"(.*)"$/\1/'; }
 
 # json_expect NAME LINE KEY=RAW...: every KEY has exactly the raw JSON value RAW
 json_expect() {
-	_n=$1
-	_line=$2
+	_n=$1 _line=$2
 	shift 2
 	_bad=
 	for _kv in "$@"; do
-		_k=${_kv%%=*}
-		_want=${_kv#*=}
+		_k=${_kv%%=*} _want=${_kv#*=}
 		_got=$(json_get "$_line" "$_k")
 		[ "$_got" = "$_want" ] || _bad="$_bad $_k=$_got (want $_want);"
 	done
@@ -372,13 +292,8 @@ json_expect() {
 }
 
 # status_json: STATUS = `sysrqmonctl status --json`, its exit status
-status_json() {
-	STATUS=$("$TOOL" status --json 2>/dev/null)
-}
-
-counter() {
-	json_get "${2:-$STATUS}" "$1"
-}
+status_json() { STATUS=$("$TOOL" status --json 2>/dev/null); }
+counter() { json_get "${2:-$STATUS}" "$1"; }
 
 # counters_ok [STATUS]: generated == sent + no_listener + dropped + queued
 counters_ok() {
@@ -389,38 +304,27 @@ counters_ok() {
 }
 
 # wait_drained: wait (5 s) until the module's queue is empty
-wait_drained() {
-	poll 50 _drained
-}
-_drained() {
-	status_json && [ "$(counter queued)" = 0 ]
-}
+wait_drained() { poll 50 eval 'status_json && [ "$(counter queued)" = 0 ]'; }
 
-# group_sockets events|unread: NETLINK_GENERIC (16) sockets in a multicast group other than
-# the controller's ("notify", group 16: bit 00008000, which sysrqmonctl's second socket joins
-# to hear of the unload), that is the events group (groups 1-32 show in /proc/net/netlink; on
-# a freshly booted guest it is one of them); or with "unread", all those with unread data
-# (Rmem; the shipping consumer joins no group)
+# group_sockets events|unread: NETLINK_GENERIC (16) sockets in a group other than "notify"
+# (16: bit 00008000, sysrqmonctl's unload watch), i.e. the events group; or all with unread
+# data (Rmem; the shipping consumer joins no group). /proc/net/netlink shows groups 1-32 only.
 group_sockets() {
 	awk -v u="$1" 'NR > 1 && $2 == 16 &&
 		(u == "unread" ? $5 != 0 : $4 != "00000000" && $4 != "00008000")' /proc/net/netlink |
 		wc -l
 }
 
-nl_joined() {
-	group_sockets events
-}
+nl_joined() { group_sockets events; }
 
 # joined PID BEFORE ERRFILE: wait (5 s at most) until more sockets than BEFORE joined a group;
 # 1, with ERRFILE's text, when PID ends first or none joins
 joined() {
 	_jp=$1 _jb=$2
-	poll 50 _joined_or_gone && [ "$(nl_joined)" -gt "$2" ] && return 0
+	poll 50 eval '[ "$(nl_joined)" -gt "$_jb" ] || ! kill -0 "$_jp" 2>/dev/null' &&
+		[ "$(nl_joined)" -gt "$2" ] && return 0
 	info "listener $1 did not join the events group: $(cat "$3")"
 	return 1
-}
-_joined_or_gone() {
-	[ "$(nl_joined)" -gt "$_jb" ] || ! kill -0 "$_jp" 2>/dev/null
 }
 
 # listener_start FILE ARGS...: `sysrqmonctl listen ARGS > FILE 2> FILE.err &`, LISTENER_PID;
@@ -441,10 +345,9 @@ listener_start() {
 	joined $LISTENER_PID "$_before" "$_lf.err"
 }
 
-# expect_reboot: the guest resets next (run.py then checks that the case's reboot-expect line
-# reached the console before the kernel's "sysrq: Resetting"). From 6.12 on, PREEMPT_RT
-# prints legacy consoles from a printk thread, which the reset does not wait for: no line
-# reaches the console first there (README, "Known limit"), so only the reset is checked.
+# expect_reboot: the guest resets next; run.py checks the case's reboot-expect line reached the
+# console before "sysrq: Resetting". PREEMPT_RT (6.12 on) prints consoles from a thread the
+# reset does not wait for: there only the reset is checked.
 expect_reboot() {
 	case "$(uname -r) $(uname -v)" in
 	6.1.*) ;;

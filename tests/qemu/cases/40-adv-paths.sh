@@ -53,12 +53,12 @@ while read -r via tdata tout sout; do
 	path_run R "$via" open $P "$tdata"
 	pid=$(field "$R" pid)
 	if [ "$tout" = ok ]; then
-		expect_errno "$n-trigger" "$R" "$nkeys"
+		expect_result "$n-trigger" "$R" "$nkeys"
 		expect_open "$n-trigger-open" sysrq-trigger $P w "$pid" sysrqpath
 		expect_count "$n-trigger-events" "$nkeys" "$(hdr trigger "$pid" "$comm") key=(h action=help|7 action=loglevel)( |\$)"
 		expect_ran "$n-trigger-ran" h 1
 	else
-		expect_errno "$n-trigger-refused" "$R" "$tout"
+		expect_result "$n-trigger-refused" "$R" "$tout"
 		expect_open "$n-trigger-open" sysrq-trigger $P w "$pid" sysrqpath
 		expect_count "$n-trigger-no-event" 0 'event=trigger '
 		expect_not_ran "$n-trigger-not-ran" h
@@ -68,18 +68,18 @@ while read -r via tdata tout sout; do
 	path_staged R deny "$via" open $P "$tdata"
 	pid=$(field "$R" pid)
 	if [ "$tout" = ok ]; then
-		expect_errno "$n-trigger-deny" "$R" EPERM
+		expect_result "$n-trigger-deny" "$R" EPERM
 		# the first denied iovec ends a vectored call: one denial
 		expect_count "$n-trigger-deny-event" 1 "$(HDR_VERDICT=denied hdr trigger "$pid" "$comm") key=h action=help( |\$)"
 	else
-		expect_errno "$n-trigger-deny-refused" "$R" "$tout"
+		expect_result "$n-trigger-deny-refused" "$R" "$tout"
 		expect_count "$n-trigger-deny-no-event" 0 'event=trigger '
 	fi
 	expect_not_ran "$n-trigger-deny-not-ran" h
 	# a fresh write-open in deny mode: refused at open
 	mark
 	path_run R "$via" open $P "$tdata"
-	expect_errno "$n-trigger-deny-open" "$R" EPERM
+	expect_result "$n-trigger-deny-open" "$R" EPERM
 	expect_denied_open "$n-trigger-deny-open-event" $P "$(field "$R" pid)" sysrqpath
 
 	# --- kernel.sysrq, monitor: 438 -> 16 ---
@@ -89,12 +89,12 @@ while read -r via tdata tout sout; do
 	pid=$(field "$R" pid)
 	expect_open "$n-sysctl-open" sysrq $S w "$pid" sysrqpath
 	if [ "$sout" = ok ]; then
-		expect_errno "$n-sysctl" "$R" 2
+		expect_result "$n-sysctl" "$R" 2
 		expect_sysctl "$n-sysctl-event" 438 16 "$pid" "$comm"
 		expect_count "$n-sysctl-one" 1 'event=sysctl '
 		expect_mask "$n-sysctl-applied" 16
 	else
-		expect_errno "$n-sysctl-refused" "$R" "$sout"
+		expect_result "$n-sysctl-refused" "$R" "$sout"
 		expect_count "$n-sysctl-no-event" 0 'event=sysctl '
 		expect_mask "$n-sysctl-unchanged" 438
 	fi
@@ -104,10 +104,10 @@ while read -r via tdata tout sout; do
 	path_staged R deny "$via" open $S 438
 	pid=$(field "$R" pid)
 	if [ "$sout" = ok ]; then
-		expect_errno "$n-sysctl-deny" "$R" EPERM
+		expect_result "$n-sysctl-deny" "$R" EPERM
 		expect_denied_sysctl "$n-sysctl-deny-event" 16 438 "$pid" "$comm"
 	else
-		expect_errno "$n-sysctl-deny-refused" "$R" "$sout"
+		expect_result "$n-sysctl-deny-refused" "$R" "$sout"
 		expect_count "$n-sysctl-deny-no-event" 0 'event=sysctl '
 	fi
 	expect_mask "$n-sysctl-deny-unchanged" 16

@@ -22,7 +22,7 @@ for how in exec fork scm pidfd_getfd dup3 dupfd proc_self proc_pid; do
 	mode_set monitor
 	path_run R write $how $P h
 	pid=$(field "$R" pid) opener=$(field "$R" opener)
-	expect_errno "$how-trigger" "$R" 1
+	expect_result "$how-trigger" "$R" 1
 	expect_open "$how-trigger-open" sysrq-trigger $P w "$opener" sysrqpath
 	expect_trigger "$how-trigger-event" h help "$pid" sysrqpath
 	expect_count "$how-trigger-one" 1 'event=trigger '
@@ -32,14 +32,14 @@ for how in exec fork scm pidfd_getfd dup3 dupfd proc_self proc_pid; do
 
 	# --- trigger, deny: obtained in monitor mode, written in deny mode ---
 	path_staged R deny write $how $P h
-	expect_errno "$how-trigger-deny" "$R" EPERM
+	expect_result "$how-trigger-deny" "$R" EPERM
 	expect_denied_trigger "$how-trigger-deny-event" h "$(field "$R" pid)" sysrqpath
 	expect_not_ran "$how-trigger-deny-not-ran" h
 
 	# --- trigger, deny: obtained in deny mode: the write-open is refused ---
 	mark
 	path_run R write $how $P h
-	expect_errno "$how-trigger-deny-fresh" "$R" EPERM
+	expect_result "$how-trigger-deny-fresh" "$R" EPERM
 	case $how in
 	proc_self|proc_pid) who=$(field "$R" opener) ;;   # the reopen is this process's open
 	pidfd_getfd) who=$(field "$R" opener) ;;           # the holder child's open
@@ -53,11 +53,11 @@ for how in exec fork scm pidfd_getfd dup3 dupfd proc_self proc_pid; do
 	mode_set monitor
 	path_run R write $how $S 16
 	pid=$(field "$R" pid) opener=$(field "$R" opener)
-	expect_errno "$how-sysctl" "$R" 2
+	expect_result "$how-sysctl" "$R" 2
 	expect_open "$how-sysctl-open" sysrq $S w "$opener" sysrqpath
 	expect_sysctl "$how-sysctl-event" 438 16 "$pid" sysrqpath
 	path_staged R deny write $how $S 438
-	expect_errno "$how-sysctl-deny" "$R" EPERM
+	expect_result "$how-sysctl-deny" "$R" EPERM
 	expect_denied_sysctl "$how-sysctl-deny-event" 16 438 "$(field "$R" pid)" sysrqpath
 	expect_mask "$how-sysctl-deny-unchanged" 16
 	setup_mask 438
@@ -69,14 +69,14 @@ for how in scm fork exec; do
 	mode_set monitor
 	path_run R write $how --writer-uid 65534 $P h
 	pid=$(field "$R" pid)
-	expect_errno "$how-nobody-trigger" "$R" 1
+	expect_result "$how-nobody-trigger" "$R" 1
 	HDR_UID=65534 HDR_EUID=65534 expect_trigger "$how-nobody-trigger-event" h help "$pid" sysrqpath
 	path_staged R deny write $how --writer-uid 65534 $P h
-	expect_errno "$how-nobody-trigger-deny" "$R" EPERM
+	expect_result "$how-nobody-trigger-deny" "$R" EPERM
 	HDR_UID=65534 HDR_EUID=65534 expect_denied_trigger "$how-nobody-trigger-deny-event" h "$(field "$R" pid)" sysrqpath
 	mode_set monitor
 	path_run R write $how --writer-uid 65534 $S 16
-	expect_errno "$how-nobody-sysctl" "$R" EPERM
+	expect_result "$how-nobody-sysctl" "$R" EPERM
 	expect_count "$how-nobody-sysctl-no-event" 0 'event=sysctl '
 	expect_mask "$how-nobody-sysctl-unchanged" 438
 done

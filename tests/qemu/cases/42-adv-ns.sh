@@ -66,10 +66,10 @@ for shape in "mpf --mount-proc" "rmpf --mount-proc"; do
 	mode_set monitor
 	setup_mask 438
 	ns_write "$n-trigger" "$flags" monitor $P h
-	expect_errno "$n-trigger" "$R" 1
+	expect_result "$n-trigger" "$R" 1
 	expect_trigger "$n-trigger-event" h help "$HOSTPID" sysrqpath
 	ns_write "$n-sysctl" "$flags" monitor $S 16
-	expect_errno "$n-sysctl" "$R" 2
+	expect_result "$n-sysctl" "$R" 2
 	expect_sysctl "$n-sysctl-event" 438 16 "$HOSTPID" sysrqpath
 	# deny (deny_scope all, then container): the write-open of the trigger and the sysctl change refused
 	for scope in all container; do
@@ -77,7 +77,7 @@ for shape in "mpf --mount-proc" "rmpf --mount-proc"; do
 		setup_mask 16
 		# a descriptor opened in the container before the switch: denied at write
 		ns_write "$n-$scope-trigger" "$flags" deny $P h
-		expect_errno "$n-$scope-deny-trigger" "$R" EPERM
+		expect_result "$n-$scope-deny-trigger" "$R" EPERM
 		expect_denied_trigger "$n-$scope-deny-trigger-event" h "$HOSTPID" sysrqpath
 		expect_not_ran "$n-$scope-deny-not-ran" h
 		# a fresh write-open in the container: denied at open
@@ -89,7 +89,7 @@ for shape in "mpf --mount-proc" "rmpf --mount-proc"; do
 		esac
 		expect_denied_open "$n-$scope-deny-open-event" $P '' sh
 		ns_write "$n-$scope-sysctl" "$flags" keep $S 438
-		expect_errno "$n-$scope-deny-sysctl" "$R" EPERM
+		expect_result "$n-$scope-deny-sysctl" "$R" EPERM
 		expect_denied_sysctl "$n-$scope-deny-sysctl-event" 16 438 "$HOSTPID" sysrqpath
 		expect_mask "$n-$scope-deny-mask" 16
 		mode_set monitor
