@@ -22,8 +22,7 @@ mirror=http://deb.debian.org/debian
 # node_exporter).
 host_root() {
 	cp /etc/resolv.conf "$tmp/etc/resolv.conf"
-	printf '#!/bin/sh\nexit 101\n' > "$tmp/usr/sbin/policy-rc.d"
-	chmod 755 "$tmp/usr/sbin/policy-rc.d"
+	printf '#!/bin/sh\nexit 101\n' | install -m 755 /dev/stdin "$tmp/usr/sbin/policy-rc.d"
 	mount -t proc proc "$tmp/proc" || return
 	chroot "$tmp" sh -c 'apt-get -qq update && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -q --no-install-recommends initramfs-tools linux-image-amd64 \

@@ -30,7 +30,6 @@ abort() {
 base=$(tests/debian-root.sh "host-$RELEASE") ||
 	abort root "debootstrap of the $RELEASE host root failed"
 overlay "$base" proc
-qpid=""
 
 ver=$(cat VERSION)
 arch=$(dpkg --print-architecture)
@@ -69,21 +68,16 @@ rel=$(cd "$root/boot" && ls vmlinuz-* | sed 's/^vmlinuz-//' | sort -V | tail -n 
 # the same files to every host and enrols the certificate once (MOK or the firmware's db).
 fleet_cn="sysrqmon host test fleet key $(date +%s)"
 key=$root/etc/dkms/fleet-signing
-mkdir -p "$root/etc/dkms/framework.conf.d"
-if openssl req -new -x509 -newkey rsa:2048 -nodes -days 36500 -subj "/CN=$fleet_cn/" \
-	-outform DER -keyout "$key.key" -out "$key.der" > "$work/openssl.log" 2>&1; then
-	chmod 600 "$key.key"
-	printf '%s\n' '# tests/host.sh: the fleet key' 'mok_signing_key=/etc/dkms/fleet-signing.key' \
-		'mok_certificate=/etc/dkms/fleet-signing.der' \
-		> "$root/etc/dkms/framework.conf.d/fleet-signing.conf"
-else
-	cat "$work/openssl.log"
-fi
-fleet_serial=$(openssl x509 -inform der -in "$key.der" -noout -serial 2> /dev/null |
-	sed 's/^serial=//')
+conf=$root/etc/dkms/framework.conf.d
+mkdir -p "$conf"
+openssl req -new -x509 -newkey rsa:2048 -nodes -days 36500 -subj "/CN=$fleet_cn/" -outform DER \
+	-keyout "$key.key" -out "$key.der" > "$work/openssl.log" 2>&1 || cat "$work/openssl.log"
+chmod 600 "$key.key"
+printf '%s\n' '# tests/host.sh: the fleet key' 'mok_signing_key=/etc/dkms/fleet-signing.key' \
+	'mok_certificate=/etc/dkms/fleet-signing.der' > "$conf/fleet-signing.conf"
+fleet_serial=$(openssl x509 -inform der -in "$key.der" -noout -serial 2> /dev/null | sed 's/^.*=//')
 cp "$tool_deb" "$dkms_deb" "$root/tmp/"
-printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
-chmod 755 "$root/usr/sbin/policy-rc.d"
+printf '#!/bin/sh\nexit 101\n' | install -m 755 /dev/stdin "$root/usr/sbin/policy-rc.d"
 chroot "$root" sh -c 'cd /tmp && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 	./sysrqmon_*.deb ./sysrqmon-dkms_*.deb' > "$work/install.log" 2>&1
 rc=$?
