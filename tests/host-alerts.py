@@ -125,13 +125,13 @@ def check_journal(out):
             if val(e.get(f, "")) != want:
                 bad[f].append("seq %d %s%s" % (seq, shown, e.get(f)))
     kinds = " ".join(sorted({"%s/%s" % (e["event"], e["verdict"]) for e in events}))
-    for name, problems, ok in [
-            ("journal-fields", bad["fields"],
+    for name, key, ok in [
+            ("journal-fields", "fields",
              "%d events (%s): every JSON member as SYSRQMON_*" % (len(events), kinds)),
-            ("journal-message-id", bad["MESSAGE_ID"], "the MESSAGE_ID of docs/fleet.md for each kind"),
-            ("journal-priority", bad["PRIORITY"], "critical 2, high 4, info 6"),
-            ("journal-facility", bad["SYSLOG_FACILITY"], "SYSLOG_FACILITY=10 (authpriv)")]:
-        report(name, events and not problems, "; ".join(problems[:3]) if problems else ok)
+            ("journal-message-id", "MESSAGE_ID", "the MESSAGE_ID of docs/fleet.md for each kind"),
+            ("journal-priority", "PRIORITY", "critical 2, high 4, info 6"),
+            ("journal-facility", "SYSLOG_FACILITY", "SYSLOG_FACILITY=10 (authpriv)")]:
+        report(name, events and not bad[key], "; ".join(bad[key][:3]) if bad[key] else ok)
 
 
 def main():

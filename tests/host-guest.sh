@@ -1,10 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The guest half of tests/host.sh, run by hosttest.service after multi-user.target in the
-# booted Debian root: "PASS|FAIL name detail" on ttyS1, what the host checks kept in
-# /var/lib/hosttest/out, each boot ending in REBOOT (the next phase is kept on the disk) or
-# DONE and a poweroff (docs/testing.md, "A Debian host in a box").
+# The guest half of tests/host.sh (docs/testing.md, "A Debian host in a box"), run by
+# hosttest.service: results on ttyS1, what the host checks kept in /var/lib/hosttest/out.
 set -u
 S=/var/lib/hosttest
 O=$S/out
