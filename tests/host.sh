@@ -119,7 +119,6 @@ ExecStart=/usr/local/sbin/hosttest
 StandardOutput=journal+console
 UNIT
 ln -sf /etc/systemd/system/hosttest.service "$root/etc/systemd/system/multi-user.target.wants/"
-cp "$root/boot/vmlinuz-$rel" "$root/boot/initrd.img-$rel" "$work/"
 umount "$root/proc"
 img=$work/disk.img
 size=$(($(du -sm "$root" | cut -f1) + 2048))
@@ -131,7 +130,7 @@ mke2fs -q -t ext4 -L hostroot -d "$root" "$img" "${size}M" > "$work/mke2fs.log" 
 boot() {
 	timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -m 2G -smp 2 -nodefaults \
 		-display none -no-reboot -nic none -device virtio-rng-pci \
-		-kernel "$work/vmlinuz-$rel" -initrd "$work/initrd.img-$rel" \
+		-kernel "$root/boot/vmlinuz-$rel" -initrd "$root/boot/initrd.img-$rel" \
 		-append "root=/dev/vda rw console=ttyS0 panic=-1 no_timer_check" \
 		-drive "file=$img,format=raw,if=virtio" \
 		-serial "file:$work/console.$1" -serial "file:$work/guest.$1" &
