@@ -1,26 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The cached Debian roots, made with debootstrap; nothing of the machine's own apt
-# configuration is touched.
+# The cached Debian roots, ${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/roots/NAME, made with
+# debootstrap; nothing of the machine's own apt configuration is touched. Prints the root's path.
 #
-#   tests/debian-root.sh RELEASE         print the root's path (e.g. for trixie), making it if missing
-#   tests/debian-root.sh host-RELEASE    the same for the host root of tests/host.sh
+#   tests/debian-root.sh RELEASE         a root to build against RELEASE's kernel headers
+#   tests/debian-root.sh host-RELEASE    the host root of tests/host.sh (docs/testing.md)
 #
-# RELEASE: a minimal root for building against another release's kernel headers: Debian 13's
-# headers need Debian 13's compiler (gcc-14) and kbuild, whose binaries do not run on Debian
-# 12. Made once, its package lists refreshed once a day (KERNELS_UPDATE=1: now);
-# tests/kernels.sh installs kernel headers into it and tests/kbuild.sh builds modules in it.
-# host-RELEASE: minimal Debian with systemd, the release's kernel and headers metapackages
-# (whatever ABI they point at today), dkms, auditd, node_exporter, curl; root logged in on
-# ttyS0 without a password prompt. Made again after 7 days (HOST_ROOT_REFRESH=1: now).
-# The roots are ${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/roots/NAME.
+# RELEASE: Debian 13's headers need Debian 13's compiler (gcc-14) and kbuild, whose binaries do
+# not run on Debian 12; tests/kernels.sh installs headers into it, tests/kbuild.sh builds there.
 set -eu
 
 name=${1:?usage: tests/debian-root.sh [host-]RELEASE}
 release=${name#host-}
-cache="${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon"
-root="$cache/roots/$name"
+root="${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/roots/$name"
 mirror=http://deb.debian.org/debian
 
 [ "$(id -u)" -eq 0 ] || { echo "debian-root.sh: needs root (debootstrap, chroot)" >&2; exit 1; }
@@ -29,8 +22,7 @@ mirror=http://deb.debian.org/debian
 # node_exporter).
 host_root() {
 	cp /etc/resolv.conf "$tmp/etc/resolv.conf"
-	printf '#!/bin/sh\nexit 101\n' > "$tmp/usr/sbin/policy-rc.d"
-	chmod 755 "$tmp/usr/sbin/policy-rc.d"
+	printf '#!/bin/sh\nexit 101\n' | install -m 755 /dev/stdin "$tmp/usr/sbin/policy-rc.d"
 	mount -t proc proc "$tmp/proc" || return
 	chroot "$tmp" sh -c 'apt-get -qq update && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -q --no-install-recommends initramfs-tools linux-image-amd64 \
@@ -41,35 +33,18 @@ host_root() {
 	rm -f "$tmp/usr/sbin/policy-rc.d"
 	echo hostbox > "$tmp/etc/hostname"
 	echo '/dev/vda / ext4 defaults 0 1' > "$tmp/etc/fstab"
-	mkdir -p "$tmp/etc/systemd/system/serial-getty@ttyS0.service.d"
-	cat > "$tmp/etc/systemd/system/serial-getty@ttyS0.service.d/autologin.conf" <<-'UNIT'
-	[Service]
-	ExecStart=
-	ExecStart=-/sbin/agetty --autologin root --noclear --keep-baud 115200,38400,9600 %I $TERM
-	UNIT
 	return $rc
 }
 
-make=0
-[ -f "$root/.sysrqmon-root" ] || make=1
-case $name in
-host-*)
-	include=systemd-sysv,udev,kmod,ca-certificates
-	if [ "${HOST_ROOT_REFRESH:-0}" = 1 ] || [ -z "$(find "$root/.sysrqmon-root" -mtime -7 2>/dev/null)" ]; then
-		make=1
-	fi
-	;;
-*) include=gcc,make,libc6-dev,libelf-dev,dwarves,kmod,bc,xz-utils,ca-certificates ;;
-esac
-
-if [ "$make" = 1 ]; then
-	mkdir -p "$cache/roots"
-	tmp=$(mktemp -d "$cache/roots/.new.XXXXXX")
-	trap 'umount "$tmp/proc" 2>/dev/null; rm -rf "$tmp" "$tmp.log"' EXIT
+# make_root PACKAGES: debootstrap the root anew with PACKAGES (and host_root's for host-*).
+make_root() {
+	mkdir -p "$(dirname "$root")"
+	tmp=$(mktemp -d "$(dirname "$root")/.new.XXXXXX")
+	trap 'umount "$tmp/proc" 2>/dev/null || :; rm -rf "$tmp" "$tmp.log"' EXIT
 	chmod 755 "$tmp"	# the root's /: apt's _apt user must reach its lists
 	echo "debian-root.sh: debootstrap $name (several minutes)" >&2
 	if ! debootstrap --variant=minbase --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
-		--include="$include" "$release" "$tmp" "$mirror" > "$tmp.log" 2>&1; then
+		--include="$1" "$release" "$tmp" "$mirror" > "$tmp.log" 2>&1; then
 		tail -n 20 "$tmp.log" >&2
 		exit 1
 	fi
@@ -78,21 +53,30 @@ if [ "$make" = 1 ]; then
 	deb $mirror $release-updates main
 	deb http://deb.debian.org/debian-security $release-security main
 	EOF
-	case $name in
-	host-*) host_root >> "$tmp.log" 2>&1 || { tail -n 20 "$tmp.log" >&2; exit 1; } ;;
-	esac
+	if [ "$name" != "$release" ] && ! host_root >> "$tmp.log" 2>&1; then
+		tail -n 20 "$tmp.log" >&2
+		exit 1
+	fi
 	touch "$tmp/.sysrqmon-root"
 	rm -rf "$root"
 	mv "$tmp" "$root"
-	rm -f "$tmp.log" "$root/.sysrqmon-updated"
+	rm -f "$tmp.log"
 	trap - EXIT
-fi
+}
 
+# fresh [FIND-TESTS]: the root was made (FIND-TESTS: and is that recent)
+fresh() { [ -n "$(find "$root/.sysrqmon-root" "$@" 2>/dev/null)" ]; }
 case $name in
-host-*) ;;
+host-*)
+	# Made again after 7 days (HOST_ROOT_REFRESH=1: now).
+	{ [ "${HOST_ROOT_REFRESH:-0}" = 0 ] && fresh -mtime -7; } ||
+		make_root systemd-sysv,udev,kmod,ca-certificates
+	;;
 *)
-	if [ -z "$(find "$root" -maxdepth 1 -name .sysrqmon-updated -mmin -1440)" ] ||
-	   [ "${KERNELS_UPDATE:-0}" = 1 ]; then
+	fresh || make_root gcc,make,libc6-dev,libelf-dev,dwarves,kmod,bc,xz-utils,ca-certificates
+	# Package lists refreshed once a day (KERNELS_UPDATE=1: now).
+	if [ "${KERNELS_UPDATE:-0}" = 1 ] ||
+		[ -z "$(find "$root" -maxdepth 1 -name .sysrqmon-updated -mmin -1440)" ]; then
 		cp /etc/resolv.conf "$root/etc/resolv.conf"
 		if chroot "$root" apt-get -qq update >&2; then
 			touch "$root/.sysrqmon-updated"

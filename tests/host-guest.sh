@@ -1,10 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The guest half of tests/host.sh: run by hosttest.service (After=multi-user.target) in the
-# booted Debian root. Prints "PASS name detail" / "FAIL name detail" on ttyS1, keeps what the
-# host checks in /var/lib/hosttest/out, and ends each boot with "REBOOT" (the phase is kept in
-# /var/lib/hosttest/phase) or "DONE" and a poweroff.
+# The guest half of tests/host.sh (docs/testing.md, "A Debian host in a box"), run by
+# hosttest.service: results on ttyS1, what the host checks kept in /var/lib/hosttest/out.
 set -u
 S=/var/lib/hosttest
 O=$S/out
@@ -14,29 +12,26 @@ PHASE=$(cat "$S/phase" 2>/dev/null || echo 1)
 exec 3> /dev/ttyS1
 export DEBIAN_FRONTEND=noninteractive
 
-r() {
-	echo "$1 $2 $3" >&3
-	echo "$1 $2 $3" >> "$O/results"
-}
-# check NAME DETAIL CMD...: PASS when CMD exits 0.
+# check NAME DETAIL CMD...: PASS when CMD exits 0 (its output goes to out/log).
 check() {
-	name=$1 detail=$2
+	name=$1 detail=$2 verdict=PASS
 	shift 2
-	if "$@" >> "$O/log" 2>&1; then r PASS "$name" "$detail"; else r FAIL "$name" "$detail"; fi
+	"$@" >> "$O/log" 2>&1 || verdict=FAIL
+	echo "$verdict $name $detail" >&3
 }
 # wait_for SECONDS CMD...: until CMD exits 0, at most SECONDS.
 wait_for() {
 	n=$1
 	shift
 	until "$@" > /dev/null 2>&1; do
-		n=$((n - 1))
-		[ "$n" -gt 0 ] || return 1
+		[ $((n -= 1)) -gt 0 ] || return 1
 		sleep 1
 	done
 }
-is() { [ "$1" = "$2" ]; }
 mod_version() { cat /sys/module/sysrqmon/version 2>/dev/null; }
+locked() { cat /sys/module/sysrqmon/parameters/locked; }
 in_journal() { journalctl -q -u sysrqmon -o cat "$@" | grep -q .; }
+active() { systemctl is-active sysrqmon.service; }
 # write_eperm VALUE FILE: the open or the write fails with EPERM (coreutils' echo: dash's
 # builtin reports any failed write as "I/O error").
 write_eperm() {
@@ -48,9 +43,8 @@ start_and_event() {
 	ver=$(dpkg-query -W -f='${Version}' sysrqmon)
 	check enable "systemctl enable --now sysrqmon.service sysrqmon-metrics.timer" \
 		systemctl enable --now sysrqmon.service sysrqmon-metrics.timer
-	check loaded "/sys/module/sysrqmon/version is $ver: $(mod_version)" is "$(mod_version)" "$ver"
-	check active "sysrqmon.service $(systemctl is-active sysrqmon.service)" \
-		systemctl is-active -q sysrqmon.service
+	check loaded "/sys/module/sysrqmon/version is $ver: $(mod_version)" [ "$(mod_version)" = "$ver" ]
+	check active "sysrqmon.service $(active)" systemctl is-active -q sysrqmon.service
 	check timer "sysrqmon-metrics.timer $(systemctl is-active sysrqmon-metrics.timer)" \
 		systemctl is-active -q sysrqmon-metrics.timer
 	# A JSON listener beside the service's, for the host's field-by-field comparison.
@@ -58,11 +52,9 @@ start_and_event() {
 	json=$!
 	# Both listeners are subscribed once a rewrite of the same mask reaches both.
 	mask=$(cat /proc/sys/kernel/sysrq)
-	echo "$mask" > "$O/mask"
 	n=0
 	until grep -q '"event":"sysctl"' "$O/events.json" && in_journal SYSRQMON_EVENT=sysctl; do
-		n=$((n + 1))
-		[ "$n" -le 30 ] || break
+		[ $((n += 1)) -le 30 ] || break
 		echo "$mask" > /proc/sys/kernel/sysrq
 		sleep 1
 	done
@@ -71,6 +63,16 @@ start_and_event() {
 	echo h > /proc/sysrq-trigger
 	check journal-trigger "echo h > /proc/sysrq-trigger reached the journal" \
 		wait_for 30 in_journal SYSRQMON_EVENT=trigger SYSRQMON_VERDICT=allowed SYSRQMON_KEY=h
+}
+
+# stop_listener: once the JSON listener has the run's last event (the trigger; in the full
+# run, the switch back to monitor), stop it and keep the journal.
+stop_listener() {
+	last='"event":"trigger"'
+	[ "$MODE" = smoke ] || last='"new":"monitor"'
+	wait_for 30 grep -q "$last" "$O/events.json"
+	kill "$json"
+	journalctl -u sysrqmon -o json > "$O/journal.json"
 }
 
 scrape() {
@@ -97,14 +99,12 @@ purge() {
 		/var/lib/systemd/deb-systemd-helper-enabled/sysrqmon* \
 		/var/lib/systemd/deb-systemd-helper-enabled/*.wants/sysrqmon* 2> /dev/null)
 	check purge-units "enabled units left: ${left:-none}" [ -z "$left" ]
-	# Expected to fail until the purge step of issue 25 (item 4) is merged.
 	check purge-prom "/var/lib/prometheus/node-exporter/sysrqmon.prom removed" \
 		[ ! -e /var/lib/prometheus/node-exporter/sysrqmon.prom ]
 }
 
 # The full run's first boot, after start_and_event.
 full_events() {
-	mask=$(cat "$O/mask")
 	check monitor-sysctl "echo 1 > /proc/sys/kernel/sysrq allowed in monitor mode" \
 		sh -c 'echo 1 > /proc/sys/kernel/sysrq'
 	echo "$mask" > /proc/sys/kernel/sysrq
@@ -115,46 +115,40 @@ full_events() {
 	rc=$?
 	now=$(cat /proc/sys/kernel/sysrq)
 	check deny-sysctl "echo 1 > /proc/sys/kernel/sysrq fails with EPERM (status $rc), mask $now (was $mask)" \
-		is "$rc:$now" "0:$mask"
+		[ "$rc:$now" = "0:$mask" ]
 	check monitor "sysrqmonctl mode monitor" sysrqmonctl mode monitor
 	check journal-denied "the denied sysctl write in the journal" \
 		wait_for 30 in_journal SYSRQMON_EVENT=sysctl SYSRQMON_VERDICT=denied
 	wait_for 30 in_journal SYSRQMON_EVENT=config SYSRQMON_NEW=monitor
-	wait_for 30 grep -q '"new":"monitor"' "$O/events.json"
-	kill "$json"
-	journalctl -u sysrqmon -o json > "$O/journal.json"
-	# The catalog: journalctl -x adds explanatory lines to entries that have one. Expected to
-	# fail until the catalog of issue 25 (item 3) is merged.
+	stop_listener
+	# The catalog: journalctl -x adds explanatory lines to entries that have one.
 	id=69b2d15f7b62c9e2198e82cd267d3c47
 	plain=$(journalctl -q -u sysrqmon MESSAGE_ID=$id | wc -l)
-	journalctl -q -x -u sysrqmon MESSAGE_ID=$id > "$O/journal-x.txt"
-	check journal-catalog "journalctl -x: $(wc -l < "$O/journal-x.txt") lines, $plain without -x" \
-		[ "$(wc -l < "$O/journal-x.txt")" -gt "$plain" ]
-
-	audit_records
+	x=$(journalctl -q -x -u sysrqmon MESSAGE_ID=$id | tee "$O/journal-x.txt" | wc -l)
+	check journal-catalog "journalctl -x: $x lines, $plain without -x" [ "$x" -gt "$plain" ]
 }
 
 # The audit records in audit.log, read by the release's own audit tools (docs/contract.md,
 # "Audit record"): ausearch -i, the normaliser, and what its searches do with type 1316.
 audit_records() {
 	check auditd "auditd $(systemctl is-active auditd)" systemctl is-active -q auditd
-	A=$O/ausearch.txt
+	A=$O/ausearch.txt T=$O/ausearch-text.txt C=$O/ausearch.csv
 	ausearch -i -m KERNEL_OTHER > "$A" 2>&1
+	ausearch -m KERNEL_OTHER --format text > "$T" 2>&1
+	ausearch -m KERNEL_OTHER --format csv > "$C" 2>&1
 	n=$(grep -c '^type=KERNEL_OTHER ' "$A")
 	check ausearch "ausearch -i -m KERNEL_OTHER: $n records, $(grep -c ' op=trigger .* res=yes key=sysrqmon' "$A") allowed trigger(s) by pid $$, $(grep -c ' res=no key=sysrqmon' "$A") denied" \
 		sh -c "grep -q ' op=trigger pid=$$ .* uid=root euid=root auid=unset ses=unset comm=hosttest exe=/usr/bin/dash sysrq_key=\"h\" .* res=yes key=sysrqmon' $A && grep -q ' res=no key=sysrqmon' $A"
 	check ausearch-meaning "ausearch -i: $(grep -o 'oflag=[^ ]*' "$A" | sort -u | tr '\n' ' ')and no ACCEPT, MAP_ or PROT_" \
 		sh -c "grep -q ' oflag=O_WRONLY' $A && ! grep -Eq 'ACCEPT|MAP_|PROT_' $A"
-	ausearch -m KERNEL_OTHER --format text > "$O/ausearch-text.txt" 2>&1
-	check ausearch-text "ausearch --format text: $(grep -c '^At ' "$O/ausearch-text.txt") sentences for $n records, e.g. $(grep -m 1 'unsuccessfully' "$O/ausearch-text.txt")" \
-		sh -c "[ \$(grep -c '^At ' $O/ausearch-text.txt) -eq $n ] &&
-			grep -q 'system, acting as root, successfully did-unknown' $O/ausearch-text.txt &&
-			grep -q 'system, acting as root, unsuccessfully did-unknown' $O/ausearch-text.txt"
-	ausearch -m KERNEL_OTHER --format csv > "$O/ausearch.csv" 2>&1
-	check ausearch-csv "ausearch --format csv: $(grep -c ',KERNEL_OTHER,' "$O/ausearch.csv") rows for $n records; SESSION unset, SUBJ root, RESULT success|failed, HOW the executable" \
-		sh -c "[ \$(grep -c ',KERNEL_OTHER,' $O/ausearch.csv) -eq $n ] &&
-			grep -q ',unset,system,root,privileged-acct,did-unknown,success,,,unknown,/usr/bin/dash\$' $O/ausearch.csv &&
-			grep -q ',unset,system,root,privileged-acct,did-unknown,failed,,,unknown,/usr/bin/[a-z]*\$' $O/ausearch.csv"
+	check ausearch-text "ausearch --format text: $(grep -c '^At ' "$T") sentences for $n records, e.g. $(grep -m 1 'unsuccessfully' "$T")" \
+		sh -c "[ \$(grep -c '^At ' $T) -eq $n ] &&
+			grep -q 'system, acting as root, successfully did-unknown' $T &&
+			grep -q 'system, acting as root, unsuccessfully did-unknown' $T"
+	check ausearch-csv "ausearch --format csv: $(grep -c ',KERNEL_OTHER,' "$C") rows for $n records; SESSION unset, SUBJ root, RESULT success|failed, HOW the executable" \
+		sh -c "[ \$(grep -c ',KERNEL_OTHER,' $C) -eq $n ] &&
+			grep -q ',unset,system,root,privileged-acct,did-unknown,success,,,unknown,/usr/bin/dash\$' $C &&
+			grep -q ',unset,system,root,privileged-acct,did-unknown,failed,,,unknown,/usr/bin/[a-z]*\$' $C"
 	# What docs/contract.md says: audit-userspace extracts no search field from type 1316.
 	found=""
 	for o in "-p $$" "-c hosttest" "-k sysrqmon"; do
@@ -169,14 +163,14 @@ audit_records() {
 lifecycle() {
 	# sysrqmon.service has no ExecStop: stopping it stops the listener, the module stays.
 	systemctl stop sysrqmon.service
-	check stop "systemctl stop: service $(systemctl is-active sysrqmon.service), module loaded: $(mod_version)" \
+	check stop "systemctl stop: service $(active), module loaded: $(mod_version)" \
 		sh -c '! systemctl is-active -q sysrqmon.service && [ -d /sys/module/sysrqmon ] && sysrqmonctl status'
 	# A failed load (a bad parameter) leaves the unit failed.
 	modprobe -r sysrqmon
 	echo 'options sysrqmon mode=bogus' > /etc/modprobe.d/zz-hosttest.conf
 	systemctl start sysrqmon.service
 	wait_for 60 systemctl is-failed -q sysrqmon.service
-	check failed-load "bad parameter: unit $(systemctl is-active sysrqmon.service) after up to 60 s, systemctl --failed: $(systemctl --failed --plain --no-legend | grep -c '^sysrqmon.service')" \
+	check failed-load "bad parameter: unit $(active) after up to 60 s, systemctl --failed: $(systemctl --failed --plain --no-legend | grep -c '^sysrqmon.service')" \
 		sh -c 'systemctl --failed --plain --no-legend | grep -q "^sysrqmon.service"'
 	check failed-not-loaded "module not loaded after the failed start" [ ! -d /sys/module/sysrqmon ]
 	# The not-loaded alert's input as node_exporter serves it (the host evaluates the rule).
@@ -188,12 +182,12 @@ lifecycle() {
 	systemctl reset-failed sysrqmon.service
 	systemctl restart sysrqmon.service
 	wait_for 30 systemctl is-active -q sysrqmon.service
-	check restart "started again: $(systemctl is-active sysrqmon.service), module $(mod_version)" \
+	check restart "started again: $(active), module $(mod_version)" \
 		sh -c 'systemctl is-active -q sysrqmon.service && [ -d /sys/module/sysrqmon ]'
 	# Locked until the reboot: stopping the service and the upgrade below leave it loaded.
 	check lock "sysrqmonctl lock" sysrqmonctl lock
 	systemctl stop sysrqmon.service
-	check locked-stop "locked, after systemctl stop: module $(mod_version), locked=$(cat /sys/module/sysrqmon/parameters/locked)" \
+	check locked-stop "locked, after systemctl stop: module $(mod_version), locked=$(locked)" \
 		sh -c '! systemctl is-active -q sysrqmon.service &&
 			[ "$(cat /sys/module/sysrqmon/parameters/locked)" = 1 ]'
 	check locked-rmmod "modprobe -r sysrqmon refused while locked" sh -c '! modprobe -r sysrqmon'
@@ -207,17 +201,16 @@ upgrade() {
 	echo "$old" > "$S/old-version"
 	check upgrade-install "apt-get install $old -> $new (DKMS builds in the guest)" \
 		apt-get install -y -q "$S"/debs-v2/sysrqmon_*.deb "$S"/debs-v2/sysrqmon-dkms_*.deb
-	check upgrade-running-old "running module still $old: $(mod_version)" is "$(mod_version)" "$old"
+	check upgrade-running-old "running module still $old: $(mod_version)" [ "$(mod_version)" = "$old" ]
 	check upgrade-tool "sysrqmonctl --version: $(sysrqmonctl --version)" \
-		is "$(sysrqmonctl --version)" "sysrqmonctl $new"
+		[ "$(sysrqmonctl --version)" = "sysrqmonctl $new" ]
 	check upgrade-built "modinfo -F version sysrqmon: $(modinfo -F version sysrqmon)" \
-		is "$(modinfo -F version sysrqmon)" "$new"
-	check upgrade-active "service after the upgrade: $(systemctl is-active sysrqmon.service)" \
-		systemctl is-active -q sysrqmon.service
-	check upgrade-locked "the old module still locked: locked=$(cat /sys/module/sysrqmon/parameters/locked)" \
-		is "$(cat /sys/module/sysrqmon/parameters/locked)" 1
+		[ "$(modinfo -F version sysrqmon)" = "$new" ]
+	check upgrade-active "service after the upgrade: $(active)" systemctl is-active -q sysrqmon.service
+	check upgrade-locked "the old module still locked: locked=$(locked)" [ "$(locked)" = 1 ]
+	signer="$(modinfo -F signer sysrqmon) $(modinfo -F sig_key sysrqmon | tr -d :)"
 	check upgrade-signer "the new build: modinfo -F signer $(modinfo -F signer sysrqmon), sig_key $(modinfo -F sig_key sysrqmon) (the fleet key: $(cat "$S/fleet-signer"))" \
-		is "$(modinfo -F signer sysrqmon) $(modinfo -F sig_key sysrqmon | tr -d :)" "$(cat "$S/fleet-signer")"
+		[ "$signer" = "$(cat "$S/fleet-signer")" ]
 	# The version skew as the metrics show it (the host evaluates the alert's rule).
 	systemctl start sysrqmon-metrics.service
 	curl -sf -o "$O/metrics-upgrade.txt" http://127.0.0.1:9100/metrics
@@ -226,37 +219,28 @@ upgrade() {
 			grep -q '^sysrqmon_build_info{version=\"$new\"} 1' $O/metrics-upgrade.txt"
 }
 
-case $MODE.$PHASE in
-smoke.1)
-	start_and_event
-	wait_for 30 grep -q '"event":"trigger"' "$O/events.json"
-	kill "$json"
-	journalctl -u sysrqmon -o json > "$O/journal.json"
-	scrape
-	purge
-	;;
-full.1)
-	start_and_event
-	full_events
-	scrape
-	lifecycle
-	upgrade
-	echo 2 > "$S/phase"
-	sync
-	r REBOOT - -
-	systemctl reboot
-	exit 0
-	;;
-full.2)
+after_reboot() {
 	new=$(dpkg-query -W -f='${Version}' sysrqmon)
 	check reboot-new "after the reboot: module $(mod_version), was $(cat "$S/old-version"), package $new" \
 		wait_for 60 sh -c "[ \"\$(cat /sys/module/sysrqmon/version)\" = '$new' ] && systemctl is-active -q sysrqmon.service"
-	check reboot-unlocked "after the reboot: locked=$(cat /sys/module/sysrqmon/parameters/locked)" \
-		is "$(cat /sys/module/sysrqmon/parameters/locked)" 0
-	purge
-	;;
+	check reboot-unlocked "after the reboot: locked=$(locked)" [ "$(locked)" = 0 ]
+}
+
+# The steps of each boot, and the phase after it: the full run reboots once.
+case $MODE.$PHASE in
+smoke.1) steps="start_and_event stop_listener scrape purge" next=finished ;;
+full.1) steps="start_and_event full_events audit_records scrape lifecycle upgrade" next=2 ;;
+full.2) steps="after_reboot purge" next=finished ;;
 esac
-echo finished > "$S/phase"
+for step in $steps; do
+	$step
+done
+echo "$next" > "$S/phase"
 sync
-r DONE - -
-systemctl poweroff
+if [ "$next" = 2 ]; then
+	echo REBOOT >&3
+	systemctl reboot
+else
+	echo DONE >&3
+	systemctl poweroff
+fi
