@@ -43,6 +43,7 @@ FULL = dict(rounds=7, verify_rounds=5, n_open=30000, n_write=10000, n_trig=2000,
 SMOKE = dict(rounds=1, verify_rounds=1, n_open=3000, n_write=2000, n_trig=300, n_lat=200,
              loop=50000000, n_storm=5000, bursts="1000 4000", fifo_bursts="4095 4096")
 SECTIONS = ["hot", "target", "latency", "burst", "memory", "verify"]
+FILES = ("regular", "procfs")
 
 HOT_CFGS = ("none", "monitor", "deny", "watch_reads", "floor_ftrace", "floor_ftrace_magic",
             "floor_kprobe")
@@ -64,6 +65,33 @@ OP_LABEL = {
     "sysctl_open_write_close": "kernel.sysrq: open+write+close (like sysctl -w)",
     "trigger_write": "sysrq-trigger: write(2) of the current loglevel digit",
 }
+# Interleaved sections: key of the groups, base configuration, figure, its name in the results.
+INTERLEAVED = {"hot": ("file", "none", "per_op", "instructions_per_op"),
+               "target": ("op", "none", "per_op", "instructions_per_op"),
+               "verify": (None, "verify_0", "ns", "loop_instructions")}
+MEMORY_STATES = (("idle", "loaded, idle"),
+                 ("storm_no_listener", "right after a storm, no listener"),
+                 ("storm_stalled_listener", "storm into a stalled listener"),
+                 ("after_storm", "after the storms, listener gone"))
+
+# The figures a complete run has, per section (check_complete).
+WANT = {"hot": ["hot/%s/%s" % (f, c) for f in FILES for c in
+                ("none", "monitor", "deny", "watch_reads", "floor_ftrace", "floor_kprobe")],
+        "target": ["target/%s/%s" % (op, c) for op in OP_LABEL
+                   for c in ("none", "monitor", "listener")],
+        "latency": ["latency/sysctl_write", "latency/trigger_write"], "burst": ["burst"],
+        "memory": ["memory/" + s for s in ("unloaded", "idle", "storm_no_listener",
+                                           "storm_stalled_listener", "after_storm", "floor")],
+        "verify": ["verify/verify_1000", "verify/verify_100"]}
+
+HEADER = ("sysrqmon benchmark, {date}, {machine}; guest {kernel_release}, QEMU {qemu_version} "
+          "TCG, 1 vCPU, -icount shift=0,sleep=off; {rounds:d} round(s) (verifier: {vrounds:d})"
+          "{smoke_tag}; one boot, {boot_seconds:.0f} s. icount = instructions per operation "
+          "(deterministic); wall = host time under TCG (noisy); ratios to \"module not loaded\","
+          " median (min–max); notes: docs/benchmarks.md.")
+GOAL_TEXT = ("{} (icount medians of the non-target opens; at most the empty ftrace_ops floor + "
+             "%.3f and at most %.2f regular / %.2f procfs): {}."
+             % (FLOOR_MARGIN, GOALS["regular"], GOALS["procfs"]))
 
 
 def log(msg=""):
@@ -159,103 +187,88 @@ def num(v):
         return None
 
 
+def figure(rec, field):
+    """A record's FIELD as a number; "wall" is its wall-clock ns per operation."""
+    if field != "wall":
+        return num(rec.get(field))
+    w, n = rec.get("wall_s"), num(rec.get("n"))
+    return w * 1e9 / n if w and n else None
+
+
 def stats(values):
     values = [v for v in values if v is not None]
     return {"median": statistics.median(values), "min": min(values), "max": max(values),
             "n": len(values)} if values else None
 
 
-def paired(recs, key, base="none"):
-    """Interleaved runs: each non-BASE record with the BASE records of the same KEY value just
-    before and just after it. Returns {KEY value: {cfg: [(rec, before, after), ...]}}."""
-    out, groups = {}, {}
-    for rec in recs:
-        groups.setdefault(rec.get(key) if key else None, []).append(rec)
-    near = lambda rs: next((r for r in rs if r.get("cfg") == base), None)  # noqa: E731
-    for k, group in groups.items():
-        for i, rec in enumerate(group):
-            if rec.get("cfg") != base:
-                out.setdefault(k, {}).setdefault(rec["cfg"], []).append(
-                    (rec, near(reversed(group[:i])), near(group[i + 1:])))
+def versus(runs, field):
+    """(figure, mean of the base runs' figures) per (run, base runs beside it); None where a
+    figure is missing (a marker line garbled on a loaded host), which the callers leave out."""
+    out = []
+    for rec, near in runs:
+        x, bases = figure(rec, field), [figure(b, field) for b in near if figure(b, field)]
+        out.append((x, statistics.mean(bases)) if x is not None and bases else None)
     return out
 
 
-def against_base(triples, value):
-    """(figure, mean of its neighbours' figures) per triple; None where a figure is missing
-    (a marker line garbled on a loaded host), which the callers leave out."""
-    for rec, *near in triples:
-        x, bases = value(rec) if rec else None, [value(b) for b in near if b and value(b)]
-        yield (x, statistics.mean(bases)) if x is not None and bases else None
+def ratios(pairs):
+    return stats([x / base for x, base in filter(None, pairs)])
 
 
-def ratio_stats(triples, value):
-    return stats([p[0] / p[1] for p in against_base(triples, value) if p])
+def beside(group, i, base):
+    """The base runs just before and just after run I of an interleaved GROUP."""
+    before = [r for r in group[:i] if r.get("cfg") == base][-1:]
+    return before + [r for r in group[i + 1:] if r.get("cfg") == base][:1]
 
 
-def added(triples, value):
-    return [p and p[0] - p[1] for p in against_base(triples, value)]
-
-
-def per_op(rec):
-    return num(rec.get("per_op"))
-
-
-def wall_per_op(rec):
-    w, n = rec.get("wall_s"), num(rec.get("n"))
-    return w * 1e9 / n if w and n else None
-
-
-def loop_total(rec):
-    return num(rec["ns"]) if rec else None
-
-
-def interleaved(records, sec, key, ops_per_s=False, base="none", value=per_op,
-                name="instructions_per_op"):
-    """{KEY value: {cfg: figures}} of an interleaved section: VALUE (NAME) and wall ns per op
-    (with OPS_PER_S wall ops/s) and, against the BASE runs either side, the ratios and the
-    added instructions; for the verifier also its cost per pass."""
-    recs = [r for r in records if r.get("sec") == sec]
-
-    def figures(group, triples=(), cfg=None):
-        e = {name: stats([value(r) for r in group]),
-             "wall_ns_per_op": stats([wall_per_op(r) for r in group])}
-        if ops_per_s:
-            e["wall_ops_per_s"] = stats([1e9 / w for w in map(wall_per_op, group) if w])
-        if triples:
-            add = added(triples, value)
-            e.update(icount_ratio=ratio_stats(triples, value),
-                     wall_ratio=ratio_stats(triples, wall_per_op),
-                     added_instructions=stats(add))
-        if triples and sec == "verify":
-            # passes of the verifier that fall into one loop: loop time / period
-            period = int(cfg.split("_")[1]) * 1e6
-            per_pass = [a / (value(t[0]) / period) for a, t in zip(add, triples)
-                        if a is not None and value(t[0])]
-            e.update(instructions_per_pass=stats(per_pass),
-                     cpu_share=stats([pp / period for pp in per_pass]))
+def entry(sec, cfg, runs):
+    """The figures of one configuration's RUNS, [(run, base runs beside it)]: its own figure
+    and wall ns per op (for the target path also ops/s) and, unless they are the base runs,
+    the ratios and the instructions added to the base runs; for the verifier its cost per pass."""
+    _, base, field, name = INTERLEAVED[sec]
+    walls = [figure(r, "wall") for r, _ in runs]
+    e = {name: stats([figure(r, field) for r, _ in runs]), "wall_ns_per_op": stats(walls)}
+    if sec == "target":
+        e["wall_ops_per_s"] = stats([1e9 / w for w in walls if w])
+    if cfg == base:
         return e
+    icount = versus(runs, field)
+    added = [p and p[0] - p[1] for p in icount]
+    e.update(icount_ratio=ratios(icount), wall_ratio=ratios(versus(runs, "wall")),
+             added_instructions=stats(added))
+    if sec == "verify":
+        # passes of the verifier that fall into one loop: loop time / period
+        period = int(cfg.split("_")[1]) * 1e6
+        per_pass = [a / (figure(r, field) / period) for a, (r, _) in zip(added, runs)
+                    if a is not None and figure(r, field)]
+        e.update(instructions_per_pass=stats(per_pass),
+                 cpu_share=stats([pp / period for pp in per_pass]))
+    return e
 
-    out = {}
-    for k, cfgs in sorted(paired(recs, key, base).items()):
-        out[k] = {base: figures([r for r in recs if r.get(key) == k and r.get("cfg") == base])}
-        out[k].update((cfg, figures([t[0] for t in tr], tr, cfg)) for cfg, tr in cfgs.items())
+
+def interleaved(records, sec):
+    """{key value: {cfg: entry}} of an interleaved section (configurations alternate with the
+    base runs): each run is compared with the base runs just before and just after it."""
+    key, base = INTERLEAVED[sec][:2]
+    recs, out = [r for r in records if r.get("sec") == sec], {}
+    for k in sorted({r.get(key) for r in recs if r.get("cfg") != base}):
+        group = [r for r in recs if r.get(key) == k]
+        out[k] = {cfg: entry(sec, cfg, [(r, beside(group, i, base))
+                                        for i, r in enumerate(group) if r.get("cfg") == cfg])
+                  for cfg in dict.fromkeys([base] + [r["cfg"] for r in group])}
     return out
 
 
 def analyse(records):
-    res = {"hot": interleaved(records, "hot", "file"),
-           "target": interleaved(records, "target", "op", ops_per_s=True),
-           "verify": interleaved(records, "verify", None, base="verify_0", value=loop_total,
-                                 name="loop_instructions").get(None, {}),
-           "latency": {}, "burst": [], "memory": {},
-           "info": {r["key"]: r.get("value") for r in records if r.get("sec") == "info"}}
+    res = {sec: interleaved(records, sec) for sec in INTERLEAVED}
+    res.update(verify=res["verify"].get(None, {}), latency={}, burst=[], memory={},
+               info={r["key"]: r.get("value") for r in records if r.get("sec") == "info"})
     for rec in records:
+        sec = rec.get("sec")
         vals = {k: num(v) for k, v in rec.items() if k not in ("sec", "op", "state", "wall_s")}
-        if rec.get("sec") == "latency":
-            res["latency"][rec["op"]] = vals
-        elif rec.get("sec") == "memory":
-            res["memory"][rec["state"]] = vals
-        elif rec.get("sec") == "burst":
+        if sec in ("latency", "memory"):
+            res[sec][rec["op" if sec == "latency" else "state"]] = vals
+        elif sec == "burst":
             if rec.get("wall_s"):
                 vals["wall_s"] = rec["wall_s"]
             vals["zero_drops"] = (vals.get("dropped") == 0 and vals.get("lost_records") == 0
@@ -266,7 +279,6 @@ def analyse(records):
         res.setdefault("burst_summary", {})["fifo" if prio else "normal"] = {
             "largest_zero_drop": max((s for s, z in sizes if z), default=None),
             "smallest_with_drops": min((s for s, z in sizes if not z), default=None)}
-
     return res
 
 
@@ -274,22 +286,35 @@ def analyse(records):
 # report
 
 
-def fmt_r(s, digits=3):
+def fmt_n(s):
     if not s:
         return "-"
-    if s["n"] == 1:
-        return "%.*f" % (digits, s["median"])
-    return "%.*f (%.*f–%.*f)" % (digits, s["median"], digits, s["min"], digits, s["max"])
-
-
-def fmt_n(s, unit=""):
-    if not s:
-        return "-"
-    return ("%.0f" % s["median"] if abs(s["median"]) >= 100 else "%.1f" % s["median"]) + unit
+    return "%.0f" % s["median"] if abs(s["median"]) >= 100 else "%.1f" % s["median"]
 
 
 def fmt_int(v):
     return "-" if v is None else "%d" % v
+
+
+def cells(e, specs):
+    """Figures of entry E as printed, one per "KIND:KEY" of SPECS: n the median, rD the median
+    and min–max to D digits, a the median and the added instructions, % a share in per cent.
+    The base runs have no ratios (printed 1) and no added figures (printed empty)."""
+    out = []
+    for kind, key in (spec.split(":") for spec in specs.split()):
+        s = e.get(key)
+        if key not in e:
+            out.append("1" if kind[0] == "r" else "")
+        elif kind[0] == "r":
+            d = int(kind[1])
+            out.append("-" if not s else "%.*f" % (d, s["median"]) if s["n"] == 1 else
+                       "%.*f (%.*f–%.*f)" % (d, s["median"], d, s["min"], d, s["max"]))
+        elif kind == "%":
+            out.append("%.4f %%" % (100 * s["median"]) if s else "-")
+        else:
+            add = e.get("added_instructions") if kind == "a" else None
+            out.append(fmt_n(s) + (" (%+.0f)" % add["median"] if add else ""))
+    return out
 
 
 def md_table(header, rows):
@@ -297,107 +322,83 @@ def md_table(header, rows):
     return "\n".join(out + ["| " + " | ".join(str(c) for c in row) + " |" for row in rows])
 
 
-def report(res, meta):
-    """Markdown text (also printed). What each table measures: docs/benchmarks.md."""
-    parts = ["sysrqmon benchmark, %s, %s; guest %s, QEMU %s TCG, 1 vCPU, -icount shift=0,"
-             "sleep=off; %d round(s) (verifier: %d)%s; one boot, %.0f s. icount = instructions"
-             " per operation (deterministic); wall = host time under TCG (noisy); ratios to "
-             "\"module not loaded\", median (min–max); notes: docs/benchmarks.md."
-             % (meta["date"], meta["machine"], meta["kernel_release"], meta["qemu_version"],
-                meta["rounds"], meta["sizes"]["verify_rounds"],
-                " (smoke)" if meta["smoke"] else "", meta["boot_seconds"])]
-
-    def section(title, header, rows, note=None):
-        parts.extend(["", "### " + title, "", md_table(header, rows), ""] + ([note] if note else []))
-
-    hot, info = res.get("hot"), res.get("info", {})
+def tables(res, meta):
+    """(title, header, rows, note) of each section the results have."""
+    hot, info, mem, ver = (res.get(s) for s in ("hot", "info", "memory", "verify"))
     if hot:
-        rows = []
-        for cfg in (c for c in HOT_CFGS if any(c in hot[f] for f in hot)):
-            row = [CFG_LABEL[cfg]]
-            for e in (hot.get(f, {}).get(cfg) for f in ("regular", "procfs")):
-                add = e and e.get("added_instructions")
-                row += (["-", "-", "-"] if not e else
-                        [fmt_n(e["instructions_per_op"]), "1", "1"] if cfg == "none" else
-                        [fmt_n(e["instructions_per_op"]) + (" (%+.0f)" % add["median"] if add
-                                                            else ""),
-                         fmt_r(e["icount_ratio"]), fmt_r(e["wall_ratio"], 2)])
-            rows.append(row)
-        section("Hot path: open()+close() of files the module does not watch",
-                ["configuration"] + ["%s: %s" % (f, h) for f in ("regular", "procfs") for h in
-                                     ("instr/op (added)", "icount ratio", "wall ratio")],
-                rows, goal_text(hot))
+        yield ("Hot path: open()+close() of files the module does not watch",
+               ["configuration"] + ["%s: %s" % (f, h) for f in FILES for h in
+                                    ("instr/op (added)", "icount ratio", "wall ratio")],
+               [[CFG_LABEL[cfg]] + [c for e in (hot.get(f, {}).get(cfg) for f in FILES) for c in
+                                    (cells(e, "a:instructions_per_op r3:icount_ratio "
+                                           "r2:wall_ratio") if e else ["-"] * 3)]
+                for cfg in HOT_CFGS if any(cfg in hot[f] for f in hot)],
+               goal_text(hot))
     if res.get("target"):
-        section("Target path: writes to kernel.sysrq and /proc/sysrq-trigger (trigger key: "
-                "the console loglevel, %s)" % info.get("console_loglevel", "?"),
-                ["operation", "configuration", "instr/op", "icount ratio", "added instr/op",
-                 "wall writes/s (TCG)", "wall ratio"],
-                [[OP_LABEL.get(op, op) if cfg == "none" else "", CFG_LABEL[cfg],
-                  fmt_n(c["instructions_per_op"]),
-                  "1" if cfg == "none" else fmt_r(c["icount_ratio"]),
-                  "" if cfg == "none" else fmt_n(c["added_instructions"]),
-                  fmt_n(c["wall_ops_per_s"]), "1" if cfg == "none" else fmt_r(c["wall_ratio"], 2)]
-                 for op, e in res["target"].items() for cfg in ("none", "monitor", "listener")
-                 for c in [e.get(cfg)] if c])
+        yield ("Target path: writes to kernel.sysrq and /proc/sysrq-trigger (trigger key: the "
+               "console loglevel, %s)" % info.get("console_loglevel", "?"),
+               ["operation", "configuration", "instr/op", "icount ratio", "added instr/op",
+                "wall writes/s (TCG)", "wall ratio"],
+               [[OP_LABEL.get(op, op) if cfg == "none" else "", CFG_LABEL[cfg]] +
+                cells(c, "n:instructions_per_op r3:icount_ratio n:added_instructions "
+                      "n:wall_ops_per_s r2:wall_ratio")
+                for op, e in res["target"].items() for cfg in ("none", "monitor", "listener")
+                for c in [e.get(cfg)] if c], None)
     if res.get("latency"):
-        section("Event delivery latency (instructions, icount)",
-                ["write", "events", "write returned → received: p50", "p99",
-                 "hook → received: p50", "p99"],
-                [[OP_LABEL.get(op, op), "%d" % e.get("n", 0)] +
-                 ["%.0f" % e[k] for k in ("ret_p50", "ret_p99", "hook_p50", "hook_p99")]
-                 for op, e in res["latency"].items()])
+        yield ("Event delivery latency (instructions, icount)",
+               ["write", "events", "write returned → received: p50", "p99",
+                "hook → received: p50", "p99"],
+               [[OP_LABEL.get(op, op), "%d" % e.get("n", 0)] +
+                ["%.0f" % e[k] for k in ("ret_p50", "ret_p99", "hook_p50", "hook_p99")]
+                for op, e in res["latency"].items()], None)
     if res.get("burst"):
         summ = res.get("burst_summary", {})
-        section("Bursts (default buffer) with `sysrqmonctl listen --json` attached",
-                ["writer", "writes", "generated", "sent", "dropped", "received",
-                 "lost records", "0 drops"],
-                [["SCHED_FIFO %d" % b["prio"] if b.get("prio") else "normal", "%d" % b["size"]] +
-                 ["%d" % b.get(k, 0) for k in ("generated", "sent", "dropped", "received",
-                                               "lost_records")] +
-                 ["yes" if b["zero_drops"] else "no"] for b in res["burst"]],
-                "Largest burst with 0 drops (buffer %s events): normal-priority writer %s; "
-                "SCHED_FIFO writer %s." % (fmt_int(res["burst"][0].get("buffer")),
-                                           burst_word(summ.get("normal")),
-                                           burst_word(summ.get("fifo"))))
-    mem = res.get("memory")
+        yield ("Bursts (default buffer) with `sysrqmonctl listen --json` attached",
+               ["writer", "writes", "generated", "sent", "dropped", "received",
+                "lost records", "0 drops"],
+               [["SCHED_FIFO %d" % b["prio"] if b.get("prio") else "normal", "%d" % b["size"]] +
+                ["%d" % b.get(k, 0) for k in ("generated", "sent", "dropped", "received",
+                                              "lost_records")] +
+                ["yes" if b["zero_drops"] else "no"] for b in res["burst"]],
+               "Largest burst with 0 drops (buffer %s events): normal-priority writer %s; "
+               "SCHED_FIFO writer %s." % (fmt_int(res["burst"][0].get("buffer")),
+                                          burst_word(summ.get("normal")),
+                                          burst_word(summ.get("fifo"))))
     if mem:
         un = mem.get("unloaded", {})
-        delta = lambda m, k: "-" if m.get(k) is None or un.get(k) is None else \
-            "%+d KiB" % (m[k] - un[k])  # noqa: E731
-        section("Memory", ["state", "Slab Δ", "SUnreclaim Δ", "VmallocUsed Δ",
-                           "vmalloc by sysrqmon (/proc/vmallocinfo)", "queued in netlink sockets"],
-                [[label, delta(m, "slab"), delta(m, "sunreclaim"), delta(m, "vmallocused"),
-                  fmt_int((m.get("vmalloc_module") or 0) / 1024) + " KiB",
-                  fmt_int((m.get("nl_rmem") or 0) / 1024) + " KiB"]
-                 for state, label in (("idle", "loaded, idle"),
-                                      ("storm_no_listener", "right after a storm, no listener"),
-                                      ("storm_stalled_listener", "storm into a stalled listener"),
-                                      ("after_storm", "after the storms, listener gone"))
-                 for m in [mem.get(state)] if m],
-                "Module size in /proc/modules: %s bytes (the floor module: %s bytes); "
-                "buffer_events=%s; a storm is %s kernel.sysrq writes."
-                % (fmt_int(mem.get("idle", {}).get("module_size")),
-                   fmt_int(mem.get("floor", {}).get("module_size")),
-                   fmt_int(mem.get("idle", {}).get("buffer")), fmt_int(meta["sizes"]["n_storm"])))
-    ver = res.get("verify")
+        yield ("Memory", ["state", "Slab Δ", "SUnreclaim Δ", "VmallocUsed Δ",
+                          "vmalloc by sysrqmon (/proc/vmallocinfo)", "queued in netlink sockets"],
+               [[label] + ["-" if m.get(k) is None or un.get(k) is None else
+                           "%+d KiB" % (m[k] - un[k]) for k in ("slab", "sunreclaim", "vmallocused")]
+                + [fmt_int((m.get(k) or 0) / 1024) + " KiB" for k in ("vmalloc_module", "nl_rmem")]
+                for state, label in MEMORY_STATES for m in [mem.get(state)] if m],
+               "Module size in /proc/modules: %s bytes (the floor module: %s bytes); "
+               "buffer_events=%s; a storm is %s kernel.sysrq writes."
+               % (fmt_int(mem.get("idle", {}).get("module_size")),
+                  fmt_int(mem.get("floor", {}).get("module_size")),
+                  fmt_int(mem.get("idle", {}).get("buffer")), fmt_int(meta["sizes"]["n_storm"])))
     if ver:
-        rows = []
-        for cfg in (c for c in ("verify_0", "verify_1000", "verify_100") if ver.get(c)):
-            e = ver[cfg]
-            rows.append([CFG_LABEL[cfg], fmt_n(e["loop_instructions"])] + (
-                ["1", "1", "", "", ""] if cfg == "verify_0" else
-                [fmt_r(e["icount_ratio"], 5), fmt_r(e["wall_ratio"], 3),
-                 fmt_n(e["added_instructions"]), fmt_n(e["instructions_per_pass"]),
-                 "%.4f %%" % (100 * e["cpu_share"]["median"]) if e.get("cpu_share") else "-"]))
         v0 = (ver.get("verify_0") or {}).get("loop_instructions")
         pp = (ver.get("verify_100") or {}).get("instructions_per_pass")
-        section("Drift verifier (CPU-bound loop in the guest, module loaded, monitor)",
-                ["configuration", "loop instructions", "icount ratio", "wall ratio",
-                 "added instr / loop", "instr / verifier pass", "CPU share"], rows,
-                v0 and pp and "The verify_ms=0 loops spread over %.0f instructions (min–max); "
-                "at the %.0f instructions per pass measured at 100 ms, verify_ms=1000 costs "
-                "%.5f %% of one CPU under icount." % (v0["max"] - v0["min"], pp["median"],
-                                                       100 * pp["median"] / 1e9))
+        yield ("Drift verifier (CPU-bound loop in the guest, module loaded, monitor)",
+               ["configuration", "loop instructions", "icount ratio", "wall ratio",
+                "added instr / loop", "instr / verifier pass", "CPU share"],
+               [[CFG_LABEL[cfg]] + cells(ver[cfg], "n:loop_instructions r5:icount_ratio "
+                                         "r3:wall_ratio n:added_instructions "
+                                         "n:instructions_per_pass %:cpu_share")
+                for cfg in ("verify_0", "verify_1000", "verify_100") if ver.get(cfg)],
+               v0 and pp and "The verify_ms=0 loops spread over %.0f instructions (min–max); "
+               "at the %.0f instructions per pass measured at 100 ms, verify_ms=1000 costs "
+               "%.5f %% of one CPU under icount." % (v0["max"] - v0["min"], pp["median"],
+                                                      100 * pp["median"] / 1e9))
+
+
+def report(res, meta):
+    """Markdown text (also printed). What each table measures: docs/benchmarks.md."""
+    parts = [HEADER.format(vrounds=meta["sizes"]["verify_rounds"],
+                           smoke_tag=" (smoke)" if meta["smoke"] else "", **meta)]
+    for title, header, rows, note in tables(res, meta):
+        parts += ["", "### " + title, "", md_table(header, rows), ""] + ([note] if note else [])
     return "\n".join(parts) + "\n"
 
 
@@ -419,19 +420,16 @@ def goal_checks(hot):
 
 
 def goal_text(hot, prefix="Goals"):
-    items = ["%s %s %.3f %s (≤ %.2f%s)" % (
+    return GOAL_TEXT.format(prefix, "; ".join("%s %s %.3f %s (≤ %.2f%s)" % (
         f, cfg, r, "met" if met else "MISSED", GOALS[f],
         ", ≤ floor %.3f + %.3f = %.3f" % (floor, FLOOR_MARGIN, floor + FLOOR_MARGIN)
         if floor is not None else ", floor not measured")
-        for f, cfg, r, floor, met in goal_checks(hot)]
-    return ("%s (icount medians of the non-target opens; at most the empty ftrace_ops floor + "
-            "%.3f and at most %.2f regular / %.2f procfs): %s."
-            % (prefix, FLOOR_MARGIN, GOALS["regular"], GOALS["procfs"], "; ".join(items)))
+        for f, cfg, r, floor, met in goal_checks(hot)))
 
 
 def side_by_side(runs):
     """The hot path of every series in one table: icount ratio (added instructions)."""
-    cols = [(s, f) for s in runs for f in ("regular", "procfs")]
+    cols = [(s, f) for s in runs for f in FILES]
     rows = []
     for cfg in HOT_CFGS:
         row = [CFG_LABEL[cfg]]
@@ -439,7 +437,7 @@ def side_by_side(runs):
             e = runs[s]["results"].get("hot", {}).get(f, {}).get(cfg)
             r, a = (e.get("icount_ratio"), e.get("added_instructions")) if e else (None, None)
             row.append("-" if not e else "%s instr/op" % fmt_n(e["instructions_per_op"])
-                       if cfg == "none" else "%s (%+.0f)" % (fmt_r(r).split()[0], a["median"])
+                       if cfg == "none" else "%.3f (%+.0f)" % (r["median"], a["median"])
                        if r and a else "-")
         if any(c != "-" for c in row[1:]):
             rows.append(row)
@@ -477,24 +475,13 @@ def burst_word(s):
 
 def check_complete(res, sections):
     """Names of figures the run should have produced but did not."""
-    want = {"hot": ["hot/%s/%s" % (f, c) for f in ("regular", "procfs") for c in
-                    ("none", "monitor", "deny", "watch_reads", "floor_ftrace", "floor_kprobe")],
-            "target": ["target/%s/%s" % (op, c) for op in OP_LABEL
-                       for c in ("none", "monitor", "listener")],
-            "latency": ["latency/sysctl_write", "latency/trigger_write"], "burst": ["burst"],
-            "memory": ["memory/" + s for s in ("unloaded", "idle", "storm_no_listener",
-                                               "storm_stalled_listener", "after_storm", "floor")],
-            "verify": ["verify/verify_1000", "verify/verify_100"]}
-
     def have(name):
         e = res
         for key in name.split("/"):
             e = e.get(key) if isinstance(e, dict) else None
         ratio = name.startswith("verify/") or name.startswith("hot/") and "/none" not in name
         return bool(e) and (not ratio or bool(e.get("icount_ratio")))
-    return [n for s in want if s in sections for n in want[s] if not have(n)]
-
-
+    return [n for s in WANT if s in sections for n in WANT[s] if not have(n)]
 # --------------------------------------------------------------------------------------------
 
 
