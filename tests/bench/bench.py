@@ -89,6 +89,11 @@ HEADER = ("sysrqmon benchmark, {date}, {machine}; guest {kernel_release}, QEMU {
           "{smoke_tag}; one boot, {boot_seconds:.0f} s. icount = instructions per operation "
           "(deterministic); wall = host time under TCG (noisy); ratios to \"module not loaded\","
           " median (min–max); notes: docs/benchmarks.md.")
+SIDE_BY_SIDE = ("## Hot path side by side: open()+close() of files the module does not watch\n\n"
+                "icount ratio to \"module not loaded\" (median over the rounds), added instructions "
+                "per open+close in parentheses; the \"module not loaded\" row gives instructions "
+                "per open+close. Wall-clock ratios and min–max are in each series' section below. "
+                "Kernels: %s.")
 GOAL_TEXT = ("{} (icount medians of the non-target opens; at most the empty ftrace_ops floor + "
              "%.3f and at most %.2f regular / %.2f procfs): {}."
              % (FLOOR_MARGIN, GOALS["regular"], GOALS["procfs"]))
@@ -176,23 +181,15 @@ def boot(args, kernel, initrd, console_path):
     return records, results, problems, r.elapsed
 
 
-# --------------------------------------------------------------------------------------------
-# analysis
-
-
-def num(v):
+def figure(rec, field):
+    """A record's FIELD as a number (None if garbled); "wall" is its wall-clock ns per op."""
+    if field == "wall":
+        w, n = rec.get("wall_s"), figure(rec, "n")
+        return w * 1e9 / n if w and n else None
     try:
-        return float(v)
+        return float(rec.get(field))
     except (TypeError, ValueError):
         return None
-
-
-def figure(rec, field):
-    """A record's FIELD as a number; "wall" is its wall-clock ns per operation."""
-    if field != "wall":
-        return num(rec.get(field))
-    w, n = rec.get("wall_s"), num(rec.get("n"))
-    return w * 1e9 / n if w and n else None
 
 
 def stats(values):
@@ -202,17 +199,16 @@ def stats(values):
 
 
 def versus(runs, field):
-    """(figure, mean of the base runs' figures) per (run, base runs beside it); None where a
-    figure is missing (a marker line garbled on a loaded host), which the callers leave out."""
-    out = []
+    """([added], [ratio]): per (run, base runs beside it), the run's FIELD less and over the
+    mean of the base runs'; None where a figure is missing (a marker line garbled on a loaded
+    host), which stats() leaves out."""
+    added, ratio = [], []
     for rec, near in runs:
         x, bases = figure(rec, field), [figure(b, field) for b in near if figure(b, field)]
-        out.append((x, statistics.mean(bases)) if x is not None and bases else None)
-    return out
-
-
-def ratios(pairs):
-    return stats([x / base for x, base in filter(None, pairs)])
+        base = statistics.mean(bases) if x is not None and bases else None
+        added.append(None if base is None else x - base)
+        ratio.append(None if base is None else x / base)
+    return added, ratio
 
 
 def beside(group, i, base):
@@ -232,9 +228,8 @@ def entry(sec, cfg, runs):
         e["wall_ops_per_s"] = stats([1e9 / w for w in walls if w])
     if cfg == base:
         return e
-    icount = versus(runs, field)
-    added = [p and p[0] - p[1] for p in icount]
-    e.update(icount_ratio=ratios(icount), wall_ratio=ratios(versus(runs, "wall")),
+    added, icount = versus(runs, field)
+    e.update(icount_ratio=stats(icount), wall_ratio=stats(versus(runs, "wall")[1]),
              added_instructions=stats(added))
     if sec == "verify":
         # passes of the verifier that fall into one loop: loop time / period
@@ -265,7 +260,7 @@ def analyse(records):
                info={r["key"]: r.get("value") for r in records if r.get("sec") == "info"})
     for rec in records:
         sec = rec.get("sec")
-        vals = {k: num(v) for k, v in rec.items() if k not in ("sec", "op", "state", "wall_s")}
+        vals = {k: figure(rec, k) for k in rec if k not in ("sec", "op", "state", "wall_s")}
         if sec in ("latency", "memory"):
             res[sec][rec["op" if sec == "latency" else "state"]] = vals
         elif sec == "burst":
@@ -280,10 +275,6 @@ def analyse(records):
             "largest_zero_drop": max((s for s, z in sizes if z), default=None),
             "smallest_with_drops": min((s for s, z in sizes if not z), default=None)}
     return res
-
-
-# --------------------------------------------------------------------------------------------
-# report
 
 
 def fmt_n(s):
@@ -318,7 +309,8 @@ def cells(e, specs):
 
 
 def md_table(header, rows):
-    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    """A markdown table; HEADER is one string, its cells separated by " | "."""
+    out = ["| " + header + " |", "|" + "---|" * len(header.split(" | "))]
     return "\n".join(out + ["| " + " | ".join(str(c) for c in row) + " |" for row in rows])
 
 
@@ -327,8 +319,8 @@ def tables(res, meta):
     hot, info, mem, ver = (res.get(s) for s in ("hot", "info", "memory", "verify"))
     if hot:
         yield ("Hot path: open()+close() of files the module does not watch",
-               ["configuration"] + ["%s: %s" % (f, h) for f in FILES for h in
-                                    ("instr/op (added)", "icount ratio", "wall ratio")],
+               "configuration | " + " | ".join("%s: instr/op (added) | %s: icount ratio | "
+                                               "%s: wall ratio" % (f, f, f) for f in FILES),
                [[CFG_LABEL[cfg]] + [c for e in (hot.get(f, {}).get(cfg) for f in FILES) for c in
                                     (cells(e, "a:instructions_per_op r3:icount_ratio "
                                            "r2:wall_ratio") if e else ["-"] * 3)]
@@ -337,8 +329,8 @@ def tables(res, meta):
     if res.get("target"):
         yield ("Target path: writes to kernel.sysrq and /proc/sysrq-trigger (trigger key: the "
                "console loglevel, %s)" % info.get("console_loglevel", "?"),
-               ["operation", "configuration", "instr/op", "icount ratio", "added instr/op",
-                "wall writes/s (TCG)", "wall ratio"],
+               "operation | configuration | instr/op | icount ratio | added instr/op | "
+               "wall writes/s (TCG) | wall ratio",
                [[OP_LABEL.get(op, op) if cfg == "none" else "", CFG_LABEL[cfg]] +
                 cells(c, "n:instructions_per_op r3:icount_ratio n:added_instructions "
                       "n:wall_ops_per_s r2:wall_ratio")
@@ -346,31 +338,33 @@ def tables(res, meta):
                 for c in [e.get(cfg)] if c], None)
     if res.get("latency"):
         yield ("Event delivery latency (instructions, icount)",
-               ["write", "events", "write returned → received: p50", "p99",
-                "hook → received: p50", "p99"],
+               "write | events | write returned → received: p50 | p99 | hook → received: p50 | "
+               "p99",
                [[OP_LABEL.get(op, op), "%d" % e.get("n", 0)] +
                 ["%.0f" % e[k] for k in ("ret_p50", "ret_p99", "hook_p50", "hook_p99")]
                 for op, e in res["latency"].items()], None)
     if res.get("burst"):
-        summ = res.get("burst_summary", {})
+        largest = ["-" if not s else "> %s writes (all sizes tried)" % fmt_int(
+            s["largest_zero_drop"]) if s["smallest_with_drops"] is None else
+            "%s writes (drops at %s)" % (fmt_int(s["largest_zero_drop"]),
+                                         fmt_int(s["smallest_with_drops"]))
+            for s in map(res.get("burst_summary", {}).get, ("normal", "fifo"))]
         yield ("Bursts (default buffer) with `sysrqmonctl listen --json` attached",
-               ["writer", "writes", "generated", "sent", "dropped", "received",
-                "lost records", "0 drops"],
+               "writer | writes | generated | sent | dropped | received | lost records | 0 drops",
                [["SCHED_FIFO %d" % b["prio"] if b.get("prio") else "normal", "%d" % b["size"]] +
                 ["%d" % b.get(k, 0) for k in ("generated", "sent", "dropped", "received",
                                               "lost_records")] +
                 ["yes" if b["zero_drops"] else "no"] for b in res["burst"]],
                "Largest burst with 0 drops (buffer %s events): normal-priority writer %s; "
-               "SCHED_FIFO writer %s." % (fmt_int(res["burst"][0].get("buffer")),
-                                          burst_word(summ.get("normal")),
-                                          burst_word(summ.get("fifo"))))
+               "SCHED_FIFO writer %s." % (fmt_int(res["burst"][0].get("buffer")), *largest))
     if mem:
         un = mem.get("unloaded", {})
-        yield ("Memory", ["state", "Slab Δ", "SUnreclaim Δ", "VmallocUsed Δ",
-                          "vmalloc by sysrqmon (/proc/vmallocinfo)", "queued in netlink sockets"],
+        yield ("Memory", "state | Slab Δ | SUnreclaim Δ | VmallocUsed Δ | vmalloc by sysrqmon "
+               "(/proc/vmallocinfo) | queued in netlink sockets",
                [[label] + ["-" if m.get(k) is None or un.get(k) is None else
-                           "%+d KiB" % (m[k] - un[k]) for k in ("slab", "sunreclaim", "vmallocused")]
-                + [fmt_int((m.get(k) or 0) / 1024) + " KiB" for k in ("vmalloc_module", "nl_rmem")]
+                           "%+d KiB" % (m[k] - un[k]) for k in ("slab", "sunreclaim",
+                                                                "vmallocused")] +
+                [fmt_int((m.get(k) or 0) / 1024) + " KiB" for k in ("vmalloc_module", "nl_rmem")]
                 for state, label in MEMORY_STATES for m in [mem.get(state)] if m],
                "Module size in /proc/modules: %s bytes (the floor module: %s bytes); "
                "buffer_events=%s; a storm is %s kernel.sysrq writes."
@@ -381,8 +375,8 @@ def tables(res, meta):
         v0 = (ver.get("verify_0") or {}).get("loop_instructions")
         pp = (ver.get("verify_100") or {}).get("instructions_per_pass")
         yield ("Drift verifier (CPU-bound loop in the guest, module loaded, monitor)",
-               ["configuration", "loop instructions", "icount ratio", "wall ratio",
-                "added instr / loop", "instr / verifier pass", "CPU share"],
+               "configuration | loop instructions | icount ratio | wall ratio | "
+               "added instr / loop | instr / verifier pass | CPU share",
                [[CFG_LABEL[cfg]] + cells(ver[cfg], "n:loop_instructions r5:icount_ratio "
                                          "r3:wall_ratio n:added_instructions "
                                          "n:instructions_per_pass %:cpu_share")
@@ -393,13 +387,35 @@ def tables(res, meta):
                                                       100 * pp["median"] / 1e9))
 
 
-def report(res, meta):
-    """Markdown text (also printed). What each table measures: docs/benchmarks.md."""
-    parts = [HEADER.format(vrounds=meta["sizes"]["verify_rounds"],
-                           smoke_tag=" (smoke)" if meta["smoke"] else "", **meta)]
-    for title, header, rows, note in tables(res, meta):
-        parts += ["", "### " + title, "", md_table(header, rows), ""] + ([note] if note else [])
-    return "\n".join(parts) + "\n"
+def full_report(runs):
+    """Markdown of every series (also printed): the hot path side by side, goals per series,
+    then each series' own tables. What each table measures: docs/benchmarks.md."""
+    cols = [(s, f) for s in runs for f in FILES]
+    rows = []
+    for cfg in HOT_CFGS:
+        row = ["-" if not e else "%s instr/op" % fmt_n(e["instructions_per_op"])
+               if cfg == "none" else "%.3f (%+.0f)" % (e["icount_ratio"]["median"],
+                                                       e["added_instructions"]["median"])
+               if e.get("icount_ratio") and e.get("added_instructions") else "-"
+               for e in (runs[s]["results"].get("hot", {}).get(f, {}).get(cfg) for s, f in cols)]
+        if any(c != "-" for c in row):
+            rows.append([CFG_LABEL[cfg]] + row)
+    parts = [SIDE_BY_SIDE % "; ".join("%s = %s" % (s, r["meta"]["kernel_release"])
+                                      for s, r in runs.items()), "",
+             md_table(" | ".join(["configuration"] + ["%s %s" % c for c in cols]), rows), ""]
+    for s, r in runs.items():
+        if r["results"].get("hot"):
+            parts += [goal_text(r["results"]["hot"], "%s goals" % s), ""]
+    for s, r in runs.items():
+        meta = r["meta"]
+        parts += ["## %s: %s" % (s, meta["kernel_release"]), "",
+                  HEADER.format(vrounds=meta["sizes"]["verify_rounds"],
+                                smoke_tag=" (smoke)" if meta["smoke"] else "", **meta)]
+        for title, header, rows, note in tables(r["results"], meta):
+            parts += ["", "### " + title, "", md_table(header, rows), ""] + ([note] if note
+                                                                              else [])
+        parts.append("")
+    return "\n".join(parts)
 
 
 def goal_checks(hot):
@@ -427,52 +443,6 @@ def goal_text(hot, prefix="Goals"):
         for f, cfg, r, floor, met in goal_checks(hot)))
 
 
-def side_by_side(runs):
-    """The hot path of every series in one table: icount ratio (added instructions)."""
-    cols = [(s, f) for s in runs for f in FILES]
-    rows = []
-    for cfg in HOT_CFGS:
-        row = [CFG_LABEL[cfg]]
-        for s, f in cols:
-            e = runs[s]["results"].get("hot", {}).get(f, {}).get(cfg)
-            r, a = (e.get("icount_ratio"), e.get("added_instructions")) if e else (None, None)
-            row.append("-" if not e else "%s instr/op" % fmt_n(e["instructions_per_op"])
-                       if cfg == "none" else "%.3f (%+.0f)" % (r["median"], a["median"])
-                       if r and a else "-")
-        if any(c != "-" for c in row[1:]):
-            rows.append(row)
-    return md_table(["configuration"] + ["%s %s" % c for c in cols], rows)
-
-
-def full_report(runs):
-    """Markdown of every series: the hot path side by side, goals per series, then each
-    series' own report."""
-    parts = ["## Hot path side by side: open()+close() of files the module does not watch",
-             "",
-             "icount ratio to \"module not loaded\" (median over the rounds), added "
-             "instructions per open+close in parentheses; the \"module not loaded\" row gives "
-             "instructions per open+close. Wall-clock ratios and min–max are in each "
-             "series' section below. Kernels: %s."
-             % "; ".join("%s = %s" % (s, r["meta"]["kernel_release"]) for s, r in runs.items()),
-             "", side_by_side(runs), ""]
-    for s, r in runs.items():
-        if r["results"].get("hot"):
-            parts += [goal_text(r["results"]["hot"], "%s goals" % s), ""]
-    for s, r in runs.items():
-        parts += ["## %s: %s" % (s, r["meta"]["kernel_release"]), "",
-                  report(r["results"], r["meta"])]
-    return "\n".join(parts)
-
-
-def burst_word(s):
-    if not s:
-        return "-"
-    if s["smallest_with_drops"] is None:
-        return "> %s writes (all sizes tried)" % fmt_int(s["largest_zero_drop"])
-    return "%s writes (drops at %s)" % (fmt_int(s["largest_zero_drop"]),
-                                        fmt_int(s["smallest_with_drops"]))
-
-
 def check_complete(res, sections):
     """Names of figures the run should have produced but did not."""
     def have(name):
@@ -482,7 +452,6 @@ def check_complete(res, sections):
         ratio = name.startswith("verify/") or name.startswith("hot/") and "/none" not in name
         return bool(e) and (not ratio or bool(e.get("icount_ratio")))
     return [n for s in WANT if s in sections for n in WANT[s] if not have(n)]
-# --------------------------------------------------------------------------------------------
 
 
 def run_series(args, series, sizes, sections):
@@ -510,8 +479,11 @@ def run_series(args, series, sizes, sections):
     res = analyse(records)
     qv = re.search(r"version (\S+)", subprocess.run(["qemu-system-x86_64", "--version"],
                                                     capture_output=True, text=True).stdout)
+    with open("/proc/cpuinfo") as f:
+        cpu = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")),
+                   platform.machine())
     meta = {"series": series, "date": datetime.date.today().isoformat(),
-            "machine": "host: %d cores, %s" % (os.cpu_count() or 0, cpu_model()),
+            "machine": "host: %d cores, %s" % (os.cpu_count() or 0, cpu),
             "kernel_release": res["info"].get("kernel") or os.path.basename(kernel),
             "qemu_version": qv.group(1) if qv else "?", "icount": True,
             "rounds": sizes["rounds"], "smoke": args.smoke, "sizes": sizes, "sections": sections,
@@ -523,10 +495,32 @@ def run_series(args, series, sizes, sections):
             "problems": problems, "missing": [] if problems else check_complete(res, sections)}
 
 
-def write_md(out, text):
-    log(text)
-    with open(os.path.join(out, "results.md"), "w") as f:
-        f.write(text)
+def measure(args, ap):
+    """Run every series asked for; (runs, errors), runs None when the inputs are missing."""
+    sizes = dict(SMOKE if args.smoke else FULL)
+    if args.rounds:
+        sizes["rounds"] = sizes["verify_rounds"] = args.rounds
+    sections, series = (re.split(r"[,\s]+", v.strip(", ")) for v in (args.sections, args.series))
+    for given, known, what in ((sections, SECTIONS, "section"), (series, SERIES, "series")):
+        unknown = sorted(set(given) - set(known))
+        if unknown or not given[0]:
+            ap.error("unknown %s: %s (known: %s)" % (what, ", ".join(unknown), ", ".join(known)))
+    for p, what in ((args.tool, "tool (make tools)"), ("/bin/busybox", "busybox (busybox-static)"),
+                    (args.module if "6.1" in series else args.tool, "module (make module)")):
+        if not os.path.isfile(p):
+            log("bench.py: %s not found: %s\nbench: FAILED (missing input)" % (what, p))
+            return None, []
+    args.module, args.tool = os.path.abspath(args.module), os.path.abspath(args.tool)
+    runs, errors = {}, []
+    for s in series:
+        try:
+            runs[s] = run_series(args, s, sizes, sections)
+        except SystemExit as e:  # a build or the kernel download failed: no figures
+            log(str(e))
+            errors.append("%s: %s" % (s, e))
+    if not runs:
+        log("bench: FAILED (%s)" % "; ".join(errors))
+    return runs or None, errors
 
 
 def main():
@@ -544,50 +538,29 @@ def main():
                     help="the 6.1 series' module (other series build theirs)")
     ap.add_argument("--tool", default=os.path.join(REPO, "tools", "sysrqmonctl"))
     ap.add_argument("--kdir", help="6.1 series: kernel headers for the floor module")
-    ap.add_argument("--out", help="directory for results.json, results.md, console-*.log "
-                                  "(default bench/, with --smoke bench/smoke/)")
     ap.add_argument("--verbose", "-v", action="store_true", help="print every record")
     ap.add_argument("--from-json", metavar="FILE",
                     help="no boot: print and write results.md again from a results.json")
     args = ap.parse_args()
-    args.out = args.out or os.path.join(REPO, "bench", "smoke" if args.smoke else "")
+    args.out = os.path.join(REPO, "bench", "smoke" if args.smoke else "")
     os.makedirs(args.out, exist_ok=True)
+    t_start, errors = time.monotonic(), []
     if args.from_json:
         with open(args.from_json) as f:
             runs = json.load(f)["series"]
         for run in runs.values():
             run["results"] = analyse(run["records"])
-        write_md(args.out, full_report(runs))
-        return 0
-    sizes = dict(SMOKE if args.smoke else FULL)
-    if args.rounds:
-        sizes["rounds"] = sizes["verify_rounds"] = args.rounds
-    sections, series = (re.split(r"[,\s]+", v.strip(", ")) for v in (args.sections, args.series))
-    for given, known, what in ((sections, SECTIONS, "section"), (series, SERIES, "series")):
-        if set(given) - set(known) or not given[0]:
-            ap.error("unknown %s: %s (known: %s)" % (what, ", ".join(sorted(set(given) -
-                                                                            set(known))),
-                                                     ", ".join(known)))
-    for p, what in ((args.tool, "tool (make tools)"), ("/bin/busybox", "busybox (busybox-static)"),
-                    (args.module if "6.1" in series else args.tool, "module (make module)")):
-        if not os.path.isfile(p):
-            log("bench.py: %s not found: %s\nbench: FAILED (missing input)" % (what, p))
+    else:
+        runs, errors = measure(args, ap)
+        if runs is None:
             return 1
-    args.module, args.tool = os.path.abspath(args.module), os.path.abspath(args.tool)
-
-    t_start = time.monotonic()
-    runs, errors = {}, []
-    for s in series:
-        try:
-            runs[s] = run_series(args, s, sizes, sections)
-        except SystemExit as e:  # a build or the kernel download failed: no figures
-            log(str(e))
-            errors.append("%s: %s" % (s, e))
-    if not runs:
-        log("bench: FAILED (%s)" % "; ".join(errors))
-        return 1
-    log("")
-    write_md(args.out, full_report(runs))
+        log("")
+    report = full_report(runs)
+    log(report)
+    with open(os.path.join(args.out, "results.md"), "w") as f:
+        f.write(report)
+    if args.from_json:
+        return 0
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump({"series": runs}, f, indent=1, sort_keys=True)
     log("results: %s/results.json, results.md, %s" % (os.path.relpath(args.out), ", ".join(
@@ -596,13 +569,11 @@ def main():
     for s, r in runs.items():
         errors += ["%s: %s" % (s, p) for p in r["problems"]]
         errors += ["%s: %s: %s" % (s, f["name"], f["detail"]) for f in r["failures"]]
-        if r["missing"]:
-            errors.append("%s: missing figures: %s" % (s, ", ".join(r["missing"])))
+        errors += ["%s: missing figures: %s" % (s, ", ".join(r["missing"]))] * bool(r["missing"])
         checks = goal_checks(r["results"].get("hot", {}))
         missed = sum(not g[4] for g in checks)
-        if checks:
-            goals.append("%s %s" % (s, "%d of %d goals MISSED" % (missed, len(checks)) if missed
-                                    else "goals met"))
+        goals += ["%s %s" % (s, "%d of %d goals MISSED" % (missed, len(checks)) if missed
+                             else "goals met")] * bool(checks)
     times = "%.0f s: %s" % (time.monotonic() - t_start, ", ".join(
         "%s %.0f s (boot %.0f s)" % (s, r["meta"]["series_seconds"], r["meta"]["boot_seconds"])
         for s, r in runs.items()))
@@ -613,12 +584,6 @@ def main():
         return 1
     log("bench: OK in %s%s" % (times, "; " + "; ".join(goals) if goals else ""))
     return 0
-
-
-def cpu_model():
-    with open("/proc/cpuinfo") as f:
-        return next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")),
-                    platform.machine())
 
 
 if __name__ == "__main__":
