@@ -21,12 +21,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "qemu"))
 import boot as qboot  # noqa: E402  (tests/qemu/boot.py: kernel, initramfs, the boot)
 
+log = partial(print, flush=True)
 GOALS = {"regular": 1.01, "procfs": 1.03}
 FLOOR_MARGIN = 0.005  # and at most the empty ftrace_ops floor + this, in icount ratio
 GOAL_CFGS = ("monitor", "deny", "watch_reads")
@@ -47,24 +49,16 @@ FILES = ("regular", "procfs")
 
 HOT_CFGS = ("none", "monitor", "deny", "watch_reads", "floor_ftrace", "floor_ftrace_magic",
             "floor_kprobe")
-CFG_LABEL = {
-    "none": "module not loaded",
-    "monitor": "sysrqmon, mode=monitor",
-    "deny": "sysrqmon, mode=deny",
-    "watch_reads": "sysrqmon, monitor + watch_reads=1",
-    "floor_ftrace": "floor: empty ftrace_ops callback",
-    "floor_ftrace_magic": "floor: ftrace_ops, s_magic check",
-    "floor_kprobe": "floor: kprobe, s_magic check",
-    "listener": "sysrqmon, monitor + listener",
-    "verify_0": "verify_ms=0",
-    "verify_1000": "verify_ms=1000 (default)",
-    "verify_100": "verify_ms=100",
-}
-OP_LABEL = {
-    "sysctl_write": "kernel.sysrq: write(2) of the same value on an open fd",
-    "sysctl_open_write_close": "kernel.sysrq: open+write+close (like sysctl -w)",
-    "trigger_write": "sysrq-trigger: write(2) of the current loglevel digit",
-}
+CFG_LABEL = {"none": "module not loaded", "monitor": "sysrqmon, mode=monitor",
+             "deny": "sysrqmon, mode=deny", "watch_reads": "sysrqmon, monitor + watch_reads=1",
+             "floor_ftrace": "floor: empty ftrace_ops callback",
+             "floor_ftrace_magic": "floor: ftrace_ops, s_magic check",
+             "floor_kprobe": "floor: kprobe, s_magic check",
+             "listener": "sysrqmon, monitor + listener", "verify_0": "verify_ms=0",
+             "verify_1000": "verify_ms=1000 (default)", "verify_100": "verify_ms=100"}
+OP_LABEL = {"sysctl_write": "kernel.sysrq: write(2) of the same value on an open fd",
+            "sysctl_open_write_close": "kernel.sysrq: open+write+close (like sysctl -w)",
+            "trigger_write": "sysrq-trigger: write(2) of the current loglevel digit"}
 # Interleaved sections: key of the groups, base configuration, figure, its name in the results.
 INTERLEAVED = {"hot": ("file", "none", "per_op", "instructions_per_op"),
                "target": ("op", "none", "per_op", "instructions_per_op"),
@@ -80,8 +74,7 @@ WANT = {"hot": ["hot/%s/%s" % (f, c) for f in FILES for c in
         "target": ["target/%s/%s" % (op, c) for op in OP_LABEL
                    for c in ("none", "monitor", "listener")],
         "latency": ["latency/sysctl_write", "latency/trigger_write"], "burst": ["burst"],
-        "memory": ["memory/" + s for s in ("unloaded", "idle", "storm_no_listener",
-                                           "storm_stalled_listener", "after_storm", "floor")],
+        "memory": ["memory/" + s for s in ["unloaded", *dict(MEMORY_STATES), "floor"]],
         "verify": ["verify/verify_1000", "verify/verify_100"]}
 
 HEADER = ("sysrqmon benchmark, {date}, {machine}; guest {kernel_release}, QEMU {qemu_version} "
@@ -97,10 +90,6 @@ SIDE_BY_SIDE = ("## Hot path side by side: open()+close() of files the module do
 GOAL_TEXT = ("{} (icount medians of the non-target opens; at most the empty ftrace_ops floor + "
              "%.3f and at most %.2f regular / %.2f procfs): {}."
              % (FLOOR_MARGIN, GOALS["regular"], GOALS["procfs"]))
-
-
-def log(msg=""):
-    print(msg, flush=True)
 
 
 def series_module(args, series, workdir):
@@ -569,11 +558,13 @@ def main():
     for s, r in runs.items():
         errors += ["%s: %s" % (s, p) for p in r["problems"]]
         errors += ["%s: %s: %s" % (s, f["name"], f["detail"]) for f in r["failures"]]
-        errors += ["%s: missing figures: %s" % (s, ", ".join(r["missing"]))] * bool(r["missing"])
+        if r["missing"]:
+            errors.append("%s: missing figures: %s" % (s, ", ".join(r["missing"])))
         checks = goal_checks(r["results"].get("hot", {}))
         missed = sum(not g[4] for g in checks)
-        goals += ["%s %s" % (s, "%d of %d goals MISSED" % (missed, len(checks)) if missed
-                             else "goals met")] * bool(checks)
+        if checks:
+            goals.append("%s %s" % (s, "%d of %d goals MISSED" % (missed, len(checks)) if missed
+                                    else "goals met"))
     times = "%.0f s: %s" % (time.monotonic() - t_start, ", ".join(
         "%s %.0f s (boot %.0f s)" % (s, r["meta"]["series_seconds"], r["meta"]["boot_seconds"])
         for s, r in runs.items()))
