@@ -83,10 +83,10 @@ HEADER = ("sysrqmon benchmark, {date}, {machine}; guest {kernel_release}, QEMU {
           "(deterministic); wall = host time under TCG (noisy); ratios to \"module not loaded\","
           " median (min–max); notes: docs/benchmarks.md.")
 SIDE_BY_SIDE = ("## Hot path side by side: open()+close() of files the module does not watch\n\n"
-                "icount ratio to \"module not loaded\" (median over the rounds), added instructions "
-                "per open+close in parentheses; the \"module not loaded\" row gives instructions "
-                "per open+close. Wall-clock ratios and min–max are in each series' section below. "
-                "Kernels: %s.")
+                "icount ratio to \"module not loaded\" (median over the rounds), added "
+                "instructions per open+close in parentheses; the \"module not loaded\" row gives "
+                "instructions per open+close. Wall-clock ratios and min–max are in each series' "
+                "section below. Kernels: %s.")
 GOAL_TEXT = ("{} (icount medians of the non-target opens; at most the empty ftrace_ops floor + "
              "%.3f and at most %.2f regular / %.2f procfs): {}."
              % (FLOOR_MARGIN, GOALS["regular"], GOALS["procfs"]))
