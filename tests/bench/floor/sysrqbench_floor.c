@@ -1,14 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sysrqbench_floor: the floors under sysrqmon's security_file_open hook, for
- * the benchmark in tests/bench. Never loaded outside a QEMU guest.
- *
- * hook=ftrace (default): a plain ftrace_ops with sysrqmon's flags
- * (FTRACE_OPS_FL_PERMANENT | FTRACE_OPS_FL_IPMODIFY, no SAVE_REGS) and an
- * empty callback: the price of the attachment alone.
- * hook=ftrace_magic: the same ftrace_ops, the callback reads the file's
- * superblock magic (sysrqmon's fast path, without anything behind it).
- * hook=kprobe: a kprobe whose pre-handler only checks the superblock magic.
+ * sysrqbench_floor: the floors under sysrqmon's security_file_open hook for
+ * tests/bench, hook=ftrace|ftrace_magic|kprobe (docs/benchmarks.md, "The
+ * floors"). Never loaded outside a QEMU guest.
  */
 #include <linux/fs.h>
 #include <linux/ftrace.h>
@@ -57,6 +51,7 @@ static int floor_pre(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/* sysrqmon's flags (no SAVE_REGS): the price of its attachment alone */
 static struct ftrace_ops floor_ops = {
 	.flags = FTRACE_OPS_FL_PERMANENT | FTRACE_OPS_FL_IPMODIFY,
 };
@@ -79,10 +74,8 @@ static int __init floor_init(void)
 		floor_ops.func = floor_magic;
 	else
 		return -EINVAL;
-	ret = ftrace_set_filter(&floor_ops, name, sizeof(name) - 1, 0);
-	if (ret)
-		return ret;
-	ret = register_ftrace_function(&floor_ops);
+	ret = ftrace_set_filter(&floor_ops, name, sizeof(name) - 1, 0) ?:
+	      register_ftrace_function(&floor_ops);
 	if (ret)
 		ftrace_free_filter(&floor_ops);
 	return ret;
