@@ -1,9 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The Debian packages on this machine, from make deb to purge (docs/testing.md, "Packages and
-# DKMS on the build host"). Installing builds and copies files only: the units are not
-# enabled, nothing is loaded into this kernel.
+# The Debian packages on this machine, from make deb to purge; nothing is loaded into this
+# kernel (docs/testing.md, "Packages and DKMS on the build host").
 # Usage: tests/deb.sh KDIR
 set -u
 cd "$(dirname "$0")/.." || exit 1

@@ -1,8 +1,7 @@
 # shellcheck shell=sh disable=SC2154 # $rel and $ver are the caller's
 # SPDX-License-Identifier: GPL-2.0
 #
-# What tests/deb.sh, tests/dkms.sh and tests/dkms-root.sh share, sourced after tests/result.sh;
-# $rel (the kernel release) and $ver (VERSION) are the caller's.
+# What tests/deb.sh, dkms.sh and dkms-root.sh share (sourced after tests/result.sh).
 
 # logged LOG CMD...: CMD with its output in LOG, whose end is shown when CMD fails; its status.
 logged() {
@@ -45,7 +44,8 @@ dkms_installed() {
 }
 
 # dkms_ko REL DIR [ROOT]: DIR/sysrqmon.ko, uncompressed, from the module DKMS installed for REL
-# (in ROOT); $_ko is the installed file (empty when there is none).
+# (in ROOT); $_ko is the installed file (empty when there is none). Debian 13's dkms compresses
+# the module as its kernel's own are (sysrqmon.ko.xz).
 dkms_ko() {
 	_ko=$(find "${3-}/lib/modules/$1/updates/dkms" -name 'sysrqmon.ko*' 2>/dev/null | head -n 1)
 	case $_ko in
@@ -60,11 +60,10 @@ dkms_ko() {
 qemu_result() {
 	_name=$1 _log=$2
 	shift 2
-	if logged "$_log" python3 tests/qemu/run.py "$@"; then
-		result "$_name" PASS "$(tail -n 1 "$_log")"
-	else
-		result "$_name" FAIL "$(tail -n 1 "$_log")"
-	fi
+	logged "$_log" python3 tests/qemu/run.py "$@"
+	_rc=$?
+	_last=$(tail -n 1 "$_log")
+	expect "$_name" "$_last" "$_last" [ "$_rc" -eq 0 ]
 }
 
 # boot_dkms_module TOOL DIR: the module DKMS installed for $rel has version $ver and, booted

@@ -1,10 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The "nothing installed yet" path (issue 23): in a Debian 12 root where nothing is installed,
-# a throw-away overlay on tests/debian-root.sh's, `make build` in a copy of the tree must
-# install what it needs, then build the module and the tool (the Makefile once computed KDIR
-# before deps installed the headers).
+# The "nothing installed yet" path (issue 23; docs/testing.md): in a throw-away Debian 12 root
+# where nothing is installed, `make build` must install what it needs, then build.
 # Usage: tests/fresh.sh      (ends with "N passed, M failed")
 set -u
 cd "$(dirname "$0")/.." || exit 1
