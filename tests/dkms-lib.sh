@@ -47,6 +47,7 @@ dkms_installed() {
 # (in ROOT); $_ko is the installed file (empty when there is none). Debian 13's dkms compresses
 # the module as its kernel's own are (sysrqmon.ko.xz).
 dkms_ko() {
+	rm -f "$2/sysrqmon.ko"
 	_ko=$(find "${3-}/lib/modules/$1/updates/dkms" -name 'sysrqmon.ko*' 2>/dev/null | head -n 1)
 	case $_ko in
 	'') return 1 ;;

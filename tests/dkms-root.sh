@@ -47,7 +47,6 @@ audit=$(in_root dpkg --audit 2>&1)
 expect install "dkms $(in_root dpkg-query -W -f="\${Version}" dkms)" \
 	"status $rc; dpkg --audit: $audit" [ "$rc$audit" = 0 ]
 for rel in $kernels; do
-	rm -f "$work/sysrqmon.ko"
 	dkms_ko "$rel" "$work" "$root"
 	desc=$(modinfo -F description "$work/sysrqmon.ko" 2>&1)
 	magic=$(modinfo -F vermagic "$work/sysrqmon.ko" 2>&1)

@@ -1,11 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/kbuild.sh KDIR OUT [SRC]: build an external module in OUT against KDIR. OUT gets a copy
-# of SRC (default: this tree's module, its Kbuild, VERSION and uapi headers) without build
-# products. When KDIR lives in a root of tests/debian-root.sh (another release's headers, whose
-# compiler and kbuild run only there), OUT is built there with chroot and copied back. KCFLAGS
-# and the like reach kbuild from the environment.
+# tests/kbuild.sh KDIR OUT [SRC]: OUT gets a copy of SRC (default: this tree's module, its
+# Kbuild, VERSION and uapi headers) without build products, built as an external module against
+# KDIR: with chroot in KDIR's root when KDIR lives in one of tests/debian-root.sh (another
+# release's compiler and kbuild run only there). KCFLAGS and the like reach kbuild.
 set -eu
 
 kdir=$1
