@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.." || exit 1
 KDIR=$1
 rel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$KDIR/include/generated/utsrelease.h")
 dest=$(mktemp -d)
-trap 'rm -rf "$dest"' EXIT
+trap 'rm -rf "$dest" "$dest.log"' EXIT
 SUITE=install
 . tests/result.sh
 
@@ -37,7 +37,6 @@ else
 	cat "$dest.log"
 	result make-install FAIL "make install failed"
 fi
-rm -f "$dest.log"
 
 if make -s uninstall KDIR="$KDIR" DESTDIR="$dest" > /dev/null 2>&1 &&
 	[ -z "$(find "$dest" -type f)" ] && [ ! -e "$dest/usr/share/sysrqmon" ]; then
@@ -54,6 +53,7 @@ for u in $units; do
 done
 # shellcheck disable=SC2086 # unit names
 out=$(cd "$dest" && systemd-analyze verify --man=no $units 2>&1)
-expect systemd-analyze "3 units" "$out" [ $? -eq 0 ]
+rc=$?
+expect systemd-analyze "3 units" "$out" [ "$rc" -eq 0 ]
 
 finish
