@@ -13,9 +13,8 @@ logged() {
 	return "$_rc"
 }
 
-# leftovers ROOT: what is named sysrqmon* where the packages, DKMS and make install write
-# under ROOT, and the packages dpkg knows in a state other than not-installed, as
-# package:NAME; one a line, nothing when nothing is there.
+# leftovers ROOT: one a line, what is named sysrqmon* where the packages, DKMS and make install
+# write under ROOT, and as package:NAME each package dpkg knows that is not not-installed.
 leftovers() {
 	set -- "${1%/}"
 	find "$1/etc" "$1/usr/lib" "$1/usr/sbin" "$1/usr/share" "$1/usr/src" "$1/var/lib/dkms" \
