@@ -14,7 +14,8 @@ logged() {
 }
 
 # leftovers ROOT: one a line, what is named sysrqmon* where the packages, DKMS and make install
-# write under ROOT, and as package:NAME each package dpkg knows that is not not-installed.
+# write under ROOT, and as package:NAME each sysrqmon package dpkg has in any other state than
+# not-installed (installed, config-files, half-installed...).
 leftovers() {
 	set -- "${1%/}"
 	find "$1/etc" "$1/usr/lib" "$1/usr/sbin" "$1/usr/share" "$1/usr/src" "$1/var/lib/dkms" \
