@@ -13,9 +13,8 @@ packages=${DEPS_PACKAGES:-"gcc make pkg-config python3 cpio xz-utils kmod iprout
 
 missing=""
 for p in $packages; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
 		missing="$missing $p"
-	fi
 done
 [ -z "$missing" ] && exit 0
 
@@ -26,21 +25,15 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-# auditd is here for ausearch, aureport and libauparse (the audit case's host half): its
-# daemon must not start on the build machine. Where no policy-rc.d exists, one refuses every
-# start for the length of the install (the unit is still enabled for the next boot, as the
-# package wants; `systemctl disable auditd` undoes that).
-rc_policy=""
-case " $missing " in
-*" auditd "*)
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		rc_policy=/usr/sbin/policy-rc.d
-		printf '#!/bin/sh\n# tests/deps.sh: no service starts during the install\nexit 101\n' \
-			>"$rc_policy"
-		chmod 755 "$rc_policy"
-		trap 'rm -f "$rc_policy"' EXIT
-	fi
-	;;
-esac
+# auditd is here for ausearch, aureport and libauparse (the audit case's host half), prometheus
+# for promtool: their daemons must not start on the build machine. Where no policy-rc.d exists,
+# one refuses every start for the length of the install (the units are still enabled for the
+# next boot, as the packages want; `systemctl disable auditd` undoes that).
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\n# tests/deps.sh: no service starts during the install\nexit 101\n' \
+		> /usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,19 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# sysrqmon-dkms in a real Debian root of RELEASE (issue 23), with that release's own dkms,
-# compiler and kernel headers: a throw-away overlay on the cached root of
-# tests/debian-root.sh. Installing the package must exit 0, leave `dpkg --audit` empty and
-# put a module that is not the placeholder in updates/dkms of every kernel whose headers are
-# installed; purging must leave nothing.
-# Usage: tests/dkms-root.sh RELEASE    (bookworm: the 6.1 and 6.12 headers; trixie: the
-# generic, cloud and rt headers tests/kernels.sh installed there). Needs build/deb (make deb).
+# sysrqmon-dkms in a real Debian root of RELEASE, with that release's own dkms, compiler and
+# kernel headers (issue 23; docs/testing.md, "Packages and DKMS on the build host").
+# Usage: tests/dkms-root.sh RELEASE    (bookworm or trixie; make deb when build/deb has none)
 set -u
 cd "$(dirname "$0")/.." || exit 1
 RELEASE=${1:?usage: tests/dkms-root.sh RELEASE}
 deb=$PWD/build/deb/sysrqmon-dkms_$(cat VERSION)_all.deb
 SUITE=dkms-$RELEASE
 . tests/result.sh
+. tests/dkms-lib.sh
 
 if [ ! -f "$deb" ] && ! DEB_BUILD_OPTIONS=nocheck DEB_BUILD_PROFILES=nocheck make -s deb \
 	> /dev/null 2>&1; then
@@ -36,49 +33,31 @@ in_root() {
 }
 
 # shellcheck disable=SC2086 # a list of package names
-if ! in_root apt-get install -y -qq --no-install-recommends $headers > "$work/log" 2>&1; then
-	tail -n 20 "$work/log"
+if ! logged "$work/log" in_root apt-get install -y -qq --no-install-recommends $headers; then
 	result headers FAIL "apt-get install $headers"
 	finish
 fi
-kernels=$(cd "$root/usr/src" && ls -d linux-headers-*-amd64 | sed 's/^linux-headers-//')
+kernels=$(cd "$root/usr/src" && printf '%s\n' linux-headers-*-amd64 | sed 's/^linux-headers-//')
 result headers PASS "$(echo "$kernels" | tr '\n' ' ')"
 
-in_root apt-get install -y -q --no-install-recommends "/tmp/$(basename "$deb")" \
-	> "$work/install.log" 2>&1
+logged "$work/install.log" in_root apt-get install -y -q --no-install-recommends "/tmp/${deb##*/}"
 rc=$?
 audit=$(in_root dpkg --audit 2>&1)
-if [ "$rc" -eq 0 ] && [ -z "$audit" ]; then
-	result install PASS "dkms $(in_root dpkg-query -W -f='${Version}' dkms)"
-else
-	tail -n 30 "$work/install.log"
-	result install FAIL "status $rc; dpkg --audit: $audit"
-fi
+# Status 0, and nothing from dpkg --audit.
+expect install "dkms $(in_root dpkg-query -W -f="\${Version}" dkms)" \
+	"status $rc; dpkg --audit: $audit" [ "$rc$audit" = 0 ]
 for rel in $kernels; do
-	# Debian 13's dkms compresses the module as its kernel's own are (sysrqmon.ko.xz).
-	ko=$(cd "$root" && ls "lib/modules/$rel/updates/dkms/"sysrqmon.ko* 2>/dev/null | head -n 1)
-	if [ -z "$ko" ]; then
-		result "built-$rel" FAIL "no /lib/modules/$rel/updates/dkms/sysrqmon.ko*"
-	elif ! desc=$(in_root modinfo -F description "/$ko" 2>&1) || [ -z "$desc" ]; then
-		result "built-$rel" FAIL "/$ko: modinfo: $desc"
-	elif [ "$(in_root modinfo -F vermagic "/$ko" | cut -d' ' -f1)" != "$rel" ]; then
-		result "built-$rel" FAIL "/$ko: vermagic $(in_root modinfo -F vermagic "/$ko")"
-	else
-		case $desc in
-		*placeholder*) result "built-$rel" FAIL "/$ko is the placeholder: $desc" ;;
-		*) result "built-$rel" PASS "/$ko: $desc" ;;
-		esac
-	fi
+	dkms_ko "$rel" "$work" "$root"
+	desc=$(modinfo -F description "$work/sysrqmon.ko" 2>&1)
+	magic=$(modinfo -F vermagic "$work/sysrqmon.ko" 2>&1)
+	# Built for REL, and not the placeholder.
+	expect "built-$rel" "${_ko#"$root"}: $desc" "${_ko#"$root"}: $desc; vermagic $magic" \
+		[ "${magic%% *} ${desc#*placeholder}" = "$rel $desc" ]
 done
 
-in_root apt-get purge -y -q sysrqmon-dkms > "$work/purge.log" 2>&1
+logged "$work/purge.log" in_root apt-get purge -y -q sysrqmon-dkms
 rc=$?
-left=$(cd "$root" && ls -d usr/src/sysrqmon-* var/lib/dkms/sysrqmon \
-	lib/modules/*/updates/dkms/sysrqmon.ko* 2>/dev/null)
-if [ "$rc" -eq 0 ] && [ -z "$left" ]; then
-	result purge PASS "nothing left"
-else
-	tail -n 20 "$work/purge.log"
-	result purge FAIL "status $rc; left: $left"
-fi
+left=$(leftovers "$root")
+# Status 0, and nothing left.
+expect purge "nothing left" "status $rc; left: $left" [ "$rc$left" = 0 ]
 finish

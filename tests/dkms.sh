@@ -5,43 +5,35 @@
 # kernel, boot the module DKMS built in a QEMU case, then remove everything.
 # Usage: tests/dkms.sh KDIR
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 KDIR=$1
 rel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$KDIR/include/generated/utsrelease.h")
 ver=$(cat VERSION)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 SUITE=dkms
 . tests/result.sh
-. tests/dkms-boot.sh
+. tests/dkms-lib.sh
+# step NAME CMD...: CMD's status is NAME's result.
 step() {
-	name=$1
+	_name=$1
 	shift
-	if out=$("$@" 2>&1); then
-		result "$name" PASS ""
-	else
-		echo "$out" | tail -n 20
-		result "$name" FAIL "$*"
-	fi
+	expect "$_name" "" "$*" logged "$work/step.log" "$@"
 }
 
 # A leftover from an interrupted run would make "add" fail; so would the
 # package of an interrupted tests/deb.sh, which owns the same sources.
-if dpkg-query -W -f='${Status}' sysrqmon-dkms 2>/dev/null | grep -qv 'not-installed$'; then
-	DEBIAN_FRONTEND=noninteractive apt-get purge -y -q sysrqmon-dkms > /dev/null 2>&1
-fi
-dkms remove -m sysrqmon -v "$ver" --all > /dev/null 2>&1
-make -s dkms-uninstall
+remove_leftovers "$KDIR"
 
 step dkms-install make -s dkms-install
 step add dkms add -m sysrqmon -v "$ver"
 step build dkms build -m sysrqmon -v "$ver" -k "$rel"
 step install dkms install -m sysrqmon -v "$ver" -k "$rel"
-st=$(dkms status -m sysrqmon -v "$ver" -k "$rel")
-expect status "$st" "$(dkms status -m sysrqmon)" [ -n "$(echo "$st" | grep ': installed')" ]
+expect status "$(dkms status -m sysrqmon -v "$ver" -k "$rel")" "$(dkms status -m sysrqmon)" \
+	dkms_installed
 
 # The DKMS-built module, in a real kernel.
-work=$(mktemp -d)
-boot_dkms_module "$rel" "$ver" tools/sysrqmonctl "$work"
-rm -rf "$work"
+boot_dkms_module tools/sysrqmonctl "$work"
 
 step remove dkms remove -m sysrqmon -v "$ver" --all
 step dkms-uninstall make -s dkms-uninstall
@@ -50,38 +42,25 @@ step dkms-uninstall make -s dkms-uninstall
 # with the placeholder (module/unsupported.c), which refuses to load saying why.
 # A failed build would stop the kernel's own installation (run-parts
 # --exit-on-error runs DKMS's kernel hook).
-old=$(mktemp -d)
+old=$work/headers
 common=$(sed -n 's/^include \(.*\)\/Makefile$/\1/p' "$KDIR/Makefile")
-cp -a "$KDIR" "$old/arch" && cp -a "$common" "$old/common"
-for l in $(cd "$KDIR" && find . -type l) $(cd "$common" && find . -type l | sed 's|^|common/|'); do
-	case $l in
-	common/*) ln -sfn "$(readlink -f "$common/${l#common/}")" "$old/$l" ;;
-	*) ln -sfn "$(readlink -f "$KDIR/$l")" "$old/arch/$l" ;;
-	esac
-done
+# Dereferenced: Debian's headers link to the kbuild tree relatively.
+mkdir "$old" && cp -aL "$KDIR" "$old/arch" && cp -aL "$common" "$old/common"
 sed -i "s|^include .*|include $old/common/Makefile|" "$old/arch/Makefile"
 sed -i '/define GENL_MCAST_CAP_SYS_ADMIN/d' "$old/common/include/net/genetlink.h"
 step placeholder-add sh -c "make -s dkms-install && dkms add -m sysrqmon -v $ver"
 step placeholder-build dkms build -m sysrqmon -v "$ver" -k "$rel" --kernelsourcedir "$old/arch"
 step placeholder-install dkms install -m sysrqmon -v "$ver" -k "$rel"
-work=$(mktemp -d)
 dkms_ko "$rel" "$work"
 desc=$(modinfo -F description "$work/sysrqmon.ko" 2>/dev/null)
 expect placeholder-built "$_ko: $desc" "no placeholder under /lib/modules/$rel/updates/dkms: $_ko" \
 	[ "${desc#*placeholder}" != "$desc" ]
-if python3 tests/qemu/run.py --module "$work/sysrqmon.ko" --kernel-release "$rel" \
-	--cases placeholder > "$work/log" 2>&1; then
-	result placeholder-refuses PASS "$(tail -n 1 "$work/log")"
-else
-	tail -n 30 "$work/log"
-	result placeholder-refuses FAIL "$(tail -n 1 "$work/log")"
-fi
+qemu_result placeholder-refuses "$work/log" --module "$work/sysrqmon.ko" --kernel-release "$rel" \
+	--cases placeholder
 step placeholder-remove dkms remove -m sysrqmon -v "$ver" --all
 step placeholder-uninstall make -s dkms-uninstall
-rm -rf "$old" "$work"
 
-left=$(ls -d /usr/src/sysrqmon-* /var/lib/dkms/sysrqmon \
-	"/lib/modules/$rel/updates/dkms/sysrqmon.ko"* 2>/dev/null)
+left=$(leftovers /)
 expect clean "nothing left" "left: $left" [ -z "$left" ]
 
 finish

@@ -1,13 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build an external module in OUT against KDIR: OUT gets a copy of SRC (default: this tree's
-# module, its Kbuild, VERSION and uapi headers) without build products. KDIR may live on this
-# machine or in a root of tests/debian-root.sh (another release's headers, whose compiler and
-# kbuild run only there): then OUT is built in the root with chroot and copied back. KCFLAGS
-# and the like reach kbuild from the environment.
-#
-#   tests/kbuild.sh KDIR OUT [SRC]
+# tests/kbuild.sh KDIR OUT [SRC]: OUT gets a copy of SRC (default: this tree's module, its
+# Kbuild, VERSION and uapi headers) without build products, built as an external module against
+# KDIR: with chroot in KDIR's root when KDIR lives in one of tests/debian-root.sh (another
+# release's compiler and kbuild run only there). KCFLAGS and the like reach kbuild.
 set -eu
 
 kdir=$1
@@ -22,11 +19,8 @@ fi
 find "$out" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' -o -name '*.mod*' \
 	-o -name modules.order -o -name Module.symvers \) -exec rm -f {} +
 
-root=$kdir
-while [ "$root" != / ] && [ ! -f "$root/.sysrqmon-root" ]; do
-	root=$(dirname "$root")
-done
-if [ "$root" = / ]; then
+root=${kdir%/usr/src/*}
+if [ ! -f "$root/.sysrqmon-root" ]; then
 	exec make -s -j"$(nproc)" -C "$kdir" M="$(realpath "$out")" modules
 fi
 
