@@ -150,19 +150,6 @@ def follow(path, on_console, stop):
         on_console(f.read())
 
 
-def connect(path, proc):
-    """The marker port: QEMU waits for this connection before it starts the guest."""
-    mk, t0 = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM), time.monotonic()
-    while True:
-        try:
-            mk.connect(path)
-            return mk
-        except (FileNotFoundError, ConnectionRefusedError):
-            if proc.poll() is not None or time.monotonic() - t0 > 30:
-                return None
-            time.sleep(0.05)
-
-
 def boot(kernel, initrd, append, console_log, on_marker, smp=1, icount=False, timeout=1800,
          loglevel=7, on_console=None, verbose=False):
     """Boot KERNEL with INITRD until the guest's @@DONE (then up to 30 s for the power-off),
@@ -181,7 +168,7 @@ def boot(kernel, initrd, append, console_log, on_marker, smp=1, icount=False, ti
     cmd = ["qemu-system-x86_64", "-m", "1G", "-nographic", "-no-reboot", "-kernel", kernel,
            "-initrd", initrd, "-append", append, "-monitor", "unix:%s,server,nowait" % mon_path,
            "-serial", "file:" + console_log, "-serial", "chardev:markers",
-           "-chardev", "socket,id=markers,path=%s,server=on,wait=on" % mk_path]
+           "-chardev", "socket,id=markers,path=" + mk_path]  # QEMU connects before the guest runs
     if smp > 1:
         cmd += ["-smp", str(smp), "-accel", "tcg,thread=single"]
     if icount:
@@ -190,10 +177,18 @@ def boot(kernel, initrd, append, console_log, on_marker, smp=1, icount=False, ti
         print("   " + " ".join(cmd), flush=True)
     r = types.SimpleNamespace(done=False, booted=None, why=None, lines=[], bad=[])
     open(console_log, "wb").close()  # for follow(), before QEMU opens it
-    t0, stop = time.monotonic(), threading.Event()
+    t0, stop, server = time.monotonic(), threading.Event(), socket.socket(socket.AF_UNIX)
+    server.bind(mk_path)
+    server.listen(1)
+    server.settimeout(30)
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
-    mk, deadline = connect(mk_path, proc), threading.Timer(timeout, proc.kill)
+    try:
+        mk = server.accept()[0]
+    except OSError:
+        mk = None
+    server.close()
+    deadline = threading.Timer(timeout, proc.kill)
     follower = threading.Thread(target=follow, args=(console_log, on_console, stop), daemon=True)
     deadline.daemon = True  # neither thread may keep a failed run.py alive
     if mk:

@@ -45,11 +45,6 @@ def result(results, name, ok, detail, quiet=False):
         log("%s %s %s" % ("PASS" if ok else "FAIL", name, detail))
 
 
-def tail(lines, n=60):
-    for ln in lines[-n:]:
-        log("   | " + ln)
-
-
 def input_modules(kernel, workdir):
     """{guest path: host path} of evdev.ko and uinput.ko of a Debian kernel (the inject case
     loads them; the debug kernel has them built in, the cloud flavour has no uinput),
@@ -136,15 +131,13 @@ def select_boots(args):
 def console_printer(from_banner):
     """An on_console that streams the guest's console; FROM_BANNER (the demo): only from its
     banner (a line of '#') on."""
-    pending = [b"" if from_banner else None]
+    before = [b"" if from_banner else None]  # the end of what came before the banner
 
     def show(data):
-        if pending[0] is not None:
-            i = (pending[0] + data).find(b"\n####")
-            if i < 0:
-                pending[0] = (pending[0] + data)[-8:]
-                return
-            data, pending[0] = (pending[0] + data)[i + 1:], None
+        if before[0] is not None:
+            data = before[0] + data
+            i = data.find(b"\n####")
+            before[0], data = (data[-8:], b"") if i < 0 else (None, data[i + 1:])
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     return show
@@ -201,25 +194,30 @@ def run_boot(b, args):
     if r.done and label.startswith("main"):
         starts = st.starts + [(r.elapsed, None)]
         SECONDS.update((c, round(t1 - t0, 1)) for (t0, c), (t1, _) in zip(starts, starts[1:]))
-    if r.bad:
-        result(results, label + "/kernel-log", False, "%d problem line(s), first: %s"
-               % (len(r.bad), r.bad[0].strip()))
-        tail(r.bad[:80])
-    if label.startswith("reboot-"):
-        result(results, *reboot_check(b.cases[0], r, st.reboot))
-    elif not r.done:
-        result(results, label + "/done", False, r.why)
-    if not r.done and not results[-1][1]:
-        log("   the last 60 console lines:")
-        tail(r.lines)
-        if r.stderr:
-            log("   qemu stderr: " + r.stderr[-2000:])
+    boot_checks(b, r, st.reboot, results)
     return results + run_host_checks(label, b.cases, st.host, prefix, args.out_dir)
 
 
+def boot_checks(b, r, expect_reboot, results):
+    """The checks of the boot itself: no kernel problem on the console, and the guest got to
+    @@DONE, or for a reboot case, reset as it should (reboot_check)."""
+    if r.bad:
+        result(results, b.label + "/kernel-log", False, "%d problem line(s), first: %s"
+               % (len(r.bad), r.bad[0].strip()))
+        log("\n".join("   | " + ln for ln in r.bad[:80][-60:]))
+    if b.label.startswith("reboot-"):
+        result(results, *reboot_check(b.cases[0], r, expect_reboot))
+    elif not r.done:
+        result(results, b.label + "/done", False, r.why)
+    if not r.done and not results[-1][1]:
+        log("\n".join(["   the last 60 console lines:"] + ["   | " + ln for ln in r.lines[-60:]]))
+        if r.stderr:
+            log("   qemu stderr: " + r.stderr[-2000:])
+
+
 def reboot_check(case, r, expect_reboot):
-    """A reboot case: the guest rebooted, and its '# reboot-expect:' line matched the
-    console before the kernel's 'sysrq: Resetting'."""
+    """A reboot case: it rebooted, and its '# reboot-expect:' line matched the console before
+    the kernel's 'sysrq: Resetting'."""
     if r.done or expect_reboot is None:
         return (case.name + "/rebooted", False, "guest did not reboot" if r.done
                 else "guest never got to the reboot")
