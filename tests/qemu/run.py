@@ -152,8 +152,11 @@ def run_boot(b, args):
                     args.helper_dir, args.env, args.files, args.programs)
     console_path = os.path.join(args.out_dir, label + ".console.log")
     append = (args.append + " " + b.append).strip()
-    log("== booting the demo guest (%s); it powers off when done" % os.path.basename(args.kernel)
-        if demo else "== boot %s: %d case(s): %s%s" % (label, len(b.cases), " ".join(
+    if demo:
+        log("== booting the demo guest (%s); it powers off when done"
+            % os.path.basename(args.kernel))
+    else:
+        log("== boot %s: %d case(s): %s%s" % (label, len(b.cases), " ".join(
             c.name for c in b.cases), " (append: %s)" % append if append else ""))
     results, st = [], types.SimpleNamespace(case=None, reboot=None, starts=[], host={})
 
