@@ -91,12 +91,11 @@ def read_cases():
     for script in sorted(glob.glob(os.path.join(CASES_DIR, "[0-9][0-9]-*.sh"))):
         with open(script) as f:
             text = f.read()
-        rx, app = (re.search(r"^# %s: (.+)$" % t, text, re.M)
-                   for t in ("reboot-expect", "qemu-append"))
         stem = os.path.basename(script)[:-3]
         tags = set(re.findall(r"^# qemu-test: (\S+)\s*$", text, re.M))
-        cases.append(Case(stem, stem[3:], tags, rx and rx.group(1).strip(),
-                          app.group(1).strip() if app else "", script))
+        say = dict(re.findall(r"^# (reboot-expect|qemu-append): (.+?)\s*$", text, re.M))
+        cases.append(Case(stem, stem[3:], tags, say.get("reboot-expect"),
+                          say.get("qemu-append", ""), script))
     return cases
 
 
@@ -106,7 +105,10 @@ def patterns(lists):
 
 def select_boots(args):
     """The boots: main (every chosen case that is not a reboot or own-boot one), one per
-    reboot and own-boot case, and smp2 (--all, --smp2)."""
+    reboot and own-boot case, and smp2 (--all, --smp2); or the demo's."""
+    if args.demo:
+        demo_sh = os.path.join(qboot.HERE, "demo.sh")
+        return [Boot("demo", [Case("demo", "demo", set(), None, "", demo_sh)], "")]
     cases = read_cases()
     if args.cases and not args.all:
         pats = patterns(args.cases)
@@ -413,10 +415,7 @@ def main():
         args.env.setdefault("LOAD_SCALE", "5")  # the debug kernel is ~30x slower per write
     if args.demo:
         args.env["DEMO"] = "1"
-        demo_sh = os.path.join(qboot.HERE, "demo.sh")
-        boots = [Boot("demo", [Case("demo", "demo", set(), None, "", demo_sh)], "")]
-    else:
-        boots = select_boots(args)
+    boots = select_boots(args)
     args.kernel = qboot.find_kernel(args.kernel, args.kernel_release, args.module, args.kdir)
     log("kernel %s, module %s" % (args.kernel, os.path.relpath(args.module)))
     os.makedirs(args.out_dir, exist_ok=True)
