@@ -5,11 +5,11 @@ boot(), which runs QEMU, writes the console log and hands each marker line to th
 import glob
 import os
 import re
-import selectors
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import types
 
@@ -32,16 +32,13 @@ def module_release(ko):
 
 
 def find_kernel(kernel=None, release=None, module=None, kdir=None):
-    """KERNEL, or the vmlinuz of RELEASE (default: the module's vermagic, else the kdir's
-    linux-headers-REL name), fetched once into ~/.cache/sysrqmon/kernels/REL/ by `apt-get
-    download` (the machine's apt, then tests/kernels.sh's private lists, which know the 6.12
-    kernels too; the -unsigned package when there is no signed one) and `dpkg-deb -x`."""
-    if kernel:
-        return kernel
+    """KERNEL, else KDIR's arch/x86/boot/bzImage when it was built there (the debug kernel),
+    else the vmlinuz of RELEASE (default: the MODULE's vermagic), fetched once into
+    ~/.cache/sysrqmon/kernels/REL/ (docs/qemu-suite.md)."""
+    bzimage = os.path.join(kdir or "", "arch/x86/boot/bzImage")
+    if kernel or kdir and os.path.isfile(bzimage):
+        return kernel or bzimage
     rel = release or module_release(module)
-    if not rel and kdir:
-        m = re.search(r"linux-headers-(\S+)$", os.path.realpath(kdir).rstrip("/"))
-        rel = m.group(1) if m else None
     if not rel:
         raise SystemExit("cannot tell the kernel release (no vermagic in %s); use "
                          "--kernel-release or --kernel" % module)
@@ -52,17 +49,17 @@ def find_kernel(kernel=None, release=None, module=None, kdir=None):
     os.makedirs(cache, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=".dl.", dir=cache)
     os.chmod(tmp, 0o755)  # apt's _apt sandbox user writes the download there
+    # The machine's apt, then tests/kernels.sh's private lists (they know the 6.12 kernels
+    # too); the -unsigned package when there is no signed one.
+    apts = (["apt-get"], [os.path.join(REPO, "tests", "kernels.sh"), "apt-get"])
     try:
         if not any(subprocess.run(apt + ["download", pkg], cwd=tmp, stdout=subprocess.DEVNULL)
-                   .returncode == 0 for apt in (["apt-get"], [os.path.join(
-                       REPO, "tests", "kernels.sh"), "apt-get"])
+                   .returncode == 0 for apt in apts
                    for pkg in ("linux-image-" + rel, "linux-image-%s-unsigned" % rel)):
             raise SystemExit("cannot download linux-image-%s (Debian drops superseded ABIs from "
                              "the archive: rebuild the module against current headers)" % rel)
         subprocess.run(["dpkg-deb", "-x", glob.glob(tmp + "/*.deb")[0], tmp + "/root"],
                        check=True)
-        if not os.path.isfile(os.path.join(tmp, "root", "boot", "vmlinuz-" + rel)):
-            raise SystemExit("linux-image-%s has no boot/vmlinuz-%s" % (rel, rel))
         shutil.rmtree(os.path.join(cache, rel), ignore_errors=True)
         os.rename(tmp + "/root", os.path.join(cache, rel))
     finally:
@@ -80,19 +77,10 @@ def kbuild(kdir, out, what, tree=None):
                          % (what, kdir))
 
 
-def ldd_deps(binary):
-    """Shared libraries and loader of a dynamic executable, as absolute host paths."""
-    out = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
-    return [m.group(1) for m in (re.search(r"=>\s*(/\S+)", ln) or
-                                 re.match(r"\s*(/\S+)\s+\(0x", ln) for ln in out.splitlines())
-            if m]
-
-
 def initramfs(path, busybox, cases, bindir, env, files=None, programs=None):
-    """Pack PATH (gzip'd newc cpio): busybox and its applet links, /init (init.sh), lib.sh and
-    every *-lib.sh, CASES {stem: script} as /tests/cases/STEM.sh and /tests/cases.list, BINDIR's
-    programs in /tests/bin, ENV as /tests/env, FILES {guest path: host path}, and PROGRAMS
-    {name: dynamic executable or None} in /usr/sbin with the libraries and loader ldd lists."""
+    """Pack PATH: CASES {stem: script}, BINDIR's programs, ENV, FILES {guest path: host path}
+    and PROGRAMS {name: dynamic executable or None} with their libraries (docs/qemu-suite.md).
+    Busybox's applet links are made by /init (`busybox --install -s`)."""
     root = tempfile.mkdtemp(prefix="sysrqmon-initramfs-")
 
     def put(guest, src, mode=0o644):
@@ -114,10 +102,6 @@ def initramfs(path, busybox, cases, bindir, env, files=None, programs=None):
         b"nobody:x:65534:65534::/:/bin/sh\n")
     put("etc/group", b"root:x:0:\nuser:x:1000:\nnogroup:x:65534:\n")
     put("bin/busybox", busybox, 0o755)
-    for a in subprocess.run([busybox, "--list-full"], capture_output=True, text=True,
-                            check=True).stdout.split():
-        if not os.path.lexists(os.path.join(root, a)):
-            os.symlink("/bin/busybox", os.path.join(root, a))
     put("init", os.path.join(HERE, "init.sh"), 0o755)
     for fn in glob.glob(os.path.join(HERE, "*lib.sh")):
         put("tests/" + os.path.basename(fn), fn)
@@ -131,11 +115,11 @@ def initramfs(path, busybox, cases, bindir, env, files=None, programs=None):
     for guest, host in (files or {}).items():
         put(guest, host)
     for name, prog in (programs or {}).items():
-        if not prog or not os.path.isfile(prog):
-            continue
-        put("usr/sbin/" + name, prog, 0o755)
-        for dep in ldd_deps(prog):
-            put(dep, os.path.realpath(dep), 0o755)
+        if prog and os.path.isfile(prog):
+            put("usr/sbin/" + name, prog, 0o755)
+            ldd = subprocess.run(["ldd", prog], capture_output=True, text=True).stdout
+            for lib in re.findall(r"(/\S+) \(0x", ldd):  # the libraries and the loader
+                put(lib, os.path.realpath(lib), 0o755)
     for d, _dirs, _files in os.walk(root):  # mkdtemp's 0700 would lock the guest's users out
         os.chmod(d, 0o755)
     subprocess.run("find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -6 > '%s'"
@@ -144,21 +128,26 @@ def initramfs(path, busybox, cases, bindir, env, files=None, programs=None):
 
 
 def sendkey(mon_path, spec):
-    """`sendkey SPEC` on QEMU's human monitor; returns its reply."""
-    def until_prompt(s):
-        buf = b""
-        while not buf.endswith(b"(qemu) "):
-            chunk = s.recv(4096)
-            if not chunk:
-                break
-            buf += chunk
-        return buf.decode(errors="replace")
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-        s.settimeout(10)
-        s.connect(mon_path)
-        until_prompt(s)
-        s.sendall(b"sendkey " + spec.encode() + b"\n")
-        return until_prompt(s)
+    """`sendkey SPEC` on QEMU's human monitor; says what went wrong, if anything."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(10)
+            s.connect(mon_path)
+            s.sendall(b"sendkey " + spec.encode() + b"\n")
+            s.shutdown(socket.SHUT_WR)  # QEMU answers, then hangs up
+            reply = b"".join(iter(lambda: s.recv(4096), b"")).decode(errors="replace")
+        if "rror" in reply or "nvalid" in reply:  # after the banner and the echoed command
+            print("   SENDKEY %s: %s" % (spec, " ".join(reply.split("\r\n")[2:-1])), flush=True)
+    except OSError as e:
+        print("   SENDKEY %s failed: %s" % (spec, e), flush=True)
+
+
+def follow(path, on_console, stop):
+    """ON_CONSOLE(bytes) with what QEMU writes to PATH, until STOP is set."""
+    with open(path, "rb") as f:
+        while not stop.wait(0.2):
+            on_console(f.read())
+        on_console(f.read())
 
 
 def boot(kernel, initrd, append, console_log, on_marker, smp=1, icount=False, timeout=1800,
@@ -178,84 +167,60 @@ def boot(kernel, initrd, append, console_log, on_marker, smp=1, icount=False, ti
               "printk.time=1 8250.nr_uarts=4 %s" % (loglevel, append)).strip()
     cmd = ["qemu-system-x86_64", "-m", "1G", "-nographic", "-no-reboot", "-kernel", kernel,
            "-initrd", initrd, "-append", append, "-monitor", "unix:%s,server,nowait" % mon_path,
-           "-serial", "stdio", "-serial", "chardev:markers",
-           "-chardev", "socket,id=markers,path=%s,server=on,wait=on" % mk_path]
+           "-serial", "file:" + console_log, "-serial", "chardev:markers",
+           "-chardev", "socket,id=markers,path=" + mk_path]  # QEMU connects before the guest runs
     if smp > 1:
         cmd += ["-smp", str(smp), "-accel", "tcg,thread=single"]
     if icount:
         cmd += ["-icount", "shift=0,sleep=off"]
     if verbose:
         print("   " + " ".join(cmd), flush=True)
-    r = types.SimpleNamespace(done=False, booted=None, why=None, elapsed=0.0, lines=[], bad=[],
-                              stderr="")
-    t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    r = types.SimpleNamespace(done=False, booted=None, why=None, lines=[], bad=[])
+    open(console_log, "wb").close()  # for follow(), before QEMU opens it
+    t0, stop, server = time.monotonic(), threading.Event(), socket.socket(socket.AF_UNIX)
+    server.bind(mk_path)
+    server.listen(1)
+    server.settimeout(30)
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
-    mk = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    while True:
-        try:
-            mk.connect(mk_path)
-            break
-        except (FileNotFoundError, ConnectionRefusedError):
-            if proc.poll() is not None or time.monotonic() - t0 > 30:
-                proc.kill()
-                r.why = "QEMU did not start: " + proc.communicate()[1].decode(errors="replace")
-                shutil.rmtree(sockdir, ignore_errors=True)
-                return r
-            time.sleep(0.05)
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ, "console")
-    sel.register(mk, selectors.EVENT_READ, "markers")
-    done_at, buf, timed_out = None, b"", False
-
-    def read(f):
-        try:
-            return os.read(f.fileno(), 65536)
-        except OSError:
-            return b""
-    with open(console_log, "wb") as console:
-        while sel.get_map():
-            now = time.monotonic()
-            timed_out = now > t0 + timeout
-            if timed_out or (done_at and now - done_at > 30):
-                break
-            for key, _ in sel.select(timeout=0.5):
-                data = read(key.fileobj)
-                if not data:
-                    sel.unregister(key.fileobj)
-                elif key.data == "console":
-                    console.write(data)
-                    console.flush()
-                    if on_console:
-                        on_console(data)
-                else:
-                    buf += data
-                    while b"\n" in buf:
-                        raw, buf = buf.split(b"\n", 1)
-                        line, now = raw.decode(errors="replace").strip("\r\0 "), \
-                            time.monotonic() - t0
-                        if line.startswith("@@SENDKEY "):
-                            try:
-                                reply = sendkey(mon_path, line.split(None, 1)[1].strip())
-                                if "rror" in reply or "nvalid" in reply:
-                                    print("   %s: %s" % (line[2:], reply.strip()), flush=True)
-                            except OSError as e:
-                                print("   %s failed: %s" % (line[2:], e), flush=True)
-                        elif line.startswith("@@BOOTED"):
-                            r.booted = now
-                        elif line.startswith("@@DONE"):
-                            r.done, done_at = True, time.monotonic()
-                        on_marker(line, now)
-        if proc.poll() is None:
-            proc.kill()
-        out, err = proc.communicate()
-        console.write(out)
-    mk.close()
+    try:
+        mk = server.accept()[0]
+    except OSError:
+        mk = None
+    server.close()
+    deadline = threading.Timer(timeout, proc.kill)
+    follower = threading.Thread(target=follow, args=(console_log, on_console, stop), daemon=True)
+    deadline.daemon = True  # neither thread may keep a failed run.py alive
+    if mk:
+        deadline.start()
+        if on_console:
+            follower.start()
+        with mk, mk.makefile("rb") as markers:
+            for raw in markers:
+                line, now = raw.decode(errors="replace").strip("\r\n\0 "), time.monotonic() - t0
+                if line.startswith("@@SENDKEY "):
+                    sendkey(mon_path, line.split(None, 1)[1].strip())
+                elif line.startswith("@@BOOTED"):
+                    r.booted = now
+                r.done = r.done or line.startswith("@@DONE")
+                on_marker(line, now)
+                if r.done:
+                    break
+    try:
+        r.stderr = proc.communicate(timeout=30)[1]
+    except subprocess.TimeoutExpired:  # no power-off after @@DONE, or QEMU did not start
+        proc.kill()
+        r.stderr = proc.communicate()[1]
+    r.elapsed, r.stderr = time.monotonic() - t0, r.stderr.decode(errors="replace").strip()
+    deadline.cancel()
+    stop.set()
+    if follower.is_alive():
+        follower.join()
     shutil.rmtree(sockdir, ignore_errors=True)
-    r.elapsed = time.monotonic() - t0
-    r.stderr = err.decode(errors="replace").strip()
-    if not r.done:
-        r.why = ("timeout after %d s" % timeout if timed_out
+    if not mk:
+        r.why = "QEMU did not start: " + r.stderr
+    elif not r.done:
+        r.why = ("timeout after %d s" % timeout if r.elapsed >= timeout
                  else "QEMU exited (status %s) before @@DONE" % proc.returncode)
     with open(console_log, "rb") as f:
         r.lines = f.read().decode(errors="replace").replace("\r", "").split("\n")

@@ -1,8 +1,7 @@
 #!/bin/sh
-# demo.sh: the narrated sysrqmon demo (`make demo`, i.e. run.py --demo). run.py boots it as the
-# only "case" with DEMO=1 and a quiet kernel console (loglevel=3) and streams the console to
-# the operator's terminal; the markers stay on ttyS1. Two background readers show what the
-# module reports: [kernel log] its audit lines, [listener] its netlink events.
+# demo.sh: the narrated demo (`make demo`: run.py --demo streams the guest's console from the
+# banner on). Two background readers show what the module reports: [kernel log] its audit
+# lines, [listener] its netlink events.
 . /tests/lib.sh
 
 PAUSE=${DEMO_PAUSE:-1}
@@ -12,18 +11,14 @@ note() { printf '     %s\n' "$*"; }
 # run CMD...: show the command, run it, show a non-zero status; then let the readers catch up
 run() {
 	printf '# %s\n' "$*"
-	eval "$*"
-	_rc=$?
-	[ $_rc -eq 0 ] || printf '     (exit status %d)\n' $_rc
+	eval "$*" || printf '     (exit status %d)\n' $?
 	sleep "$PAUSE"
-	return 0
 }
 
-printf '\n################################################################\n'
-printf '  sysrqmon demo - kernel %s, %s\n' "$(uname -r)" "$(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+RULE=################################################################
+printf '\n%s\n  sysrqmon demo - kernel %s, %s\n' "$RULE" "$(uname -r)" "$(date -u '+%F %T UTC')"
 printf '  Every SysRq touch below is reported twice: as an audit line in\n'
-printf '  the kernel log and as a generic netlink event to listeners.\n'
-printf '################################################################\n'
+printf '  the kernel log and as a generic netlink event to listeners.\n%s\n' "$RULE"
 
 say "Load the module"
 run insmod $KO
@@ -88,13 +83,10 @@ wait $LISTENER_PID $KPID $RPID 2>/dev/null
 rm -f /tmp/demo-listen
 
 problems=$(dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace|general protection|KASAN' | head -n 3)
-printf '\n################################################################\n'
-if [ -n "$problems" ]; then
-	printf '  The kernel reported problems:\n%s\n' "$problems"
-	fail ran "kernel problems: $problems"
-else
+printf '\n%s\n' "$RULE"
+if verdict ran "demo ran through" "kernel problems: $problems" [ -z "$problems" ]; then
 	printf '  Demo done: the guest powers off now.\n'
-	pass ran "demo ran through"
+else
+	printf '  The kernel reported problems:\n%s\n' "$problems"
 fi
-printf '################################################################\n'
-exit 0
+printf '%s\n' "$RULE"

@@ -1,9 +1,11 @@
-#!/bin/sh
-# init.sh: /init of the sysrqmon QEMU test initramfs (busybox sh): runs every case listed in
-# /tests/cases.list (one name a line, e.g. 03-trigger) as `CASE=NAME sh /tests/cases/NAME.sh`,
-# then prints @@DONE and powers off.
-export PATH=/tests/bin:/bin:/sbin:/usr/bin:/usr/sbin
+#!/bin/busybox sh
+# shellcheck shell=sh
+# init.sh: /init of the QEMU test initramfs: busybox's applet links, the mounts, every case of
+# /tests/cases.list (a name a line) as `CASE=NAME sh /tests/cases/NAME.sh`, @@DONE, power-off.
+/bin/busybox --install -s
 export HOME=/root
+CASE=init
+. /tests/lib.sh
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -14,27 +16,15 @@ mount -t tmpfs tmpfs /tmp
 mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 stty -F /dev/ttyS1 raw -echo 2>/dev/null
 
-. /tests/lib.sh
-CASE=init
-CASE_NAME=init
-
 marker "@@BOOTED uptime=$(cut -d' ' -f1 /proc/uptime) kernel=$(uname -r)"
 [ -n "$DEMO" ] || info "cmdline: $(cat /proc/cmdline)"
-
 kml=/sys/kernel/debug/kmemleak
 [ -w "$kml" ] && echo clear > "$kml"
 
 while read -r c; do
-	[ -n "$c" ] || continue
 	marker "@@CASE $c"
-	CASE=$c sh "/tests/cases/$c.sh"
-	rc=$?
-	if [ "$rc" -ne 0 ]; then
-		CASE=$c
-		CASE_NAME=${c#[0-9][0-9]-}
-		fail script "case script exited with status $rc"
-		CASE_NAME=init
-	fi
+	CASE=$c sh "/tests/cases/$c.sh" ||
+		CASE=$c CASE_NAME=${c#[0-9][0-9]-} fail script "case script exited with status $?"
 done < /tests/cases.list
 
 # Debug kernels only: kmemleak reports objects older than 5 s; scan twice.
@@ -44,12 +34,8 @@ if [ -w "$kml" ]; then
 	sleep 1
 	echo scan > "$kml"
 	leaks=$(cat "$kml")
-	if [ -n "$leaks" ]; then
-		printf '%s\n' "$leaks" | sed 's/^/kmemleak-report: /'
-		fail kmemleak "$(printf '%s\n' "$leaks" | head -n 3)"
-	else
-		pass kmemleak "no leaks reported"
-	fi
+	printf '%s\n' "$leaks" | sed '/^$/d; s/^/kmemleak-report: /'
+	verdict kmemleak "no leaks reported" "$(printf '%s\n' "$leaks" | head -n 3)" [ -z "$leaks" ]
 fi
 
 marker "@@DONE uptime=$(cut -d' ' -f1 /proc/uptime)"
