@@ -7,43 +7,28 @@
 LOAD_SCALE=${LOAD_SCALE:-100}
 
 # scaled N: N * LOAD_SCALE / 100, at least 1
-scaled() {
-	_s=$(( $1 * LOAD_SCALE / 100 ))
-	[ "$_s" -ge 1 ] || _s=1
-	echo "$_s"
-}
+scaled() { echo $(( $1 * LOAD_SCALE / 100 > 1 ? $1 * LOAD_SCALE / 100 : 1 )); }
 
-# mode_set MODE: write the mode parameter and mark (the config event is not counted)
-mode_set() { echo "$1" > "$PARAMS/mode"; mark; }
-
-# path_run VAR VIA HOW PATH DATA [ARGS...]: sysrqpath in this shell's foreground; VAR gets
-# its report line
+# path_run VAR VIA HOW PATH DATA [ARGS...]: sysrqpath, VAR gets its report line. STAGE=MODE:
+# sysrqpath gets its descriptor in monitor mode and waits; then the mode is switched to MODE
+# (mode_set: marks), and it writes. deny-lib.sh's mode_set and wait_file.
 path_run() {
-	_pv=$1
-	shift
-	_pr_via=$1 _pr_how=$2
-	shift 2
-	_pr_out=$(sysrqpath --via "$_pr_via" --fd "$_pr_how" "$@" 2>&1 | tail -n 1)
-	eval "$_pv=\$_pr_out"
-}
-
-# path_staged VAR MODE VIA HOW PATH DATA [ARGS...]: sysrqpath gets its descriptor in monitor
-# mode and waits; then the mode is switched to MODE, the log marked, and it writes
-path_staged() {
-	_pv=$1 _ps_mode=$2 _pr_via=$3 _pr_how=$4
-	shift 4
-	rm -f /tmp/adv-ready /tmp/adv-go /tmp/adv-out
+	_pv=$1 _pr_via=$2 _pr_how=$3
+	shift 3
+	if [ -z "$STAGE" ]; then
+		run_helper "$_pv" sysrqpath --via "$_pr_via" --fd "$_pr_how" "$@"
+		return 0
+	fi
+	rm -f /tmp/adv-ready /tmp/adv-go
 	echo monitor > "$PARAMS/mode"
 	sysrqpath --via "$_pr_via" --fd "$_pr_how" --ready /tmp/adv-ready --go /tmp/adv-go \
 		"$@" > /tmp/adv-out 2>&1 &
 	_ps_pid=$!
 	wait_file /tmp/adv-ready || info "sysrqpath $_pr_via/$_pr_how never got ready: $(cat /tmp/adv-out)"
-	echo "$_ps_mode" > "$PARAMS/mode"
-	mark
+	mode_set "$STAGE"
 	touch /tmp/adv-go
 	wait $_ps_pid
-	_pr_out=$(tail -n 1 /tmp/adv-out)
-	eval "$_pv=\$_pr_out"
+	eval "$_pv=\$(tail -n 1 /tmp/adv-out)"
 }
 
 # kernel_problems: BUG/WARNING/Oops lines in the whole kernel log (for the cases that lower
@@ -113,7 +98,7 @@ jl_start() {
 # json_listen FILE [ARGS]: jl_start of `sysrqmonctl listen --json ARGS`; returns once the
 # listener has joined
 json_listen() {
-	_before=$(nl_joined) _jl_f=$1
+	_before=$(group_sockets events) _jl_f=$1
 	shift
 	jl_start "$_jl_f" "$TOOL" listen --json "$@"
 	joined "$JL_PID" "$_before" "$_jl_f.err"
@@ -149,10 +134,7 @@ json_listen_stop() {
 }
 
 # summary_get FILE KEY: a value from a json_listen summary
-summary_get() {
-	_v=$(field "$(cat "$1")" "$2")
-	echo "${_v:-0}"
-}
+summary_get() { field "$(cat "$1")" "$2" | grep . || echo 0; }
 
 # wait_listeners_idle [S]: wait (S seconds, 60) until no generic netlink socket has unread
 # data: the listeners have read everything the module sent (SIGINT stops sysrqmonctl at once)

@@ -10,29 +10,15 @@ S=/proc/sys/kernel/sysrq
 SETTLE=${DENY_SETTLE:-0.1}
 GO=/tmp/deny-go
 
-# deny_load [PARAMS...]: reload the module with mode=deny PARAMS...; marks
-deny_load() {
-	reload mode=deny "$@" || { fail load "insmod mode=deny $*"; exit 0; }
-	mark
-}
+# mode_set MODE: write the mode parameter and mark (the config event is not counted)
+mode_set() { echo "$1" > "$PARAMS/mode"; mark; }
 
-# in_mode MODE CMD...: CMD with mode=MODE, then the mode restored; marks after
-in_mode() {
-	_im_m=$1
-	shift
-	_im_old=$(param mode)
-	echo "$_im_m" > "$PARAMS/mode"
-	"$@"
-	_im_rc=$?
-	echo "$_im_old" > "$PARAMS/mode"
-	mark
-	return $_im_rc
-}
-
-# setup_mask V: kernel.sysrq=V, set in monitor mode (deny might refuse it)
+# setup_mask V: kernel.sysrq=V, set in monitor mode (deny might refuse it); the mode restored
 setup_mask() {
-	_sm=$1
-	in_mode monitor eval 'echo "$_sm" > "$S"'
+	_sm_old=$(param mode)
+	echo monitor > "$PARAMS/mode"
+	echo "$1" > "$S"
+	mode_set "$_sm_old"
 	[ "$(sysrq_mask)" = "$1" ] || fail setup "cannot set kernel.sysrq=$1 (reads $(sysrq_mask))"
 }
 
@@ -71,9 +57,7 @@ expect_not_ran() {
 }
 
 # expect_result NAME LINE WANT: helper report LINE has result=WANT
-expect_result() {
-	verdict "$1" "$2" "want result=$3: $2" [ "$(field "$2" result)" = "$3" ]
-}
+expect_result() { verdict "$1" "$2" "want result=$3: $2" [ "$(field "$2" result)" = "$3" ]; }
 
 # shell_write VAR DATA PATH: `echo DATA > PATH` in this shell (pid $$, comm sh), not a
 # subshell; VAR gets "rc=N err=TEXT"

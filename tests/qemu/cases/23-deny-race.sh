@@ -19,7 +19,7 @@
 
 N=${RACE_WRITES:-3000}
 FLIPS=5
-deny_load allowed_keys=h audit=0
+must_reload mode=deny allowed_keys=h audit=0
 
 evil_need
 evil_unload
