@@ -14,10 +14,9 @@ hidden_ran_re='sysrqevil: the hidden key ran'
 
 # evil_need: fail and end the case when /tests/sysrqevil.ko is missing
 evil_need() {
-	if [ ! -r "$EVIL" ]; then
-		fail evil-module "$EVIL is missing: run.py could not build tests/module for this kernel"
-		exit 0
-	fi
+	[ -r "$EVIL" ] && return
+	fail evil-module "$EVIL is missing: run.py could not build tests/module for this kernel"
+	exit 0
 }
 
 evil_loaded() { [ -d /sys/module/sysrqevil ]; }
@@ -28,7 +27,7 @@ evil() {
 	EVIL_OUT=$(insmod "$EVIL" "$@" 2>&1)
 	EVIL_RC=$?
 	EVIL_LINE=$(new_klog | grep 'sysrqevil: act=' | tail -n 1)
-	EVIL_RET=$(printf '%s\n' "$EVIL_LINE" | sed -n 's/.* ret=\(-\{0,1\}[0-9][0-9]*\).*/\1/p')
+	EVIL_RET=$(field "$EVIL_LINE" ret)
 	info "insmod sysrqevil $*: status $EVIL_RC${EVIL_OUT:+ ($EVIL_OUT)}: $EVIL_LINE"
 	return $EVIL_RC
 }
@@ -58,16 +57,6 @@ expect_no_klog() {
 	verdict "$1" "no line matches /$2/" "unexpected: $_enk" [ -z "$_enk" ]
 }
 
-# drift_re mask VERDICT OLD NEW | drift_re keytable VERDICT KEY: ERE of a drift event
-drift_re() {
-	_dr="sysrqmon: event=drift verdict=$2 pid=0 tid=0 uid=0 euid=0 comm=- what=$1"
-	if [ "$1" = mask ]; then
-		printf '%s old_mask=%s new_mask=%s source=verify( |$)' "$_dr" "$3" "$4"
-	else
-		printf '%s key=%s source=verify( |$)' "$_dr" "$(re_quote "$3")"
-	fi
-}
-
 # klog_ms ERE: kernel timestamp, in ms, of the first kernel log line since the mark matching ERE
 klog_ms() {
 	klog_since | grep -m 1 -E -e "$1" |
@@ -75,9 +64,9 @@ klog_ms() {
 }
 
 # drift_mark: the mark before a change that expect_drift then looks for, and a watch of the
-# longest gap (ms) between two reads of /proc/uptime in a loop (until stall_stop, or 60 s): time
-# the guest's shell did not run (a starved vCPU: 1578 ms once, beside three guests and a kernel
-# build). A drift bound adds it so it follows the host's load.
+# longest gap (ms) between two reads of /proc/uptime in a loop (until expect_drift, or 60 s):
+# time the guest's shell did not run (a starved vCPU: 1578 ms once, beside three guests and a
+# kernel build). A drift bound adds it so it follows the host's load.
 drift_mark() {
 	mark
 	rm -f /tmp/stall.stop /tmp/stall.max
@@ -92,27 +81,23 @@ drift_mark() {
 	STALL_PID=$!
 }
 
-stall_stop() {
-	[ -n "${STALL_PID:-}" ] || { echo 0; return; }
-	echo stop > /tmp/stall.stop
-	wait "$STALL_PID"
-	STALL_PID=
-	cat /tmp/stall.max 2>/dev/null || echo 0
-}
-
-# expect_drift NAME VERDICT WHAT ARGS...: a drift event (drift_re WHAT VERDICT ARGS) since the
-# drift_mark, within one period + DRIFT_SLACK_MS + the longest stall of the change, on the
-# kernel's own timestamps (from the hostile module's line after its write, CHANGE_RE, to the
-# drift line), so that a slow shell does not count.
+# expect_drift NAME VERDICT mask OLD NEW | expect_drift NAME VERDICT keytable KEY: a drift
+# event since the drift_mark, within one period + DRIFT_SLACK_MS + the longest stall of the
+# change, on the kernel's own timestamps (from the hostile module's line after its write,
+# CHANGE_RE, to the drift line), so that a slow shell does not count.
 expect_drift() {
 	_ed_n=$1
-	_ed_re=$(drift_re "$3" "$2" "$4" "$5")
+	_ed_what="old_mask=$4 new_mask=$5"
+	[ "$3" = mask ] || _ed_what="key=$(re_quote "$4")"
+	_ed_re="$(HDR_VERDICT=$2 HDR_TID=0 hdr drift 0 -) what=$3 $_ed_what source=verify( |\$)"
 	_ed_cre=${CHANGE_RE:-'sysrqevil: (act=|unloaded)'}
 	CHANGE_RE=
 	# A generous wait (ceil(6 periods + the slack + 5 s) s): the timestamps decide
 	found_audit "$_ed_n" "$_ed_re" $(( (6 * VERIFY_MS + DRIFT_SLACK_MS + 5999) / 1000 ))
 	_ed_found=$?
-	_ed_stall=$(stall_stop)
+	echo stop > /tmp/stall.stop
+	wait "$STALL_PID"
+	_ed_stall=$(cat /tmp/stall.max 2>/dev/null || echo 0)
 	[ "$_ed_found" -eq 0 ] || return 1
 	_ed_t1=$(klog_ms "$_ed_cre")
 	_ed_t2=$(klog_ms "$_ed_re")

@@ -133,14 +133,8 @@ find_audit() {
 		'AUDIT_LINE=$(${LOG_LINES:-new_audit} | grep -m 1 -E -e "$_fa_re"); [ -n "$AUDIT_LINE" ]'
 }
 
-audit_summary() {
-	_l=$(${LOG_LINES:-new_audit})
-	if [ -z "$_l" ]; then
-		echo "no new ${LOG_LINES:+kernel log }lines"
-	else
-		echo "new lines: $(printf '%s\n' "$_l" | head -n 4 | sed 's/$/ |/')"
-	fi
-}
+# audit_summary: the first new event lines (LOG_LINES), for a failure's detail
+audit_summary() { echo "new lines: $(${LOG_LINES:-new_audit} | head -n 4 | sed 's/$/ |/')"; }
 
 # found_audit NAME ERE [TIMEOUT]: find_audit; NAME fails unless the line is found and grammatical
 found_audit() {
@@ -172,8 +166,7 @@ expect_count() {
 expect_no_audit() {
 	sleep "$SETTLE"
 	_l=$(new_audit)
-	verdict "$1" "no event${2:+ for $2}" \
-		"unexpected: $(printf '%s\n' "$_l" | head -n 3 | sed 's/$/ |/')" [ -z "$_l" ]
+	verdict "$1" "no event${2:+ for $2}" "unexpected: $(audit_summary)" [ -z "$_l" ]
 }
 
 # Every new sysrqmon line (events and other messages) must be a whole, grammatical event
@@ -206,9 +199,7 @@ expect_trigger() {
 }
 
 # expect_sysctl NAME OLD NEW [PID] [COMM-ERE]
-expect_sysctl() {
-	expect_audit "$1" "$(hdr sysctl "$4" "$5") old_mask=$2 new_mask=$3( |\$)"
-}
+expect_sysctl() { expect_audit "$1" "$(hdr sysctl "$4" "$5") old_mask=$2 new_mask=$3( |\$)"; }
 
 # expect_console NAME KEY ACTION SOURCE [TIMEOUT]: the keyboard's event (20 s by default)
 expect_console() {
