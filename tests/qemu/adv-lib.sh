@@ -1,8 +1,7 @@
 # shellcheck shell=sh
 # adv-lib.sh: shared functions of the adversarial, load and fault cases (4N-adv-*.sh).
-# Sourced after lib.sh and deny-lib.sh. The matrix these cases check is docs/evasion-matrix.md.
-# LOAD_SCALE: percent of every load (default 100; run.py sets 5 on the slow debug kernel,
-# tests/stress.sh 1000).
+# Sourced after lib.sh and deny-lib.sh. The matrix these cases check is docs/evasion-matrix.md;
+# LOAD_SCALE, the percent of every load, is in docs/qemu-suite.md.
 
 LOAD_SCALE=${LOAD_SCALE:-100}
 
@@ -45,10 +44,10 @@ hooks_left() {
 }
 
 # awk program summarising a JSON listener's stdout (one object per line); val(KEY) is the
-# value of "KEY":N or "KEY":"WORD" on the line, "" when it has none.
+# value of "KEY":N or "KEY":"TEXT" on the line, "" when it has none.
 JL_AWK_PROG='
 function val(k,  v) {
-	if (!match($0, "\"" k "\":\"?[a-z_0-9]+")) return ""
+	if (!match($0, "\"" k "\":\"?[^\",}]+")) return ""
 	v = substr($0, RSTART + length(k) + 3, RLENGTH - length(k) - 3)
 	sub(/^"/, "", v)
 	return v
@@ -59,9 +58,7 @@ function val(k,  v) {
 	k = val("event")
 	n[k "_" val("verdict")]++
 	if (k == "trigger" && val("tid") != "") tids[val("tid")] = 1
-	if (match($0, /"exe":"[^"]*"/)) {
-		x = substr($0, RSTART + 7, RLENGTH - 8); sub(/.*\//, "", x); exe[x]++
-	}
+	if ((x = val("exe")) != "") { sub(/.*\//, "", x); exe[x]++ }
 	next
 }
 /"type":"lost"/ {

@@ -193,9 +193,10 @@ expect_open() {
 	esac
 }
 
-# expect_trigger NAME KEY ACTION [PID] [COMM-ERE]
+# expect_trigger NAME KEY ACTION [PID] [COMM-ERE]: ACTION '' is any action
 expect_trigger() {
-	expect_audit "$1" "$(hdr trigger "$4" "$5") key=$(re_quote "$2") action=$(re_quote "$3")( |\$)"
+	_et_a=$(re_quote "$3")
+	expect_audit "$1" "$(hdr trigger "$4" "$5") key=$(re_quote "$2") action=${_et_a:-[^ ]+}( |\$)"
 }
 
 # expect_sysctl NAME OLD NEW [PID] [COMM-ERE]
