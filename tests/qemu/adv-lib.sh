@@ -112,18 +112,16 @@ ship_listen() {
 	return 1
 }
 
-# wait_shipped [S]: wait (S seconds, 120) until the module holds no event and no listener
-# socket has unread data
+# wait_shipped: wait (120 s) until the module holds no event and no socket has unread data
 wait_shipped() {
-	poll $(( ${1:-120} * 10 )) eval \
-		'status_json && [ "$(counter queued)" = 0 ] && [ "$(group_sockets unread)" = 0 ]'
+	poll 1200 eval 'status_json && [ "$(counter queued)" = 0 ] && [ "$(group_sockets unread)" = 0 ]'
 }
 
-# json_listen_stop [SIG]: stop the last json_listen (SIGINT) and wait for its summary; JL_RC
+# json_listen_stop: stop the last json_listen (SIGINT) and wait for its summary; JL_RC
 json_listen_stop() {
 	# Let the listener read what its socket already holds before it stops.
-	[ "${1:-INT}" = INT ] && wait_listeners_idle 10
-	kill -"${1:-INT}" "$JL_PID" 2>/dev/null
+	wait_listeners_idle 10
+	kill -INT "$JL_PID" 2>/dev/null
 	wait "$JL_PID"
 	# shellcheck disable=SC2034 # read by the cases
 	JL_RC=$?

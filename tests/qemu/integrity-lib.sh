@@ -136,19 +136,12 @@ params_restore() {
 
 SLOTS=0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ
 
-# slot_order CHARS: CHARS once each, in key-table order (0-9, a-z, A-Z)
-slot_order() {
-	awk -v s="$1" -v o="$SLOTS" 'BEGIN {
-		for (i = 1; i <= length(o); i++) { c = substr(o, i, 1); if (index(s, c)) r = r c }
-		print r }'
-}
+# slot_order CHARS: CHARS (a tr set: a-b is a range) once each, in key-table order
+slot_order() { printf '%s' "$SLOTS" | tr -cd "$1"; }
 
 # help_keys HELP-LINE: the keys of the kernel's "sysrq: HELP : name(k) name(0-9) ..." line,
 # in table order: every key that has a handler (the kernel prints one help text per handler)
 help_keys() {
-	_hk=$(printf '%s\n' "$1" | grep -o '([^)]*)' | tr -d '()' | awk -v o="$SLOTS" '
-		length($0) == 1 { printf "%s", $0 }
-		/^.-.$/ { a = index(o, substr($0, 1, 1)); b = index(o, substr($0, 3, 1))
-			  for (i = a; i <= b; i++) printf "%s", substr(o, i, 1) }')
-	slot_order "$_hk"
+	slot_order "$(printf '%s\n' "$1" | grep -o '([^)]*)' | tr -d '()' | grep -xE '.|.-.' |
+		tr -d '\n')"
 }

@@ -350,14 +350,11 @@ expect_reboot() {
 }
 
 # ended PID: PID (a child of the case) has ended: a zombie, or gone
-ended() {
-	_st=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)
-	[ -z "$_st" ] || [ "$_st" = Z ]
-}
+ended() { case $(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) in '' | Z) true ;; *) false ;; esac; }
 
-# listener_stop [SIGNAL]: send SIGNAL (INT) and wait: LISTENER_RC
+# listener_stop: SIGINT, and wait: LISTENER_RC
 listener_stop() {
-	kill -"${1:-INT}" $LISTENER_PID 2>/dev/null
+	kill -INT $LISTENER_PID 2>/dev/null
 	wait $LISTENER_PID
 	LISTENER_RC=$?
 }
