@@ -56,31 +56,28 @@ function val(k,  v) {
 	ev++
 	if ((s = val("seq")) != "") { s += 0; if (min == "" || s < min) min = s; if (s > max) max = s }
 	k = val("event")
-	n[k "_" val("verdict")]++
+	c[k "_" val("verdict")]++
 	if (k == "trigger" && val("tid") != "") tids[val("tid")] = 1
-	if ((x = val("exe")) != "") { sub(/.*\//, "", x); exe[x]++ }
+	if ((x = val("exe")) != "") { sub(/.*\//, "", x); c["exe_" x]++ }
 	next
 }
 /"type":"lost"/ {
 	lost++
 	f = val("from_seq") + 0; t = val("to_seq") + 0
 	if (t >= f && f > 0) lostsum += t - f + 1
-	if ((x = val("reason")) != "") r[x]++
+	if ((x = val("reason")) != "") c["reason_" x]++
 	next
 }
 { other++ }
 END {
 	nt = 0; for (x in tids) nt++
 	printf "events=%d lost=%d lostsum=%d minseq=%s maxseq=%d other=%d trigger_tids=%d", ev, lost, lostsum, (min == "" ? 0 : min), max, other, nt
-	for (x in n) printf " %s=%d", x, n[x]
-	for (x in r) printf " reason_%s=%d", x, r[x]
-	for (x in exe) printf " exe_%s=%d", x, exe[x]
+	for (x in c) printf " %s=%d", x, c[x]
 	printf "\n"
 }'
 
-# jl_start FILE CMD...: CMD's stdout (JSON lines) summarised by awk into FILE: events=, lost=,
-# lostsum=, minseq=, maxseq=, per event/verdict counts, and per executable (exe_NAME=);
-# JL_PID is CMD, JL_AWK the awk
+# jl_start FILE CMD...: CMD's stdout (JSON lines) summarised by JL_AWK_PROG into FILE; JL_PID
+# is CMD, JL_AWK the awk
 jl_start() {
 	_jf=$1
 	shift

@@ -70,11 +70,10 @@ shell_write() {
 
 # expect_shell_eperm NAME "$VAR": shell_write's write failed with EPERM
 expect_shell_eperm() {
-	_es=$2
-	case $_es in
-	"rc=0 "*) fail "$1" "the write succeeded: $_es" ;;
-	*"Operation not permitted"*) pass "$1" "$_es" ;;
-	*) fail "$1" "failed, but not with EPERM: $_es" ;;
+	case $2 in
+	"rc=0 "*) fail "$1" "the write succeeded: $2" ;;
+	*"Operation not permitted"*) pass "$1" "$2" ;;
+	*) fail "$1" "failed, but not with EPERM: $2" ;;
 	esac
 }
 

@@ -172,13 +172,9 @@ expect_no_audit() {
 # Every new sysrqmon line (events and other messages) must be a whole, grammatical event
 # line or a known non-event message: nothing may look like a fragment of a split line.
 expect_all_grammatical() {
-	_bad=$(new_klog | grep -E 'sysrqmon|verdict=|action=|comm=' | while IFS= read -r _x; do
-		case "$_x" in
-		"sysrqmon: event="*) grammar_ok "$_x" || printf '%s | ' "$_x" ;;
-		"sysrqmon: "*) ;;
-		*) printf '%s | ' "$_x" ;;
-		esac
-	done)
+	_bad=$(new_klog | grep -E 'sysrqmon|verdict=|action=|comm=' |
+		awk '!/^sysrqmon: / || /^sysrqmon: event=/' |
+		grep -vE -e "$RE_GRAMMAR" -e "$RE_SUPPRESSED" | sed 's/$/ |/')
 	verdict "$1" "all new sysrqmon lines intact" "broken lines: $_bad" [ -z "$_bad" ]
 }
 
@@ -308,9 +304,16 @@ group_sockets() {
 }
 
 # joined PID BEFORE ERRFILE: wait (5 s at most) until more sockets than BEFORE joined a group;
-# 1, with ERRFILE's text, when PID ends first or none joins
+# 1, with ERRFILE's text, when PID ends first or none joins. /proc/net/netlink shows groups 1-32
+# only: for another group id, PID is given a second.
 joined() {
 	_jp=$1 _jb=$2
+	_gid=$(nlfuzz --resolve 2>/dev/null | sed -n 's/^group=events://p')
+	if [ -n "$_gid" ] && [ "$_gid" -gt 32 ]; then
+		sleep 1
+		kill -0 "$_jp" 2>/dev/null
+		return
+	fi
 	poll 50 eval '[ "$(group_sockets events)" -gt "$_jb" ] || ! kill -0 "$_jp" 2>/dev/null' &&
 		[ "$(group_sockets events)" -gt "$2" ] && return 0
 	info "listener $1 did not join the events group: $(cat "$3")"
@@ -325,13 +328,6 @@ listener_start() {
 	_before=$(group_sockets events)
 	"$TOOL" listen "$@" > "$_lf" 2> "$_lf.err" &
 	LISTENER_PID=$!
-	# /proc/net/netlink shows groups 1-32 only: for another group id, give it a second
-	_gid=$(nlfuzz --resolve 2>/dev/null | sed -n 's/^group=events://p')
-	if [ -n "$_gid" ] && [ "$_gid" -gt 32 ]; then
-		sleep 1
-		kill -0 $LISTENER_PID 2>/dev/null
-		return
-	fi
 	joined $LISTENER_PID "$_before" "$_lf.err"
 }
 
