@@ -68,10 +68,8 @@ MARK_TS=
 
 mark() {
 	# One read of the log, so the count and the timestamp agree.
-	_m=$(dmesg | awk 'END { print NR " " $0 }')
-	MARK=${_m%% *}
-	_m=${_m#* }
-	MARK_TS=${_m%%]*}]
+	_m=$(dmesg | awk 'END { print NR " " substr($0, 1, index($0, "]")) }')
+	MARK=${_m%% *} MARK_TS=${_m#* }
 }
 
 # Kernel log lines since the mark, with their timestamps; fails klog when the ring no longer
