@@ -1,49 +1,33 @@
 # shellcheck shell=sh
 # adv-lib.sh: shared functions of the adversarial, load and fault cases (4N-adv-*.sh).
-# Sourced after lib.sh and deny-lib.sh. The matrix these cases check is docs/evasion-matrix.md.
-# LOAD_SCALE: percent of every load (default 100; run.py sets 5 on the slow debug kernel,
-# tests/stress.sh 1000).
+# Sourced after lib.sh and deny-lib.sh. The matrix these cases check is docs/evasion-matrix.md;
+# LOAD_SCALE, the percent of every load, is in docs/qemu-suite.md.
 
 LOAD_SCALE=${LOAD_SCALE:-100}
 
 # scaled N: N * LOAD_SCALE / 100, at least 1
-scaled() {
-	_s=$(( $1 * LOAD_SCALE / 100 ))
-	[ "$_s" -ge 1 ] || _s=1
-	echo "$_s"
-}
+scaled() { echo $(( $1 * LOAD_SCALE / 100 > 1 ? $1 * LOAD_SCALE / 100 : 1 )); }
 
-# mode_set MODE: write the mode parameter and mark (the config event is not counted)
-mode_set() { echo "$1" > "$PARAMS/mode"; mark; }
-
-# path_run VAR VIA HOW PATH DATA [ARGS...]: sysrqpath in this shell's foreground; VAR gets
-# its report line
+# path_run VAR VIA HOW PATH DATA [ARGS...]: sysrqpath, VAR gets its report line. STAGE=MODE:
+# sysrqpath gets its descriptor in monitor mode and waits; then the mode is switched to MODE
+# (mode_set: marks), and it writes. deny-lib.sh's mode_set and wait_file.
 path_run() {
-	_pv=$1
-	shift
-	_pr_via=$1 _pr_how=$2
-	shift 2
-	_pr_out=$(sysrqpath --via "$_pr_via" --fd "$_pr_how" "$@" 2>&1 | tail -n 1)
-	eval "$_pv=\$_pr_out"
-}
-
-# path_staged VAR MODE VIA HOW PATH DATA [ARGS...]: sysrqpath gets its descriptor in monitor
-# mode and waits; then the mode is switched to MODE, the log marked, and it writes
-path_staged() {
-	_pv=$1 _ps_mode=$2 _pr_via=$3 _pr_how=$4
-	shift 4
-	rm -f /tmp/adv-ready /tmp/adv-go /tmp/adv-out
+	_pv=$1 _pr_via=$2 _pr_how=$3
+	shift 3
+	if [ -z "$STAGE" ]; then
+		run_helper "$_pv" sysrqpath --via "$_pr_via" --fd "$_pr_how" "$@"
+		return 0
+	fi
+	rm -f /tmp/adv-ready /tmp/adv-go
 	echo monitor > "$PARAMS/mode"
 	sysrqpath --via "$_pr_via" --fd "$_pr_how" --ready /tmp/adv-ready --go /tmp/adv-go \
 		"$@" > /tmp/adv-out 2>&1 &
 	_ps_pid=$!
 	wait_file /tmp/adv-ready || info "sysrqpath $_pr_via/$_pr_how never got ready: $(cat /tmp/adv-out)"
-	echo "$_ps_mode" > "$PARAMS/mode"
-	mark
+	mode_set "$STAGE"
 	touch /tmp/adv-go
 	wait $_ps_pid
-	_pr_out=$(tail -n 1 /tmp/adv-out)
-	eval "$_pv=\$_pr_out"
+	eval "$_pv=\$(tail -n 1 /tmp/adv-out)"
 }
 
 # kernel_problems: BUG/WARNING/Oops lines in the whole kernel log (for the cases that lower
@@ -60,10 +44,10 @@ hooks_left() {
 }
 
 # awk program summarising a JSON listener's stdout (one object per line); val(KEY) is the
-# value of "KEY":N or "KEY":"WORD" on the line, "" when it has none.
+# value of "KEY":N or "KEY":"TEXT" on the line, "" when it has none.
 JL_AWK_PROG='
 function val(k,  v) {
-	if (!match($0, "\"" k "\":\"?[a-z_0-9]+")) return ""
+	if (!match($0, "\"" k "\":\"?[^\",}]+")) return ""
 	v = substr($0, RSTART + length(k) + 3, RLENGTH - length(k) - 3)
 	sub(/^"/, "", v)
 	return v
@@ -72,33 +56,28 @@ function val(k,  v) {
 	ev++
 	if ((s = val("seq")) != "") { s += 0; if (min == "" || s < min) min = s; if (s > max) max = s }
 	k = val("event")
-	n[k "_" val("verdict")]++
+	c[k "_" val("verdict")]++
 	if (k == "trigger" && val("tid") != "") tids[val("tid")] = 1
-	if (match($0, /"exe":"[^"]*"/)) {
-		x = substr($0, RSTART + 7, RLENGTH - 8); sub(/.*\//, "", x); exe[x]++
-	}
+	if ((x = val("exe")) != "") { sub(/.*\//, "", x); c["exe_" x]++ }
 	next
 }
 /"type":"lost"/ {
 	lost++
 	f = val("from_seq") + 0; t = val("to_seq") + 0
 	if (t >= f && f > 0) lostsum += t - f + 1
-	if ((x = val("reason")) != "") r[x]++
+	if ((x = val("reason")) != "") c["reason_" x]++
 	next
 }
 { other++ }
 END {
 	nt = 0; for (x in tids) nt++
 	printf "events=%d lost=%d lostsum=%d minseq=%s maxseq=%d other=%d trigger_tids=%d", ev, lost, lostsum, (min == "" ? 0 : min), max, other, nt
-	for (x in n) printf " %s=%d", x, n[x]
-	for (x in r) printf " reason_%s=%d", x, r[x]
-	for (x in exe) printf " exe_%s=%d", x, exe[x]
+	for (x in c) printf " %s=%d", x, c[x]
 	printf "\n"
 }'
 
-# jl_start FILE CMD...: CMD's stdout (JSON lines) summarised by awk into FILE: events=, lost=,
-# lostsum=, minseq=, maxseq=, per event/verdict counts, and per executable (exe_NAME=);
-# JL_PID is CMD, JL_AWK the awk
+# jl_start FILE CMD...: CMD's stdout (JSON lines) summarised by JL_AWK_PROG into FILE; JL_PID
+# is CMD, JL_AWK the awk
 jl_start() {
 	_jf=$1
 	shift
@@ -113,7 +92,7 @@ jl_start() {
 # json_listen FILE [ARGS]: jl_start of `sysrqmonctl listen --json ARGS`; returns once the
 # listener has joined
 json_listen() {
-	_before=$(nl_joined) _jl_f=$1
+	_before=$(group_sockets events) _jl_f=$1
 	shift
 	jl_start "$_jl_f" "$TOOL" listen --json "$@"
 	joined "$JL_PID" "$_before" "$_jl_f.err"
@@ -130,18 +109,16 @@ ship_listen() {
 	return 1
 }
 
-# wait_shipped [S]: wait (S seconds, 120) until the module holds no event and no listener
-# socket has unread data
+# wait_shipped: wait (120 s) until the module holds no event and no socket has unread data
 wait_shipped() {
-	poll $(( ${1:-120} * 10 )) eval \
-		'status_json && [ "$(counter queued)" = 0 ] && [ "$(group_sockets unread)" = 0 ]'
+	poll 1200 eval 'status_json && [ "$(counter queued)" = 0 ] && [ "$(group_sockets unread)" = 0 ]'
 }
 
-# json_listen_stop [SIG]: stop the last json_listen (SIGINT) and wait for its summary; JL_RC
+# json_listen_stop: stop the last json_listen (SIGINT) and wait for its summary; JL_RC
 json_listen_stop() {
 	# Let the listener read what its socket already holds before it stops.
-	[ "${1:-INT}" = INT ] && wait_listeners_idle 10
-	kill -"${1:-INT}" "$JL_PID" 2>/dev/null
+	wait_listeners_idle 10
+	kill -INT "$JL_PID" 2>/dev/null
 	wait "$JL_PID"
 	# shellcheck disable=SC2034 # read by the cases
 	JL_RC=$?
@@ -149,10 +126,7 @@ json_listen_stop() {
 }
 
 # summary_get FILE KEY: a value from a json_listen summary
-summary_get() {
-	_v=$(field "$(cat "$1")" "$2")
-	echo "${_v:-0}"
-}
+summary_get() { field "$(cat "$1")" "$2" | grep . || echo 0; }
 
 # wait_listeners_idle [S]: wait (S seconds, 60) until no generic netlink socket has unread
 # data: the listeners have read everything the module sent (SIGINT stops sysrqmonctl at once)

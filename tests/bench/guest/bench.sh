@@ -77,12 +77,12 @@ run_op() {
 
 LISTENER_PID=
 listen_start() {
-	_before=$(nl_joined)
+	_before=$(group_sockets events)
 	"$TOOL" listen --json > "${1:-/dev/null}" 2> /tmp/listen.err &
 	LISTENER_PID=$!
 	_i=0
 	# the listener has joined once a NETLINK_GENERIC socket is in a multicast group
-	while [ "$(nl_joined)" -le "$_before" ]; do
+	while [ "$(group_sockets events)" -le "$_before" ]; do
 		_i=$((_i + 1))
 		if [ $_i -gt 100 ] || ! kill -0 $LISTENER_PID 2>/dev/null; then
 			fail listener "sysrqmonctl listen did not join: $(cat /tmp/listen.err)"

@@ -9,7 +9,7 @@
 ensure_loaded || { fail load "insmod failed"; exit 0; }
 "$TOOL" set audit 0 || fail audit-off "sysrqmonctl set audit 0 failed"
 F=/tmp/overrun-listener.json
-before=$(nl_joined)
+before=$(group_sockets events)
 runas --uid 0 --noroot --caps sys_admin -- "$TOOL" listen --json > $F 2> $F.err &
 LISTENER_PID=$!
 joined $LISTENER_PID "$before" $F.err || fail overrun-listener "did not join: $(cat $F.err)"

@@ -9,7 +9,7 @@
 . /tests/deny-lib.sh
 
 printk=$(cut -f1 /proc/sys/kernel/printk)
-deny_load allowed_keys=h
+must_reload mode=deny allowed_keys=h
 check allowed-keys-param "allowed_keys=$(param allowed_keys)" [ "$(param allowed_keys)" = h ]
 
 # an allowed key runs

@@ -9,7 +9,7 @@
 . /tests/lib.sh
 . /tests/deny-lib.sh
 
-deny_load
+must_reload mode=deny
 
 # name old written applied allowed_mask verdict
 while read -r name old val new amask verdict; do

@@ -19,7 +19,7 @@
 
 N=${RACE_WRITES:-3000}
 FLIPS=5
-deny_load allowed_keys=h audit=0
+must_reload mode=deny allowed_keys=h audit=0
 
 evil_need
 evil_unload
@@ -37,7 +37,7 @@ evil_unload
 flipped=$(new_klog | sed -n 's/.*sysrqevil: unloaded flips=\([0-9]*\).*/\1/p' | tail -n 1)
 check flip-every-write "bytes rewritten after the check: ${flipped:-none} of $FLIPS writes" \
 	[ "${flipped:-0}" -eq $FLIPS ]
-expect_count flip-denied-at-dispatch $FLIPS "$(denied_trigger_re b)"
+expect_count flip-denied-at-dispatch $FLIPS "$(HDR_VERDICT=denied hdr trigger) key=b action=[^ ]+( |\$)"
 expect_count flip-no-h-event 0 'event=trigger .* key=h '
 expect_not_ran flip-b-not-ran b
 expect_not_ran flip-h-not-ran h

@@ -13,7 +13,7 @@ undecided() {
 	"$TOOL" status --json 2>/dev/null | tr ',{}' '\n\n\n' | sed -n 's/^ *"undecided" *: *\([0-9]*\).*/\1/p' | head -n 1
 }
 
-deny_load allowed_keys=h
+must_reload mode=deny allowed_keys=h
 u0=$(undecided)
 check undecided-readable "undecided=$u0 ($("$TOOL" status --json 2>&1 | head -c 300))" [ -n "$u0" ]
 

@@ -6,7 +6,7 @@
 . /tests/lib.sh
 . /tests/deny-lib.sh
 
-deny_load deny_scope=container
+must_reload mode=deny deny_scope=container
 check scope-param "deny_scope=$(param deny_scope)" [ "$(param deny_scope)" = container ]
 
 # ns_run NAME UNSHARE-FLAGS CMD: run CMD (sh -c) in new namespaces; OUT, RC

@@ -22,7 +22,7 @@ evil_unload
 A=$(ksym sysrq_enabled)
 K=$(ksym sysrq_key_table)
 addr_ok "$A" && addr_ok "$K" || fail kallsyms "sysrq_enabled='$A' sysrq_key_table='$K'"
-deny_load verify_ms="$VERIFY_MS" allowed_mask=0 allowed_keys=sxy
+must_reload mode=deny verify_ms="$VERIFY_MS" allowed_mask=0 allowed_keys=sxy
 
 # --- toggle -----------------------------------------------------------------------------------
 setup_mask 16

@@ -13,7 +13,7 @@ evil_unload
 tool_run keys --help
 check keys-subcommand "exit $TOOL_RC: $(printf '%s' "$TOOL_OUT" | grep -m 1 -i keys)" \
 	eval '[ "$TOOL_RC" -eq 0 ] && printf "%s" "$TOOL_OUT" | grep -q "^ *keys"'
-int_load
+must_reload verify_ms="$VERIFY_MS"
 
 # key_json KEY: that key's object in `keys --json` (empty when absent)
 key_json() {

@@ -18,7 +18,7 @@ evil_need
 evil_unload
 K=$(ksym sysrq_key_table)
 addr_ok "$K" || fail kallsyms "sysrq_key_table='$K'"
-int_load mode=monitor allowed_keys=h
+must_reload verify_ms="$VERIFY_MS" mode=monitor allowed_keys=h
 set_mask 438
 
 # key_json KEY: that key's object in an unprivileged `keys --json` (KEYS_RC its exit status)

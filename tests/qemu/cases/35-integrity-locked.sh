@@ -13,7 +13,7 @@
 . /tests/deny-lib.sh
 . /tests/integrity-lib.sh
 
-deny_load allowed_keys=b locked=1
+must_reload mode=deny allowed_keys=b locked=1
 check locked "locked=$(param locked)" [ "$(param locked)" = 1 ]
 mark
 { echo 0 > $KPE; r=$?; echo h > $P; } 2> /tmp/kp.err

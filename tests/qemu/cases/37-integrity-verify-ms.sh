@@ -13,7 +13,7 @@ evil_unload
 A=$(ksym sysrq_enabled)
 addr_ok "$A" || fail kallsyms "sysrq_enabled='$A'"
 set_mask 438
-int_load
+must_reload verify_ms="$VERIFY_MS"
 
 mark
 shell_write W 0 "$PARAMS/verify_ms"

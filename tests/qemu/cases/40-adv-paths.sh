@@ -65,7 +65,7 @@ while read -r via tdata tout sout; do
 	fi
 
 	# --- trigger, deny: a descriptor from monitor mode ---
-	path_staged R deny "$via" open $P "$tdata"
+	STAGE=deny path_run R "$via" open $P "$tdata"
 	pid=$(field "$R" pid)
 	if [ "$tout" = ok ]; then
 		expect_result "$n-trigger-deny" "$R" EPERM
@@ -101,7 +101,7 @@ while read -r via tdata tout sout; do
 
 	# --- kernel.sysrq, deny: 16 -> 438 enables bits outside allowed_mask ---
 	setup_mask 16
-	path_staged R deny "$via" open $S 438
+	STAGE=deny path_run R "$via" open $S 438
 	pid=$(field "$R" pid)
 	if [ "$sout" = ok ]; then
 		expect_result "$n-sysctl-deny" "$R" EPERM

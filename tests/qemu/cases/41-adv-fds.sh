@@ -31,7 +31,7 @@ for how in exec fork scm pidfd_getfd dup3 dupfd proc_self proc_pid; do
 	esac
 
 	# --- trigger, deny: obtained in monitor mode, written in deny mode ---
-	path_staged R deny write $how $P h
+	STAGE=deny path_run R write $how $P h
 	expect_result "$how-trigger-deny" "$R" EPERM
 	expect_denied_trigger "$how-trigger-deny-event" h "$(field "$R" pid)" sysrqpath
 	expect_not_ran "$how-trigger-deny-not-ran" h
@@ -56,7 +56,7 @@ for how in exec fork scm pidfd_getfd dup3 dupfd proc_self proc_pid; do
 	expect_result "$how-sysctl" "$R" 2
 	expect_open "$how-sysctl-open" sysrq $S w "$opener" sysrqpath
 	expect_sysctl "$how-sysctl-event" 438 16 "$pid" sysrqpath
-	path_staged R deny write $how $S 438
+	STAGE=deny path_run R write $how $S 438
 	expect_result "$how-sysctl-deny" "$R" EPERM
 	expect_denied_sysctl "$how-sysctl-deny-event" 16 438 "$(field "$R" pid)" sysrqpath
 	expect_mask "$how-sysctl-deny-unchanged" 16
@@ -71,7 +71,7 @@ for how in scm fork exec; do
 	pid=$(field "$R" pid)
 	expect_result "$how-nobody-trigger" "$R" 1
 	HDR_UID=65534 HDR_EUID=65534 expect_trigger "$how-nobody-trigger-event" h help "$pid" sysrqpath
-	path_staged R deny write $how --writer-uid 65534 $P h
+	STAGE=deny path_run R write $how --writer-uid 65534 $P h
 	expect_result "$how-nobody-trigger-deny" "$R" EPERM
 	HDR_UID=65534 HDR_EUID=65534 expect_denied_trigger "$how-nobody-trigger-deny-event" h "$(field "$R" pid)" sysrqpath
 	mode_set monitor

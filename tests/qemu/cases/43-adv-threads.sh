@@ -46,7 +46,7 @@ check mon-sysctl "$R; $(summary_get $F sysctl_allowed) sysctl events" \
 
 # --- deny: threads on a trigger descriptor opened in monitor mode ---
 json_listen $F || fail listener "did not join"
-path_staged R deny write open --threads $TH --count $W $P 7
+STAGE=deny path_run R write open --threads $TH --count $W $P 7
 wait_drained
 json_listen_stop
 info "deny: $R; listener: $(cat $F)"

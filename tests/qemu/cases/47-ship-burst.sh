@@ -17,7 +17,7 @@
 . /tests/deny-lib.sh
 . /tests/adv-lib.sh
 
-deny_load
+must_reload mode=deny
 "$TOOL" set audit 0 || fail audit-off "sysrqmonctl set audit 0 failed"
 setup_mask 438
 check default-buffer "buffer_events=$(param buffer_events)" [ "$(param buffer_events)" = 2048 ]

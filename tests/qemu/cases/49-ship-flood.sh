@@ -19,7 +19,7 @@
 . /tests/adv-lib.sh
 
 SERVICE="runas --uid 0 --noroot --caps sys_admin --"
-deny_load
+must_reload mode=deny
 "$TOOL" set audit 0 || fail audit-off "sysrqmon set audit 0 failed"
 setup_mask 438
 EV=$(scaled ${FLOOD_EVENTS:-12000})
@@ -92,7 +92,7 @@ info "the stopped consumer after the unload: exit $JL_RC, $(cat $F) $(cat $F.err
 check unloaded-consumer-ends "exit $JL_RC (3: unloaded)" [ "$JL_RC" = 3 -o "$JL_RC" = 6 ]
 
 # --- a consumer that ends is forgotten; no CAP_SYS_ADMIN, no shipping ---
-deny_load
+must_reload mode=deny
 ship_listen $F || fail ship-joined-3 "$(cat $F.err)"
 json_listen_stop
 status_json

@@ -9,7 +9,7 @@
 . /tests/lib.sh
 . /tests/deny-lib.sh
 
-deny_load allowed_keys=h
+must_reload mode=deny allowed_keys=h
 setup_mask 16
 
 mark
