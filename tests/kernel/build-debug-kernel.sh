@@ -3,10 +3,8 @@
 #
 # Build a sysrqmon debug kernel (issue 13) from Debian's linux-source-SERIES, cached by the
 # source version and the resolved .config: docs/testing.md, "The debug kernels".
-# Usage: tests/kernel/build-debug-kernel.sh [-v] [SERIES [VARIANT]]
-#   SERIES 6.1 (default) or 6.12; VARIANT debug (default) or rt; -v streams the build output
-# Progress goes to stderr, the build log to <dir>/build.log; the last line on stdout is <dir>,
-# a kernel build tree (KDIR) holding arch/x86/boot/bzImage.
+# Usage: tests/kernel/build-debug-kernel.sh [-v] [SERIES [VARIANT]]   (6.1 or 6.12; debug or rt)
+# -v streams the build output; the last line on stdout is the kernel build tree (KDIR).
 set -eu
 
 exec 3>/dev/null
@@ -18,7 +16,6 @@ say() { echo "build-debug-kernel: $*" >&2; }
 die() { say "error: $*"; exit 1; }
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-[ -r "$HERE/debug-$SERIES.config" ] || die "unknown series '$SERIES' (6.1 or 6.12)"
 FRAGMENTS="$HERE/debug.config $HERE/debug-$SERIES.config"
 case $VARIANT in
 debug) ;;
@@ -42,15 +39,14 @@ lock() { flock 9 || die "cannot lock $TOP/.lock"; }
 source_current() { [ "$(cat "$SRC/.sysrqmon-source-version" 2>/dev/null)" = "$VERSION" ]; }
 unpack_source() {
 	say "unpacking /usr/src/$SRC_PKG.tar.xz ($VERSION) into $SRC"
-	new=$CACHE/.$SRC_PKG.new.$$
-	rm -rf "$new"
-	mkdir -p "$new"
-	tar -xJf "/usr/src/$SRC_PKG.tar.xz" -C "$new" --strip-components=1 ||
-		{ rm -rf "$new"; die "cannot unpack /usr/src/$SRC_PKG.tar.xz"; }
-	printf '%s\n' "$VERSION" > "$new/.sysrqmon-source-version"
-	[ ! -e "$SRC" ] || mv "$SRC" "$CACHE/.$SRC_PKG.old.$$"
-	mv "$new" "$SRC"
-	rm -rf "$CACHE/.$SRC_PKG.old.$$"
+	rm -rf "$SRC.new" "$SRC.old"
+	mkdir -p "$SRC.new"
+	tar -xJf "/usr/src/$SRC_PKG.tar.xz" -C "$SRC.new" --strip-components=1 ||
+		die "cannot unpack /usr/src/$SRC_PKG.tar.xz"
+	printf '%s\n' "$VERSION" > "$SRC.new/.sysrqmon-source-version"
+	[ ! -e "$SRC" ] || mv "$SRC" "$SRC.old"
+	mv "$SRC.new" "$SRC"
+	rm -rf "$SRC.old"
 }
 source_current || { lock; source_current || unpack_source; }
 
@@ -62,19 +58,6 @@ kmake() {
 }
 fail_log() { tail -n 60 "$OUT/build.log" >&2; die "$1 failed; full log: $OUT/build.log"; }
 
-# Fragment lines lost by olddefconfig (unmet dependencies, renamed symbols), the last setting
-# of a symbol winning; a symbol they unset may also be absent (its menu is off).
-lost_lines() {
-	# shellcheck disable=SC2086 # a list of paths without blanks
-	awk '!/^(# )?CONFIG_/ { next }
-		{ match($0, /CONFIG_[A-Za-z0-9_]+/); sym = substr($0, RSTART, RLENGTH) }
-		NR == FNR { have[sym] = $0; next }
-		{ want[sym] = $0 }
-		END { for (s in want) if (have[s] != want[s] && (want[s] ~ /=/ || have[s] ~ /=/))
-			print "not in .config: " want[s] " (have: " (have[s] ? have[s] : "absent") ")" }' \
-		"$OUT/.config" $FRAGMENTS
-}
-
 # --- configure (seconds) in a scratch directory, left there if it fails: tinyconfig, the
 # fragments merged in order by the kernel's merge_config.sh, olddefconfig
 SCRATCH=$(mktemp -d)
@@ -85,7 +68,16 @@ kmake tinyconfig
 "$SRC/scripts/kconfig/merge_config.sh" -m -O "$OUT" "$OUT/.config" $FRAGMENTS \
 	>> "$OUT/build.log" 2>&1 || fail_log "merge_config.sh"
 kmake olddefconfig
-lost=$(lost_lines)
+# Fragment lines lost by olddefconfig (unmet dependencies, renamed symbols), the last setting
+# of a symbol winning; a symbol they unset may also be absent (its menu is off).
+# shellcheck disable=SC2086 # a list of paths without blanks
+lost=$(awk '!/^(# )?CONFIG_/ { next }
+	{ match($0, /CONFIG_[A-Za-z0-9_]+/); sym = substr($0, RSTART, RLENGTH) }
+	NR == FNR { have[sym] = $0; next }
+	{ want[sym] = $0 }
+	END { for (s in want) if (have[s] != want[s] && (want[s] ~ /=/ || have[s] ~ /=/))
+		print "not in .config: " want[s] " (have: " (have[s] ? have[s] : "absent") ")" }' \
+	"$OUT/.config" $FRAGMENTS)
 [ -z "$lost" ] || { echo "$lost" >&2; die "fragment lines lost; .config: $OUT/.config"; }
 
 KEY=$(printf '%s' "$VERSION" | tr -c 'A-Za-z0-9.+_-' '_')-$VARIANT
@@ -93,28 +85,24 @@ KEY=$KEY-$(sha256sum < "$OUT/.config" | cut -c1-16)
 KDIR=$TOP/$KEY
 built() { [ -f "$KDIR/.sysrqmon-debug-kernel-done" ] && [ -f "$KDIR/Module.symvers" ] &&
 	[ -f "$KDIR/arch/x86/boot/bzImage" ]; }
-built || lock # another run may have built it while we waited
-if built; then
-	rm -rf "$SCRATCH"
-	say "up to date: $KEY"
-	echo "$KDIR"
-	exit 0
-fi
-
 # --- build (an interrupted one resumes): the image, vmlinux's Module.symvers and everything
 # external modules need
-mkdir -p "$KDIR"
-cp "$SCRATCH/.config" "$SCRATCH/build.log" "$KDIR/"
+build() {
+	mkdir -p "$KDIR"
+	cp "$SCRATCH/.config" "$SCRATCH/build.log" "$KDIR/"
+	OUT=$KDIR
+	say "building $KEY with -j$(nproc) (log: $KDIR/build.log); this takes a while"
+	start=$(date +%s)
+	kmake -j"$(nproc)" bzImage modules
+	kmake modules_prepare
+	release=$(cat "$KDIR/include/config/kernel.release")
+	printf 'source %s %s\nkernelrelease %s\nbuilt in %ss\n' "$SRC_PKG" "$VERSION" "$release" \
+		"$(($(date +%s) - start))" > "$KDIR/.sysrqmon-debug-kernel-done"
+	built || die "no bzImage or Module.symvers after the build"
+	ln -sfn "$KEY" "$TOP/latest-$SERIES-$VARIANT"
+	say "built $release in $(($(date +%s) - start)) s"
+}
+built || lock # another run may have built it while we waited
+built || build
 rm -rf "$SCRATCH"
-OUT=$KDIR
-say "building bzImage and modules with -j$(nproc) (log: $KDIR/build.log); this takes a while"
-start=$(date +%s)
-kmake -j"$(nproc)" bzImage modules
-kmake modules_prepare
-release=$(cat "$KDIR/include/config/kernel.release")
-printf 'source %s %s\nkernelrelease %s\nbuilt in %ss\n' "$SRC_PKG" "$VERSION" "$release" \
-	"$(($(date +%s) - start))" > "$KDIR/.sysrqmon-debug-kernel-done"
-built || die "no bzImage or Module.symvers after the build"
-ln -sfn "$KEY" "$TOP/latest-$SERIES-$VARIANT"
-say "built $release in $(($(date +%s) - start)) s"
 echo "$KDIR"
