@@ -13,9 +13,7 @@ DKDIR=$(tests/kernel/build-debug-kernel.sh "${1:-6.1}" "${2:-debug}" | tail -n 1
 [ -f "$DKDIR/arch/x86/boot/bzImage" ] || die "the debug kernel did not build"
 BUILD=${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/debug-module-${1:-6.1}-${2:-debug}
 rm -rf "$BUILD"
-if ! tests/kbuild.sh "$DKDIR" "$BUILD" > "$BUILD.log" 2>&1 ||
-	[ ! -f "$BUILD/module/sysrqmon_test.ko" ]; then
-	cat "$BUILD.log" >&2
-	die "the build against $DKDIR failed"
-fi
+# shellcheck disable=SC2015 # either failing is the failure
+tests/kbuild.sh "$DKDIR" "$BUILD" > "$BUILD.log" 2>&1 && [ -f "$BUILD/module/sysrqmon_test.ko" ] ||
+	{ cat "$BUILD.log" >&2; die "the build against $DKDIR failed"; }
 printf '%s\n' "$DKDIR" "$BUILD"
