@@ -1,11 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The suite on the debug kernel (KASAN, lockdep, atomic-sleep checks,
-# kmemleak, KUnit): build it (cached by source version and config), build
-# the module and its KUnit suites against it out of the source tree, run
-# the QEMU suite with loads sized for a kernel ~30 times slower per write,
-# and parse the KUnit output with the kernel's own kunit.py.
+# The suite on the debug kernel (tests/kernel/) with loads sized for a kernel ~30 times slower
+# per write, and its KUnit output parsed by the kernel's own kunit.py.
 # Usage: tests/debug.sh [SERIES [VARIANT]]   (6.1 or 6.12; debug or rt: build-debug-kernel.sh)
 # FIGURES=FILE: run.py's figures table goes there too. DEBUG_SKIP=LIST: cases to leave out
 # (make check leaves the longest to make matrix).
@@ -13,7 +10,6 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 SERIES=${1:-6.1}
 VARIANT=${2:-debug}
-CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon
 OUT=tests/qemu/out-debug-$SERIES-$VARIANT
 SUITE=debug
 . tests/result.sh
@@ -28,9 +24,8 @@ result kernel PASS "$DKDIR"
 result module PASS "sysrqmon.ko and sysrqmon_test.ko"
 
 [ -n "${DEBUG_SKIP:-}" ] && echo "debug: left to make matrix: $DEBUG_SKIP"
-python3 tests/qemu/run.py --all ${DEBUG_SKIP:+--skip "$DEBUG_SKIP"} \
-	--module "$BUILD/module/sysrqmon.ko" \
-	--tool tools/sysrqmonctl --kdir "$DKDIR" --out-dir "$OUT" \
+python3 tests/qemu/run.py --all ${DEBUG_SKIP:+--skip "$DEBUG_SKIP"} --tool tools/sysrqmonctl \
+	--module "$BUILD/module/sysrqmon.ko" --kdir "$DKDIR" --out-dir "$OUT" \
 	--env LOAD_SCALE="${DEBUG_LOAD_SCALE:-5}" --env NLFUZZ_COUNT=200 \
 	${FIGURES:+--figures "$FIGURES"} > "$OUT.log" 2>&1
 rc=$?
@@ -39,12 +34,10 @@ before=$failed
 add_counts "$(tail -n 1 "$OUT.log")"
 [ "$rc" -ne 0 ] && [ "$failed" -eq "$before" ] && failed=$((failed + 1))
 
-# KUnit's own parser over the KTAP the guest printed.
-KUNIT_PY=$CACHE/linux-source-$SERIES/tools/testing/kunit/kunit.py
-ktap=$(cat "$OUT"/main*.console.log 2>/dev/null |
-	sed -n '/@@KTAP-BEGIN/,/@@KTAP-END/p' | grep -v '@@KTAP')
-# On 6.1 a module's suites come without the top-level header the executor
-# prints for built-in ones: add it there, with one plan entry per suite.
+# KUnit's own parser over the KTAP the guest printed. On 6.1 a module's suites come without the
+# top-level header the executor prints for built-in ones: add it there, one plan entry a suite.
+KUNIT_PY=${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/linux-source-$SERIES/tools/testing/kunit/kunit.py
+ktap=$(sed -n '/@@KTAP-BEGIN/,/@@KTAP-END/{/@@KTAP/!p}' "$OUT"/main*.console.log 2>/dev/null)
 suites=$(printf '%s\n' "$ktap" | grep -cE '^(not )?ok [0-9]+ ')
 if [ -z "$ktap" ]; then
 	result kunit-parse FAIL "no KTAP output in the console logs"
