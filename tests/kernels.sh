@@ -1,23 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Debian kernels other than the installed one, for building and booting: never
-# installs anything on this machine and never touches its apt configuration.
+# Debian kernels other than the installed one, for building and booting, fetched with a private
+# apt state (bookworm) or into a Debian root (trixie); never installs anything on this machine
+# and never touches its apt configuration (docs/contract.md, "Build").
 #
 #   tests/kernels.sh kdir [META [RELEASE]]   print the KDIR of META's current ABI (default
 #                                            linux-headers-6.12-amd64 bookworm), fetching it
-#   tests/kernels.sh apt-get|apt-cache ARGS  apt with the private state below
-#
-# The private apt state (bookworm and bookworm-security) is kept, refreshed once a day
-# (KERNELS_UPDATE=1: now), under ${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/apt/bookworm/.
-# The metapackage is resolved to the ABI package it depends on today, never a pinned ABI. Its
-# image, headers, -common headers and kbuild are unpacked with dpkg-deb -x into
-# ${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/kernels/RELEASE/ (the layout tests/qemu/boot.py's
-# find_kernel reuses), the headers' Makefile pointed at the unpacked -common tree. Building
-# against it needs gcc-12 and, from 6.12 on, pahole (package dwarves).
-# Another RELEASE (trixie): its headers need its own compiler and kbuild, so they are
-# installed with apt in a root of tests/debian-root.sh, where tests/kbuild.sh builds; the
-# image is copied into the same kernels/RELEASE/ layout for the QEMU tests.
+#   tests/kernels.sh apt-get|apt-cache ARGS  apt with the private state
 set -eu
 
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon"

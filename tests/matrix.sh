@@ -1,18 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# make matrix: the whole QEMU suite on each of the nine kernels of the supported set, the
-# suite on the 6.1, 6.12 and 6.12 PREEMPT_RT debug kernels, and sysrqmon-dkms installed in a
-# real Debian 12 and Debian 13 root (tests/dkms-root.sh), and the packages on a booted Debian 12
-# and Debian 13 host, systemd as PID 1 (tests/host.sh).
-# A cell proves the tested tree: every tracked file but docs/ and README.md (and uncommitted
-# changes), so that recording results or writing notes keeps what was proved. Each cell's row
-# is kept under ${XDG_CACHE_HOME:-~/.cache}/sysrqmon/matrix/<tree>/, and, with RECORD=1, in
-# docs/matrix-cells.txt with its commit and date: a run resumes where an earlier one stopped,
-# cell by cell, on this machine or on a fresh one, as long as the tested tree is the same. A
-# failed cell runs again. make check records the cells it runs in full (tests/check.sh).
-# Ends with the table (kernel, flavour, phase, passed, failed, seconds) and "N passed,
-# M failed"; RECORD=1 also writes the table into docs/testing.md and the README.
+# make matrix: every cell of the supported set (docs/testing.md: what each cell runs, how a
+# cell's result is kept per tested tree and resumed, and what RECORD=1 writes).
 # Usage: tests/matrix.sh [CELL...]    (default: every cell; CELL as printed by -l)
 #        tests/matrix.sh --row CELL LOG SECONDS [KERNEL]   (a cell that ran elsewhere)
 set -u
