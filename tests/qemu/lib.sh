@@ -343,4 +343,5 @@ listener_stop() {
 	wait $LISTENER_PID
 	LISTENER_RC=$?
 	[ -z "$JL_AWK" ] || wait $JL_AWK
+	JL_AWK=
 }
