@@ -14,12 +14,8 @@ hidden_ran_re='sysrqevil: the hidden key ran'
 
 # evil_need: fail and end the case when /tests/sysrqevil.ko is missing
 evil_need() {
-	[ -r "$EVIL" ] && return
-	fail evil-module "$EVIL is missing: run.py could not build tests/module for this kernel"
-	exit 0
+	[ -r "$EVIL" ] || { fail evil-module "no $EVIL: tests/module did not build"; exit 0; }
 }
-
-evil_loaded() { [ -d /sys/module/sysrqevil ]; }
 
 # evil ARGS...: insmod sysrqevil ARGS (act=, mask=, key=, addr=); EVIL_RC, EVIL_OUT (insmod's
 # output), EVIL_RET (ret= of the module's log line)
@@ -32,36 +28,8 @@ evil() {
 	return $EVIL_RC
 }
 
-# evil_unload: rmmod sysrqevil when it is loaded; EVIL_RC
-evil_unload() {
-	! evil_loaded || rmmod sysrqevil
-	EVIL_RC=$?
-	return $EVIL_RC
-}
-
 # ksym NAME: address of kernel symbol NAME (0x...)
 ksym() { awk -v n="$1" 'NF == 3 && $3 == n { print "0x" $1; exit }' /proc/kallsyms; }
-
-# expect_klog NAME ERE [N]: a new kernel log line matches ERE (exactly N when given)
-expect_klog() {
-	if [ -n "$3" ]; then
-		LOG_LINES=new_klog expect_count "$1" "$3" "$2"
-	else
-		LOG_LINES=new_klog expect_audit "$1" "$2"
-	fi
-}
-
-expect_no_klog() {
-	sleep "$SETTLE"
-	_enk=$(new_klog | grep -m 1 -E -e "$2")
-	verdict "$1" "no line matches /$2/" "unexpected: $_enk" [ -z "$_enk" ]
-}
-
-# klog_ms ERE: kernel timestamp, in ms, of the first kernel log line since the mark matching ERE
-klog_ms() {
-	klog_since | grep -m 1 -E -e "$1" |
-		awk -F'[][]' '{ split($2, t, "."); printf "%d\n", t[1] * 1000 + substr(t[2] "000", 1, 3) }'
-}
 
 # drift_mark: the mark before a change that expect_drift then looks for, and a watch of the
 # longest gap (ms) between two reads of /proc/uptime in a loop (until expect_drift, or 60 s):
@@ -86,29 +54,28 @@ drift_mark() {
 # change, on the kernel's own timestamps (from the hostile module's line after its write,
 # CHANGE_RE, to the drift line), so that a slow shell does not count.
 expect_drift() {
-	_ed_n=$1
+	_ed_cre=${CHANGE_RE:-'sysrqevil: (act=|unloaded)'}
+	CHANGE_RE=
 	_ed_what="old_mask=$4 new_mask=$5"
 	[ "$3" = mask ] || _ed_what="key=$(re_quote "$4")"
 	_ed_re="$(HDR_VERDICT=$2 HDR_TID=0 hdr drift 0 -) what=$3 $_ed_what source=verify( |\$)"
-	_ed_cre=${CHANGE_RE:-'sysrqevil: (act=|unloaded)'}
-	CHANGE_RE=
 	# A generous wait (ceil(6 periods + the slack + 5 s) s): the timestamps decide
-	found_audit "$_ed_n" "$_ed_re" $(( (6 * VERIFY_MS + DRIFT_SLACK_MS + 5999) / 1000 ))
+	found_audit "$1" "$_ed_re" $(( (6 * VERIFY_MS + DRIFT_SLACK_MS + 5999) / 1000 ))
 	_ed_found=$?
 	echo stop > /tmp/stall.stop
 	wait "$STALL_PID"
 	_ed_stall=$(cat /tmp/stall.max 2>/dev/null || echo 0)
 	[ "$_ed_found" -eq 0 ] || return 1
-	_ed_t1=$(klog_ms "$_ed_cre")
-	_ed_t2=$(klog_ms "$_ed_re")
-	if [ -z "$_ed_t1" ] || [ -z "$_ed_t2" ]; then
-		fail "$_ed_n" "no kernel timestamp for /$_ed_cre/ ($_ed_t1) or the drift line ($_ed_t2)"
-		return 1
-	fi
-	_ed_lat=$((_ed_t2 - _ed_t1))
-	verdict "$_ed_n" "found ${_ed_lat} ms after the change (verify_ms=$VERIFY_MS, longest stall ${_ed_stall} ms): $AUDIT_LINE" \
-		"found ${_ed_lat} ms after the change (kernel time), more than verify_ms=$VERIFY_MS + ${DRIFT_SLACK_MS} ms + the guest's longest stall ${_ed_stall} ms: $AUDIT_LINE" \
-		[ "$_ed_lat" -le $((VERIFY_MS + DRIFT_SLACK_MS + _ed_stall)) ]
+	# ms from the first CHANGE_RE line to the first drift line; none (fails) if one is missing
+	_ed_ms=$(klog_since | C=$_ed_cre D=$_ed_re awk -F'[][]' '
+		function ms(t) { split($2, t, "."); return t[1] * 1000 + substr(t[2] "000", 1, 3) }
+		c == "" && $0 ~ ENVIRON["C"] { c = ms() }
+		d == "" && $0 ~ ENVIRON["D"] { d = ms() }
+		END { if (c != "" && d != "") print d - c }')
+	_ed_max=$((VERIFY_MS + DRIFT_SLACK_MS + _ed_stall))
+	_ed_d="${_ed_ms:-no timestamp} ms (kernel time) from /$_ed_cre/ to the drift line, at most"
+	check "$1" "$_ed_d $_ed_max (verify_ms, slack, longest stall $_ed_stall): $AUDIT_LINE" \
+		[ "${_ed_ms:-$((_ed_max + 1))}" -le "$_ed_max" ]
 }
 
 # settle_periods N: sleep N verify periods
@@ -126,22 +93,8 @@ addr_ok() { case $1 in 0x*[1-9a-f]*) return 0 ;; *) return 1 ;; esac; }
 params_restore() {
 	echo "${1:-none}" > $SRQP/reset_seq 2>/dev/null
 	echo "${2:-0}" > $SRQP/sysrq_downtime_ms
-	_pr_rs=$(rd $SRQP/reset_seq)
-	_pr_dt=$(rd $SRQP/sysrq_downtime_ms)
-	verdict "${3:-params-restored}" "reset_seq='$_pr_rs' sysrq_downtime_ms=$_pr_dt" \
-		"reset_seq='$_pr_rs' (want '$1') sysrq_downtime_ms=$_pr_dt (want $2)" \
-		[ "$_pr_rs/$_pr_dt" = "$1/$2" ]
+	_pr="reset_seq='$(rd $SRQP/reset_seq)' sysrq_downtime_ms=$(rd $SRQP/sysrq_downtime_ms)"
+	check "${3:-params-restored}" "$_pr (want '$1', $2)" \
+		[ "$_pr" = "reset_seq='$1' sysrq_downtime_ms=$2" ]
 	mark
-}
-
-SLOTS=0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ
-
-# slot_order CHARS: CHARS (a tr set: a-b is a range) once each, in key-table order
-slot_order() { printf '%s' "$SLOTS" | tr -cd "$1"; }
-
-# help_keys HELP-LINE: the keys of the kernel's "sysrq: HELP : name(k) name(0-9) ..." line,
-# in table order: every key that has a handler (the kernel prints one help text per handler)
-help_keys() {
-	slot_order "$(printf '%s\n' "$1" | grep -o '([^)]*)' | tr -d '()' | grep -xE '.|.-.' |
-		tr -d '\n')"
 }

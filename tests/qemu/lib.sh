@@ -21,7 +21,6 @@ EXPECT_TIMEOUT=${EXPECT_TIMEOUT:-1}
 SETTLE=${SETTLE:-0.3}
 
 # --- markers --------------------------------------------------------------------------------
-
 # One write per marker line on the marker port; nothing else writes there. The demo (DEMO=1)
 # keeps the console for the operator.
 marker() {
@@ -60,11 +59,9 @@ sendkey() { marker "@@SENDKEY $1"; }
 host_data() { marker "@@HOST $*"; }
 
 # --- kernel log -----------------------------------------------------------------------------
-
 # The mark: the kernel log's line count (cheap to skip to while the 8M ring has room) and the
 # last line's timestamp (found by search once lines rotate out; not the line: pr_cont grows it).
-MARK=0
-MARK_TS=
+MARK=0 MARK_TS=
 
 mark() {
 	# One read of the log, so the count and the timestamp agree.
@@ -72,19 +69,17 @@ mark() {
 	MARK=${_m%% *} MARK_TS=${_m#* }
 }
 
+# awk: the lines after the first that starts with ts (only=1: the first line must), 1 if none does
+# shellcheck disable=SC2016 # awk's fields
+AFTER_MARK='f { print; next } index($0, ts) == 1 { f = 1; next } only { exit } END { exit !f }'
+
 # Kernel log lines since the mark, with their timestamps; fails klog when the ring no longer
 # reaches back to the mark. Found first, printed after: a reader that closes the pipe early
 # (grep -m 1) must not read as a lost mark (it did, in one run in three on 6.12).
 klog_since() {
 	[ "$MARK" -gt 0 ] || { dmesg; return; }
-	if _ko=$(dmesg | tail -n "+$MARK" | MARK_TS=$MARK_TS awk '
-		NR == 1 { if (index($0, ENVIRON["MARK_TS"]) != 1) exit 3; next }
-		{ print }
-		END { if (!NR) exit 3 }') ||
-	   _ko=$(dmesg | MARK_TS=$MARK_TS awk '
-		f { print; next }
-		index($0, ENVIRON["MARK_TS"]) == 1 { f = 1 }
-		END { exit !f }'); then
+	if _ko=$(dmesg | tail -n "+$MARK" | awk -v ts="$MARK_TS" -v only=1 "$AFTER_MARK") ||
+	   _ko=$(dmesg | awk -v ts="$MARK_TS" -v only=0 "$AFTER_MARK"); then
 		[ -z "$_ko" ] || printf '%s\n' "$_ko"
 		return 0
 	fi
@@ -100,16 +95,16 @@ RE_VAL='([]^-~!#-<>-[]+|"([]^-~ !#-[]|\\["\\]|\\x[0-9a-fA-F]{2})*")'
 RE_GRAMMAR="^sysrqmon: event=[a-z_]+ verdict=(allowed|denied) pid=[0-9]+ tid=[0-9]+ uid=[0-9]+ euid=[0-9]+ comm=$RE_VAL( [a-z_]+=$RE_VAL)* seq=[0-9]+\$"
 RE_SUPPRESSED='^sysrqmon: event=suppressed count=[0-9]+$'
 
-grammar_ok() { printf '%s\n' "$1" | grep -qE -e "$RE_GRAMMAR" -e "$RE_SUPPRESSED"; }
+# matches TEXT ERE: the line TEXT matches ERE
+matches() { printf '%s\n' "$1" | grep -qE -e "$2"; }
 # Escape a literal string for an ERE.
 re_quote() { printf '%s' "$1" | sed 's/[].[\*^$+?(){}|]/\\&/g'; }
 
 # hdr KIND [PID] [COMM-ERE]: ERE of an event line's head; HDR_VERDICT (allowed), HDR_TID,
 # HDR_UID and HDR_EUID (0) override the defaults
 hdr() {
-	printf 'sysrqmon: event=%s verdict=%s pid=%s tid=%s uid=%s euid=%s comm=%s' \
-		"$1" "${HDR_VERDICT:-allowed}" "${2:-[0-9]+}" "${HDR_TID:-[0-9]+}" \
-		"${HDR_UID:-0}" "${HDR_EUID:-0}" "${3:-$RE_VAL}"
+	printf '%s' "sysrqmon: event=$1 verdict=${HDR_VERDICT:-allowed} pid=${2:-[0-9]+}" \
+		" tid=${HDR_TID:-[0-9]+} uid=${HDR_UID:-0} euid=${HDR_EUID:-0} comm=${3:-$RE_VAL}"
 }
 
 # poll TENTHS CMD...: run CMD every 0.1 s until it succeeds; 1 after TENTHS retries
@@ -117,8 +112,7 @@ poll() {
 	_pl=$1
 	shift
 	until "$@"; do
-		[ "$_pl" -gt 0 ] || return 1
-		_pl=$((_pl - 1))
+		[ $((_pl -= 1)) -ge 0 ] || return 1
 		sleep 0.1
 	done
 }
@@ -136,14 +130,9 @@ audit_summary() { echo "new lines: $(${LOG_LINES:-new_audit} | head -n 4 | sed '
 
 # found_audit NAME ERE [TIMEOUT]: find_audit; NAME fails unless the line is found and grammatical
 found_audit() {
-	if ! find_audit "$2" "$3"; then
-		fail "$1" "expected /$2/; $(audit_summary)"
-	elif [ -z "$LOG_LINES" ] && ! grammar_ok "$AUDIT_LINE"; then
-		fail "$1" "line breaks the contract grammar: $AUDIT_LINE"
-	else
-		return 0
-	fi
-	return 1
+	find_audit "$2" "$3" || { fail "$1" "expected /$2/; $(audit_summary)"; return 1; }
+	[ -n "$LOG_LINES" ] || matches "$AUDIT_LINE" "$RE_GRAMMAR|$RE_SUPPRESSED" ||
+		{ fail "$1" "line breaks the contract grammar: $AUDIT_LINE"; return 1; }
 }
 
 # expect_audit NAME ERE [TIMEOUT]: a new event line matches ERE and the contract grammar
@@ -160,12 +149,14 @@ expect_count() {
 		[ "$_c" -eq "$2" ]
 }
 
-# expect_no_audit NAME [WHAT]: no new event line at all (after SETTLE)
-expect_no_audit() {
-	sleep "$SETTLE"
-	_l=$(new_audit)
-	verdict "$1" "no event${2:+ for $2}" "unexpected: $(audit_summary)" [ -z "$_l" ]
+# expect_klog NAME ERE [N]: a new kernel log line matches ERE (exactly N when given: 0 is none)
+expect_klog() {
+	[ -z "$3" ] || { LOG_LINES=new_klog expect_count "$1" "$3" "$2"; return; }
+	LOG_LINES=new_klog expect_audit "$1" "$2"
 }
+
+# expect_no_audit NAME [WHAT]: no new event line at all (after SETTLE); WHAT, for the reader
+expect_no_audit() { LOG_LINES=new_audit expect_count "$1" 0 .; }
 
 # Every new sysrqmon line (events and other messages) must be a whole, grammatical event
 # line or a known non-event message: nothing may look like a fragment of a split line.
@@ -176,15 +167,13 @@ expect_all_grammatical() {
 	verdict "$1" "all new sysrqmon lines intact" "broken lines: $_bad" [ -z "$_bad" ]
 }
 
-# expect_open NAME TARGET PATH w|r [PID] [COMM-ERE]
+# expect_open NAME TARGET PATH w|r [PID] [COMM-ERE]: w wants access mode (flags & 3) 1 or 2, r 0
 expect_open() {
-	found_audit "$1" "$(hdr open "$5" "$6") target=$2 path=\"?$(re_quote "$3")\"? flags=0x[0-9a-fA-F]+( |\$)" ||
-		return 1
+	_eo="$(hdr open "$5" "$6") target=$2 path=\"?$(re_quote "$3")\"? flags=0x[0-9a-fA-F]+( |\$)"
+	found_audit "$1" "$_eo" || return 1
 	_f=$(printf '%s\n' "$AUDIT_LINE" | sed -n 's/.* flags=\(0x[0-9a-fA-F]*\).*/\1/p')
-	case "$4$((_f & 3))" in
-	w1 | w2 | r0 | [!wr]*) pass "$1" "$AUDIT_LINE" ;;
-	*) fail "$1" "access mode in flags is not '$4': $AUDIT_LINE"; return 1 ;;
-	esac
+	check "$1" "mode '$4', access $((_f & 3)): $AUDIT_LINE" \
+		matches "$4$((_f & 3))" '^(w[12]|r0|[^wr].*)$'
 }
 
 # expect_trigger NAME KEY ACTION [PID] [COMM-ERE]: ACTION '' is any action
@@ -203,7 +192,6 @@ expect_console() {
 }
 
 # --- helpers' output ------------------------------------------------------------------------
-
 # run_helper VAR CMD...: runs CMD, keeps its last stdout line (the helper's report,
 # "pid=.. tid=.. fdpath=.. result=..") in VAR, returns CMD's status.
 run_helper() {
@@ -219,11 +207,11 @@ run_helper() {
 field() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1; }
 
 # --- module ---------------------------------------------------------------------------------
-
-loaded() { [ -d /sys/module/sysrqmon ]; }
+# loaded [MODULE] / ensure_unloaded [MODULE]: sysrqmon unless MODULE (e.g. sysrqevil) is given
+loaded() { [ -d "/sys/module/${1:-sysrqmon}" ]; }
 ensure_loaded() { loaded || insmod "$KO" "$@"; }
-ensure_unloaded() { ! loaded || rmmod sysrqmon; }
-reload() { ensure_unloaded && insmod "$KO" "$@"; }
+ensure_unloaded() { ! loaded "$1" || rmmod "${1:-sysrqmon}"; }
+reload() { ensure_unloaded sysrqmon && insmod "$KO" "$@"; }
 # must_reload PARAMS...: reload and mark; when that fails, fail `load` and end the case
 must_reload() {
 	reload "$@" || { fail load "insmod $*"; exit 0; }
@@ -235,7 +223,6 @@ sysrq_mask() { cat /proc/sys/kernel/sysrq; }
 set_mask() { echo "$1" > /proc/sys/kernel/sysrq; mark; }
 
 # --- sysrqmonctl and netlink ----------------------------------------------------------------
-
 # tool_run ARGS...: sysrqmonctl ARGS; TOOL_OUT (stdout and stderr), TOOL_RC
 tool_run() {
 	TOOL_OUT=$("$TOOL" "$@" 2>&1)
@@ -268,12 +255,12 @@ json_str() { json_get "$1" "$2" | sed -E 's/^"(.*)"$/\1/'; }
 json_expect() {
 	_n=$1 _line=$2
 	shift 2
-	_bad=
-	for _kv in "$@"; do
-		_k=${_kv%%=*} _want=${_kv#*=}
-		_got=$(json_get "$_line" "$_k")
-		[ "$_got" = "$_want" ] || _bad="$_bad $_k=$_got (want $_want);"
-	done
+	# json_get's match, in awk (the first match: keys occur once)
+	_bad=$(printf '%s\n' "$@" | L=$_line awk -F= '{
+		k = $1; want = substr($0, length(k) + 2); got = ""
+		if (match(ENVIRON["L"], "[{,]\"" k "\":(\"([^\"\\\\]|\\\\.)*\"|[^],}]*)"))
+			got = substr(ENVIRON["L"], RSTART + length(k) + 4, RLENGTH - length(k) - 4)
+		if (got != want) printf " %s=%s (want %s);", k, got, want }')
 	verdict "$_n" "$_line" "$_bad in: $_line" [ -z "$_bad" ]
 }
 
@@ -285,12 +272,16 @@ counter() { json_get "${2:-$STATUS}" "$1"; }
 counters_ok() {
 	_s=${1:-$STATUS}
 	_g=$(counter generated "$_s")
-	_sum=$(( $(counter sent "$_s") + $(counter no_listener "$_s") + $(counter dropped "$_s") + $(counter queued "$_s") ))
+	_sum=$(( $(counter sent "$_s") + $(counter no_listener "$_s") +
+		$(counter dropped "$_s") + $(counter queued "$_s") ))
 	[ -n "$_g" ] && [ "$_g" -eq "$_sum" ]
 }
 
-# wait_drained: wait (5 s) until the module's queue is empty
-wait_drained() { poll 50 eval 'status_json && [ "$(counter queued)" = 0 ]'; }
+# wait_drained [S]: wait (S seconds, 5) until the module's queue is empty
+wait_drained() { poll $(( ${1:-5} * 10 )) eval 'status_json && [ "$(counter queued)" = 0 ]'; }
+# wait_listeners_idle [S]: wait (S seconds, 60) until no generic netlink socket has unread
+# data: the listeners have read everything the module sent (SIGINT stops sysrqmonctl at once)
+wait_listeners_idle() { poll $(( ${1:-60} * 10 )) eval '[ "$(group_sockets unread)" = 0 ]'; }
 
 # group_sockets events|unread: NETLINK_GENERIC (16) sockets in a group other than "notify"
 # (16: bit 00008000, sysrqmonctl's unload watch), i.e. the events group; or all with unread
@@ -307,7 +298,7 @@ group_sockets() {
 joined() {
 	_jp=$1 _jb=$2
 	_gid=$(nlfuzz --resolve 2>/dev/null | sed -n 's/^group=events://p')
-	if [ -n "$_gid" ] && [ "$_gid" -gt 32 ]; then
+	if [ "${_gid:-0}" -gt 32 ]; then
 		sleep 1
 		kill -0 "$_jp" 2>/dev/null
 		return
@@ -321,9 +312,8 @@ joined() {
 # listener_start FILE ARGS...: `sysrqmonctl listen ARGS > FILE 2> FILE.err &`, LISTENER_PID;
 # returns once its socket has joined the events group
 listener_start() {
-	_lf=$1
+	_lf=$1 _before=$(group_sockets events)
 	shift
-	_before=$(group_sockets events)
 	"$TOOL" listen "$@" > "$_lf" 2> "$_lf.err" &
 	LISTENER_PID=$!
 	joined $LISTENER_PID "$_before" "$_lf.err"
@@ -334,21 +324,24 @@ listener_start() {
 # reset does not wait for: there only the reset is checked.
 expect_reboot() {
 	case "$(uname -r) $(uname -v)" in
-	6.1.*) ;;
+	6.1.*) marker "@@EXPECT_REBOOT ordered" ;;
 	*PREEMPT_RT*)
 		skip audit-before-reset "PREEMPT_RT $(uname -r): consoles print from a thread the reset does not wait for"
-		marker "@@EXPECT_REBOOT unordered"
-		return ;;
+		marker "@@EXPECT_REBOOT unordered" ;;
+	*) marker "@@EXPECT_REBOOT ordered" ;;
 	esac
-	marker "@@EXPECT_REBOOT ordered"
 }
 
 # ended PID: PID (a child of the case) has ended: a zombie, or gone
 ended() { case $(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) in '' | Z) true ;; *) false ;; esac; }
 
-# listener_stop: SIGINT, and wait: LISTENER_RC
+# listener_stop: SIGINT, and wait: LISTENER_RC. A json_listen one (JL_AWK) reads what its socket
+# already holds first, and its summary is waited for.
 listener_stop() {
+	[ -z "$JL_AWK" ] || wait_listeners_idle 10
 	kill -INT $LISTENER_PID 2>/dev/null
 	wait $LISTENER_PID
 	LISTENER_RC=$?
+	[ -z "$JL_AWK" ] || wait $JL_AWK
+	JL_AWK=
 }

@@ -28,8 +28,7 @@ check nothing-attached "$EF: $(echo "$traced" | tr '\n' ';')" eval \
 	'[ -r "$EF" ] && [ "$(echo "$traced" | grep -vc "^write_sysrq_trigger ")" -eq 0 ] &&
 	echo "$traced" | grep -q "^write_sysrq_trigger "'
 
-evil_unload
-check holder-gone "rmmod sysrqevil: status $EVIL_RC" [ "$EVIL_RC" -eq 0 ]
+check holder-gone "rmmod sysrqevil" ensure_unloaded sysrqevil
 out=$(insmod "$KO" 2>&1)
 rc=$?
 check loads-after "status $rc: $out" [ "$rc" -eq 0 ]

@@ -25,10 +25,10 @@ wait $h1
 wait $f1
 rpid=$(cut -d' ' -f2 /tmp/r2)
 expect_result early-holdfd-eperm "$(tail -n 1 /tmp/hold1.out)" EPERM
-expect_denied_trigger early-holdfd-event b "$h1" holdfd
+HDR_VERDICT=denied expect_trigger early-holdfd-event b '' "$h1" holdfd
 expect_result early-fdpass-eperm "$(tail -n 1 /tmp/pass1.out)" EPERM
-expect_denied_trigger early-fdpass-event m "$rpid" fdrecv
-expect_not_ran early-fdpass-not-ran m
+HDR_VERDICT=denied expect_trigger early-fdpass-event m '' "$rpid" fdrecv
+expect_ran early-fdpass-not-ran m 0
 expect_count early-two-denials 2 'event=trigger verdict=denied '
 expect_count early-no-allowed 0 'verdict=allowed'
 
@@ -47,10 +47,10 @@ wait $h2
 wait $f2
 rpid=$(cut -d' ' -f2 /tmp/r2)
 expect_result switch-holdfd-eperm "$(tail -n 1 /tmp/hold2.out)" EPERM
-expect_denied_trigger switch-holdfd-event h "$h2" holdfd
-expect_not_ran switch-holdfd-not-ran h
+HDR_VERDICT=denied expect_trigger switch-holdfd-event h '' "$h2" holdfd
+expect_ran switch-holdfd-not-ran h 0
 expect_result switch-fdpass-eperm "$(tail -n 1 /tmp/pass2.out)" EPERM
-expect_denied_trigger switch-fdpass-event b "$rpid" fdrecv
+HDR_VERDICT=denied expect_trigger switch-fdpass-event b '' "$rpid" fdrecv
 expect_count switch-no-allowed 0 'event=trigger verdict=allowed'
 
 # --- write-opens: refused at open -----------------------------------------------------------
@@ -59,7 +59,7 @@ deny_open() {
 	HDR_VERDICT=denied expect_open "$1-open-denied" sysrq-trigger "$2" w "$3" "$4"
 	expect_count "$1-no-trigger" 0 'event=trigger '
 	expect_count "$1-one-open" 1 'event=open '
-	expect_not_ran "$1-not-ran" "$5"
+	expect_ran "$1-not-ran" "$5" 0
 }
 
 mark
@@ -140,7 +140,7 @@ expect_result fsmount-eperm "$R" EPERM
 pid=$(field "$R" pid)
 expect_audit fsmount-open-denied "$(HDR_VERDICT=denied hdr open "$pid" fsmountproc) target=sysrq-trigger path="
 expect_count fsmount-no-trigger 0 'event=trigger '
-expect_not_ran fsmount-not-ran h
+expect_ran fsmount-not-ran h 0
 
 mark
 run_helper R sysrqwrite --dirfd /proc sysrq-trigger b

@@ -26,9 +26,9 @@ for k in m b 7; do
 	shell_write W $k $P
 	expect_shell_eperm "echo-$k" "$W"
 	expect_open "echo-$k-open-allowed" sysrq-trigger $P w $$ sh
-	expect_denied_trigger "echo-$k-denied" $k $$ sh
+	HDR_VERDICT=denied expect_trigger "echo-$k-denied" $k '' $$ sh
 	expect_count "echo-$k-one-trigger" 1 'event=trigger '
-	expect_not_ran "echo-$k-not-ran" $k
+	expect_ran "echo-$k-not-ran" $k 0
 done
 
 # every method, one forbidden key
@@ -40,7 +40,7 @@ for m in write writev pwritev2 io_uring io_uring_writev; do
 	pid=$(field "$R" pid)
 	expect_result "$m-b-eperm" "$R" EPERM
 	expect_open "$m-b-open-allowed" sysrq-trigger $P w "$pid" sysrqwrite
-	expect_denied_trigger "$m-b-denied" b "$pid" "$comm"
+	HDR_VERDICT=denied expect_trigger "$m-b-denied" b '' "$pid" "$comm"
 	mark
 	run_helper R sysrqwrite --method $m $P h
 	pid=$(field "$R" pid)
@@ -58,7 +58,7 @@ for m in writev pwritev2 io_uring_writev; do
 	pid=$(field "$R" pid)
 	expect_result "$m-hbh-partial" "$R" 1
 	expect_trigger "$m-hbh-h" h help "$pid" "$comm"
-	expect_denied_trigger "$m-hbh-b" b "$pid" "$comm"
+	HDR_VERDICT=denied expect_trigger "$m-hbh-b" b '' "$pid" "$comm"
 	keys=$(new_audit | grep 'event=trigger ' | sed -n 's/.* verdict=\([a-z]*\) .* key=\([^ ]*\) .*/\2:\1/p' | tr '\n' ' ')
 	check "$m-hbh-order" "trigger events: $keys" [ "$keys" = "h:allowed b:denied " ]
 	expect_ran "$m-hbh-ran-once" h 1
@@ -66,10 +66,10 @@ for m in writev pwritev2 io_uring_writev; do
 	run_helper R sysrqwrite --method $m $P mhh
 	pid=$(field "$R" pid)
 	expect_result "$m-mhh-eperm" "$R" EPERM
-	expect_denied_trigger "$m-mhh-m" m "$pid" "$comm"
+	HDR_VERDICT=denied expect_trigger "$m-mhh-m" m '' "$pid" "$comm"
 	expect_count "$m-mhh-one-trigger" 1 'event=trigger '
-	expect_not_ran "$m-mhh-no-help" h
-	expect_not_ran "$m-mhh-no-m" m
+	expect_ran "$m-mhh-no-help" h 0
+	expect_ran "$m-mhh-no-m" m 0
 done
 
 # descriptors opened before the switch to deny and received over a unix socket
@@ -87,10 +87,10 @@ wait $h1
 wait $f1
 rpid=$(cut -d' ' -f2 /tmp/r2)
 expect_result holdfd-eperm "$(tail -n 1 /tmp/hold.out)" EPERM
-expect_denied_trigger holdfd-denied b "$h1" holdfd
+HDR_VERDICT=denied expect_trigger holdfd-denied b '' "$h1" holdfd
 expect_result fdpass-eperm "$(tail -n 1 /tmp/pass.out)" EPERM
-expect_denied_trigger fdpass-denied m "$rpid" fdrecv
-expect_not_ran fdpass-not-ran m
+HDR_VERDICT=denied expect_trigger fdpass-denied m '' "$rpid" fdrecv
+expect_ran fdpass-not-ran m 0
 # opened in deny mode (allowed: keys are set), passed, allowed key
 mark
 rm -f /tmp/r2
@@ -108,7 +108,7 @@ for p in /tmp/proc2/sysrq-trigger /tmp/trig /tmp/procdir/sysrq-trigger \
 	mark
 	shell_write W b "$p"
 	expect_shell_eperm "$n" "$W"
-	expect_denied_trigger "$n-denied" b $$ sh
+	HDR_VERDICT=denied expect_trigger "$n-denied" b '' $$ sh
 done
 CR=/tmp/chroot-keys
 mkdir -p $CR/bin $CR/proc
@@ -121,21 +121,21 @@ case "$out" in
 *"Operation not permitted"*) pass chroot-eperm "$out" ;;
 *) fail chroot-eperm "not EPERM: $out" ;;
 esac
-expect_denied_trigger chroot-denied m "$cpid" busybox
-expect_not_ran chroot-not-ran m
+HDR_VERDICT=denied expect_trigger chroot-denied m '' "$cpid" busybox
+expect_ran chroot-not-ran m 0
 mark
 run_helper R fsmountproc sysrq-trigger b
 expect_result fsmount-eperm "$R" EPERM
-expect_denied_trigger fsmount-denied b "$(field "$R" pid)" fsmountproc
+HDR_VERDICT=denied expect_trigger fsmount-denied b '' "$(field "$R" pid)" fsmountproc
 mark
 run_helper R sysrqwrite --dirfd /proc sysrq-trigger m
 expect_result dirfd-eperm "$R" EPERM
-expect_denied_trigger dirfd-denied m "$(field "$R" pid)" sysrqwrite
+HDR_VERDICT=denied expect_trigger dirfd-denied m '' "$(field "$R" pid)" sysrqwrite
 mark
 run_helper R sysrqwrite --reopen $P b
 expect_result reopen-eperm "$R" EPERM
-expect_denied_trigger reopen-denied b "$(field "$R" pid)" sysrqwrite
-expect_not_ran paths-m-not-ran m
+HDR_VERDICT=denied expect_trigger reopen-denied b '' "$(field "$R" pid)" sysrqwrite
+expect_ran paths-m-not-ran m 0
 umount $CR/proc /tmp/procdir /tmp/trig /tmp/proc2
 
 # allowed_keys changes at runtime: add '7' (it runs), then empty (opens refused again)

@@ -20,7 +20,7 @@ while read -r name old val new amask verdict; do
 	if [ "$verdict" = denied ]; then
 		expect_shell_eperm "$name" "$W"
 		expect_mask "$name-unchanged" "$old"
-		expect_denied_sysctl "$name-event" "$old" "$new" $$ sh
+		HDR_VERDICT=denied expect_sysctl "$name-event" "$old" "$new" $$ sh
 	else
 		check "$name" "allowed_mask=$(param allowed_mask): $W" [ "${W%% *}" = rc=0 ]
 		expect_mask "$name-applied" "$new"
@@ -60,7 +60,7 @@ echo 0 > "$PARAMS/allowed_mask"
 # denied16 NAME PID COMM: mask still 0, one denied event 0 -> 16
 denied16() {
 	expect_mask "$1-unchanged" 0
-	expect_denied_sysctl "$1-event" 0 16 "$2" "$3"
+	HDR_VERDICT=denied expect_sysctl "$1-event" 0 16 "$2" "$3"
 	expect_count "$1-one-event" 1 'event=sysctl '
 }
 setup_mask 0
@@ -106,8 +106,8 @@ rpid=$(cut -d' ' -f2 /tmp/r2)
 expect_result holdfd "$(tail -n 1 /tmp/hold.out)" EPERM
 expect_result fdpass "$(tail -n 1 /tmp/pass.out)" EPERM
 expect_mask holdfd-fdpass-unchanged 0
-expect_denied_sysctl holdfd-event 0 16 "$h1" holdfd
-expect_denied_sysctl fdpass-event 0 16 "$rpid" fdrecv
+HDR_VERDICT=denied expect_sysctl holdfd-event 0 16 "$h1" holdfd
+HDR_VERDICT=denied expect_sysctl fdpass-event 0 16 "$rpid" fdrecv
 expect_count holdfd-fdpass-two-events 2 'event=sysctl verdict=denied '
 # opened in deny mode (opens of kernel.sysrq are not refused), passed
 mark

@@ -22,7 +22,7 @@ FLIPS=5
 must_reload mode=deny allowed_keys=h audit=0
 
 evil_need
-evil_unload
+ensure_unloaded sysrqevil
 evil act=flip key=b comm=sysrqwrite
 check flip-armed "status $EVIL_RC: $EVIL_LINE" [ "$EVIL_RC" -eq 0 -a "$EVIL_RET" = 0 ]
 mark
@@ -33,14 +33,14 @@ while [ $i -lt $FLIPS ]; do
 	i=$((i + 1))
 done
 sleep "$SETTLE"
-evil_unload
+ensure_unloaded sysrqevil
 flipped=$(new_klog | sed -n 's/.*sysrqevil: unloaded flips=\([0-9]*\).*/\1/p' | tail -n 1)
 check flip-every-write "bytes rewritten after the check: ${flipped:-none} of $FLIPS writes" \
 	[ "${flipped:-0}" -eq $FLIPS ]
 expect_count flip-denied-at-dispatch $FLIPS "$(HDR_VERDICT=denied hdr trigger) key=b action=[^ ]+( |\$)"
 expect_count flip-no-h-event 0 'event=trigger .* key=h '
-expect_not_ran flip-b-not-ran b
-expect_not_ran flip-h-not-ran h
+expect_ran flip-b-not-ran b 0
+expect_ran flip-h-not-ran h 0
 PRE=/sys/kernel/debug/sched/preempt
 old_pre=$(sed -n 's/.*(\([a-z]*\)).*/\1/p' $PRE 2>/dev/null)
 [ -n "$old_pre" ] && echo full > $PRE

@@ -44,7 +44,7 @@ mark
 ns_run nspm-helper "-pm --fork" "sysrqwrite --method writev $P hb"
 expect_result nspm-helper-eperm "$OUT" EPERM
 HDR_VERDICT=denied expect_open nspm-helper-open-denied sysrq-trigger $P w '' sysrqwrite
-expect_not_ran nspm-helper-not-ran h
+expect_ran nspm-helper-not-ran h 0
 
 # the mask: 0 -> 16 refused in a container, allowed on the host
 setup_mask 0
@@ -52,7 +52,7 @@ mark
 ns_run nspm-sysctl "-pm --fork" "echo 16 > $S"
 ns_eperm nspm-sysctl
 expect_mask nspm-sysctl-unchanged 0
-expect_denied_sysctl nspm-sysctl-event 0 16 '' sh
+HDR_VERDICT=denied expect_sysctl nspm-sysctl-event 0 16 '' sh
 mark
 ns_run nsm-sysctl "-m" "sysctl -w kernel.sysrq=16"
 ns_eperm nsm-sysctl
@@ -70,8 +70,8 @@ OUT=$(unshare -pm --fork sh -c "echo h >&3" 3> $P 2>&1)
 RC=$?
 info "inherited fd: status $RC: $OUT"
 ns_eperm nspm-inherited-fd
-expect_denied_trigger nspm-inherited-fd-event h '' sh
-expect_not_ran nspm-inherited-fd-not-ran h
+HDR_VERDICT=denied expect_trigger nspm-inherited-fd-event h '' '' sh
+expect_ran nspm-inherited-fd-not-ran h 0
 
 # back to scope all: the host is refused too
 echo all > "$PARAMS/deny_scope"

@@ -45,7 +45,7 @@ expect_no_audit audit0-allowed-silent "an allowed restriction 438 -> 16 with aud
 mark
 shell_write W 438 $S
 expect_shell_eperm audit0-denied "$W"
-expect_denied_sysctl audit0-denied-logged 16 438 $$ sh
+HDR_VERDICT=denied expect_sysctl audit0-denied-logged 16 438 $$ sh
 mark
 shell_write W h $P
 expect_shell_eperm audit0-open-denied "$W"

@@ -12,7 +12,7 @@
 
 evil_need
 ensure_unloaded || { fail unload "rmmod sysrqmon failed"; exit 0; }
-evil_unload
+ensure_unloaded sysrqevil
 check sysrqmon-absent "$(grep '^sysrqmon ' /proc/modules)" eval '! loaded'
 
 # --- toggle ---------------------------------------------------------------------------------
@@ -21,7 +21,7 @@ evil act=toggle mask=16
 check toggle-loaded "$EVIL_OUT" [ "$EVIL_RC" -eq 0 ]
 check toggle-ret0 "$EVIL_LINE" [ "$EVIL_RET" = 0 ]
 expect_mask toggle-mask 16
-evil_unload
+ensure_unloaded sysrqevil
 set_mask 438
 
 # --- register -------------------------------------------------------------------------------
@@ -35,15 +35,14 @@ expect_klog register-action 'sysrq: Backdoor'
 mark
 echo h > $P
 expect_klog register-help-lists 'sysrq: HELP :.* backdoor\(y\)'
-evil_unload
-check register-rmmod "status $EVIL_RC" [ "$EVIL_RC" -eq 0 ]
+check register-rmmod "rmmod sysrqevil" ensure_unloaded sysrqevil
 mark
 echo y > $P
-expect_no_klog register-undone "$hidden_ran_re"
+expect_klog register-undone "$hidden_ran_re" 0
 expect_klog register-undone-help 'sysrq: HELP :'
 mark
 echo h > $P
-expect_no_klog register-undone-help-list 'backdoor\(y\)'
+expect_klog register-undone-help-list 'backdoor\(y\)' 0
 
 # --- handle ---------------------------------------------------------------------------------
 set_mask 438
@@ -51,7 +50,7 @@ evil act=handle key=h
 check handle-ret0 "$EVIL_LINE" [ "$EVIL_RET" = 0 ]
 expect_klog handle-logged 'sysrqevil: act=handle mask=0 key=h ret=0'
 expect_ran handle-ran h 1
-evil_unload
+ensure_unloaded sysrqevil
 
 # --- rawmask --------------------------------------------------------------------------------
 A=$(ksym sysrq_enabled)
@@ -60,7 +59,7 @@ set_mask 438
 evil act=rawmask mask=48 addr="$A"
 check rawmask-loaded "$EVIL_OUT $EVIL_LINE" [ "$EVIL_RC" -eq 0 ]
 expect_mask rawmask-reads 48
-evil_unload
+ensure_unloaded sysrqevil
 set_mask 438
 expect_mask rawmask-reset 438
 
@@ -75,10 +74,10 @@ check rawkey-loaded "$EVIL_OUT $EVIL_LINE" [ "$EVIL_RC" -eq 0 ]
 mark
 echo x > $P
 expect_klog rawkey-runs "$hidden_ran_re" 1
-evil_unload
+ensure_unloaded sysrqevil
 mark
 echo x > $P
-expect_no_klog rawkey-undone "$hidden_ran_re"
+expect_klog rawkey-undone "$hidden_ran_re" 0
 expect_klog rawkey-undone-help 'sysrq: HELP :'
 
 # --- the driver's parameters ----------------------------------------------------------------
@@ -94,6 +93,6 @@ check downtime-reads "sysrq_downtime_ms=$(rd $SRQP/sysrq_downtime_ms)" \
 	[ "$(rd $SRQP/sysrq_downtime_ms)" = 1234 ]
 params_restore "$rs0" "$dt0"
 
-evil_unload
+ensure_unloaded sysrqevil
 set_mask 438
 exit 0

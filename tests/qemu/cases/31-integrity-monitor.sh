@@ -17,7 +17,7 @@
 . /tests/integrity-lib.sh
 
 evil_need
-evil_unload
+ensure_unloaded sysrqevil
 ensure_unloaded
 A=$(ksym sysrq_enabled)
 K=$(ksym sysrq_key_table)
@@ -26,7 +26,12 @@ addr_ok "$A" && addr_ok "$K" || fail kallsyms "sysrq_enabled='$A' sysrq_key_tabl
 # --- baseline -------------------------------------------------------------------------------
 set_mask 438
 echo h > $P
-want=$(help_keys "$(new_klog | grep -m 1 'sysrq: HELP :')")
+# The keys of the kernel's "sysrq: HELP : name(k) name(0-9) ..." line (a tr set: a-b is a range),
+# once each in key-table order (SLOTS): every key with a handler (one help text per handler)
+SLOTS=0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ
+keys=$(new_klog | grep -m 1 'sysrq: HELP :' | grep -o '([^)]*)' | tr -d '()' |
+	grep -xE '.|.-.' | tr -d '\n')
+want=$(printf '%s' "$SLOTS" | tr -cd "$keys")
 info "keys with a handler (from HELP): $want"
 check help-keys-known "keys '$want'" [ -n "$want" ]
 mark
@@ -43,7 +48,7 @@ expect_mask toggle-applied 16
 expect_audit toggle-event "$(hdr toggle '' insmod) old_mask=0 new_mask=16 module=sysrqevil( |\$)"
 expect_count toggle-once 1 'event=toggle '
 expect_count toggle-not-sysctl 0 'event=sysctl '
-evil_unload
+ensure_unloaded sysrqevil
 mark
 shell_write W 438 $S
 expect_write_ok sysctl-write "$W"
@@ -63,13 +68,12 @@ echo y > $P
 expect_klog register-runs "$hidden_ran_re" 1
 expect_trigger register-trigger y backdoor $$ sh
 # a reload sees the registered key in its baseline
-want_y=$(slot_order "${want}y")
+want_y=$(printf '%s' "$SLOTS" | tr -cd "${want}y")
 mark
 reload verify_ms="$VERIFY_MS" || { fail reload "insmod verify_ms=$VERIFY_MS"; exit 0; }
 expect_audit baseline-with-y "$(hdr baseline '' insmod) mask=438 keys=$(re_quote "$want_y")( |\$)"
 mark
-evil_unload
-check unregister-rmmod "status $EVIL_RC" [ "$EVIL_RC" -eq 0 ]
+check unregister-rmmod "rmmod sysrqevil" ensure_unloaded sysrqevil
 expect_audit unregister-event "$(hdr keytable '' rmmod) op=unregister key=y module=sysrqevil $BACKDOOR( |\$)"
 expect_count unregister-once 1 'event=keytable '
 
@@ -80,7 +84,7 @@ expect_audit handle-event "$(hdr kernel '' insmod) key=h action=help module=sysr
 expect_count handle-once 1 'event=kernel '
 expect_count handle-not-console 0 'event=(trigger|console) '
 expect_ran handle-ran h 1
-evil_unload
+ensure_unloaded sysrqevil
 
 # --- the sysrq driver's parameters ----------------------------------------------------------
 rs0=$(rd $SRQP/reset_seq)
@@ -106,7 +110,7 @@ expect_drift drift-mask allowed mask 438 48
 expect_mask drift-mask-left 48
 settle_periods 4
 expect_count drift-mask-once 1 'event=drift '
-evil_unload
+ensure_unloaded sysrqevil
 mark
 shell_write W 438 $S
 expect_sysctl drift-mask-then-sysctl 48 438 $$ sh
@@ -126,12 +130,12 @@ expect_klog drift-key-left "$hidden_ran_re" 1
 # The module's exit puts the load-time value back; a module that goes takes the trust in its
 # handlers with it, and the slot falls back to what it held at load: not drift.
 mark
-evil_unload
+ensure_unloaded sysrqevil
 settle_periods 4
 expect_count drift-key-undo-no-drift 0 'event=drift '
 mark
 echo x > $P
-expect_no_klog drift-key-undo-slot-empty "$hidden_ran_re"
+expect_klog drift-key-undo-slot-empty "$hidden_ran_re" 0
 
 # --- hooked changes, several between two checks, are never drift ------------------------------
 # verify_ms=0 stops the check; every change below happens before the next check, which
@@ -141,12 +145,12 @@ mark
 echo 16 > $S
 echo 0 > $S
 evil act=toggle mask=438
-evil_unload
+ensure_unloaded sysrqevil
 evil act=register key=y
-evil_unload
+ensure_unloaded sysrqevil
 echo 16 > $S
 evil act=toggle mask=48
-evil_unload
+ensure_unloaded sysrqevil
 evil act=register key=y
 echo 438 > $S
 echo "$VERIFY_MS" > "$PARAMS/verify_ms"
@@ -156,7 +160,7 @@ expect_count hooked-keytable 3 'event=keytable '
 expect_count hooked-toggle 2 'event=toggle '
 expect_count hooked-sysctl 4 'event=sysctl '
 mark
-evil_unload
+ensure_unloaded sysrqevil
 settle_periods 3
 expect_count hooked-unregister-no-drift 0 'event=drift '
 
@@ -171,7 +175,7 @@ mark
 echo monitor > "$PARAMS/mode"
 settle_periods 4
 expect_count off-hooked-no-drift 0 'event=drift '
-evil_unload
+ensure_unloaded sysrqevil
 set_mask 438
 
 # --- blinding switches -----------------------------------------------------------------------
@@ -214,15 +218,15 @@ echo h > $P
 echo 16 > $S
 echo 438 > $S
 evil act=toggle mask=438
-evil_unload
+ensure_unloaded sysrqevil
 evil act=register key=y
-evil_unload
+ensure_unloaded sysrqevil
 evil act=handle key=h
-evil_unload
+ensure_unloaded sysrqevil
 evil act=rawmask mask=48 addr="$A"
-evil_unload
+ensure_unloaded sysrqevil
 evil act=rawkey key=x addr="$K"
-evil_unload
+ensure_unloaded sysrqevil
 rs0=$(rd $SRQP/reset_seq)
 echo 194 > $SRQP/reset_seq
 echo 1234 > $SRQP/sysrq_downtime_ms

@@ -18,7 +18,7 @@
 . /tests/integrity-lib.sh
 
 evil_need
-evil_unload
+ensure_unloaded sysrqevil
 A=$(ksym sysrq_enabled)
 K=$(ksym sysrq_key_table)
 addr_ok "$A" && addr_ok "$K" || fail kallsyms "sysrq_enabled='$A' sysrq_key_table='$K'"
@@ -33,26 +33,26 @@ expect_mask toggle-unchanged 16
 expect_audit toggle-denied "$(HDR_VERDICT=denied hdr toggle '' insmod) old_mask=16 new_mask=48 module=sysrqevil( |\$)"
 expect_count toggle-denied-once 1 'event=toggle '
 expect_count toggle-not-sysctl 0 'event=sysctl '
-evil_unload
+ensure_unloaded sysrqevil
 mark
 evil act=toggle mask=1
 check toggle-1-eperm "$EVIL_LINE" [ "$EVIL_RET" = -1 ]
 expect_mask toggle-1-unchanged 16
 expect_audit toggle-1-denied "$(HDR_VERDICT=denied hdr toggle '' insmod) old_mask=16 new_mask=1 module=sysrqevil( |\$)"
-evil_unload
+ensure_unloaded sysrqevil
 mark
 evil act=toggle mask=0
 check toggle-clear-ret0 "$EVIL_LINE" [ "$EVIL_RET" = 0 ]
 expect_mask toggle-clear-applied 0
 expect_audit toggle-clear-allowed "$(hdr toggle '' insmod) old_mask=16 new_mask=0 module=sysrqevil( |\$)"
-evil_unload
+ensure_unloaded sysrqevil
 echo 0x10 > "$PARAMS/allowed_mask"
 mark
 evil act=toggle mask=16
 check toggle-allowed-bit-ret0 "$EVIL_LINE" [ "$EVIL_RET" = 0 ]
 expect_mask toggle-allowed-bit-applied 16
 expect_audit toggle-allowed-bit "$(hdr toggle '' insmod) old_mask=0 new_mask=16 module=sysrqevil( |\$)"
-evil_unload
+ensure_unloaded sysrqevil
 echo 0 > "$PARAMS/allowed_mask"
 mark
 settle_periods 3
@@ -69,10 +69,10 @@ expect_count register-denied-once 1 'event=keytable '
 mark
 shell_write W y $P
 expect_write_ok register-trigger-y "$W"
-expect_no_klog register-not-bound "$hidden_ran_re"
+expect_klog register-not-bound "$hidden_ran_re" 0
 expect_ran register-y-is-help h 1
 mark
-evil_unload
+ensure_unloaded sysrqevil
 expect_count register-denied-no-unregister 0 'event=keytable '
 
 echo monitor > "$PARAMS/mode"
@@ -86,14 +86,14 @@ mark
 shell_write W y $P
 expect_klog switch-y-bound "$hidden_ran_re" 1
 mark
-evil_unload
+ensure_unloaded sysrqevil
 check switch-unregister-rmmod "status $EVIL_RC" [ "$EVIL_RC" -eq 0 ]
-check switch-unregister-gone "$(grep '^sysrqevil ' /proc/modules)" eval '! evil_loaded'
+check switch-unregister-gone "$(grep '^sysrqevil ' /proc/modules)" eval '! loaded sysrqevil'
 expect_audit switch-unregister "$(hdr keytable '' rmmod) op=unregister key=y module=sysrqevil $BACKDOOR( |\$)"
 expect_count switch-unregister-once 1 'event=keytable '
 mark
 shell_write W y $P
-expect_no_klog switch-unbound "$hidden_ran_re"
+expect_klog switch-unbound "$hidden_ran_re" 0
 expect_ran switch-y-is-help h 1
 settle_periods 3
 expect_count switch-no-drift 0 'event=drift '
@@ -104,15 +104,15 @@ mark
 evil act=handle key=h
 expect_audit handle-denied "$(HDR_VERDICT=denied hdr kernel '' insmod) key=h action=help module=sysrqevil( |\$)"
 expect_count handle-denied-once 1 'event=kernel '
-expect_not_ran handle-denied-not-ran h
-evil_unload
+expect_ran handle-denied-not-ran h 0
+ensure_unloaded sysrqevil
 echo sxyh > "$PARAMS/allowed_keys"
 mark
 evil act=handle key=h
 expect_audit handle-allowed "$(hdr kernel '' insmod) key=h action=help module=sysrqevil( |\$)"
 expect_count handle-allowed-once 1 'event=kernel '
 expect_ran handle-allowed-ran h 1
-evil_unload
+ensure_unloaded sysrqevil
 echo sxy > "$PARAMS/allowed_keys"
 
 # --- the sysrq driver's parameters ------------------------------------------------------------------
@@ -151,7 +151,7 @@ expect_mask drift-mask-restored 16
 settle_periods 4
 expect_count drift-mask-once 1 'event=drift '
 expect_mask drift-mask-stays 16
-evil_unload
+ensure_unloaded sysrqevil
 
 # --- drift put back: an empty slot and a built-in handler's slot ----------------------------------
 drift_mark
@@ -162,10 +162,10 @@ expect_count drift-key-x-once 1 'event=drift '
 mark
 shell_write W x $P
 expect_write_ok drift-key-x-trigger "$W"
-expect_no_klog drift-key-x-restored "$hidden_ran_re"
+expect_klog drift-key-x-restored "$hidden_ran_re" 0
 expect_ran drift-key-x-is-help h 1
 mark
-evil_unload
+ensure_unloaded sysrqevil
 settle_periods 3
 expect_count drift-key-x-rmmod-no-drift 0 'event=drift '
 
@@ -176,10 +176,10 @@ settle_periods 4
 expect_count drift-key-s-once 1 'event=drift '
 mark
 shell_write W s $P
-expect_no_klog drift-key-s-restored "$hidden_ran_re"
+expect_klog drift-key-s-restored "$hidden_ran_re" 0
 expect_klog drift-key-s-sync 'sysrq: Emergency Sync'
 mark
-evil_unload
+ensure_unloaded sysrqevil
 settle_periods 3
 expect_count drift-key-s-rmmod-no-drift 0 'event=drift '
 
@@ -190,7 +190,7 @@ drift_mark
 evil act=rawmask mask=438 addr="$A"
 expect_drift scope-container-drift allowed mask 16 438
 expect_mask scope-container-left 438
-evil_unload
+ensure_unloaded sysrqevil
 echo all > "$PARAMS/deny_scope"
 
 # --- a kernel.sysrq write made while mode=off is not reverted as drift after the switch back --------
@@ -210,15 +210,15 @@ mark
 { echo 0 > $KPE; echo h > $P; } 2> /tmp/kp.err
 check kprobes-off "kprobes/enabled=$(rd $KPE) $(cat /tmp/kp.err)" [ "$(rd $KPE)" = 0 ]
 expect_audit kprobes-tamper "$(hdr tamper $$ sh) what=kprobes( |\$)"
-expect_denied_trigger kprobes-next-trigger-denied h $$ sh
-expect_not_ran kprobes-next-not-ran h
+HDR_VERDICT=denied expect_trigger kprobes-next-trigger-denied h '' $$ sh
+expect_ran kprobes-next-not-ran h 0
 check kprobes-next-eperm "$(cat /tmp/kp.err)" grep -q 'Operation not permitted' /tmp/kp.err
 echo 1 > $KPE
 check kprobes-reenabled "kprobes/enabled=$(rd $KPE)" [ "$(rd $KPE)" = 1 ]
 mark
 { echo 0 > $KPE; echo 438 > $S; } 2> /tmp/kp.err
 expect_audit kprobes-tamper-2 "$(hdr tamper $$ sh) what=kprobes( |\$)"
-expect_denied_sysctl kprobes-next-sysctl-denied 16 438 $$ sh
+HDR_VERDICT=denied expect_sysctl kprobes-next-sysctl-denied 16 438 $$ sh
 expect_mask kprobes-next-sysctl-unchanged 16
 echo 1 > $KPE
 check kprobes-reenabled-2 "kprobes/enabled=$(rd $KPE)" [ "$(rd $KPE)" = 1 ]
@@ -228,15 +228,15 @@ mark
 check ftrace-ebusy "status $r: $(cat /tmp/ft.err)" eval '[ "$r" -ne 0 ] && grep -qi busy /tmp/ft.err'
 check ftrace-still-on "ftrace_enabled=$(rd $FTE)" [ "$(rd $FTE)" = 1 ]
 expect_audit ftrace-tamper "$(HDR_VERDICT=denied hdr tamper $$ sh) what=ftrace( |\$)"
-expect_denied_trigger ftrace-next-trigger-denied h $$ sh
-expect_not_ran ftrace-next-not-ran h
+HDR_VERDICT=denied expect_trigger ftrace-next-trigger-denied h '' $$ sh
+expect_ran ftrace-next-not-ran h 0
 mark
 { echo 0 > $FTE; echo 438 > $S; } 2> /tmp/ft.err
 expect_audit ftrace-tamper-2 "$(HDR_VERDICT=denied hdr tamper $$ sh) what=ftrace( |\$)"
-expect_denied_sysctl ftrace-next-sysctl-denied 16 438 $$ sh
+HDR_VERDICT=denied expect_sysctl ftrace-next-sysctl-denied 16 438 $$ sh
 expect_mask ftrace-next-sysctl-unchanged 16
 
-evil_unload
+ensure_unloaded sysrqevil
 ensure_unloaded
 set_mask 438
 exit 0

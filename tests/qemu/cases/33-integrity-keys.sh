@@ -8,7 +8,7 @@
 . /tests/integrity-lib.sh
 
 evil_need
-evil_unload
+ensure_unloaded sysrqevil
 [ -x "$TOOL" ] || { fail tool "$TOOL is missing"; exit 0; }
 tool_run keys --help
 check keys-subcommand "exit $TOOL_RC: $(printf '%s' "$TOOL_OUT" | grep -m 1 -i keys)" \
@@ -50,7 +50,7 @@ check keys-y-json-handler "$j" eval 'printf "%s" "$j" | grep -q "\"handler\":\"b
 t=$(key_text y)
 check keys-y-text "$t" eval 'printf "%s" "$t" | grep -Eq "^y +yes +sysrqevil .*backdoor\(y\)"'
 check keys-b-text-unchanged "$(key_text b)" eval 'key_text b | grep -Eq "^b +no +vmlinux "'
-evil_unload
+ensure_unloaded sysrqevil
 keys_now
 check keys-no-y-after "$(key_json y)" [ -z "$(key_json y)" ]
 
@@ -58,7 +58,7 @@ evil act=rawkey key=x addr="$(ksym sysrq_key_table)"
 keys_now
 j=$(key_json x)
 check keys-raw-x "$j" eval 'printf "%s" "$j" | grep -q "\"module\":\"sysrqevil\".*\"changed\":true"'
-evil_unload
+ensure_unloaded sysrqevil
 keys_now
 check keys-no-x-after "$(key_json x)" [ -z "$(key_json x)" ]
 ensure_unloaded

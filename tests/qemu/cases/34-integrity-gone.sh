@@ -15,7 +15,7 @@
 . /tests/integrity-lib.sh
 
 evil_need
-evil_unload
+ensure_unloaded sysrqevil
 K=$(ksym sysrq_key_table)
 addr_ok "$K" || fail kallsyms "sysrq_key_table='$K'"
 must_reload verify_ms="$VERIFY_MS" mode=monitor allowed_keys=h
@@ -42,7 +42,7 @@ evil act=rawkey key=y addr="$K" linger=$((3 * VERIFY_MS))
 expect_drift gone-y-accepted allowed keytable y
 echo deny > "$PARAMS/mode"
 mark
-evil_unload
+ensure_unloaded sysrqevil
 settle_periods 4
 expect_count gone-y-not-restored 0 'event=drift '
 keys_as_user
@@ -57,7 +57,7 @@ evil act=rawkey key=s addr="$K" linger=$((3 * VERIFY_MS))
 expect_drift gone-s-accepted allowed keytable s
 echo deny > "$PARAMS/mode"
 mark
-evil_unload
+ensure_unloaded sysrqevil
 settle_periods 4
 expect_count gone-s-not-restored 0 'event=drift '
 keys_as_user
@@ -70,7 +70,7 @@ drift_mark
 evil act=rawkey key=y addr="$K" leave=1
 expect_drift gone-left-accepted allowed keytable y
 drift_mark
-evil_unload
+ensure_unloaded sysrqevil
 expect_drift gone-left-found allowed keytable y
 keys_as_user
 check gone-left-keys-user "exit $KEYS_RC" [ "$KEYS_RC" -eq 0 ]

@@ -21,13 +21,13 @@ check kprobes-eperm "status $r: $(cat /tmp/kp.err)" eval '[ "$r" -ne 0 ] && grep
 check kprobes-still-on "kprobes/enabled=$(rd $KPE)" [ "$(rd $KPE)" = 1 ]
 expect_audit kprobes-denied "$(HDR_VERDICT=denied hdr tamper $$ sh) what=kprobes( |\$)"
 expect_count kprobes-once 1 'event=tamper '
-expect_denied_trigger kprobes-next-denied h $$ sh
-expect_not_ran kprobes-next-not-ran h
+HDR_VERDICT=denied expect_trigger kprobes-next-denied h '' $$ sh
+expect_ran kprobes-next-not-ran h 0
 mark
 { echo 0 > $FTE; r=$?; echo h > $P; } 2> /tmp/ft.err
 check ftrace-ebusy "status $r: $(cat /tmp/ft.err)" eval '[ "$r" -ne 0 ] && grep -qi busy /tmp/ft.err'
 expect_audit ftrace-denied "$(HDR_VERDICT=denied hdr tamper $$ sh) what=ftrace( |\$)"
-expect_denied_trigger ftrace-next-denied h $$ sh
+HDR_VERDICT=denied expect_trigger ftrace-next-denied h '' $$ sh
 mark
 echo 1 > $KPE
 expect_no_audit kprobes-enable-quiet "kprobes/enabled=1 while locked"

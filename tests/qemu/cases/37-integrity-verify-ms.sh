@@ -9,7 +9,7 @@
 . /tests/integrity-lib.sh
 
 evil_need
-evil_unload
+ensure_unloaded sysrqevil
 A=$(ksym sysrq_enabled)
 addr_ok "$A" || fail kallsyms "sysrq_enabled='$A'"
 set_mask 438
@@ -27,7 +27,7 @@ mark
 evil act=rawmask mask=1 addr="$A"
 settle_periods 3
 expect_count off-no-drift 0 'event=drift '
-evil_unload
+ensure_unloaded sysrqevil
 
 drift_mark
 tool_run set verify_ms "$VERIFY_MS"

@@ -61,7 +61,7 @@ while read -r via tdata tout sout; do
 		expect_result "$n-trigger-refused" "$R" "$tout"
 		expect_open "$n-trigger-open" sysrq-trigger $P w "$pid" sysrqpath
 		expect_count "$n-trigger-no-event" 0 'event=trigger '
-		expect_not_ran "$n-trigger-not-ran" h
+		expect_ran "$n-trigger-not-ran" h 0
 	fi
 
 	# --- trigger, deny: a descriptor from monitor mode ---
@@ -75,12 +75,13 @@ while read -r via tdata tout sout; do
 		expect_result "$n-trigger-deny-refused" "$R" "$tout"
 		expect_count "$n-trigger-deny-no-event" 0 'event=trigger '
 	fi
-	expect_not_ran "$n-trigger-deny-not-ran" h
+	expect_ran "$n-trigger-deny-not-ran" h 0
 	# a fresh write-open in deny mode: refused at open
 	mark
 	path_run R "$via" open $P "$tdata"
 	expect_result "$n-trigger-deny-open" "$R" EPERM
-	expect_denied_open "$n-trigger-deny-open-event" $P "$(field "$R" pid)" sysrqpath
+	HDR_VERDICT=denied expect_open "$n-trigger-deny-open-event" sysrq-trigger $P w \
+		"$(field "$R" pid)" sysrqpath
 
 	# --- kernel.sysrq, monitor: 438 -> 16 ---
 	setup_mask 438
@@ -105,7 +106,7 @@ while read -r via tdata tout sout; do
 	pid=$(field "$R" pid)
 	if [ "$sout" = ok ]; then
 		expect_result "$n-sysctl-deny" "$R" EPERM
-		expect_denied_sysctl "$n-sysctl-deny-event" 16 438 "$pid" "$comm"
+		HDR_VERDICT=denied expect_sysctl "$n-sysctl-deny-event" 16 438 "$pid" "$comm"
 	else
 		expect_result "$n-sysctl-deny-refused" "$R" "$sout"
 		expect_count "$n-sysctl-deny-no-event" 0 'event=sysctl '

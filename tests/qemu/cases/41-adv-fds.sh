@@ -33,8 +33,9 @@ for how in exec fork scm pidfd_getfd dup3 dupfd proc_self proc_pid; do
 	# --- trigger, deny: obtained in monitor mode, written in deny mode ---
 	STAGE=deny path_run R write $how $P h
 	expect_result "$how-trigger-deny" "$R" EPERM
-	expect_denied_trigger "$how-trigger-deny-event" h "$(field "$R" pid)" sysrqpath
-	expect_not_ran "$how-trigger-deny-not-ran" h
+	HDR_VERDICT=denied expect_trigger "$how-trigger-deny-event" h '' \
+		"$(field "$R" pid)" sysrqpath
+	expect_ran "$how-trigger-deny-not-ran" h 0
 
 	# --- trigger, deny: obtained in deny mode: the write-open is refused ---
 	mark
@@ -45,8 +46,9 @@ for how in exec fork scm pidfd_getfd dup3 dupfd proc_self proc_pid; do
 	pidfd_getfd) who=$(field "$R" opener) ;;           # the holder child's open
 	*) who= ;;
 	esac
-	expect_denied_open "$how-trigger-deny-fresh-event" $P "$who" sysrqpath
-	expect_not_ran "$how-trigger-deny-fresh-not-ran" h
+	HDR_VERDICT=denied expect_open "$how-trigger-deny-fresh-event" sysrq-trigger $P w \
+		"$who" sysrqpath
+	expect_ran "$how-trigger-deny-fresh-not-ran" h 0
 
 	# --- kernel.sysrq, monitor then deny ---
 	setup_mask 438
@@ -58,7 +60,8 @@ for how in exec fork scm pidfd_getfd dup3 dupfd proc_self proc_pid; do
 	expect_sysctl "$how-sysctl-event" 438 16 "$pid" sysrqpath
 	STAGE=deny path_run R write $how $S 438
 	expect_result "$how-sysctl-deny" "$R" EPERM
-	expect_denied_sysctl "$how-sysctl-deny-event" 16 438 "$(field "$R" pid)" sysrqpath
+	HDR_VERDICT=denied expect_sysctl "$how-sysctl-deny-event" 16 438 \
+		"$(field "$R" pid)" sysrqpath
 	expect_mask "$how-sysctl-deny-unchanged" 16
 	setup_mask 438
 done
@@ -73,7 +76,8 @@ for how in scm fork exec; do
 	HDR_UID=65534 HDR_EUID=65534 expect_trigger "$how-nobody-trigger-event" h help "$pid" sysrqpath
 	STAGE=deny path_run R write $how --writer-uid 65534 $P h
 	expect_result "$how-nobody-trigger-deny" "$R" EPERM
-	HDR_UID=65534 HDR_EUID=65534 expect_denied_trigger "$how-nobody-trigger-deny-event" h "$(field "$R" pid)" sysrqpath
+	HDR_UID=65534 HDR_EUID=65534 HDR_VERDICT=denied \
+		expect_trigger "$how-nobody-trigger-deny-event" h '' "$(field "$R" pid)" sysrqpath
 	mode_set monitor
 	path_run R write $how --writer-uid 65534 $S 16
 	expect_result "$how-nobody-sysctl" "$R" EPERM

@@ -28,7 +28,7 @@ n=$(printf '%s\n' "$out" | grep -c 'Permission denied')
 check userns-eacces "both writes refused with EACCES: $(oneline "$out")" [ "$n" -eq 2 ]
 expect_no_audit userns-no-event "an unprivileged user namespace"
 expect_mask userns-mask-unchanged 438
-expect_not_ran userns-not-ran h
+expect_ran userns-not-ran h 0
 
 # ns_host_pid LOCALPID: the initial-namespace pid of the sysrqpath whose innermost pid is LOCALPID
 ns_host_pid() {
@@ -78,8 +78,9 @@ for shape in "mpf --mount-proc" "rmpf --mount-proc"; do
 		# a descriptor opened in the container before the switch: denied at write
 		ns_write "$n-$scope-trigger" "$flags" deny $P h
 		expect_result "$n-$scope-deny-trigger" "$R" EPERM
-		expect_denied_trigger "$n-$scope-deny-trigger-event" h "$HOSTPID" sysrqpath
-		expect_not_ran "$n-$scope-deny-not-ran" h
+		HDR_VERDICT=denied expect_trigger "$n-$scope-deny-trigger-event" h '' \
+			"$HOSTPID" sysrqpath
+		expect_ran "$n-$scope-deny-not-ran" h 0
 		# a fresh write-open in the container: denied at open
 		mark
 		out=$(unshare $flags sh -c "echo h > $P" 2>&1)
@@ -87,10 +88,11 @@ for shape in "mpf --mount-proc" "rmpf --mount-proc"; do
 		*"Operation not permitted"*) pass "$n-$scope-deny-open" "$out" ;;
 		*) fail "$n-$scope-deny-open" "not EPERM: $out" ;;
 		esac
-		expect_denied_open "$n-$scope-deny-open-event" $P '' sh
+		HDR_VERDICT=denied expect_open "$n-$scope-deny-open-event" sysrq-trigger $P w '' sh
 		ns_write "$n-$scope-sysctl" "$flags" keep $S 438
 		expect_result "$n-$scope-deny-sysctl" "$R" EPERM
-		expect_denied_sysctl "$n-$scope-deny-sysctl-event" 16 438 "$HOSTPID" sysrqpath
+		HDR_VERDICT=denied expect_sysctl "$n-$scope-deny-sysctl-event" 16 438 \
+			"$HOSTPID" sysrqpath
 		expect_mask "$n-$scope-deny-mask" 16
 		mode_set monitor
 	done

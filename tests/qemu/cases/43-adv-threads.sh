@@ -26,7 +26,7 @@ json_listen $F || fail listener "did not join"
 mark
 path_run R write open --threads $TH --count $W $P 7
 wait_drained
-json_listen_stop
+listener_stop
 info "monitor: $R; listener: $(cat $F)"
 check mon-writes "$R" [ "$(field "$R" ok)" = $N ]
 check mon-trigger-events "$(summary_get $F trigger_allowed) allowed trigger events (want $N)" \
@@ -40,7 +40,7 @@ expect_ran mon-ran 7 $N
 json_listen $F || fail listener "did not join"
 path_run R write open --threads $TH --count $W $S 438
 wait_drained
-json_listen_stop
+listener_stop
 check mon-sysctl "$R; $(summary_get $F sysctl_allowed) sysctl events" \
 	[ "$(field "$R" ok)" = $N -a "$(summary_get $F sysctl_allowed)" = $N ]
 
@@ -48,12 +48,12 @@ check mon-sysctl "$R; $(summary_get $F sysctl_allowed) sysctl events" \
 json_listen $F || fail listener "did not join"
 STAGE=deny path_run R write open --threads $TH --count $W $P 7
 wait_drained
-json_listen_stop
+listener_stop
 info "deny: $R; listener: $(cat $F)"
 check deny-writes "$R" [ "$(field "$R" eperm)" = $N ]
 check deny-trigger-events "$(summary_get $F trigger_denied) denied trigger events (want $N), $(summary_get $F trigger_allowed) allowed" \
 	[ "$(summary_get $F trigger_denied)" = $N -a "$(summary_get $F trigger_allowed)" = 0 ]
-expect_not_ran deny-not-ran 7
+expect_ran deny-not-ran 7 0
 mode_set monitor
 
 # --- race: writer threads against a switch monitor -> deny ---
@@ -71,7 +71,7 @@ for round in 1 2 3; do
 	wait $wp
 	R=$(tail -n 1 /tmp/adv-out)
 	wait_drained
-	json_listen_stop
+	listener_stop
 	ok=$(field "$R" ok) eperm=$(field "$R" eperm) other=$(field "$R" other)
 	al=$(summary_get $F trigger_allowed) de=$(summary_get $F trigger_denied)
 	ran=$(new_klog | grep -c "$(ran_re 7)")

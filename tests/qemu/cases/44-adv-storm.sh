@@ -61,19 +61,19 @@ S1=$STATUS
 storm "$EV"
 wait_drained || fail drained "queue not empty after 5 s"
 S2=$STATUS
-alive=$(kill -0 $JL_PID 2>/dev/null && echo yes || echo no)
+alive=$(kill -0 $LISTENER_PID 2>/dev/null && echo yes || echo no)
 wait_listeners_idle || info "the listener still has unread events after 60 s"
 # one more event: a gap after an overrun becomes visible to the listener
 echo 438 > $S
 wait_drained
 wait_listeners_idle
 S3=$STATUS
-json_listen_stop
+listener_stop
 gen=$(delta generated "$S1" "$S2") sent=$(delta sent "$S1" "$S2")
 drop=$(delta dropped "$S1" "$S2") nol=$(delta no_listener "$S1" "$S2") q=$(counter queued "$S2")
 ev=$(summary_get $F events) lost=$(summary_get $F lost) lostsum=$(summary_get $F lostsum)
 gen3=$(delta generated "$S1" "$S3")
-s="generated +$gen sent +$sent dropped +$drop no_listener +$nol queued $q; listener (alive after the storm: $alive): $ev events, $lost lost records covering $lostsum, exit $JL_RC ($(cat $F.err | tr '\n' ' ')); $STORM_STATUS_OK/$STORM_STATUS_N status snapshots exact; $STORM_SECS s"
+s="generated +$gen sent +$sent dropped +$drop no_listener +$nol queued $q; listener (alive after the storm: $alive): $ev events, $lost lost records covering $lostsum, exit $LISTENER_RC ($(cat $F.err | tr '\n' ' ')); $STORM_STATUS_OK/$STORM_STATUS_N status snapshots exact; $STORM_SECS s"
 info "$s"
 check storm-size "generated +$gen (want >= $EV)" [ "$gen" -ge "$EV" ]
 check storm-identity "$s" counters_ok "$S2"
@@ -93,13 +93,13 @@ figure storm-seconds "$STORM_SECS"
 # --- a stalled listener and 10 reading ones ---
 EV2=$(scaled ${STORM2_EVENTS:-20000})
 json_listen /tmp/stalled.sum || fail stalled-listener "did not join"
-SPID=$JL_PID SAWK=$JL_AWK
+SPID=$LISTENER_PID SAWK=$JL_AWK
 kill -STOP $SPID
 pids="" awks=""
 i=1
 while [ $i -le 10 ]; do
 	json_listen /tmp/l$i.sum || fail listener-$i "did not join"
-	pids="$pids $JL_PID" awks="$awks $JL_AWK"
+	pids="$pids $LISTENER_PID" awks="$awks $JL_AWK"
 	i=$((i + 1))
 done
 status_json
@@ -160,13 +160,13 @@ S1=$STATUS
 storm "$EV"
 wait_shipped || info "the module or the shipping consumer still holds events after 120 s"
 S2=$STATUS
-json_listen_stop
+listener_stop
 gen=$(delta generated "$S1" "$S2") drop=$(delta dropped "$S1" "$S2") shipped=$(delta shipped "$S1" "$S2")
 ev=$(summary_get $F events) lostsum=$(summary_get $F lostsum)
-s="generated +$gen dropped +$drop shipped +$shipped; shipping consumer: $ev events, $(summary_get $F lost) lost records covering $lostsum, exit $JL_RC ($(cat $F.err | tr '\n' ' ')); $STORM_SECS s"
+s="generated +$gen dropped +$drop shipped +$shipped; shipping consumer: $ev events, $(summary_get $F lost) lost records covering $lostsum, exit $LISTENER_RC ($(cat $F.err | tr '\n' ' ')); $STORM_SECS s"
 info "$s"
 check ship-storm-all-received "$s" [ "$ev" = "$gen" -a "$gen" -ge "$EV" ]
-check ship-storm-none-lost "$s" [ "$lostsum" = 0 -a "$drop" = 0 -a "$JL_RC" = 0 ]
+check ship-storm-none-lost "$s" [ "$lostsum" = 0 -a "$drop" = 0 -a "$LISTENER_RC" = 0 ]
 check ship-storm-shipped "$s" [ "$shipped" = "$gen" ]
 check ship-storm-identity "$s" counters_ok "$S2"
 figure ship-storm-generated "$gen"

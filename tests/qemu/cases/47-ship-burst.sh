@@ -33,11 +33,11 @@ check second-ship-busy "exit $TOOL_RC: $TOOL_OUT" [ "$TOOL_RC" = 1 -a "$busy" = 
 
 status_json
 S1=$STATUS
-kill -STOP $JL_PID
+kill -STOP $LISTENER_PID
 run_helper R1 sysrqburst --count $STOPPED $S 438
 status_json
 held=$(counter queued)
-kill -CONT $JL_PID
+kill -CONT $LISTENER_PID
 # The rest once the consumer has caught up: written onto a backlog of STOPPED events, more
 # than the buffer holds would be a burst that does not fit, whose loss depends on how fast
 # the consumer reads meanwhile (seen once on 2 vCPUs under host load: 1129 dropped, counted).
@@ -48,16 +48,16 @@ run_helper R3 sysrqwrite $P b
 expect_result denied-b "$R3" EPERM
 wait_shipped || info "the module or the consumer still holds events after 120 s"
 S2=$STATUS
-json_listen_stop
+listener_stop
 
 gen=$(( $(counter generated "$S2") - $(counter generated "$S1") ))
 drop=$(( $(counter dropped "$S2") - $(counter dropped "$S1") ))
 shipped=$(( $(counter shipped "$S2") - $(counter shipped "$S1") ))
 ev=$(summary_get $F events) lost=$(summary_get $F lost) maxseq=$(summary_get $F maxseq)
-s="generated +$gen dropped +$drop shipped +$shipped; held $held while stopped; consumer: $ev events, $lost lost records, exit $JL_RC; $(cat $F) $(cat $F.err | tr '\n' ' ')"
+s="generated +$gen dropped +$drop shipped +$shipped; held $held while stopped; consumer: $ev events, $lost lost records, exit $LISTENER_RC; $(cat $F) $(cat $F.err | tr '\n' ' ')"
 info "$s"
 check all-received "$s" [ "$ev" = "$gen" -a "$gen" -ge $((EV + 1)) ]
-check none-lost "$s" [ "$lost" = 0 -a "$JL_RC" = 0 ]
+check none-lost "$s" [ "$lost" = 0 -a "$LISTENER_RC" = 0 ]
 check kernel-dropped-0 "$s" [ "$drop" = 0 ]
 check shipped-all "$s" [ "$shipped" = "$gen" ]
 check critical-last "denied open received: $(summary_get $F open_denied); last seq $maxseq of $(counter generated "$S2")" \
@@ -74,21 +74,21 @@ EV2=$(scaled 4000)
 ship_listen $F runas --uid 0 --noroot --caps sys_admin -- || fail ship-joined-2 "$(cat $F.err)"
 status_json
 S1=$STATUS
-kill -STOP $JL_PID
+kill -STOP $LISTENER_PID
 run_helper R4 sysrqburst --count $EV2 $S 438
 status_json
 held=$(counter queued)
 run_helper R5 sysrqwrite $P b
-kill -CONT $JL_PID
+kill -CONT $LISTENER_PID
 wait_shipped || info "the module or the consumer still holds events after 120 s"
 S2=$STATUS
-json_listen_stop
+listener_stop
 gen=$(( $(counter generated "$S2") - $(counter generated "$S1") ))
 ev=$(summary_get $F events) lost=$(summary_get $F lost)
-s="burst of $EV2 stopped: held $held; generated +$gen; consumer: $ev events, $lost lost records, exit $JL_RC; $(cat $F)"
+s="burst of $EV2 stopped: held $held; generated +$gen; consumer: $ev events, $lost lost records, exit $LISTENER_RC; $(cat $F)"
 info "$s"
 check small-socket-held "$s" [ "$held" -gt 0 -o "$LOAD_SCALE" -lt 100 ]
-check small-socket-all "$s" [ "$ev" = "$gen" -a "$lost" = 0 -a "$JL_RC" = 0 -a "$(summary_get $F open_denied)" = 1 ]
+check small-socket-all "$s" [ "$ev" = "$gen" -a "$lost" = 0 -a "$LISTENER_RC" = 0 -a "$(summary_get $F open_denied)" = 1 ]
 # Held events leave after the broadcast named newer ones: each still names its own executable.
 # The burst's writes and its one open come from sysrqburst, the denied open from sysrqwrite.
 check small-socket-exe "$s" [ "$(summary_get $F exe_sysrqburst)" = $((EV2 + 1)) \

@@ -30,7 +30,7 @@ F=/tmp/flood.sum
 ship_listen $F $SERVICE || { fail ship-joined "$(cat $F.err)"; exit 0; }
 status_json
 S1=$STATUS
-kill -STOP $JL_PID
+kill -STOP $LISTENER_PID
 # Until the buffer drops: how many writes that takes depends on the consumer's socket and on
 # the records' sizes, so the flood goes on in steps of EV (at most ten).
 n=0
@@ -50,25 +50,25 @@ held=$(counter queued "$S2")
 s="flood of $((EV * n)): dropped +$drop (always-reported +$dropc), held $held"
 check flood-fills-buffer "$s" [ "$drop" -gt 0 ]
 check critical-not-dropped "$s" [ "$dropc" = 0 ]
-kill -CONT $JL_PID
+kill -CONT $LISTENER_PID
 wait_shipped || info "the module or the consumer still holds events after 120 s"
 S3=$STATUS
-json_listen_stop
+listener_stop
 gen=$(( $(counter generated "$S3") - $(counter generated "$S1") ))
 ev=$(summary_get $F events) lost=$(summary_get $F lost) lostsum=$(summary_get $F lostsum)
-s="generated +$gen dropped +$drop; consumer: $ev events, $lost lost records covering $lostsum, exit $JL_RC; $(cat $F) $(cat $F.err | tr '\n' ' ')"
+s="generated +$gen dropped +$drop; consumer: $ev events, $lost lost records covering $lostsum, exit $LISTENER_RC; $(cat $F) $(cat $F.err | tr '\n' ' ')"
 info "$s"
 check critical-delivered "$s" [ "$(summary_get $F open_denied)" = 1 ]
 check lost-is-dropped "$s" [ "$lostsum" = "$drop" -a "$(summary_get $F reason_gap)" = "$lost" ]
 check received-plus-lost "$s" [ $((ev + lostsum)) = "$gen" ]
-check exit-6 "$s" [ "$JL_RC" = 6 ]
+check exit-6 "$s" [ "$LISTENER_RC" = 6 ]
 check identity "$(counter generated "$S3") = sent + no_listener + dropped + queued" counters_ok "$S3"
 figure ship-flood-dropped "$drop"
 figure ship-flood-held "$held"
 
 # --- unload while the shipping consumer is stopped ---
 ship_listen $F $SERVICE || fail ship-joined-2 "$(cat $F.err)"
-kill -STOP $JL_PID
+kill -STOP $LISTENER_PID
 run_helper R3 sysrqburst --count $EV $S 438
 status_json
 held=$(counter queued)
@@ -82,24 +82,24 @@ bound=$((1000 / ${LOAD_SCALE:-100}))
 [ "$bound" -ge 10 ] || bound=10
 check unload-stalled "rmmod exit $rc in $secs s (bound $bound s) with $held events held for a stopped consumer" \
 	[ "$rc" = 0 -a "$held" -gt 0 -a "$(echo "$secs" | cut -d. -f1)" -lt "$bound" ]
-kill -CONT $JL_PID
+kill -CONT $LISTENER_PID
 # It reads what its socket holds, then finds the family gone and ends by itself: wait for
-# that, not a fixed time, before json_listen_stop's SIGINT.
-poll $((1200 / ${LOAD_SCALE:-100} + 600)) ended "$JL_PID" ||
+# that, not a fixed time, before listener_stop's SIGINT.
+poll $((1200 / ${LOAD_SCALE:-100} + 600)) ended "$LISTENER_PID" ||
 	info "the consumer still runs 60 s after the unload"
-json_listen_stop
-info "the stopped consumer after the unload: exit $JL_RC, $(cat $F) $(cat $F.err | tr '\n' ' ')"
-check unloaded-consumer-ends "exit $JL_RC (3: unloaded)" [ "$JL_RC" = 3 -o "$JL_RC" = 6 ]
+listener_stop
+info "the stopped consumer after the unload: exit $LISTENER_RC, $(cat $F) $(cat $F.err | tr '\n' ' ')"
+check unloaded-consumer-ends "exit $LISTENER_RC (3: unloaded)" [ "$LISTENER_RC" = 3 -o "$LISTENER_RC" = 6 ]
 
 # --- a consumer that ends is forgotten; no CAP_SYS_ADMIN, no shipping ---
 must_reload mode=deny
 ship_listen $F || fail ship-joined-3 "$(cat $F.err)"
-json_listen_stop
+listener_stop
 status_json
 check forgotten "shipping: $(json_get "$STATUS" shipping)" [ "$(json_get "$STATUS" shipping)" = false ]
 ship_listen $F && pass next-consumer "a new --ship subscribed" ||
 	fail next-consumer "$(cat $F.err)"
-json_listen_stop
+listener_stop
 as_id netadmin "$TOOL" listen --ship --timeout 1 > /tmp/ship-perm.out 2>&1
 rc=$?
 check no-cap-exit-4 "exit $rc: $(cat /tmp/ship-perm.out)" [ "$rc" = 4 ]

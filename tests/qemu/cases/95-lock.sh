@@ -116,10 +116,10 @@ expect_ran works-h-ran h 1
 mark
 shell_write W b $P
 expect_shell_eperm works-b-refused "$W"
-expect_denied_trigger works-b-denied b $$ sh
+HDR_VERDICT=denied expect_trigger works-b-denied b '' $$ sh
 mark
 shell_write W 438 $S
 expect_shell_eperm works-sysctl-refused "$W"
-expect_denied_sysctl works-sysctl-denied 16 438 $$ sh
+HDR_VERDICT=denied expect_sysctl works-sysctl-denied 16 438 $$ sh
 expect_mask works-sysctl-unchanged 16
 exit 0
