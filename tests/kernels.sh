@@ -12,7 +12,7 @@
 # (KERNELS_UPDATE=1: now), under ${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/apt/bookworm/.
 # The metapackage is resolved to the ABI package it depends on today, never a pinned ABI. Its
 # image, headers, -common headers and kbuild are unpacked with dpkg-deb -x into
-# ${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/kernels/RELEASE/ (the layout tests/qemu/boot.py's
+# ${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/kernels/RELEASE/ (the layout tests/qemu/run.py's
 # find_kernel reuses), the headers' Makefile pointed at the unpacked -common tree. Building
 # against it needs gcc-12 and, from 6.12 on, pahole (package dwarves).
 # Another RELEASE (trixie): its headers need its own compiler and kbuild, so they are
