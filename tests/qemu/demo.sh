@@ -77,7 +77,6 @@ run "$TOOL mode monitor" "$TOOL status"
 
 kill $LISTENER_PID $KPID 2>/dev/null
 wait $LISTENER_PID $KPID $RPID 2>/dev/null
-rm -f /tmp/demo-listen
 
 problems=$(dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace|general protection|KASAN' | head -n 3)
 printf '\n%s\n' "$RULE"

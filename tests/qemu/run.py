@@ -73,8 +73,7 @@ def find_kernel(kernel=None, release=None, module=None, kdir=None):
 
 
 def kbuild(kdir, out, what, tree=None):
-    """Build the external module of TREE (default: sysrqmon's) in OUT against KDIR
-    (tests/kbuild.sh)."""
+    """Build the external module of TREE (default: sysrqmon's) in OUT against KDIR (kbuild.sh)."""
     res = subprocess.run([os.path.join(REPO, "tests", "kbuild.sh"), kdir, out] +
                          ([tree] if tree else []), capture_output=True, text=True)
     if res.returncode:
@@ -143,13 +142,15 @@ def sendkey(mon_path, spec):
         log("   SENDKEY %s failed: %s" % (spec, e))
 
 
-def echo_console(path, stop, echo):
-    """Copy the console log PATH to stdout as QEMU writes it, until STOP is set; ECHO: "all",
-    "banner" (the demo: from its banner, a line of '#', on) or None (nothing)."""
-    held = b"" if echo == "banner" else None  # the end of what came before the banner
+def watch(proc, timeout, path, echo, stop):
+    """Until STOP is set: kill PROC after TIMEOUT seconds, copy the console log PATH to stdout
+    as QEMU writes it (ECHO: "all", "banner": the demo's, from its line of '#' on, or None)."""
+    held, end = b"" if echo == "banner" else None, time.monotonic() + timeout
     with open(path, "rb") as f:
         while not stop.is_set():
             stop.wait(0.2)
+            if time.monotonic() >= end:
+                proc.kill()
             data = f.read() if held is None else held + f.read()
             if held is not None:
                 i = data.find(b"\n####")
@@ -162,12 +163,11 @@ def echo_console(path, stop, echo):
 def boot(kernel, initrd, append, console_log, on_marker, smp=1, icount=False, timeout=1800,
          loglevel=7, echo=None, verbose=False):
     """Boot KERNEL with INITRD until the guest's @@DONE (then up to 30 s for the power-off),
-    QEMU's exit or TIMEOUT seconds. The console (ttyS0) goes to CONSOLE_LOG (and to stdout:
-    echo_console's ECHO); each marker line of the guest's ttyS1 to ON_MARKER(line, seconds since
-    start), after boot() itself has acted on @@SENDKEY SPEC (the monitor's sendkey). SMP > 1
-    adds -accel tcg,thread=single, ICOUNT -icount shift=0,sleep=off (benchmarks only).
-    Returns a namespace: done, booted (s), elapsed (s), why (when not done), lines (console),
-    bad (timestamped kernel lines reporting a problem), stderr."""
+    QEMU's exit or TIMEOUT seconds. The console (ttyS0) goes to CONSOLE_LOG (and ECHO, watch);
+    each marker line of the guest's ttyS1 to ON_MARKER(line, seconds since start), after boot()
+    itself has acted on @@SENDKEY SPEC. SMP > 1 adds -accel tcg,thread=single, ICOUNT -icount
+    shift=0,sleep=off (benchmarks only). Returns a namespace: done, booted (s), elapsed (s), why
+    (when not done), lines (console), bad (timestamped kernel lines reporting a problem), stderr."""
     sockdir = tempfile.mkdtemp(prefix="sysrqmon-boot-")
     mon_path, mk_path = os.path.join(sockdir, "mon.sock"), os.path.join(sockdir, "mk.sock")
     # no_timer_check: the IO-APIC timer test at boot times the emulated PIT against the host
@@ -182,7 +182,7 @@ def boot(kernel, initrd, append, console_log, on_marker, smp=1, icount=False, ti
     cmd += ["-icount", "shift=0,sleep=off"] if icount else []
     if verbose:
         log("   " + " ".join(cmd))
-    open(console_log, "wb").close()  # for echo_console, before QEMU opens it
+    open(console_log, "wb").close()  # for watch(), before QEMU opens it
     with socket.socket(socket.AF_UNIX) as server:
         server.bind(mk_path)
         server.listen(1)
@@ -190,12 +190,10 @@ def boot(kernel, initrd, append, console_log, on_marker, smp=1, icount=False, ti
         t0 = time.monotonic()
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
-        stop, deadline = threading.Event(), threading.Timer(timeout, proc.kill)
-        follower = threading.Thread(target=echo_console, args=(console_log, stop, echo),
-                                    daemon=True)
-        deadline.daemon = True  # neither thread may keep a failed run.py alive
-        deadline.start()
-        follower.start()
+        stop = threading.Event()  # the watcher is a daemon: it may not keep a failed run alive
+        watcher = threading.Thread(target=watch, daemon=True,
+                                   args=(proc, timeout, console_log, echo, stop))
+        watcher.start()
         try:
             mk = server.accept()[0]
         except OSError:  # QEMU did not start
@@ -216,9 +214,8 @@ def boot(kernel, initrd, append, console_log, on_marker, smp=1, icount=False, ti
         proc.kill()
         r.stderr = proc.communicate()[1]
     r.elapsed, r.stderr = time.monotonic() - t0, r.stderr.decode(errors="replace").strip()
-    deadline.cancel()
     stop.set()
-    follower.join()
+    watcher.join()
     if mk:
         mk.close()
     shutil.rmtree(sockdir, ignore_errors=True)
@@ -232,9 +229,9 @@ def boot(kernel, initrd, append, console_log, on_marker, smp=1, icount=False, ti
 
 
 def input_modules(kernel, workdir):
-    """{guest path: host path} of evdev.ko and uinput.ko of a Debian kernel (the inject case
-    loads them; the debug kernel has them built in, the cloud flavour has no uinput),
-    unpacked into workdir when compressed, as busybox insmod takes plain ELF only."""
+    """{guest path: host path} of the kernel's evdev.ko and uinput.ko for the inject case (the
+    debug kernel has them built in, the cloud flavour has no uinput), unpacked into WORKDIR
+    when compressed: busybox insmod takes plain ELF only."""
     root, found = os.path.dirname(os.path.dirname(os.path.realpath(kernel))), {}
     for rel in ("evdev.ko", "misc/uinput.ko"):
         for ko in glob.glob("%s/lib/modules/*/kernel/drivers/input/%s*" % (root, rel))[:1]:
@@ -280,30 +277,24 @@ def read_cases():
     return cases
 
 
-def globs(lists):
-    return [p for p in re.split(r"[,\s]+", ",".join(lists)) if p]
-
-
-def matches(case, pats):
-    return any(fnmatch.fnmatch(case.name, p) or fnmatch.fnmatch(case.stem, p) for p in pats)
-
-
 def select_boots(args, seconds):
     """The guests: the main cases (neither reboot nor own-boot) shared out over --jobs guests
     (share_out), one per reboot and own-boot case, and smp2 (--all, --smp2); or the demo's."""
     if args.demo:
         return [Guest("demo", [Case("demo", "demo", set(), None, "", HERE + "/demo.sh")])]
     cases = read_cases()
+    chosen, skip = (re.findall(r"[^,\s]+", ",".join(ps)) for ps in (args.cases, args.skip))
+    hit = lambda c, p: fnmatch.fnmatch(c.name, p) or fnmatch.fnmatch(c.stem, p)  # noqa: E731
     if args.cases and not args.all:
-        missing = [p for p in globs(args.cases) if not any(matches(c, [p]) for c in cases)]
+        missing = [p for p in chosen if not any(hit(c, p) for c in cases)]
         if missing:
             raise SystemExit("run.py: no case matches %s (cases: %s)"
                              % (", ".join(missing), ", ".join(c.name for c in cases)))
-        cases = [c for c in cases if matches(c, globs(args.cases))]
+        cases = [c for c in cases if any(hit(c, p) for p in chosen)]
     else:
         cases = [c for c in cases if "explicit" not in c.tags
                  and (args.all or "reboot" not in c.tags)]
-    cases = [c for c in cases if not any(fnmatch.fnmatch(c.name, p) for p in globs(args.skip))]
+    cases = [c for c in cases if not any(fnmatch.fnmatch(c.name, p) for p in skip)]
     alone = [c for c in cases if c.tags & {"reboot", "own-boot"}]
     main = [c for c in cases if c not in alone]
     smp2 = [c for c in main if "smp2" in c.tags and (args.all or args.smp2)]
@@ -434,10 +425,9 @@ class Guest:
                 "audit line came after 'sysrq: Resetting'")
 
     def host_checks(self, case, base):
-        """The host half of CASE: cases/<stem>.host.py, when there is one, runs after the boot
-        as `SCRIPT DATA BASE` (DATA: the case's @@HOST payloads, one a line; BASE:
-        OUT_DIR/<boot>.<case>, a prefix for its files); its @@RESULT lines count like the
-        guest's (NAME prefixed with the case)."""
+        """CASE's host half, cases/<stem>.host.py if any, as `SCRIPT DATA BASE` (DATA: its @@HOST
+        payloads, one a line; BASE: a prefix for its files); its @@RESULT lines count like the
+        guest's, the name prefixed with the case."""
         script, got = os.path.join(CASES_DIR, case.stem + ".host.py"), len(self.results)
         if not os.path.isfile(script):
             return
@@ -458,9 +448,8 @@ class Guest:
 
 
 def case_seconds(kind, update=None):
-    """What each case took in its last main guest on this kind of kernel ("debug" or
-    "debian"), kept in the cache so that the next run can share the cases out evenly; UPDATE
-    (new timings) is saved first."""
+    """What each case took in its last main guest on this KIND of kernel (debug, debian), kept
+    in the cache so that the next run can share the cases out evenly; UPDATE is saved first."""
     try:
         with open(SECONDS_FILE) as f:
             known = json.load(f)
@@ -546,13 +535,13 @@ def report(args, results, seconds):
         log("\n".join([""] + fails + ["== the demo %s (console log: %s)" % (
             "did not run through" if bad else "ran through in %.0f s" % seconds,
             os.path.relpath(os.path.join(args.out_dir, "demo.console.log")))]))
-        return 1 if bad else 0
-    table = figures_table(results)
-    log("\n".join(["== figures"] + ["   " + line for line in table] + ["== summary"] + fails))
-    if args.figures:
-        with open(args.figures, "w") as f:
-            f.write("".join(line + "\n" for line in table))
-    log("%d passed, %d failed" % (sum(1 for r in results if r[1]), len(bad)))
+    else:
+        table = figures_table(results)
+        log("\n".join(["== figures"] + ["   " + ln for ln in table] + ["== summary"] + fails))
+        if args.figures:
+            with open(args.figures, "w") as f:
+                f.write("".join(line + "\n" for line in table))
+        log("%d passed, %d failed" % (sum(1 for r in results if r[1]), len(bad)))
     return 1 if bad else 0
 
 
