@@ -52,12 +52,11 @@ def find_kernel(kernel=None, release=None, module=None, kdir=None):
     if os.path.isfile(vmlinuz):
         return vmlinuz
     os.makedirs(cache, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=".dl.", dir=cache)
-    os.chmod(tmp, 0o755)  # apt's _apt sandbox user writes the download there
     # The machine's apt, then tests/kernels.sh's private lists (they know the 6.12 kernels
     # too); the -unsigned package when there is no signed one.
     apts = (["apt-get"], [os.path.join(REPO, "tests", "kernels.sh"), "apt-get"])
-    try:
+    with tempfile.TemporaryDirectory(prefix=".dl.", dir=cache, ignore_cleanup_errors=True) as tmp:
+        os.chmod(tmp, 0o755)  # apt's _apt sandbox user writes the download there
         if not any(subprocess.run(apt + ["download", pkg], cwd=tmp, stdout=subprocess.DEVNULL)
                    .returncode == 0 for apt in apts
                    for pkg in ("linux-image-" + rel, "linux-image-%s-unsigned" % rel)):
@@ -67,8 +66,6 @@ def find_kernel(kernel=None, release=None, module=None, kdir=None):
                        check=True)
         shutil.rmtree(os.path.join(cache, rel), ignore_errors=True)
         os.rename(tmp + "/root", os.path.join(cache, rel))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return vmlinuz
 
 
@@ -377,8 +374,7 @@ class Guest:
             self.host.setdefault(self.case, []).append(rest)
         elif tag == "@@EXPECT_REBOOT":
             self.reboot = rest.strip() or "?"
-        elif tag == "@@RESULT" and RESULT_RE.match(line):
-            m = RESULT_RE.match(line)
+        elif tag == "@@RESULT" and (m := RESULT_RE.match(line)):
             self.result(self.prefix + m.group(1), m.group(2) == "PASS", m.group(3), self.demo)
         elif tag == "@@RESULT":
             self.result(self.label + "/marker", False, "malformed: " + line)
