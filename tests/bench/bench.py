@@ -26,7 +26,7 @@ from functools import partial
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "qemu"))
-import boot as qboot  # noqa: E402  (tests/qemu/boot.py: kernel, initramfs, the boot)
+import run as qboot  # noqa: E402  (tests/qemu/run.py: kernel, initramfs, the boot)
 
 log = partial(print, flush=True)
 GOALS = {"regular": 1.01, "procfs": 1.03}

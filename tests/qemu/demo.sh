@@ -8,11 +8,13 @@ PAUSE=${DEMO_PAUSE:-1}
 step=0
 say() { step=$((step + 1)); printf '\n==== %d. %s\n' "$step" "$*"; }
 note() { printf '     %s\n' "$*"; }
-# run CMD...: show the command, run it, show a non-zero status; then let the readers catch up
+# run CMD...: each CMD shown, run, a non-zero status shown; then a pause for the readers
 run() {
-	printf '# %s\n' "$*"
-	eval "$*" || printf '     (exit status %d)\n' $?
-	sleep "$PAUSE"
+	for cmd; do
+		printf '# %s\n' "$cmd"
+		eval "$cmd" || printf '     (exit status %d)\n' $?
+		sleep "$PAUSE"
+	done
 }
 
 RULE=################################################################
@@ -21,8 +23,7 @@ printf '  Every SysRq touch below is reported twice: as an audit line in\n'
 printf '  the kernel log and as a generic netlink event to listeners.\n%s\n' "$RULE"
 
 say "Load the module"
-run insmod $KO
-run 'cat /sys/module/sysrqmon/parameters/mode'
+run "insmod $KO" 'cat /sys/module/sysrqmon/parameters/mode'
 kmsgtail --match 'sysrqmon:' --prefix '  [kernel log] ' &
 KPID=$!
 mkfifo /tmp/demo-listen
@@ -42,9 +43,8 @@ run 'sysctl -w kernel.sysrq=16'
 
 say "Another path to the same file: a second procfs mount"
 note "the module knows the file by identity, not by its path"
-run 'mkdir -p /mnt/proc2 && mount -t proc proc /mnt/proc2'
-run 'echo h > /mnt/proc2/sysrq-trigger'
-run 'umount /mnt/proc2'
+run 'mkdir -p /mnt/proc2 && mount -t proc proc /mnt/proc2' 'echo h > /mnt/proc2/sysrq-trigger' \
+	'umount /mnt/proc2'
 
 say "A hostile process name: a newline and a fake field in comm"
 note "the comm is quoted and escaped: one event is always one line"
@@ -62,25 +62,21 @@ say "Deny mode: sysrqmonctl mode deny"
 run "$TOOL mode deny"
 
 say "A refused write: the trigger cannot be opened for writing any more"
-run "sh -c 'echo s > /proc/sysrq-trigger'"
-run 'sysrqwrite /proc/sysrq-trigger s'
+run "sh -c 'echo s > /proc/sysrq-trigger'" 'sysrqwrite /proc/sysrq-trigger s'
 note "result=EPERM: the kernel never ran 's'; the event says verdict=denied"
 
 if [ -f /tests/sysrqevil.ko ]; then
 	say "A module tries to register a backdoor SysRq key (still deny mode)"
 	run 'insmod /tests/sysrqevil.ko act=register key=y'
 	note "register_sysrq_key returned -EPERM (ret=-1): the event says op=register verdict=denied"
-	run 'rmmod sysrqevil'
-	run "$TOOL keys"
+	run 'rmmod sysrqevil' "$TOOL keys"
 fi
 
 say "Back to monitor mode, and the status"
-run "$TOOL mode monitor"
-run "$TOOL status"
+run "$TOOL mode monitor" "$TOOL status"
 
 kill $LISTENER_PID $KPID 2>/dev/null
 wait $LISTENER_PID $KPID $RPID 2>/dev/null
-rm -f /tmp/demo-listen
 
 problems=$(dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace|general protection|KASAN' | head -n 3)
 printf '\n%s\n' "$RULE"

@@ -7,12 +7,10 @@ export HOME=/root
 CASE=init
 . /tests/lib.sh
 
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
+for fs in proc:/proc sysfs:/sys debugfs:/sys/kernel/debug tracefs:/sys/kernel/tracing tmpfs:/tmp; do
+	mount -t "${fs%%:*}" "${fs%%:*}" "${fs#*:}"
+done
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
-mount -t debugfs debugfs /sys/kernel/debug
-mount -t tracefs tracefs /sys/kernel/tracing
-mount -t tmpfs tmpfs /tmp
 mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
 stty -F /dev/ttyS1 raw -echo 2>/dev/null
 
