@@ -11,6 +11,7 @@ Series, sections, method, goals, output and exit status: docs/benchmarks.md. The
 
 import argparse
 import datetime
+import itertools
 import json
 import os
 import platform
@@ -45,7 +46,6 @@ FULL = dict(rounds=7, verify_rounds=5, n_open=30000, n_write=10000, n_trig=2000,
 SMOKE = dict(rounds=1, verify_rounds=1, n_open=3000, n_write=2000, n_trig=300, n_lat=200,
              loop=50000000, n_storm=5000, bursts="1000 4000", fifo_bursts="4095 4096")
 SECTIONS = ["hot", "target", "latency", "burst", "memory", "verify"]
-FILES = ("regular", "procfs")
 
 # The labels of the parts of a figure's name; their order is the order of the rows.
 LABEL = {"regular": "regular", "procfs": "procfs",
@@ -69,16 +69,13 @@ INTERLEAVED = {"hot": ("file", "none", "per_op"), "target": ("op", "none", "per_
                "verify": (None, "verify_0", "ns")}
 UNLISTED = ("memory/unloaded", "memory/floor")  # the reference of the Δ, the floor's size
 
-# The figures a complete run has (check_complete), by their names in the results.
-WANT = (["hot/%s/%s" % (f, c) for f in FILES for c in
-         ("none", "monitor", "deny", "watch_reads", "floor_ftrace", "floor_kprobe")] +
-        ["target/%s/%s" % (op, c) for op in ("sysctl_write", "sysctl_open_write_close",
-                                             "trigger_write") for c in ("none", "monitor",
-                                                                        "listener")] +
-        ["latency/sysctl_write", "latency/trigger_write", "burst"] +
-        ["memory/" + s for s in ("unloaded", "idle", "storm_no_listener",
-                                 "storm_stalled_listener", "after_storm", "floor")] +
-        ["verify/verify_1000", "verify/verify_100"])
+# The figures a complete run has (check_complete): "S/A,B/C" stands for "S/A/C S/B/C".
+WANT = ["/".join(p) for w in (
+    "hot/regular,procfs/none,monitor,deny,watch_reads,floor_ftrace,floor_kprobe "
+    "target/sysctl_write,sysctl_open_write_close,trigger_write/none,monitor,listener "
+    "latency/sysctl_write,trigger_write burst memory/unloaded,idle,storm_no_listener,"
+    "storm_stalled_listener,after_storm,floor verify/verify_1000,verify_100").split()
+    for p in itertools.product(*(part.split(",") for part in w.split("/")))]
 
 HEADER = ("- {series}: {date}, {machine}; guest {kernel_release}, QEMU {qemu_version} TCG, "
           "1 vCPU, -icount shift=0,sleep=off; {rounds:d} round(s) (verifier: {vrounds:d})"
@@ -157,9 +154,9 @@ def boot(args, kernel, initrd, console_path):
     on_tag = {"@@WB": lambda line, now: st.update(wb=now, we=None),
               "@@WE": lambda line, now: st.update(we=now), "@@M": record, "@@RESULT": result,
               "@@BOOTED": lambda line, now: log("   guest booted after %.1f s" % now)}
-    r = qboot.boot(kernel, initrd, "", console_path,
-                   lambda line, now: on_tag.get(line.split(" ")[0], min)(line, now),
-                   icount=True, loglevel=4, verbose=args.verbose)
+    r = qboot.boot(kernel, initrd, "", console_path, lambda line, now: on_tag.get(
+        line.split(" ")[0], lambda *_: None)(line, now), icount=True, loglevel=4,
+                   verbose=args.verbose)
     problems = ["the kernel reported %d problem line(s), first: %s"
                 % (len(r.bad), r.bad[0].strip())] if r.bad else []
     if not r.done:
@@ -217,7 +214,8 @@ def analyse(records):
     """{name: figures} of one series' records. Interleaved runs ("hot/FILE/CFG",
     "target/OP/CFG", "verify/CFG"): {figure: median, min, max, n over the rounds}, each run
     against the base runs just before and just after it. "latency/OP", "memory/STATE" (d_KEY:
-    less the unloaded state) and "burst/WRITER/SIZE": the record's numbers. "info/KEY": text."""
+    less the unloaded state), "burst/WRITER/SIZE": the record's numbers; "bursts": the
+    largest burst without drops and the smallest with, per writer; "info": texts."""
     runs, out = {}, {}
     for sec, (key, base, field) in INTERLEAVED.items():
         recs = [r for r in records if r.get("sec") == sec]
@@ -232,16 +230,24 @@ def analyse(records):
                     runs.setdefault(name, {}).setdefault(k, []).append(v)
     out.update({n: {k: stats(v) for k, v in figs.items()} for n, figs in runs.items()})
     for rec in records:
-        sec, figs = rec.get("sec"), {k: num(rec, k) for k in rec if k not in ("sec", "op", "state")}
+        sec = rec.get("sec")
+        figs = {k: num(rec, k) for k in rec if k not in ("sec", "op", "state")}
         if sec == "info":
-            out["info/%s" % rec.get("key")] = rec.get("value")
+            out.setdefault("info", {})[rec.get("key")] = rec.get("value")
         elif sec in ("latency", "memory"):
             out["%s/%s" % (sec, rec.get("op" if sec == "latency" else "state"))] = figs
         elif sec == "burst":
             figs["zero_drops"] = (figs.get("dropped") == 0 and figs.get("lost_records") == 0 and
                                   (figs.get("received") or 0) >= (figs.get("generated") or 0))
             writer = "SCHED_FIFO %d" % figs["prio"] if figs.get("prio") else "normal"
-            out["burst/%s/%d" % (writer, figs.get("size") or 0)] = figs
+            figs["size"] = figs.get("size") or 0
+            out["burst/%s/%d" % (writer, figs["size"])] = figs
+    bursts = [e for n, e in out.items() if n.startswith("burst/")]
+    out["bursts"] = {"buffer": bursts[0].get("buffer") if bursts else None}
+    for writer, fifo in (("normal", False), ("fifo", True)):
+        sizes = [(e["size"], e["zero_drops"]) for e in bursts if bool(e.get("prio")) == fifo]
+        out["bursts"][writer] = max((s for s, zero in sizes if zero), default=None)
+        out["bursts"][writer + "_drops"] = min((s for s, zero in sizes if not zero), default=None)
     unloaded = out.get("memory/unloaded", {})
     for name, m in out.items():
         for k in ("slab", "sunreclaim", "vmallocused"):
@@ -250,19 +256,22 @@ def analyse(records):
     return out
 
 
+FORMATS = {"%": "%.4f %%", "g": "%.5f %%", "i": "%d", "y": "%s", "s": "%.0f", "t": "%s",
+           "d": "%+d KiB", "k": "%d KiB"}
+
+
 def cell(e, spec):
     """The figure SPEC, "KIND:KEY", of a row's figures E as printed: n the median (of "instr"
     with the instructions added), rD a ratio to D decimals (with min–max over several rounds),
-    % a share in per cent, i a number, y yes or no, d KiB added, k bytes in KiB. The base
-    runs have no ratios (printed 1) and nothing added (printed empty)."""
+    % a share in per cent, g the share of one CPU of a cost per second, s the spread, i a
+    number, t a text, y yes or no, d KiB added, k bytes in KiB. The base runs have no ratios
+    (printed 1) and nothing added (printed empty)."""
     kind, key = spec.split(":")
-    s = e.get(key)
-    if key not in e:
+    if key not in (e or {}):
         return "1" if kind[0] == "r" else "" if kind in "n%" else "-"
+    s = e[key]
     if s is None:
         return "-"
-    if kind == "y":
-        return "yes" if s else "no"
     if kind[0] == "r":
         d = int(kind[1:])
         return "%.*f" % (d, s["median"]) + (" (%.*f–%.*f)" % (d, s["min"], d, s["max"])
@@ -271,72 +280,52 @@ def cell(e, spec):
         add = e.get("added") if key == "instr" else None
         return "%.*f" % (abs(s["median"]) < 100, s["median"]) + (
             " (%+.0f)" % add["median"] if add else "")
-    return {"%": "%.4f %%", "i": "%d", "d": "%+d KiB", "k": "%d KiB"}[kind] % (
-        100 * s["median"] if kind == "%" else s / 1024 if kind == "k" else s)
-
-
-def burst_note(res, meta):
-    """The largest burst without drops per writer (a burst stops growing at its first drop)."""
-    runs = {n.split("/", 1)[1]: e for n, e in res.items() if n.startswith("burst/")}
-    out = ["buffer %s events" % cell(next(iter(runs.values()), {}), "i:buffer")]
-    for writer, what in (("normal", "normal-priority writer"), ("SCHED", "SCHED_FIFO writer")):
-        sizes = [(e["size"], e["zero_drops"]) for n, e in runs.items() if n.startswith(writer)]
-        ok = [s for s, zero in sizes if zero]
-        ok = "%d" % max(ok) if ok else "-"
-        drops = [s for s, zero in sizes if not zero]
-        out.append(what + (" -" if not sizes else " %s writes (drops at %d)" % (ok, min(drops))
-                           if drops else " > %s writes (all sizes tried)" % ok))
-    return "largest burst with 0 drops: " + "; ".join(out)
-
-
-def memory_note(res, meta):
-    return "module size in /proc/modules: %s bytes (the floor module: %s bytes); " \
-        "buffer_events=%s; a storm is %d kernel.sysrq writes" % (
-            cell(res.get("memory/idle", {}), "i:module_size"),
-            cell(res.get("memory/floor", {}), "i:module_size"),
-            cell(res.get("memory/idle", {}), "i:buffer"), meta["sizes"]["n_storm"])
-
-
-def verify_note(res, meta):
-    v0 = (res.get("verify/verify_0") or {}).get("instr")
-    pp = (res.get("verify/verify_100") or {}).get("per_pass")
-    return v0 and pp and ("the verify_ms=0 loops spread over %.0f instructions (min–max); at "
-                          "the %.0f instructions per pass measured at 100 ms, verify_ms=1000 "
-                          "costs %.5f %% of one CPU under icount" % (
-                              v0["max"] - v0["min"], pp["median"], 100 * pp["median"] / 1e9))
+    if kind in "%g":
+        s = 100 * s["median"] / (1e9 if kind == "g" else 1)
+    elif kind in "sky":
+        s = s["max"] - s["min"] if kind == "s" else s / 1024 if kind == "k" else "no yes"[s * 3:]
+    return FORMATS[kind] % s
 
 
 # The report: one table per section, its rows the figures named "SECTION/..." (labels: the
 # other parts of the name), for each series the columns "FIGURE | ..." printed by cell()'s
-# "KIND:KEY ..."; below it each series' note. What each one measures: docs/benchmarks.md.
+# "KIND:KEY ..."; below it each series' note, where "{NAME KIND:KEY}" is a figure.
 TABLES = [
     ("hot", "Hot path: open()+close() of files the module does not watch",
      "file | configuration", "instr/op (added) | icount ratio | wall ratio",
-     "n:instr r3:icount_ratio r2:wall_ratio", lambda res, meta: goal_text(res)),
+     "n:instr r3:icount_ratio r2:wall_ratio", lambda res: goal_text(res)),
     ("target", "Target path: writes to kernel.sysrq and /proc/sysrq-trigger",
      "operation | configuration", "instr/op (added) | icount ratio | wall writes/s (TCG) | "
      "wall ratio", "n:instr r3:icount_ratio n:ops_per_s r2:wall_ratio",
-     lambda res, meta: "trigger key: the console loglevel, %s"
-     % res.get("info/console_loglevel", "?")),
+     "trigger key: the console loglevel, {info t:console_loglevel}"),
     ("latency", "Event delivery latency (instructions, icount)", "write",
      "events | write returned → received: p50 | p99 | hook → received: p50 | p99",
      "i:n i:ret_p50 i:ret_p99 i:hook_p50 i:hook_p99", None),
     ("burst", "Bursts (default buffer) with `sysrqmonctl listen --json` attached",
      "writer | writes", "generated | sent | dropped | received | lost records | 0 drops",
-     "i:generated i:sent i:dropped i:received i:lost_records y:zero_drops", burst_note),
+     "i:generated i:sent i:dropped i:received i:lost_records y:zero_drops",
+     "largest burst with 0 drops (buffer {bursts i:buffer} events): normal-priority writer "
+     "{bursts i:normal} writes (smallest with drops: {bursts i:normal_drops}), SCHED_FIFO "
+     "writer {bursts i:fifo} (smallest with drops: {bursts i:fifo_drops})"),
     ("memory", "Memory", "state", "Slab Δ | SUnreclaim Δ | VmallocUsed Δ | "
      "vmalloc by sysrqmon (/proc/vmallocinfo) | queued in netlink sockets",
-     "d:d_slab d:d_sunreclaim d:d_vmallocused k:vmalloc_module k:nl_rmem", memory_note),
+     "d:d_slab d:d_sunreclaim d:d_vmallocused k:vmalloc_module k:nl_rmem",
+     "module size in /proc/modules: {memory/idle i:module_size} bytes (the floor module: "
+     "{memory/floor i:module_size} bytes); buffer_events={memory/idle i:buffer}; a storm is "
+     "{sizes i:n_storm} kernel.sysrq writes"),
     ("verify", "Drift verifier (CPU-bound loop in the guest, module loaded, monitor)",
      "configuration", "loop instructions (added) | icount ratio | wall ratio | "
      "instr / verifier pass | CPU share",
-     "n:instr r5:icount_ratio r3:wall_ratio n:per_pass %:cpu_share", verify_note),
+     "n:instr r5:icount_ratio r3:wall_ratio n:per_pass %:cpu_share",
+     "the verify_ms=0 loops spread over {verify/verify_0 s:instr} instructions (min–max); at "
+     "the {verify/verify_100 n:per_pass} instructions per pass measured at 100 ms, "
+     "verify_ms=1000 costs {verify/verify_100 g:per_pass} of one CPU under icount"),
 ]
 
 
 def row_order(name):
     """Rows in the order of LABEL, sizes by number, then the others."""
-    return [(LABEL.get(p) is None, list(LABEL).index(p) if p in LABEL else 0,
+    return [(p not in LABEL, list(LABEL).index(p) if p in LABEL else 0,
              int(p) if p.isdigit() else 0, p) for p in name.split("/")]
 
 
@@ -353,15 +342,17 @@ def section(runs, sec, title, labels, figures, specs, note):
     body, above = [], []
     for name in names:
         cells = [LABEL.get(p, p) for p in name.split("/")[1:]]
-        body.append(["" if i < len(cells) - 1 and cells[:i + 1] == above[:i + 1] else c
+        body.append(["" if cells[:i + 1] == above[:i + 1] and i < len(cells) - 1 else c
                      for i, c in enumerate(cells)] +
-                    [cell(e, spec) if e else "-" for e in (r["results"].get(name)
-                                                         for r in runs.values())
-                     for spec in specs.split()])
+                    [cell(r["results"].get(name), spec) if r["results"].get(name) else "-"
+                     for r in runs.values() for spec in specs.split()])
         above = cells
     header = labels.split(" | ") + ["%s %s" % (s, f) for s in runs for f in figures.split(" | ")]
-    notes = ["%s: %s." % (s, text) for s, r in runs.items()
-             for text in [note and note(r["results"], r["meta"])] if text]
+    notes = []
+    for s, res in ((s, dict(r["results"], sizes=r["meta"]["sizes"])) for s, r in runs.items()):
+        text = note(res) if callable(note) else re.sub(
+            r"\{(\S+) (\S+)\}", lambda m: cell(res.get(m[1]), m[2]), note or "")
+        notes += ["- %s: %s." % (s, text)] if text else []
     return ["## " + title, "", md_table(header, body), ""] + notes + [""] * bool(notes)
 
 
@@ -383,15 +374,13 @@ def goal_checks(res):
     printed): ratio <= GOALS[file] and ratio <= floor_ftrace + FLOOR_MARGIN (floor None: the
     floor was not measured, only the first half is checked)."""
     out = []
-    for f, g in GOALS.items():
+    for f, cfg in ((f, cfg) for f in GOALS for cfg in GOAL_CFGS):
         fl = (res.get("hot/%s/floor_ftrace" % f) or {}).get("icount_ratio")
-        floor = round(fl["median"], 3) if fl else None
-        for cfg in GOAL_CFGS:
-            e = (res.get("hot/%s/%s" % (f, cfg)) or {}).get("icount_ratio")
-            if e:
-                r = round(e["median"], 3)
-                out.append((f, cfg, r, floor, r <= g + 1e-9 and
-                            (floor is None or r <= floor + FLOOR_MARGIN + 1e-9)))
+        floor, e = fl and round(fl["median"], 3), (res.get("hot/%s/%s" % (f, cfg)) or {})
+        r = e.get("icount_ratio") and round(e["icount_ratio"]["median"], 3)
+        if r is not None:
+            out.append((f, cfg, r, floor, r <= GOALS[f] + 1e-9 and
+                        (floor is None or r <= floor + FLOOR_MARGIN + 1e-9)))
     return out
 
 
@@ -412,47 +401,43 @@ def check_complete(res, sections):
     return [n for n in WANT if n.split("/")[0] in sections and not have(n)]
 
 
-def run_series(args, series, sizes, sections):
+def run_series(args, series, sizes):
     """Build, boot and analyse one kernel series; a dict for results.json."""
     t0, workdir = time.monotonic(), tempfile.mkdtemp(prefix="sysrqmon-bench-%s-" % series)
     try:
         module, kdir = series_module(args, series, workdir)
         kernel, initrd = qboot.find_kernel(None, None, module, kdir), workdir + "/initrd.gz"
-        env = {"BENCH_" + k.upper(): str(v) for k, v in sizes.items()}
-        env["BENCH_SECTIONS"] = " ".join(sections)
+        env = {"BENCH_" + k.upper(): str(v) for k, v in dict(sizes, sections=" ".join(
+            args.sections)).items()}
         qboot.initramfs(initrd, "/bin/busybox", {"bench": os.path.join(HERE, "guest", "bench.sh")},
                         build(kdir, workdir), env, {"tests/sysrqmon.ko": module},
                         {"sysrqmonctl": args.tool})
         log("== bench %s: kernel %s, module %s, icount, %d round(s), sections %s (built in %.0f s)"
             % (series, os.path.basename(kernel), os.path.basename(module) if module == args.module
                else "built against " + os.path.basename(kdir), sizes["rounds"],
-               ",".join(sections), time.monotonic() - t0))
+               ",".join(args.sections), time.monotonic() - t0))
         records, results, problems, elapsed = boot(
             args, kernel, initrd, os.path.join(args.out, "console-%s.log" % series))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     res = analyse(records)
-    meta = dict(args.host, series=series, kernel_release=res.get("info/kernel") or
-                os.path.basename(kernel), rounds=sizes["rounds"], smoke=args.smoke, sizes=sizes,
-                sections=sections, boot_seconds=round(elapsed, 1),
-                series_seconds=round(time.monotonic() - t0, 1), goals=GOALS,
-                floor_margin=FLOOR_MARGIN, module=os.path.relpath(module, REPO)
-                if module == args.module else "module/ built against " + kdir)
-    return {"meta": meta, "results": res, "records": records,
-            "failures": [{"name": n, "detail": d} for n, ok, d in results if not ok],
-            "problems": problems, "missing": [] if problems else check_complete(res, sections)}
-
-
-def host():
-    """The meta of the host: date, machine, QEMU's version."""
-    qv = re.search(r"version (\S+)", subprocess.run(["qemu-system-x86_64", "--version"],
-                                                    capture_output=True, text=True).stdout)
+    qemu = re.search(r"version (\S+)", subprocess.run(["qemu-system-x86_64", "--version"],
+                                                      capture_output=True, text=True).stdout)
     with open("/proc/cpuinfo") as f:
         cpu = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")),
                    platform.machine())
-    return {"date": datetime.date.today().isoformat(), "icount": True,
-            "machine": "host: %d cores, %s" % (os.cpu_count() or 0, cpu),
-            "qemu_version": qv.group(1) if qv else "?"}
+    meta = dict(series=series, date=datetime.date.today().isoformat(), icount=True,
+                machine="host: %d cores, %s" % (os.cpu_count() or 0, cpu),
+                qemu_version=qemu.group(1) if qemu else "?", smoke=args.smoke,
+                kernel_release=res.get("info", {}).get("kernel") or os.path.basename(kernel),
+                module=os.path.relpath(module, REPO) if module == args.module
+                else "module/ built against " + kdir, rounds=sizes["rounds"], sizes=sizes,
+                sections=args.sections, boot_seconds=round(elapsed, 1),
+                series_seconds=round(time.monotonic() - t0, 1), goals=GOALS,
+                floor_margin=FLOOR_MARGIN)
+    return {"meta": meta, "results": res, "records": records, "problems": problems,
+            "failures": [{"name": n, "detail": d} for n, ok, d in results if not ok],
+            "missing": [] if problems else check_complete(res, args.sections)}
 
 
 def measure(args):
@@ -465,11 +450,11 @@ def measure(args):
         if not os.path.isfile(p):
             log("bench.py: %s not found: %s\nbench: FAILED (missing input)" % (what, p))
             return None, []
-    args.module, args.tool, args.host = os.path.abspath(args.module), os.path.abspath(args.tool), host()
+    args.module, args.tool = os.path.abspath(args.module), os.path.abspath(args.tool)
     runs, errors = {}, []
     for s in args.series:
         try:
-            runs[s] = run_series(args, s, sizes, args.sections)
+            runs[s] = run_series(args, s, sizes)
         except SystemExit as e:  # a build or the kernel download failed: no figures
             log(str(e))
             errors.append("%s: %s" % (s, e))
@@ -478,31 +463,17 @@ def measure(args):
     return runs or None, errors
 
 
-def names_of(known, what):
-    """An argparse type: a comma separated subset of KNOWN, in the order given."""
-    def parse(value):
-        given = re.split(r"[,\s]+", value.strip(", "))
-        unknown = sorted(set(given) - set(known))
-        if unknown or not given[0]:
-            raise argparse.ArgumentTypeError("unknown %s: %s (known: %s)" % (
-                what, ", ".join(unknown), ", ".join(known)))
-        return given
-    return parse
-
-
 def verdict(runs, errors, seconds):
-    """The last line, bench: OK or FAILED, after each failure; the exit status."""
+    """Each failure, then the last line, bench: OK or FAILED; the exit status."""
     goals = []
     for s, r in runs.items():
-        errors += ["%s: %s" % (s, p) for p in r["problems"]]
-        errors += ["%s: %s: %s" % (s, f["name"], f["detail"]) for f in r["failures"]]
-        if r["missing"]:
-            errors.append("%s: missing figures: %s" % (s, ", ".join(r["missing"])))
+        errors += (["%s: %s" % (s, p) for p in r["problems"]] +
+                   ["%s: %s: %s" % (s, f["name"], f["detail"]) for f in r["failures"]] +
+                   ["%s: missing figures: %s" % (s, ", ".join(r["missing"]))] * bool(r["missing"]))
         checks = goal_checks(r["results"])
-        missed = sum(not g[4] for g in checks)
-        if checks:
-            goals.append("%s %s" % (s, "%d of %d goals MISSED" % (missed, len(checks)) if missed
-                                    else "goals met"))
+        missed = sum(not met for *_, met in checks)
+        goals += ["%s %s" % (s, "%d of %d goals MISSED" % (missed, len(checks)) if missed
+                             else "goals met")] * bool(checks)
     times = "%.0f s: %s" % (seconds, ", ".join(
         "%s %.0f s (boot %.0f s)" % (s, r["meta"]["series_seconds"], r["meta"]["boot_seconds"])
         for s, r in runs.items()))
@@ -520,11 +491,11 @@ def main():
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog="\n".join(__doc__.split("\n")[1:]))
     ap.add_argument("--smoke", action="store_true", help="1 round, small sizes (make check)")
-    ap.add_argument("--series", default=",".join(SERIES), type=names_of(SERIES, "series"),
+    ap.add_argument("--series", default=",".join(SERIES),
                     help="comma separated kernel series, run in this order (default: %(default)s)")
     ap.add_argument("--rounds", type=int,
                     help="rounds per interleaved section (default 7; the verifier 5)")
-    ap.add_argument("--sections", default=",".join(SECTIONS), type=names_of(SECTIONS, "section"),
+    ap.add_argument("--sections", default=",".join(SECTIONS),
                     help="comma separated subset of: %(default)s")
     ap.add_argument("--module", default=os.path.join(REPO, "module", "sysrqmon.ko"),
                     help="the 6.1 series' module (other series build theirs)")
@@ -534,6 +505,12 @@ def main():
     ap.add_argument("--from-json", metavar="FILE",
                     help="no boot: print and write results.md again from a results.json")
     args = ap.parse_args()
+    for attr, what, known in (("series", "series", SERIES), ("sections", "section", SECTIONS)):
+        given = re.split(r"[,\s]+", getattr(args, attr).strip(", "))
+        if not given[0] or set(given) - set(known):
+            ap.error("unknown %s: %s (known: %s)" % (what, ", ".join(sorted(
+                set(given) - set(known))), ", ".join(known)))
+        setattr(args, attr, given)
     args.out = os.path.join(REPO, "bench", "smoke" if args.smoke else "")
     os.makedirs(args.out, exist_ok=True)
     t_start, errors = time.monotonic(), []
