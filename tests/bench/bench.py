@@ -94,7 +94,7 @@ def series_module(args, series, workdir):
     module of this tree built against its metapackage's headers (tests/smoke-kernel.sh)."""
     if SERIES[series] is None:
         rel = qboot.module_release(args.module)
-        kdir = args.kdir or next((d for d in ("/usr/src/linux-headers-" + rel,
+        kdir = args.kdir or next((d for d in ("/usr/src/linux-headers-%s" % rel,
                                                "/lib/modules/%s/build" % rel)
                                   if rel and os.path.isfile(d + "/Makefile")), None)
         if not kdir:
@@ -256,8 +256,8 @@ def analyse(records):
     return out
 
 
-FORMATS = {"%": "%.4f %%", "g": "%.5f %%", "i": "%d", "y": "%s", "s": "%.0f", "t": "%s",
-           "d": "%+d KiB", "k": "%d KiB"}
+FORMATS = {"%": "%.4f %%", "g": "%.5f %%", "i": "%d", "s": "%.0f", "t": "%s", "d": "%+d KiB",
+           "k": "%d KiB"}
 
 
 def cell(e, spec):
@@ -280,10 +280,12 @@ def cell(e, spec):
         add = e.get("added") if key == "instr" else None
         return "%.*f" % (abs(s["median"]) < 100, s["median"]) + (
             " (%+.0f)" % add["median"] if add else "")
+    if kind == "y":
+        return "yes" if s else "no"
     if kind in "%g":
         s = 100 * s["median"] / (1e9 if kind == "g" else 1)
-    elif kind in "sky":
-        s = s["max"] - s["min"] if kind == "s" else s / 1024 if kind == "k" else "no yes"[s * 3:]
+    elif kind in "sk":
+        s = s["max"] - s["min"] if kind == "s" else s / 1024
     return FORMATS[kind] % s
 
 
