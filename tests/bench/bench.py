@@ -307,8 +307,8 @@ TABLES = [
      "writer | writes", "generated | sent | dropped | received | lost records | 0 drops",
      "i:generated i:sent i:dropped i:received i:lost_records y:zero_drops",
      "largest burst with 0 drops (buffer {bursts i:buffer} events): normal-priority writer "
-     "{bursts i:normal} writes (smallest with drops: {bursts i:normal_drops}), SCHED_FIFO "
-     "writer {bursts i:fifo} (smallest with drops: {bursts i:fifo_drops})"),
+     "{bursts i:normal} writes (smallest with drops: {bursts i:normal_drops}); SCHED_FIFO "
+     "writer {bursts i:fifo} writes (smallest with drops: {bursts i:fifo_drops})"),
     ("memory", "Memory", "state", "Slab Δ | SUnreclaim Δ | VmallocUsed Δ | "
      "vmalloc by sysrqmon (/proc/vmallocinfo) | queued in netlink sockets",
      "d:d_slab d:d_sunreclaim d:d_vmallocused k:vmalloc_module k:nl_rmem",
