@@ -331,11 +331,6 @@ def row_order(name):
              int(p) if p.isdigit() else 0, p) for p in name.split("/")]
 
 
-def md_table(header, rows):
-    return "\n".join(["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] +
-                     ["| " + " | ".join(row) + " |" for row in rows])
-
-
 def section(runs, sec, title, labels, figures, specs, note):
     """One section's table, the series' columns side by side (a label repeated from the row
     above left empty), then each series' note."""
@@ -355,7 +350,8 @@ def section(runs, sec, title, labels, figures, specs, note):
         text = note(res) if callable(note) else re.sub(
             r"\{(\S+) (\S+)\}", lambda m: cell(res.get(m[1]), m[2]), note or "")
         notes += ["- %s: %s." % (s, text)] if text else []
-    return ["## " + title, "", md_table(header, body), ""] + notes + [""] * bool(notes)
+    table = ["| " + " | ".join(row) + " |" for row in [header, ["---"] * len(header)] + body]
+    return ["## " + title, "", *table, ""] + notes + [""] * bool(notes)
 
 
 def full_report(runs):
@@ -376,7 +372,7 @@ def goal_checks(res):
     printed): ratio <= GOALS[file] and ratio <= floor_ftrace + FLOOR_MARGIN (floor None: the
     floor was not measured, only the first half is checked)."""
     out = []
-    for f, cfg in ((f, cfg) for f in GOALS for cfg in GOAL_CFGS):
+    for f, cfg in itertools.product(GOALS, GOAL_CFGS):
         fl = (res.get("hot/%s/floor_ftrace" % f) or {}).get("icount_ratio")
         floor, e = fl and round(fl["median"], 3), (res.get("hot/%s/%s" % (f, cfg)) or {})
         r = e.get("icount_ratio") and round(e["icount_ratio"]["median"], 3)
