@@ -6,11 +6,12 @@
   python3 tests/bench/bench.py --from-json bench/results.json   # re-render results.md
 
 Series, sections, method, goals, output and exit status: docs/benchmarks.md. The boot (with
--icount shift=0,sleep=off), the kernel and the initramfs are tests/qemu/boot.py's.
+-icount shift=0,sleep=off), the kernel and the initramfs are tests/qemu/run.py's.
 """
 
 import argparse
 import datetime
+import itertools
 import json
 import os
 import platform
@@ -26,7 +27,7 @@ from functools import partial
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "qemu"))
-import run as qboot  # noqa: E402  (tests/qemu/run.py: kernel, initramfs, the boot)
+import run as qrun  # noqa: E402  (tests/qemu/run.py: kernel, initramfs, the boot)
 
 log = partial(print, flush=True)
 GOALS = {"regular": 1.01, "procfs": 1.03}
@@ -45,50 +46,46 @@ FULL = dict(rounds=7, verify_rounds=5, n_open=30000, n_write=10000, n_trig=2000,
 SMOKE = dict(rounds=1, verify_rounds=1, n_open=3000, n_write=2000, n_trig=300, n_lat=200,
              loop=50000000, n_storm=5000, bursts="1000 4000", fifo_bursts="4095 4096")
 SECTIONS = ["hot", "target", "latency", "burst", "memory", "verify"]
-FILES = ("regular", "procfs")
 
-HOT_CFGS = ("none", "monitor", "deny", "watch_reads", "floor_ftrace", "floor_ftrace_magic",
-            "floor_kprobe")
-CFG_LABEL = {"none": "module not loaded", "monitor": "sysrqmon, mode=monitor",
-             "deny": "sysrqmon, mode=deny", "watch_reads": "sysrqmon, monitor + watch_reads=1",
-             "floor_ftrace": "floor: empty ftrace_ops callback",
-             "floor_ftrace_magic": "floor: ftrace_ops, s_magic check",
-             "floor_kprobe": "floor: kprobe, s_magic check",
-             "listener": "sysrqmon, monitor + listener", "verify_0": "verify_ms=0",
-             "verify_1000": "verify_ms=1000 (default)", "verify_100": "verify_ms=100"}
-OP_LABEL = {"sysctl_write": "kernel.sysrq: write(2) of the same value on an open fd",
-            "sysctl_open_write_close": "kernel.sysrq: open+write+close (like sysctl -w)",
-            "trigger_write": "sysrq-trigger: write(2) of the current loglevel digit"}
-# Interleaved sections: key of the groups, base configuration, figure, its name in the results.
-INTERLEAVED = {"hot": ("file", "none", "per_op", "instructions_per_op"),
-               "target": ("op", "none", "per_op", "instructions_per_op"),
-               "verify": (None, "verify_0", "ns", "loop_instructions")}
-MEMORY_STATES = (("idle", "loaded, idle"),
-                 ("storm_no_listener", "right after a storm, no listener"),
-                 ("storm_stalled_listener", "storm into a stalled listener"),
-                 ("after_storm", "after the storms, listener gone"))
+# The labels of the parts of a figure's name; their order is the order of the rows.
+LABEL = {"regular": "regular", "procfs": "procfs",
+         "sysctl_open_write_close": "kernel.sysrq: open+write+close (like sysctl -w)",
+         "sysctl_write": "kernel.sysrq: write(2) of the same value on an open fd",
+         "trigger_write": "sysrq-trigger: write(2) of the current loglevel digit",
+         "none": "module not loaded", "monitor": "sysrqmon, mode=monitor",
+         "deny": "sysrqmon, mode=deny", "watch_reads": "sysrqmon, monitor + watch_reads=1",
+         "floor_ftrace": "floor: empty ftrace_ops callback",
+         "floor_ftrace_magic": "floor: ftrace_ops, s_magic check",
+         "floor_kprobe": "floor: kprobe, s_magic check",
+         "listener": "sysrqmon, monitor + listener", "verify_0": "verify_ms=0",
+         "verify_1000": "verify_ms=1000 (default)", "verify_100": "verify_ms=100",
+         "normal": "normal", "idle": "loaded, idle",
+         "storm_no_listener": "right after a storm, no listener",
+         "storm_stalled_listener": "storm into a stalled listener",
+         "after_storm": "after the storms, listener gone"}
+# Interleaved sections (configurations alternate with the base runs): the record field that
+# keys the groups, the base configuration, the instruction figure.
+INTERLEAVED = {"hot": ("file", "none", "per_op"), "target": ("op", "none", "per_op"),
+               "verify": (None, "verify_0", "ns")}
+UNLISTED = ("memory/unloaded", "memory/floor")  # the reference of the Δ, the floor's size
 
-# The figures a complete run has, per section (check_complete).
-WANT = {"hot": ["hot/%s/%s" % (f, c) for f in FILES for c in
-                ("none", "monitor", "deny", "watch_reads", "floor_ftrace", "floor_kprobe")],
-        "target": ["target/%s/%s" % (op, c) for op in OP_LABEL
-                   for c in ("none", "monitor", "listener")],
-        "latency": ["latency/sysctl_write", "latency/trigger_write"], "burst": ["burst"],
-        "memory": ["memory/" + s for s in ["unloaded", *dict(MEMORY_STATES), "floor"]],
-        "verify": ["verify/verify_1000", "verify/verify_100"]}
+# The figures a complete run has (check_complete): "S/A,B/C" stands for "S/A/C S/B/C".
+WANT = ["/".join(p) for w in (
+    "hot/regular,procfs/none,monitor,deny,watch_reads,floor_ftrace,floor_kprobe "
+    "target/sysctl_write,sysctl_open_write_close,trigger_write/none,monitor,listener "
+    "latency/sysctl_write,trigger_write burst memory/unloaded,idle,storm_no_listener,"
+    "storm_stalled_listener,after_storm,floor verify/verify_1000,verify_100").split()
+    for p in itertools.product(*(part.split(",") for part in w.split("/")))]
 
-HEADER = ("sysrqmon benchmark, {date}, {machine}; guest {kernel_release}, QEMU {qemu_version} "
-          "TCG, 1 vCPU, -icount shift=0,sleep=off; {rounds:d} round(s) (verifier: {vrounds:d})"
-          "{smoke_tag}; one boot, {boot_seconds:.0f} s. icount = instructions per operation "
-          "(deterministic); wall = host time under TCG (noisy); ratios to \"module not loaded\","
-          " median (min–max); notes: docs/benchmarks.md.")
-SIDE_BY_SIDE = ("## Hot path side by side: open()+close() of files the module does not watch\n\n"
-                "icount ratio to \"module not loaded\" (median over the rounds), added "
-                "instructions per open+close in parentheses; the \"module not loaded\" row gives "
-                "instructions per open+close. Wall-clock ratios and min–max are in each series' "
-                "section below. Kernels: %s.")
-GOAL_TEXT = ("{} (icount medians of the non-target opens; at most the empty ftrace_ops floor + "
-             "%.3f and at most %.2f regular / %.2f procfs): {}."
+HEADER = ("- {series}: {date}, {machine}; guest {kernel_release}, QEMU {qemu_version} TCG, "
+          "1 vCPU, -icount shift=0,sleep=off; {rounds:d} round(s) (verifier: {vrounds:d})"
+          "{smoke_tag}; one boot, {boot_seconds:.0f} s.")
+PREAMBLE = ("icount = instructions per operation (deterministic); wall = host time under TCG "
+            "(noisy); ratios to \"module not loaded\", each run against the unloaded runs on "
+            "either side of it, median (min–max) over the rounds; the series side by side, "
+            "each with its own floors; notes: docs/benchmarks.md.")
+GOAL_TEXT = ("goals (icount medians of the non-target opens; at most the empty ftrace_ops "
+             "floor + %.3f and at most %.2f regular / %.2f procfs): {}"
              % (FLOOR_MARGIN, GOALS["regular"], GOALS["procfs"]))
 
 
@@ -96,20 +93,21 @@ def series_module(args, series, workdir):
     """(module, kdir) of a series: 6.1 the given module and its headers; another series the
     module of this tree built against its metapackage's headers (tests/smoke-kernel.sh)."""
     if SERIES[series] is None:
-        rel = qboot.module_release(args.module)
-        for kdir in (args.kdir, "/usr/src/linux-headers-%s" % rel, "/lib/modules/%s/build" % rel):
-            if kdir and (kdir == args.kdir or rel and os.path.isfile(kdir + "/Makefile")):
-                return args.module, kdir
-        raise SystemExit("bench.py: no kernel headers for %s (install linux-headers-%s or pass "
-                         "--kdir)" % (rel, rel))
+        rel = qrun.module_release(args.module)
+        kdir = args.kdir or next((d for d in ("/usr/src/linux-headers-%s" % rel,
+                                               "/lib/modules/%s/build" % rel)
+                                  if rel and os.path.isfile(d + "/Makefile")), None)
+        if not kdir:
+            raise SystemExit("bench.py: no kernel headers for %s (install linux-headers-%s or "
+                             "pass --kdir)" % (rel, rel))
+        return args.module, kdir
     res = subprocess.run([os.path.join(REPO, "tests", "kernels.sh"), "kdir", SERIES[series]],
                          stdout=subprocess.PIPE, text=True)
     kdir = (res.stdout.strip().splitlines() or [""])[-1]
     if res.returncode or not os.path.isdir(kdir):
         raise SystemExit("bench.py: cannot fetch the kernel tree of " + SERIES[series])
-    src = os.path.join(workdir, "src")
-    qboot.kbuild(kdir, src, "the module")
-    return os.path.join(src, "module", "sysrqmon.ko"), kdir
+    qrun.kbuild(kdir, os.path.join(workdir, "src"), "the module")
+    return os.path.join(workdir, "src", "module", "sysrqmon.ko"), kdir
 
 
 def build(kdir, workdir):
@@ -123,43 +121,41 @@ def build(kdir, workdir):
                              capture_output=True, text=True)
         if res.returncode:
             raise SystemExit(res.stdout + res.stderr + "bench.py: building %s failed" % prog)
-    floor = os.path.join(workdir, "floor")
-    qboot.kbuild(kdir, floor, "the floor module", os.path.join(HERE, "floor"))
-    shutil.copy(os.path.join(floor, "sysrqbench_floor.ko"), bindir)
+    qrun.kbuild(kdir, os.path.join(workdir, "floor"), "the floor module",
+                 os.path.join(HERE, "floor"))
+    shutil.copy(os.path.join(workdir, "floor", "sysrqbench_floor.ko"), bindir)
     return bindir
 
 
 def boot(args, kernel, initrd, console_path):
-    """One icount boot (tests/qemu/boot.py); returns (records, results, problems, elapsed)."""
+    """One icount boot (tests/qemu/run.py); returns (records, results, problems, elapsed).
+    A record is an @@M line's key=value pairs and wall_s, the host time from @@WB to @@WE."""
     records, results, st = [], [], {"wb": None, "we": None, "section": None}
 
-    def on_marker(line, now):
-        tag, _, rest = line.partition(" ")
-        if tag == "@@WB":
-            st["wb"], st["we"] = now, None
-        elif tag == "@@WE":
-            st["we"] = now
-        elif tag == "@@M":
-            rec = dict(tok.partition("=")[::2] for tok in rest.split())
-            if st["wb"] is not None and st["we"] is not None:
-                rec["wall_s"] = st["we"] - st["wb"]
-            st["wb"] = st["we"] = None
-            records.append(rec)
-            if args.verbose:
-                log("   " + rest + ("  wall=%.3fs" % rec["wall_s"] if "wall_s" in rec else ""))
-            if rec.get("sec") not in (st["section"], "info"):
-                st["section"] = rec.get("sec")
-                log("-- %s (t=%.0f s)" % (st["section"], now))
-        elif tag == "@@RESULT":
-            m = qboot.RESULT_RE.match(line)
-            results.append((m.group(1), m.group(2) == "PASS", m.group(3)) if m else
-                           ("bench/marker", False, "malformed: " + line))
-            if not results[-1][1] or args.verbose:
-                log("%s %s %s" % ("PASS" if results[-1][1] else "FAIL", *results[-1][::2]))
-        elif tag == "@@BOOTED":
-            log("   guest booted after %.1f s" % now)
+    def record(line, now):
+        rec = dict(tok.partition("=")[::2] for tok in line.split()[1:])
+        if st["wb"] is not None and st["we"] is not None:
+            rec["wall_s"] = st["we"] - st["wb"]
+        st.update(wb=None, we=None)
+        records.append(rec)
+        if args.verbose:
+            log("   " + line[4:] + ("  wall=%.3fs" % rec["wall_s"] if "wall_s" in rec else ""))
+        if rec.get("sec") not in (st["section"], "info"):
+            st["section"] = rec.get("sec")
+            log("-- %s (t=%.0f s)" % (st["section"], now))
 
-    r = qboot.boot(kernel, initrd, "", console_path, on_marker, icount=True, loglevel=4,
+    def result(line, now):
+        m = qrun.RESULT_RE.match(line)
+        results.append((m.group(1), m.group(2) == "PASS", m.group(3)) if m else
+                       ("bench/marker", False, "malformed: " + line))
+        if not results[-1][1] or args.verbose:
+            log("%s %s %s" % ("PASS" if results[-1][1] else "FAIL", *results[-1][::2]))
+
+    on_tag = {"@@WB": lambda line, now: st.update(wb=now, we=None),
+              "@@WE": lambda line, now: st.update(we=now), "@@M": record, "@@RESULT": result,
+              "@@BOOTED": lambda line, now: log("   guest booted after %.1f s" % now)}
+    r = qrun.boot(kernel, initrd, "", console_path, lambda line, now: on_tag.get(
+        line.split(" ")[0], lambda *_: None)(line, now), icount=True, loglevel=4,
                    verbose=args.verbose)
     problems = ["the kernel reported %d problem line(s), first: %s"
                 % (len(r.bad), r.bad[0].strip())] if r.bad else []
@@ -170,15 +166,22 @@ def boot(args, kernel, initrd, console_path):
     return records, results, problems, r.elapsed
 
 
-def figure(rec, field):
-    """A record's FIELD as a number (None if garbled); "wall" is its wall-clock ns per op."""
-    if field == "wall":
-        w, n = rec.get("wall_s"), figure(rec, "n")
-        return w * 1e9 / n if w and n else None
+def num(rec, field):
+    """A record's FIELD as a number; None if garbled (a marker line cut on a loaded host)."""
     try:
         return float(rec.get(field))
     except (TypeError, ValueError):
         return None
+
+
+def wall_ns(rec):
+    n = num(rec, "n")
+    return rec["wall_s"] * 1e9 / n if rec.get("wall_s") and n else None
+
+
+def mean_of(values):
+    values = [v for v in values if v]
+    return statistics.mean(values) if values else None
 
 
 def stats(values):
@@ -187,329 +190,298 @@ def stats(values):
             "n": len(values)} if values else None
 
 
-def versus(runs, field):
-    """([added], [ratio]): per (run, base runs beside it), the run's FIELD less and over the
-    mean of the base runs'; None where a figure is missing (a marker line garbled on a loaded
-    host), which stats() leaves out."""
-    added, ratio = [], []
-    for rec, near in runs:
-        x, bases = figure(rec, field), [figure(b, field) for b in near if figure(b, field)]
-        base = statistics.mean(bases) if x is not None and bases else None
-        added.append(None if base is None else x - base)
-        ratio.append(None if base is None else x / base)
-    return added, ratio
-
-
-def beside(group, i, base):
-    """The base runs just before and just after run I of an interleaved GROUP."""
-    before = [r for r in group[:i] if r.get("cfg") == base][-1:]
-    return before + [r for r in group[i + 1:] if r.get("cfg") == base][:1]
-
-
-def entry(sec, cfg, runs):
-    """The figures of one configuration's RUNS, [(run, base runs beside it)]: its own figure
-    and wall ns per op (for the target path also ops/s) and, unless they are the base runs,
-    the ratios and the instructions added to the base runs; for the verifier its cost per pass."""
-    _, base, field, name = INTERLEAVED[sec]
-    walls = [figure(r, "wall") for r, _ in runs]
-    e = {name: stats([figure(r, field) for r, _ in runs]), "wall_ns_per_op": stats(walls)}
+def run_figures(sec, rec, bases, field):
+    """One run's figures: its instructions and wall ns per op (the target path: ops/s) and,
+    beside the BASES runs (None: it is one), its ratios to their mean and the instructions it
+    adds; for the verifier the cost of one pass (the passes in a loop: loop time / period)."""
+    x, wall = num(rec, field), wall_ns(rec)
+    out = {"instr": x, "wall_ns": wall}
     if sec == "target":
-        e["wall_ops_per_s"] = stats([1e9 / w for w in walls if w])
-    if cfg == base:
-        return e
-    added, icount = versus(runs, field)
-    e.update(icount_ratio=stats(icount), wall_ratio=stats(versus(runs, "wall")[1]),
-             added_instructions=stats(added))
+        out["ops_per_s"] = 1e9 / wall if wall else None
+    if bases is None:
+        return out
+    bx = mean_of(num(r, field) for r in bases) if x is not None else None
+    bw = mean_of(map(wall_ns, bases)) if wall is not None else None
+    out.update(icount_ratio=bx and x / bx, added=bx and x - bx, wall_ratio=bw and wall / bw)
     if sec == "verify":
-        # passes of the verifier that fall into one loop: loop time / period
-        period = int(cfg.split("_")[1]) * 1e6
-        per_pass = [a / (figure(r, field) / period) for a, (r, _) in zip(added, runs)
-                    if a is not None and figure(r, field)]
-        e.update(instructions_per_pass=stats(per_pass),
-                 cpu_share=stats([pp / period for pp in per_pass]))
-    return e
-
-
-def interleaved(records, sec):
-    """{key value: {cfg: entry}} of an interleaved section (configurations alternate with the
-    base runs): each run is compared with the base runs just before and just after it."""
-    key, base = INTERLEAVED[sec][:2]
-    recs, out = [r for r in records if r.get("sec") == sec], {}
-    for k in sorted({r.get(key) for r in recs if r.get("cfg") != base}):
-        group = [r for r in recs if r.get(key) == k]
-        out[k] = {cfg: entry(sec, cfg, [(r, beside(group, i, base))
-                                        for i, r in enumerate(group) if r.get("cfg") == cfg])
-                  for cfg in dict.fromkeys([base] + [r["cfg"] for r in group])}
+        period = int(rec["cfg"].split("_")[1]) * 1e6
+        per_pass = out["added"] / (x / period) if out["added"] is not None and x else None
+        out.update(per_pass=per_pass, cpu_share=None if per_pass is None else per_pass / period)
     return out
 
 
 def analyse(records):
-    res = {sec: interleaved(records, sec) for sec in INTERLEAVED}
-    res.update(verify=res["verify"].get(None, {}), latency={}, burst=[], memory={},
-               info={r["key"]: r.get("value") for r in records if r.get("sec") == "info"})
+    """{name: figures} of one series' records. Interleaved runs ("hot/FILE/CFG",
+    "target/OP/CFG", "verify/CFG"): {figure: median, min, max, n over the rounds}, each run
+    against the base runs just before and just after it. "latency/OP", "memory/STATE" (d_KEY:
+    less the unloaded state), "burst/WRITER/SIZE": the record's numbers; "bursts": the
+    largest burst without drops and the smallest with, per writer; "info": texts."""
+    runs, out = {}, {}
+    for sec, (key, base, field) in INTERLEAVED.items():
+        recs = [r for r in records if r.get("sec") == sec]
+        for g in dict.fromkeys(r.get(key) for r in recs):
+            group = [r for r in recs if r.get(key) == g]
+            for i, rec in enumerate(group):
+                near = None if rec.get("cfg") == base else (
+                    [r for r in group[:i] if r.get("cfg") == base][-1:] +
+                    [r for r in group[i + 1:] if r.get("cfg") == base][:1])
+                name = "/".join(filter(None, (sec, g, rec.get("cfg"))))
+                for k, v in run_figures(sec, rec, near, field).items():
+                    runs.setdefault(name, {}).setdefault(k, []).append(v)
+    out.update({n: {k: stats(v) for k, v in figs.items()} for n, figs in runs.items()})
     for rec in records:
         sec = rec.get("sec")
-        vals = {k: figure(rec, k) for k in rec if k not in ("sec", "op", "state", "wall_s")}
-        if sec in ("latency", "memory"):
-            res[sec][rec["op" if sec == "latency" else "state"]] = vals
+        figs = {k: num(rec, k) for k in rec if k not in ("sec", "op", "state")}
+        if sec == "info":
+            out.setdefault("info", {})[rec.get("key")] = rec.get("value")
+        elif sec in ("latency", "memory"):
+            out["%s/%s" % (sec, rec.get("op" if sec == "latency" else "state"))] = figs
         elif sec == "burst":
-            if rec.get("wall_s"):
-                vals["wall_s"] = rec["wall_s"]
-            vals["zero_drops"] = (vals.get("dropped") == 0 and vals.get("lost_records") == 0
-                                  and (vals.get("received") or 0) >= (vals.get("generated") or 0))
-            res["burst"].append(vals)
-    for prio in sorted({b.get("prio") for b in res["burst"]}):
-        sizes = [(b["size"], b["zero_drops"]) for b in res["burst"] if b.get("prio") == prio]
-        res.setdefault("burst_summary", {})["fifo" if prio else "normal"] = {
-            "largest_zero_drop": max((s for s, z in sizes if z), default=None),
-            "smallest_with_drops": min((s for s, z in sizes if not z), default=None)}
-    return res
-
-
-def fmt_n(s):
-    if not s:
-        return "-"
-    return "%.0f" % s["median"] if abs(s["median"]) >= 100 else "%.1f" % s["median"]
-
-
-def fmt_int(v):
-    return "-" if v is None else "%d" % v
-
-
-def cells(e, specs):
-    """Figures of entry E as printed, one per "KIND:KEY" of SPECS: n the median, rD the median
-    and min–max to D digits, a the median and the added instructions, % a share in per cent.
-    The base runs have no ratios (printed 1) and no added figures (printed empty)."""
-    out = []
-    for kind, key in (spec.split(":") for spec in specs.split()):
-        s = e.get(key)
-        if key not in e:
-            out.append("1" if kind[0] == "r" else "")
-        elif kind[0] == "r":
-            d = int(kind[1])
-            out.append("-" if not s else "%.*f" % (d, s["median"]) if s["n"] == 1 else
-                       "%.*f (%.*f–%.*f)" % (d, s["median"], d, s["min"], d, s["max"]))
-        elif kind == "%":
-            out.append("%.4f %%" % (100 * s["median"]) if s else "-")
-        else:
-            add = e.get("added_instructions") if kind == "a" else None
-            out.append(fmt_n(s) + (" (%+.0f)" % add["median"] if add else ""))
+            figs["zero_drops"] = (figs.get("dropped") == 0 and figs.get("lost_records") == 0 and
+                                  (figs.get("received") or 0) >= (figs.get("generated") or 0))
+            writer = "SCHED_FIFO %d" % figs["prio"] if figs.get("prio") else "normal"
+            figs["size"] = figs.get("size") or 0
+            out["burst/%s/%d" % (writer, figs["size"])] = figs
+    bursts = [e for n, e in out.items() if n.startswith("burst/")]
+    out["bursts"] = {"buffer": bursts[0].get("buffer") if bursts else None}
+    for writer, fifo in (("normal", False), ("fifo", True)):
+        sizes = [(e["size"], e["zero_drops"]) for e in bursts if bool(e.get("prio")) == fifo]
+        out["bursts"][writer] = max((s for s, zero in sizes if zero), default=None)
+        out["bursts"][writer + "_drops"] = min((s for s, zero in sizes if not zero), default=None)
+    unloaded = out.get("memory/unloaded", {})
+    for name, m in out.items():
+        for k in ("slab", "sunreclaim", "vmallocused"):
+            if name.startswith("memory/") and None not in (m.get(k), unloaded.get(k)):
+                m["d_" + k] = m[k] - unloaded[k]
     return out
 
 
-def md_table(header, rows):
-    """A markdown table; HEADER is one string, its cells separated by " | "."""
-    out = ["| " + header + " |", "|" + "---|" * len(header.split(" | "))]
-    return "\n".join(out + ["| " + " | ".join(str(c) for c in row) + " |" for row in rows])
+FORMATS = {"%": "%.4f %%", "g": "%.5f %%", "i": "%d", "s": "%.0f", "t": "%s", "d": "%+d KiB",
+           "k": "%d KiB"}
 
 
-def tables(res, meta):
-    """(title, header, rows, note) of each section the results have."""
-    hot, info, mem, ver = (res.get(s) for s in ("hot", "info", "memory", "verify"))
-    if hot:
-        yield ("Hot path: open()+close() of files the module does not watch",
-               "configuration | " + " | ".join("%s: instr/op (added) | %s: icount ratio | "
-                                               "%s: wall ratio" % (f, f, f) for f in FILES),
-               [[CFG_LABEL[cfg]] + [c for e in (hot.get(f, {}).get(cfg) for f in FILES) for c in
-                                    (cells(e, "a:instructions_per_op r3:icount_ratio "
-                                           "r2:wall_ratio") if e else ["-"] * 3)]
-                for cfg in HOT_CFGS if any(cfg in hot[f] for f in hot)],
-               goal_text(hot))
-    if res.get("target"):
-        yield ("Target path: writes to kernel.sysrq and /proc/sysrq-trigger (trigger key: the "
-               "console loglevel, %s)" % info.get("console_loglevel", "?"),
-               "operation | configuration | instr/op | icount ratio | added instr/op | "
-               "wall writes/s (TCG) | wall ratio",
-               [[OP_LABEL.get(op, op) if cfg == "none" else "", CFG_LABEL[cfg]] +
-                cells(c, "n:instructions_per_op r3:icount_ratio n:added_instructions "
-                      "n:wall_ops_per_s r2:wall_ratio")
-                for op, e in res["target"].items() for cfg in ("none", "monitor", "listener")
-                for c in [e.get(cfg)] if c], None)
-    if res.get("latency"):
-        yield ("Event delivery latency (instructions, icount)",
-               "write | events | write returned → received: p50 | p99 | hook → received: p50 | "
-               "p99",
-               [[OP_LABEL.get(op, op), "%d" % e.get("n", 0)] +
-                ["%.0f" % e[k] for k in ("ret_p50", "ret_p99", "hook_p50", "hook_p99")]
-                for op, e in res["latency"].items()], None)
-    if res.get("burst"):
-        largest = ["-" if not s else "> %s writes (all sizes tried)" % fmt_int(
-            s["largest_zero_drop"]) if s["smallest_with_drops"] is None else
-            "%s writes (drops at %s)" % (fmt_int(s["largest_zero_drop"]),
-                                         fmt_int(s["smallest_with_drops"]))
-            for s in map(res.get("burst_summary", {}).get, ("normal", "fifo"))]
-        yield ("Bursts (default buffer) with `sysrqmonctl listen --json` attached",
-               "writer | writes | generated | sent | dropped | received | lost records | 0 drops",
-               [["SCHED_FIFO %d" % b["prio"] if b.get("prio") else "normal", "%d" % b["size"]] +
-                ["%d" % b.get(k, 0) for k in ("generated", "sent", "dropped", "received",
-                                              "lost_records")] +
-                ["yes" if b["zero_drops"] else "no"] for b in res["burst"]],
-               "Largest burst with 0 drops (buffer %s events): normal-priority writer %s; "
-               "SCHED_FIFO writer %s." % (fmt_int(res["burst"][0].get("buffer")), *largest))
-    if mem:
-        un = mem.get("unloaded", {})
-        yield ("Memory", "state | Slab Δ | SUnreclaim Δ | VmallocUsed Δ | vmalloc by sysrqmon "
-               "(/proc/vmallocinfo) | queued in netlink sockets",
-               [[label] + ["-" if m.get(k) is None or un.get(k) is None else
-                           "%+d KiB" % (m[k] - un[k]) for k in ("slab", "sunreclaim",
-                                                                "vmallocused")] +
-                [fmt_int((m.get(k) or 0) / 1024) + " KiB" for k in ("vmalloc_module", "nl_rmem")]
-                for state, label in MEMORY_STATES for m in [mem.get(state)] if m],
-               "Module size in /proc/modules: %s bytes (the floor module: %s bytes); "
-               "buffer_events=%s; a storm is %s kernel.sysrq writes."
-               % (fmt_int(mem.get("idle", {}).get("module_size")),
-                  fmt_int(mem.get("floor", {}).get("module_size")),
-                  fmt_int(mem.get("idle", {}).get("buffer")), fmt_int(meta["sizes"]["n_storm"])))
-    if ver:
-        v0 = (ver.get("verify_0") or {}).get("loop_instructions")
-        pp = (ver.get("verify_100") or {}).get("instructions_per_pass")
-        yield ("Drift verifier (CPU-bound loop in the guest, module loaded, monitor)",
-               "configuration | loop instructions | icount ratio | wall ratio | "
-               "added instr / loop | instr / verifier pass | CPU share",
-               [[CFG_LABEL[cfg]] + cells(ver[cfg], "n:loop_instructions r5:icount_ratio "
-                                         "r3:wall_ratio n:added_instructions "
-                                         "n:instructions_per_pass %:cpu_share")
-                for cfg in ("verify_0", "verify_1000", "verify_100") if ver.get(cfg)],
-               v0 and pp and "The verify_ms=0 loops spread over %.0f instructions (min–max); "
-               "at the %.0f instructions per pass measured at 100 ms, verify_ms=1000 costs "
-               "%.5f %% of one CPU under icount." % (v0["max"] - v0["min"], pp["median"],
-                                                      100 * pp["median"] / 1e9))
+def cell(e, spec):
+    """The figure SPEC, "KIND:KEY", of a row's figures E as printed: n the median (of "instr"
+    with the instructions added), rD a ratio to D decimals (with min–max over several rounds),
+    % a share in per cent, g the share of one CPU of a cost per second, s the spread, i a
+    number, t a text, y yes or no, d KiB added, k bytes in KiB. The base runs have no ratios
+    (printed 1) and nothing added (printed empty)."""
+    kind, key = spec.split(":")
+    if key not in (e or {}):
+        return "1" if kind[0] == "r" else "" if kind in "n%" else "-"
+    s = e[key]
+    if s is None:
+        return "-"
+    if kind[0] == "r":
+        d = int(kind[1:])
+        return "%.*f" % (d, s["median"]) + (" (%.*f–%.*f)" % (d, s["min"], d, s["max"])
+                                            if s["n"] > 1 else "")
+    if kind == "n":
+        add = e.get("added") if key == "instr" else None
+        return "%.*f" % (abs(s["median"]) < 100, s["median"]) + (
+            " (%+.0f)" % add["median"] if add else "")
+    if kind == "y":
+        return "yes" if s else "no"
+    if kind in "%g":
+        s = 100 * s["median"] / (1e9 if kind == "g" else 1)
+    elif kind in "sk":
+        s = s["max"] - s["min"] if kind == "s" else s / 1024
+    return FORMATS[kind] % s
+
+
+# The report: one table per section, its rows the figures named "SECTION/..." (labels: the
+# other parts of the name), for each series the columns "FIGURE | ..." printed by cell()'s
+# "KIND:KEY ..."; below it each series' note, where "{NAME KIND:KEY}" is a figure.
+TABLES = [
+    ("hot", "Hot path: open()+close() of files the module does not watch",
+     "file | configuration", "instr/op (added) | icount ratio | wall ratio",
+     "n:instr r3:icount_ratio r2:wall_ratio", lambda res: goal_text(res)),
+    ("target", "Target path: writes to kernel.sysrq and /proc/sysrq-trigger",
+     "operation | configuration", "instr/op (added) | icount ratio | wall writes/s (TCG) | "
+     "wall ratio", "n:instr r3:icount_ratio n:ops_per_s r2:wall_ratio",
+     "trigger key: the console loglevel, {info t:console_loglevel}"),
+    ("latency", "Event delivery latency (instructions, icount)", "write",
+     "events | write returned → received: p50 | p99 | hook → received: p50 | p99",
+     "i:n i:ret_p50 i:ret_p99 i:hook_p50 i:hook_p99", None),
+    ("burst", "Bursts (default buffer) with `sysrqmonctl listen --json` attached",
+     "writer | writes", "generated | sent | dropped | received | lost records | 0 drops",
+     "i:generated i:sent i:dropped i:received i:lost_records y:zero_drops",
+     "largest burst with 0 drops (buffer {bursts i:buffer} events): normal-priority writer "
+     "{bursts i:normal} writes (smallest with drops: {bursts i:normal_drops}); SCHED_FIFO "
+     "writer {bursts i:fifo} writes (smallest with drops: {bursts i:fifo_drops})"),
+    ("memory", "Memory", "state", "Slab Δ | SUnreclaim Δ | VmallocUsed Δ | "
+     "vmalloc by sysrqmon (/proc/vmallocinfo) | queued in netlink sockets",
+     "d:d_slab d:d_sunreclaim d:d_vmallocused k:vmalloc_module k:nl_rmem",
+     "module size in /proc/modules: {memory/idle i:module_size} bytes (the floor module: "
+     "{memory/floor i:module_size} bytes); buffer_events={memory/idle i:buffer}; a storm is "
+     "{sizes i:n_storm} kernel.sysrq writes"),
+    ("verify", "Drift verifier (CPU-bound loop in the guest, module loaded, monitor)",
+     "configuration", "loop instructions (added) | icount ratio | wall ratio | "
+     "instr / verifier pass | CPU share",
+     "n:instr r5:icount_ratio r3:wall_ratio n:per_pass %:cpu_share",
+     "the verify_ms=0 loops spread over {verify/verify_0 s:instr} instructions (min–max); at "
+     "the {verify/verify_100 n:per_pass} instructions per pass measured at 100 ms, "
+     "verify_ms=1000 costs {verify/verify_100 g:per_pass} of one CPU under icount"),
+]
+
+
+def row_order(name):
+    """Rows in the order of LABEL, sizes by number, then the others."""
+    return [(p not in LABEL, list(LABEL).index(p) if p in LABEL else 0,
+             int(p) if p.isdigit() else 0, p) for p in name.split("/")]
+
+
+def section(runs, sec, title, labels, figures, specs, note):
+    """One section's table, the series' columns side by side (a label repeated from the row
+    above left empty), then each series' note."""
+    names = sorted({n for r in runs.values() for n in r["results"] if n.split("/")[0] == sec
+                    and n not in UNLISTED}, key=row_order)
+    body, above = [], []
+    for name in names:
+        cells = [LABEL.get(p, p) for p in name.split("/")[1:]]
+        body.append(["" if cells[:i + 1] == above[:i + 1] and i < len(cells) - 1 else c
+                     for i, c in enumerate(cells)] +
+                    [cell(r["results"].get(name), spec) if r["results"].get(name) else "-"
+                     for r in runs.values() for spec in specs.split()])
+        above = cells
+    header = labels.split(" | ") + ["%s %s" % (s, f) for s in runs for f in figures.split(" | ")]
+    notes = []
+    for s, res in ((s, dict(r["results"], sizes=r["meta"]["sizes"])) for s, r in runs.items()):
+        text = note(res) if callable(note) else re.sub(
+            r"\{(\S+) (\S+)\}", lambda m: cell(res.get(m[1]), m[2]), note or "")
+        notes += ["- %s: %s." % (s, text)] if text else []
+    table = ["| " + " | ".join(row) + " |" for row in [header, ["---"] * len(header)] + body]
+    return ["## " + title, "", *table, ""] + notes + [""] * bool(notes)
 
 
 def full_report(runs):
-    """Markdown of every series (also printed): the hot path side by side, goals per series,
-    then each series' own tables. What each table measures: docs/benchmarks.md."""
-    cols = [(s, f) for s in runs for f in FILES]
-    rows = []
-    for cfg in HOT_CFGS:
-        row = ["-" if not e else "%s instr/op" % fmt_n(e["instructions_per_op"])
-               if cfg == "none" else "%.3f (%+.0f)" % (e["icount_ratio"]["median"],
-                                                       e["added_instructions"]["median"])
-               if e.get("icount_ratio") and e.get("added_instructions") else "-"
-               for e in (runs[s]["results"].get("hot", {}).get(f, {}).get(cfg) for s, f in cols)]
-        if any(c != "-" for c in row):
-            rows.append([CFG_LABEL[cfg]] + row)
-    parts = [SIDE_BY_SIDE % "; ".join("%s = %s" % (s, r["meta"]["kernel_release"])
-                                      for s, r in runs.items()), "",
-             md_table(" | ".join(["configuration"] + ["%s %s" % c for c in cols]), rows), ""]
-    for s, r in runs.items():
-        if r["results"].get("hot"):
-            parts += [goal_text(r["results"]["hot"], "%s goals" % s), ""]
-    for s, r in runs.items():
-        meta = r["meta"]
-        parts += ["## %s: %s" % (s, meta["kernel_release"]), "",
-                  HEADER.format(vrounds=meta["sizes"]["verify_rounds"],
-                                smoke_tag=" (smoke)" if meta["smoke"] else "", **meta)]
-        for title, header, rows, note in tables(r["results"], meta):
-            parts += ["", "### " + title, "", md_table(header, rows), ""] + ([note] if note
-                                                                              else [])
-        parts.append("")
+    """Markdown of every series (also printed): which runs, then one table per section."""
+    parts = ["# sysrqmon benchmark", ""]
+    for meta in (r["meta"] for r in runs.values()):
+        parts.append(HEADER.format(vrounds=meta["sizes"]["verify_rounds"],
+                                   smoke_tag=" (smoke)" if meta["smoke"] else "", **meta))
+    parts += ["", PREAMBLE, ""]
+    for table in TABLES:
+        if any(n.startswith(table[0] + "/") for r in runs.values() for n in r["results"]):
+            parts += section(runs, *table)
     return "\n".join(parts)
 
 
-def goal_checks(hot):
+def goal_checks(res):
     """[(file, cfg, ratio, floor, met)]: each hot-path goal on icount medians (rounded as
     printed): ratio <= GOALS[file] and ratio <= floor_ftrace + FLOOR_MARGIN (floor None: the
     floor was not measured, only the first half is checked)."""
     out = []
-    for f, g in GOALS.items():
-        fl = (hot.get(f, {}).get("floor_ftrace") or {}).get("icount_ratio")
-        floor = round(fl["median"], 3) if fl else None
-        for cfg in GOAL_CFGS:
-            e = (hot.get(f, {}).get(cfg) or {}).get("icount_ratio")
-            if e:
-                r = round(e["median"], 3)
-                out.append((f, cfg, r, floor, r <= g + 1e-9 and
-                            (floor is None or r <= floor + FLOOR_MARGIN + 1e-9)))
+    for f, cfg in itertools.product(GOALS, GOAL_CFGS):
+        fl = (res.get("hot/%s/floor_ftrace" % f) or {}).get("icount_ratio")
+        floor, e = fl and round(fl["median"], 3), (res.get("hot/%s/%s" % (f, cfg)) or {})
+        r = e.get("icount_ratio") and round(e["icount_ratio"]["median"], 3)
+        if r is not None:
+            out.append((f, cfg, r, floor, r <= GOALS[f] + 1e-9 and
+                        (floor is None or r <= floor + FLOOR_MARGIN + 1e-9)))
     return out
 
 
-def goal_text(hot, prefix="Goals"):
-    return GOAL_TEXT.format(prefix, "; ".join("%s %s %.3f %s (≤ %.2f%s)" % (
+def goal_text(res):
+    return GOAL_TEXT.format("; ".join("%s %s %.3f %s (≤ %.2f%s)" % (
         f, cfg, r, "met" if met else "MISSED", GOALS[f],
         ", ≤ floor %.3f + %.3f = %.3f" % (floor, FLOOR_MARGIN, floor + FLOOR_MARGIN)
         if floor is not None else ", floor not measured")
-        for f, cfg, r, floor, met in goal_checks(hot)))
+        for f, cfg, r, floor, met in goal_checks(res)))
 
 
 def check_complete(res, sections):
     """Names of figures the run should have produced but did not."""
     def have(name):
-        e = res
-        for key in name.split("/"):
-            e = e.get(key) if isinstance(e, dict) else None
-        ratio = name.startswith("verify/") or name.startswith("hot/") and "/none" not in name
+        e = res.get(name) if name != "burst" else any(n.startswith("burst/") for n in res)
+        ratio = name.startswith(("verify/", "hot/")) and not name.endswith("/none")
         return bool(e) and (not ratio or bool(e.get("icount_ratio")))
-    return [n for s in WANT if s in sections for n in WANT[s] if not have(n)]
+    return [n for n in WANT if n.split("/")[0] in sections and not have(n)]
 
 
-def run_series(args, series, sizes, sections):
+def run_series(args, series, sizes):
     """Build, boot and analyse one kernel series; a dict for results.json."""
-    t0 = time.monotonic()
-    workdir = tempfile.mkdtemp(prefix="sysrqmon-bench-%s-" % series)
-    own = SERIES[series] is None
+    t0, workdir = time.monotonic(), tempfile.mkdtemp(prefix="sysrqmon-bench-%s-" % series)
     try:
         module, kdir = series_module(args, series, workdir)
-        kernel = qboot.find_kernel(None, None, module, kdir)
-        bindir = build(kdir, workdir)
-        env = {"BENCH_" + k.upper(): str(v) for k, v in sizes.items()}
-        env["BENCH_SECTIONS"] = " ".join(sections)
-        initrd = os.path.join(workdir, "initrd.gz")
-        qboot.initramfs(initrd, "/bin/busybox", {"bench": os.path.join(HERE, "guest", "bench.sh")},
-                        bindir, env, {"tests/sysrqmon.ko": module}, {"sysrqmonctl": args.tool})
+        kernel, initrd = qrun.find_kernel(None, None, module, kdir), workdir + "/initrd.gz"
+        env = {"BENCH_" + k.upper(): str(v) for k, v in dict(sizes, sections=" ".join(
+            args.sections)).items()}
+        qrun.initramfs(initrd, "/bin/busybox", {"bench": os.path.join(HERE, "guest", "bench.sh")},
+                        build(kdir, workdir), env, {"tests/sysrqmon.ko": module},
+                        {"sysrqmonctl": args.tool})
         log("== bench %s: kernel %s, module %s, icount, %d round(s), sections %s (built in %.0f s)"
-            % (series, os.path.basename(kernel), os.path.basename(module) if own
+            % (series, os.path.basename(kernel), os.path.basename(module) if module == args.module
                else "built against " + os.path.basename(kdir), sizes["rounds"],
-               ",".join(sections), time.monotonic() - t0))
+               ",".join(args.sections), time.monotonic() - t0))
         records, results, problems, elapsed = boot(
             args, kernel, initrd, os.path.join(args.out, "console-%s.log" % series))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     res = analyse(records)
-    qv = re.search(r"version (\S+)", subprocess.run(["qemu-system-x86_64", "--version"],
-                                                    capture_output=True, text=True).stdout)
+    qemu = re.search(r"version (\S+)", subprocess.run(["qemu-system-x86_64", "--version"],
+                                                      capture_output=True, text=True).stdout)
     with open("/proc/cpuinfo") as f:
         cpu = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")),
                    platform.machine())
-    meta = {"series": series, "date": datetime.date.today().isoformat(),
-            "machine": "host: %d cores, %s" % (os.cpu_count() or 0, cpu),
-            "kernel_release": res["info"].get("kernel") or os.path.basename(kernel),
-            "qemu_version": qv.group(1) if qv else "?", "icount": True,
-            "rounds": sizes["rounds"], "smoke": args.smoke, "sizes": sizes, "sections": sections,
-            "boot_seconds": round(elapsed, 1), "series_seconds": round(time.monotonic() - t0, 1),
-            "module": os.path.relpath(module, REPO) if own else "module/ built against " + kdir,
-            "goals": GOALS, "floor_margin": FLOOR_MARGIN}
-    return {"meta": meta, "results": res, "records": records,
+    meta = dict(series=series, date=datetime.date.today().isoformat(), icount=True,
+                machine="host: %d cores, %s" % (os.cpu_count() or 0, cpu),
+                qemu_version=qemu.group(1) if qemu else "?", smoke=args.smoke,
+                kernel_release=res.get("info", {}).get("kernel") or os.path.basename(kernel),
+                module=os.path.relpath(module, REPO) if module == args.module
+                else "module/ built against " + kdir, rounds=sizes["rounds"], sizes=sizes,
+                sections=args.sections, boot_seconds=round(elapsed, 1),
+                series_seconds=round(time.monotonic() - t0, 1), goals=GOALS,
+                floor_margin=FLOOR_MARGIN)
+    return {"meta": meta, "results": res, "records": records, "problems": problems,
             "failures": [{"name": n, "detail": d} for n, ok, d in results if not ok],
-            "problems": problems, "missing": [] if problems else check_complete(res, sections)}
+            "missing": [] if problems else check_complete(res, args.sections)}
 
 
-def measure(args, ap):
-    """Run every series asked for; (runs, errors), runs None when the inputs are missing."""
+def measure(args):
+    """Run every series asked for; (runs, errors), runs None when nothing could run."""
     sizes = dict(SMOKE if args.smoke else FULL)
     if args.rounds:
         sizes["rounds"] = sizes["verify_rounds"] = args.rounds
-    sections, series = (re.split(r"[,\s]+", v.strip(", ")) for v in (args.sections, args.series))
-    for given, known, what in ((sections, SECTIONS, "section"), (series, SERIES, "series")):
-        unknown = sorted(set(given) - set(known))
-        if unknown or not given[0]:
-            ap.error("unknown %s: %s (known: %s)" % (what, ", ".join(unknown), ", ".join(known)))
     for p, what in ((args.tool, "tool (make tools)"), ("/bin/busybox", "busybox (busybox-static)"),
-                    (args.module if "6.1" in series else args.tool, "module (make module)")):
+                    (args.module if "6.1" in args.series else args.tool, "module (make module)")):
         if not os.path.isfile(p):
             log("bench.py: %s not found: %s\nbench: FAILED (missing input)" % (what, p))
             return None, []
     args.module, args.tool = os.path.abspath(args.module), os.path.abspath(args.tool)
     runs, errors = {}, []
-    for s in series:
+    for s in args.series:
         try:
-            runs[s] = run_series(args, s, sizes, sections)
+            runs[s] = run_series(args, s, sizes)
         except SystemExit as e:  # a build or the kernel download failed: no figures
             log(str(e))
             errors.append("%s: %s" % (s, e))
     if not runs:
         log("bench: FAILED (%s)" % "; ".join(errors))
     return runs or None, errors
+
+
+def verdict(runs, errors, seconds):
+    """Each failure, then the last line, bench: OK or FAILED; the exit status."""
+    goals = []
+    for s, r in runs.items():
+        errors += (["%s: %s" % (s, p) for p in r["problems"]] +
+                   ["%s: %s: %s" % (s, f["name"], f["detail"]) for f in r["failures"]] +
+                   ["%s: missing figures: %s" % (s, ", ".join(r["missing"]))] * bool(r["missing"]))
+        checks = goal_checks(r["results"])
+        missed = sum(not met for *_, met in checks)
+        goals += ["%s %s" % (s, "%d of %d goals MISSED" % (missed, len(checks)) if missed
+                             else "goals met")] * bool(checks)
+    times = "%.0f s: %s" % (seconds, ", ".join(
+        "%s %.0f s (boot %.0f s)" % (s, r["meta"]["series_seconds"], r["meta"]["boot_seconds"])
+        for s, r in runs.items()))
+    for e in errors:
+        log("FAIL " + e)
+    if errors:
+        log("bench: FAILED (%d problem(s)) in %s" % (len(errors), times))
+        return 1
+    log("bench: OK in %s%s" % (times, "; " + "; ".join(goals) if goals else ""))
+    return 0
 
 
 def main():
@@ -531,6 +503,12 @@ def main():
     ap.add_argument("--from-json", metavar="FILE",
                     help="no boot: print and write results.md again from a results.json")
     args = ap.parse_args()
+    for attr, what, known in (("series", "series", SERIES), ("sections", "section", SECTIONS)):
+        given = re.split(r"[,\s]+", getattr(args, attr).strip(", "))
+        if not given[0] or set(given) - set(known):
+            ap.error("unknown %s: %s (known: %s)" % (what, ", ".join(sorted(
+                set(given) - set(known))), ", ".join(known)))
+        setattr(args, attr, given)
     args.out = os.path.join(REPO, "bench", "smoke" if args.smoke else "")
     os.makedirs(args.out, exist_ok=True)
     t_start, errors = time.monotonic(), []
@@ -540,7 +518,7 @@ def main():
         for run in runs.values():
             run["results"] = analyse(run["records"])
     else:
-        runs, errors = measure(args, ap)
+        runs, errors = measure(args)
         if runs is None:
             return 1
         log("")
@@ -554,27 +532,7 @@ def main():
         json.dump({"series": runs}, f, indent=1, sort_keys=True)
     log("results: %s/results.json, results.md, %s" % (os.path.relpath(args.out), ", ".join(
         "console-%s.log" % s for s in runs)))
-    goals = []
-    for s, r in runs.items():
-        errors += ["%s: %s" % (s, p) for p in r["problems"]]
-        errors += ["%s: %s: %s" % (s, f["name"], f["detail"]) for f in r["failures"]]
-        if r["missing"]:
-            errors.append("%s: missing figures: %s" % (s, ", ".join(r["missing"])))
-        checks = goal_checks(r["results"].get("hot", {}))
-        missed = sum(not g[4] for g in checks)
-        if checks:
-            goals.append("%s %s" % (s, "%d of %d goals MISSED" % (missed, len(checks)) if missed
-                                    else "goals met"))
-    times = "%.0f s: %s" % (time.monotonic() - t_start, ", ".join(
-        "%s %.0f s (boot %.0f s)" % (s, r["meta"]["series_seconds"], r["meta"]["boot_seconds"])
-        for s, r in runs.items()))
-    for e in errors:
-        log("FAIL " + e)
-    if errors:
-        log("bench: FAILED (%d problem(s)) in %s" % (len(errors), times))
-        return 1
-    log("bench: OK in %s%s" % (times, "; " + "; ".join(goals) if goals else ""))
-    return 0
+    return verdict(runs, errors, time.monotonic() - t_start)
 
 
 if __name__ == "__main__":
