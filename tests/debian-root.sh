@@ -36,6 +36,11 @@ host_root() {
 	return $rc
 }
 
+# sources: the root's apt sources.list
+sources() {
+	printf 'deb %s main\n' "$mirror $release" "$mirror $release-updates" \
+		"http://deb.debian.org/debian-security $release-security"
+}
 # make_root PACKAGES: debootstrap the root anew with PACKAGES (and host_root's for host-*).
 make_root() {
 	mkdir -p "$(dirname "$root")"
@@ -43,17 +48,9 @@ make_root() {
 	trap 'umount "$tmp/proc" 2>/dev/null || :; rm -rf "$tmp" "$tmp.log"' EXIT
 	chmod 755 "$tmp"	# the root's /: apt's _apt user must reach its lists
 	echo "debian-root.sh: debootstrap $name (several minutes)" >&2
-	if ! debootstrap --variant=minbase --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
-		--include="$1" "$release" "$tmp" "$mirror" > "$tmp.log" 2>&1; then
-		tail -n 20 "$tmp.log" >&2
-		exit 1
-	fi
-	cat >"$tmp/etc/apt/sources.list" <<-EOF
-	deb $mirror $release main
-	deb $mirror $release-updates main
-	deb http://deb.debian.org/debian-security $release-security main
-	EOF
-	if [ "$name" != "$release" ] && ! host_root >> "$tmp.log" 2>&1; then
+	if ! { debootstrap --variant=minbase --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
+		--include="$1" "$release" "$tmp" "$mirror" && sources > "$tmp/etc/apt/sources.list" &&
+		{ [ "$name" = "$release" ] || host_root; }; } > "$tmp.log" 2>&1; then
 		tail -n 20 "$tmp.log" >&2
 		exit 1
 	fi
