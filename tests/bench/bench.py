@@ -9,19 +9,8 @@ Series, sections, method, goals, output and exit status: docs/benchmarks.md. The
 -icount shift=0,sleep=off), the kernel and the initramfs are tests/qemu/run.py's.
 """
 
-import argparse
-import datetime
-import itertools
-import json
-import os
-import platform
-import re
-import shutil
-import statistics
-import subprocess
-import sys
-import tempfile
-import time
+import argparse, datetime, itertools, json, os, platform, re, shutil, statistics
+import subprocess, sys, tempfile, time
 from functools import partial
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -89,30 +78,27 @@ GOAL_TEXT = ("goals (icount medians of the non-target opens; at most the empty f
              % (FLOOR_MARGIN, GOALS["regular"], GOALS["procfs"]))
 
 
-def series_module(args, series, workdir):
-    """(module, kdir) of a series: 6.1 the given module and its headers; another series the
-    module of this tree built against its metapackage's headers (tests/smoke-kernel.sh)."""
-    if SERIES[series] is None:
+def build(args, series, workdir):
+    """(module, kdir, bindir) of a series: 6.1 the given module and its headers, another series
+    the module of this tree built against its metapackage's headers (tests/smoke-kernel.sh);
+    into workdir/bin the static guest programs and the floor module built against kdir."""
+    module, kdir, bindir = args.module, args.kdir, os.path.join(workdir, "bin")
+    if SERIES[series]:
+        res = subprocess.run([os.path.join(REPO, "tests", "kernels.sh"), "kdir", SERIES[series]],
+                             stdout=subprocess.PIPE, text=True)
+        kdir = (res.stdout.strip().splitlines() or [""])[-1]
+        if res.returncode or not os.path.isdir(kdir):
+            raise SystemExit("bench.py: cannot fetch the kernel tree of " + SERIES[series])
+        qrun.kbuild(kdir, os.path.join(workdir, "src"), "the module")
+        module = os.path.join(workdir, "src", "module", "sysrqmon.ko")
+    else:
         rel = qrun.module_release(args.module)
-        kdir = args.kdir or next((d for d in ("/usr/src/linux-headers-%s" % rel,
-                                               "/lib/modules/%s/build" % rel)
-                                  if rel and os.path.isfile(d + "/Makefile")), None)
+        kdir = kdir or next((d for d in ("/usr/src/linux-headers-%s" % rel,
+                                         "/lib/modules/%s/build" % rel)
+                             if rel and os.path.isfile(d + "/Makefile")), None)
         if not kdir:
             raise SystemExit("bench.py: no kernel headers for %s (install linux-headers-%s or "
                              "pass --kdir)" % (rel, rel))
-        return args.module, kdir
-    res = subprocess.run([os.path.join(REPO, "tests", "kernels.sh"), "kdir", SERIES[series]],
-                         stdout=subprocess.PIPE, text=True)
-    kdir = (res.stdout.strip().splitlines() or [""])[-1]
-    if res.returncode or not os.path.isdir(kdir):
-        raise SystemExit("bench.py: cannot fetch the kernel tree of " + SERIES[series])
-    qrun.kbuild(kdir, os.path.join(workdir, "src"), "the module")
-    return os.path.join(workdir, "src", "module", "sysrqmon.ko"), kdir
-
-
-def build(kdir, workdir):
-    """Static guest programs and the floor module (against kdir), all into workdir/bin."""
-    bindir = os.path.join(workdir, "bin")
     os.makedirs(bindir)
     for prog in ("benchop", "nlbench"):
         res = subprocess.run(["gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror",
@@ -122,9 +108,9 @@ def build(kdir, workdir):
         if res.returncode:
             raise SystemExit(res.stdout + res.stderr + "bench.py: building %s failed" % prog)
     qrun.kbuild(kdir, os.path.join(workdir, "floor"), "the floor module",
-                 os.path.join(HERE, "floor"))
+                os.path.join(HERE, "floor"))
     shutil.copy(os.path.join(workdir, "floor", "sysrqbench_floor.ko"), bindir)
-    return bindir
+    return module, kdir, bindir
 
 
 def boot(args, kernel, initrd, console_path):
@@ -403,13 +389,12 @@ def run_series(args, series, sizes):
     """Build, boot and analyse one kernel series; a dict for results.json."""
     t0, workdir = time.monotonic(), tempfile.mkdtemp(prefix="sysrqmon-bench-%s-" % series)
     try:
-        module, kdir = series_module(args, series, workdir)
+        module, kdir, bindir = build(args, series, workdir)
         kernel, initrd = qrun.find_kernel(None, None, module, kdir), workdir + "/initrd.gz"
         env = {"BENCH_" + k.upper(): str(v) for k, v in dict(sizes, sections=" ".join(
             args.sections)).items()}
         qrun.initramfs(initrd, "/bin/busybox", {"bench": os.path.join(HERE, "guest", "bench.sh")},
-                        build(kdir, workdir), env, {"tests/sysrqmon.ko": module},
-                        {"sysrqmonctl": args.tool})
+                       bindir, env, {"tests/sysrqmon.ko": module}, {"sysrqmonctl": args.tool})
         log("== bench %s: kernel %s, module %s, icount, %d round(s), sections %s (built in %.0f s)"
             % (series, os.path.basename(kernel), os.path.basename(module) if module == args.module
                else "built against " + os.path.basename(kdir), sizes["rounds"],
