@@ -18,6 +18,7 @@ BAD_PATTERNS = re.compile(
     r"BUG:|WARNING:|Oops|Call Trace|general protection|KASAN|UBSAN:|possible circular locking"
     r"|sleeping function called from invalid context"
     r"|kmemleak: .*(suspected memory leak|unreferenced)|unreferenced object")
+UNPACK = {"xz": "xz", "zst": "zstd"}  # a compressed module's suffix: its tool
 KERNEL_LINE = re.compile(r"\[\s*\d+\.\d+\]")
 RESULT_RE = re.compile(r"^@@RESULT (\S+) (PASS|FAIL) ?(.*)$")
 FIGURES = []  # (name, value) from @@FIGURE markers, the name prefixed "smp2:" in that boot
@@ -225,25 +226,11 @@ def boot(kernel, initrd, append, console_log, on_marker, smp=1, icount=False, ti
     return r
 
 
-def input_modules(kernel, workdir):
-    """{guest path: host path} of the kernel's evdev.ko and uinput.ko for the inject case (the
-    debug kernel has them built in, the cloud flavour has no uinput), unpacked into WORKDIR
-    when compressed: busybox insmod takes plain ELF only."""
-    root, found = os.path.dirname(os.path.dirname(os.path.realpath(kernel))), {}
-    for rel in ("evdev.ko", "misc/uinput.ko"):
-        for ko in glob.glob("%s/lib/modules/*/kernel/drivers/input/%s*" % (root, rel))[:1]:
-            name = os.path.basename(rel)
-            tool = {".xz": "xz", ".zst": "zstd"}.get(os.path.splitext(ko)[1])
-            if tool:
-                with open(os.path.join(workdir, name), "wb") as f:
-                    subprocess.run([tool, "-dc", ko], stdout=f, check=True)
-            found["tests/kmod/" + name] = f.name if tool else ko
-    return found
-
-
 def guest_files(args):
     """Build helpers/ into args.helper_dir and the hostile test module (tests/module); returns
-    the {guest path: host path} every guest gets besides its cases."""
+    the {guest path: host path} every guest gets besides its cases, with the kernel's evdev.ko
+    and uinput.ko for the inject case (the debug kernel has them built in, the cloud flavour has
+    no uinput), unpacked into the workdir when compressed: busybox insmod takes plain ELF only."""
     args.helper_dir = os.path.join(args.workdir, "helpers")
     res = subprocess.run(["make", "-s", "-C", os.path.join(HERE, "helpers"),
                           "O=" + args.helper_dir], capture_output=True, text=True)
@@ -255,9 +242,16 @@ def guest_files(args):
                "sysrqevil.ko", os.path.join(REPO, "tests", "module"))
     except SystemExit as e:
         log("%s\nnote: sysrqevil.ko did not build: the integrity cases will fail" % e)
-    files = dict(input_modules(args.kernel, args.workdir), **{
-        "tests/sysrqmon.ko": args.module, "tests/sysrqevil.ko": evil + "/sysrqevil.ko",
-        "tests/sysrqmon_test.ko": os.path.dirname(args.module) + "/sysrqmon_test.ko"})
+    files = {"tests/sysrqmon.ko": args.module, "tests/sysrqevil.ko": evil + "/sysrqevil.ko",
+             "tests/sysrqmon_test.ko": os.path.dirname(args.module) + "/sysrqmon_test.ko"}
+    root = os.path.dirname(os.path.dirname(os.path.realpath(args.kernel)))
+    for rel in ("evdev.ko", "misc/uinput.ko"):
+        for ko in glob.glob("%s/lib/modules/*/kernel/drivers/input/%s*" % (root, rel))[:1]:
+            name, tool = os.path.basename(rel), UNPACK.get(ko.rsplit(".", 1)[1])
+            files["tests/kmod/" + name] = os.path.join(args.workdir, name) if tool else ko
+            if tool:
+                with open(files["tests/kmod/" + name], "wb") as f:
+                    subprocess.run([tool, "-dc", ko], stdout=f, check=True)
     return {g: h for g, h in files.items() if os.path.isfile(h)}
 
 
