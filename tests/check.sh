@@ -25,7 +25,7 @@ count_phase() {
 	kernel=$1 flavour=$2 name=$3 file=$LOG/${4:-$3}
 	cat "$file"
 	read -r rc secs < "$file.time"
-	[ "$kernel" != smoke ] || kernel=$(sed -n 's/^smoke: kernel \(.*\)$/\1/p' "$file" | tail -n 1)
+	[ "$kernel" != smoke ] || kernel=$(sed -n 's/^smoke: kernel //p' "$file" | tail -n 1)
 	counts "$file" "$rc"
 	passed=$((passed + p))
 	failed=$((failed + f))
@@ -53,7 +53,8 @@ smokes() {
 	done
 	for group; do
 		for target in $group; do
-			timed "$LOG/smoke-$target" tests/smoke-kernel.sh "${target#*:}" "${target%%:*}" &
+			timed "$LOG/smoke-$target" \
+				tests/smoke-kernel.sh "${target#*:}" "${target%%:*}" &
 		done
 		wait
 		for target in $group; do
@@ -62,7 +63,8 @@ smokes() {
 	done
 }
 
-KREL=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$KDIR/include/generated/utsrelease.h" 2>/dev/null)
+KREL=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' \
+	"$KDIR/include/generated/utsrelease.h" 2>/dev/null)
 KVER=${KREL%-amd64}
 phase - - build-module make -s module KDIR="$KDIR"
 phase - - build-tools make -s tools

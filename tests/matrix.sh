@@ -32,10 +32,11 @@ mkdir -p "$STATE"
 # cell_row CELL LOG RC SECONDS [KERNEL]: the cell's row "kernel flavour phase passed failed
 # seconds" from its log (counts in tests/result.sh), into $STATE/CELL.row.
 cell_row() {
-	kernel=${5:-$(sed -n 's/^smoke: kernel \(.*\)$/\1/p' "$2" | tail -n 1)}
+	kernel=${5:-$(sed -n 's/^smoke: kernel //p' "$2" | tail -n 1)}
 	flavour=$(flavour "$1") phase=qemu
 	case $1 in
-	debug:*) kernel=linux-source-$(echo "$1" | cut -d: -f2) flavour=${1##*:} phase=debug-kernel ;;
+	debug:*) kernel=linux-source-$(echo "$1" | cut -d: -f2) flavour=${1##*:}
+		phase=debug-kernel ;;
 	dkms:*) kernel=${1#dkms:}-root flavour=all phase=dkms-root ;;
 	host:*) kernel=${1#host:}-host flavour=amd64 phase=host ;;
 	esac
