@@ -87,10 +87,7 @@ def matrix(cells_file, cells):
 
 
 if __name__ == "__main__":
-    what, args = sys.argv[1] if len(sys.argv) > 1 else "", sys.argv[2:]
-    if what == "figures" and len(args) in (4, 5):
-        figures(*args)
-    elif what == "matrix" and len(args) == 2:
-        matrix(*args)
-    else:
+    what, args = (sys.argv + [""])[1], sys.argv[2:]
+    if len(args) not in {"figures": (4, 5), "matrix": (2,)}.get(what, ()):
         raise SystemExit(__doc__)
+    {"figures": figures, "matrix": matrix}[what](*args)
