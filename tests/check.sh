@@ -14,7 +14,6 @@ LOG=${TMPDIR:-/tmp}/sysrqmon-check.$$
 mkdir -p "$LOG"
 trap 'rm -rf "$LOG"' EXIT
 
-table=""
 . tests/result.sh
 
 # count_phase KERNEL FLAVOUR NAME [FILE]: show the output of a phase run `timed` (FILE, default
@@ -29,8 +28,7 @@ count_phase() {
 	counts "$file" "$rc"
 	passed=$((passed + p))
 	failed=$((failed + f))
-	table="$table$(row "${kernel:-?}" "$flavour" "$name" "$p" "$f" "$secs")
-"
+	row "${kernel:-?}" "$flavour" "$name" "$p" "$f" "$secs" >> "$LOG/table"
 	grep -E '^FAIL |^[A-Za-z0-9-]+: [^ ]+ FAIL ' "$file" | awk '!seen[$0]++' |
 		cut -c1-200 | sed "s|^|${kernel:-?} $flavour $name: |" >> "$LOG/failures"
 }
@@ -120,7 +118,7 @@ fi
 
 echo
 row kernel flavour phase passed failed seconds
-printf '%s' "$table"
+cat "$LOG/table"
 if [ -s "$LOG/failures" ]; then
 	echo "failures (the first 15 of $(wc -l < "$LOG/failures")):"
 	head -n 15 "$LOG/failures"

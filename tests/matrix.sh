@@ -73,13 +73,9 @@ fi
 for cell in $CELLS; do
 	done_row=$STATE/$cell.row
 	# A row a session on another machine recorded for this tested tree counts as done.
-	if [ ! -f "$done_row" ]; then
-		# shellcheck disable=SC2046
-		set -- $(awk -v c="$cell" -v t="$tree" '$1 == c && $2 == t && $9 == 0 {
-			print $5, $6, $7, $8, $9, $10 }' "$CELLS_FILE" 2>/dev/null)
-		[ $# -eq 6 ] && row "$@" > "$done_row"
-	fi
-	if [ -f "$done_row" ] && [ "$(awk '{ print $5 }' "$done_row")" = 0 ]; then
+	[ -s "$done_row" ] || awk -v c="$cell" -v t="$tree" '$1 == c && $2 == t && $9 == 0 {
+		sub(/^[^ ]+ [^ ]+ [^ ]+ [^ ]+ /, ""); print }' "$CELLS_FILE" > "$done_row" 2>/dev/null
+	if [ "$(awk '{ print $5 }' "$done_row")" = 0 ]; then
 		echo "matrix: $cell: done earlier for $tree"
 		# A cell make check ran (tests/check.sh) is in the cache only: record it too.
 		grep -q "^$cell $tree " "$CELLS_FILE" 2>/dev/null || record "$cell"
