@@ -74,7 +74,8 @@ for cell in $CELLS; do
 	done_row=$STATE/$cell.row
 	# A row a session on another machine recorded for this tested tree counts as done.
 	[ -s "$done_row" ] || awk -v c="$cell" -v t="$tree" '$1 == c && $2 == t && $9 == 0 {
-		sub(/^[^ ]+ [^ ]+ [^ ]+ [^ ]+ /, ""); print }' "$CELLS_FILE" > "$done_row" 2>/dev/null
+		sub(/^[^ ]+ [^ ]+ [^ ]+ [^ ]+ /, ""); print
+	}' "$CELLS_FILE" > "$done_row" 2>/dev/null
 	if [ "$(awk '{ print $5 }' "$done_row")" = 0 ]; then
 		echo "matrix: $cell: done earlier for $tree"
 		# A cell make check ran (tests/check.sh) is in the cache only: record it too.
