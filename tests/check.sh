@@ -14,73 +14,55 @@ LOG=${TMPDIR:-/tmp}/sysrqmon-check.$$
 mkdir -p "$LOG"
 trap 'rm -rf "$LOG"' EXIT
 
-table=""
 . tests/result.sh
 
-# run_phase FILE CMD...: run CMD, its output in $LOG/FILE, its status and seconds beside it.
-run_phase() {
-	_file=$1
-	shift
-	_start=$(date +%s)
-	"$@" > "$LOG/$_file" 2>&1
-	echo $? > "$LOG/$_file.rc"
-	echo $(($(date +%s) - _start)) > "$LOG/$_file.secs"
-}
-
-# count_phase KERNEL FLAVOUR NAME [FILE]: show the output of a run_phase (FILE, default NAME),
-# count its "N passed, M failed" (counts in tests/result.sh) and keep its failures for the
-# end; KERNEL and FLAVOUR say which kernel the phase tests ("-" for none) in the table printed
-# at the end. KERNEL "smoke" takes the release tests/smoke-kernel.sh found for its metapackage.
+# count_phase KERNEL FLAVOUR NAME [FILE]: show the output of a phase run `timed` (FILE, default
+# NAME), count its "N passed, M failed" (counts in tests/result.sh) and keep its failures for
+# the end; KERNEL and FLAVOUR say which kernel the phase tests ("-" for none) in the table
+# printed at the end. KERNEL "smoke" takes the release tests/smoke-kernel.sh found.
 count_phase() {
-	kernel=$1 flavour=$2 name=$3 file=${4:-$3}
-	cat "$LOG/$file"
-	secs=$(cat "$LOG/$file.secs")
-	if [ "$kernel" = smoke ]; then
-		kernel=$(sed -n 's/^smoke: kernel \(.*\)$/\1/p' "$LOG/$file" | tail -n 1)
-		kernel=${kernel:-?}
-	fi
-	counts "$LOG/$file" "$(cat "$LOG/$file.rc")"
+	kernel=$1 flavour=$2 name=$3 file=$LOG/${4:-$3}
+	cat "$file"
+	read -r rc secs < "$file.time"
+	[ "$kernel" != smoke ] || kernel=$(sed -n 's/^smoke: kernel //p' "$file" | tail -n 1)
+	counts "$file" "$rc"
 	passed=$((passed + p))
 	failed=$((failed + f))
-	table="$table$(row "$kernel" "$flavour" "$name" "$p" "$f" "$secs")
-"
-	grep -E '^FAIL |^[A-Za-z0-9-]+: [^ ]+ FAIL ' "$LOG/$file" | awk '!seen[$0]++' |
-		cut -c1-200 | sed "s|^|$kernel $flavour $name: |" >> "$LOG/failures"
+	row "${kernel:-?}" "$flavour" "$name" "$p" "$f" "$secs" >> "$LOG/table"
+	grep -E '^FAIL |^[A-Za-z0-9-]+: [^ ]+ FAIL ' "$file" | awk '!seen[$0]++' |
+		cut -c1-200 | sed "s|^|${kernel:-?} $flavour $name: |" >> "$LOG/failures"
 }
 
-# phase KERNEL FLAVOUR NAME CMD...: run_phase and count_phase of one phase.
+# phase KERNEL FLAVOUR NAME CMD...: one phase, timed and counted.
 phase() {
 	_kernel=$1 _flavour=$2 _name=$3
 	shift 3
-	run_phase "$_name" "$@"
+	timed "$LOG/$_name" "$@"
 	count_phase "$_kernel" "$_flavour" "$_name"
 }
 
-# smokes RELEASE:META...: tests/smoke-kernel.sh on each, two at a time (a guest keeps one
-# CPU busy, and the machines have two); the kernels are fetched first, one after the other
+# smokes "RELEASE:META..."...: tests/smoke-kernel.sh on each, one group at a time (a guest keeps
+# one CPU busy, and the machines have two); the kernels are fetched first, one after the other
 # (one apt state).
+# shellcheck disable=SC2048,SC2086 # RELEASE:META words: no blanks, no globs
 smokes() {
-	for target; do
+	for target in $*; do
 		tests/kernels.sh kdir "${target#*:}" "${target%%:*}" > /dev/null 2>&1
 	done
-	while [ $# -gt 0 ]; do
-		pair="$1 ${2:-}"
-		shift
-		[ $# -eq 0 ] || shift
-		# shellcheck disable=SC2086 # RELEASE:META words: no blanks, no globs
-		for target in $pair; do
-			run_phase "smoke-$target" tests/smoke-kernel.sh "${target#*:}" "${target%%:*}" &
+	for group; do
+		for target in $group; do
+			timed "$LOG/smoke-$target" \
+				tests/smoke-kernel.sh "${target#*:}" "${target%%:*}" &
 		done
 		wait
-		# shellcheck disable=SC2086
-		for target in $pair; do
-			flavour=$(echo "$target" | sed -n 's/.*-\(cloud\|rt\)-amd64$/\1/p')
-			count_phase smoke "${flavour:-amd64}" smoke "smoke-$target"
+		for target in $group; do
+			count_phase smoke "$(flavour "$target")" smoke "smoke-$target"
 		done
 	done
 }
 
-KREL=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$KDIR/include/generated/utsrelease.h" 2>/dev/null)
+KREL=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' \
+	"$KDIR/include/generated/utsrelease.h" 2>/dev/null)
 KVER=${KREL%-amd64}
 phase - - build-module make -s module KDIR="$KDIR"
 phase - - build-tools make -s tools
@@ -88,7 +70,7 @@ phase - - build-tools make -s tools
 # instruction-count mode, where the load beside it changes no figure it checks: it runs
 # beside the phases up to install, which keep one core busy at most.
 if [ -f module/sysrqmon.ko ]; then
-	run_phase bench-smoke python3 tests/bench/bench.py --smoke \
+	timed "$LOG/bench-smoke" python3 tests/bench/bench.py --smoke \
 		--module module/sysrqmon.ko --tool tools/sysrqmonctl &
 fi
 phase - - static tests/static.sh "$KDIR"
@@ -106,10 +88,10 @@ if [ -f module/sysrqmon.ko ]; then
 	# (tests/smoke-kernel.sh) on the other seven kernels of the supported set.
 	phase smoke amd64 qemu env SMOKE_CASES=all tests/smoke-kernel.sh linux-headers-amd64 trixie
 	tests/matrix.sh --row trixie:linux-headers-amd64 "$LOG/qemu" "$secs"
-	smokes bookworm:linux-headers-cloud-amd64 bookworm:linux-headers-rt-amd64 \
-		bookworm:linux-headers-6.12-amd64 bookworm:linux-headers-6.12-cloud-amd64 \
-		bookworm:linux-headers-6.12-rt-amd64 \
-		trixie:linux-headers-cloud-amd64 trixie:linux-headers-rt-amd64
+	smokes "bookworm:linux-headers-cloud-amd64 bookworm:linux-headers-rt-amd64" \
+		"bookworm:linux-headers-6.12-amd64 bookworm:linux-headers-6.12-cloud-amd64" \
+		"bookworm:linux-headers-6.12-rt-amd64 trixie:linux-headers-cloud-amd64" \
+		trixie:linux-headers-rt-amd64
 fi
 export FIGURES="$LOG/debug.fig"
 # Under the checkers, each code path once: the cases that repeat a path with more variants
@@ -118,7 +100,7 @@ skip=adv-paths,adv-fds,deny-trigger,deny-keys,identity,adv-ns,comm,deny-scope
 skip=$skip,netlink-status,netlink-config,integrity-monitor,deny-sysctl,adv-storm
 # The debug kernel's guests leave a core idle for long stretches (the smp2 guest, the own
 # boots one by one), and the package phases keep about one busy: they run side by side.
-run_phase debug-kernel env DEBUG_SKIP=$skip tests/debug.sh 6.12 debug &
+timed "$LOG/debug-kernel" env DEBUG_SKIP=$skip tests/debug.sh 6.12 debug &
 if [ -f module/sysrqmon.ko ]; then
 	phase "$KVER" amd64 dkms tests/dkms.sh "$KDIR"
 	phase "$KVER" amd64 deb tests/deb.sh "$KDIR"
@@ -136,7 +118,7 @@ fi
 
 echo
 row kernel flavour phase passed failed seconds
-printf '%s' "$table"
+cat "$LOG/table"
 if [ -s "$LOG/failures" ]; then
 	echo "failures (the first 15 of $(wc -l < "$LOG/failures")):"
 	head -n 15 "$LOG/failures"

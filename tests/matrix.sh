@@ -32,14 +32,13 @@ mkdir -p "$STATE"
 # cell_row CELL LOG RC SECONDS [KERNEL]: the cell's row "kernel flavour phase passed failed
 # seconds" from its log (counts in tests/result.sh), into $STATE/CELL.row.
 cell_row() {
+	kernel=${5:-$(sed -n 's/^smoke: kernel //p' "$2" | tail -n 1)}
+	flavour=$(flavour "$1") phase=qemu
 	case $1 in
-	debug:*) kernel=linux-source-$(echo "$1" | cut -d: -f2)
-		flavour=$(echo "$1" | cut -d: -f3) phase=debug-kernel ;;
-	dkms:*) kernel="${1#dkms:}-root" flavour=all phase=dkms-root ;;
-	host:*) kernel="${1#host:}-host" flavour=amd64 phase=host ;;
-	*)	kernel=${5:-$(sed -n 's/^smoke: kernel \(.*\)$/\1/p' "$2" | tail -n 1)}
-		flavour=$(echo "$1" | sed -n 's/.*-\(cloud\|rt\)-amd64$/\1/p')
-		flavour=${flavour:-amd64} phase=qemu ;;
+	debug:*) kernel=linux-source-$(echo "$1" | cut -d: -f2) flavour=${1##*:}
+		phase=debug-kernel ;;
+	dkms:*) kernel=${1#dkms:}-root flavour=all phase=dkms-root ;;
+	host:*) kernel=${1#host:}-host flavour=amd64 phase=host ;;
 	esac
 	counts "$2" "$3"
 	row "${kernel:-?}" "$flavour" "$phase" "$p" "$f" "$4" > "$STATE/$1.row"
@@ -54,54 +53,51 @@ record() {
 	} | sort > "$CELLS_FILE.new" && mv "$CELLS_FILE.new" "$CELLS_FILE"
 }
 
+# run_cell CELL: the cell's own script.
+# shellcheck disable=SC2317 # run by timed
+run_cell() {
+	case $1 in
+	debug:*) tests/debug.sh "$(echo "$1" | cut -d: -f2)" "${1##*:}" ;;
+	dkms:*) tests/dkms-root.sh "${1#dkms:}" ;;
+	host:*) tests/host.sh "${1#host:}" ;;
+	*) SMOKE_CASES=all tests/smoke-kernel.sh "${1#*:}" "${1%%:*}" ;;
+	esac
+}
+
 if [ "${1:-}" = --row ]; then
 	cell_row "$2" "$3" 0 "$4" "${5:-}"
 	exit 0
 fi
 [ $# -gt 0 ] && CELLS=$*
 
-run_cell() {
-	start=$(date +%s)
-	log=$STATE/$1.log
-	case $1 in
-	debug:*) tests/debug.sh "$(echo "$1" | cut -d: -f2)" "$(echo "$1" | cut -d: -f3)" ;;
-	dkms:*) tests/dkms-root.sh "${1#dkms:}" ;;
-	host:*) tests/host.sh "${1#host:}" ;;
-	*) SMOKE_CASES=all tests/smoke-kernel.sh "${1#*:}" "${1%%:*}" ;;
-	esac > "$log" 2>&1
-	cell_row "$1" "$log" $? $(($(date +%s) - start))
-}
-
 for cell in $CELLS; do
 	done_row=$STATE/$cell.row
 	# A row a session on another machine recorded for this tested tree counts as done.
-	if [ ! -f "$done_row" ]; then
-		# shellcheck disable=SC2046
-		set -- $(awk -v c="$cell" -v t="$tree" '$1 == c && $2 == t && $9 == 0 {
-			print $5, $6, $7, $8, $9, $10 }' "$CELLS_FILE" 2>/dev/null)
-		[ $# -eq 6 ] && row "$@" > "$done_row"
-	fi
-	if [ -f "$done_row" ] && [ "$(awk '{ print $5 }' "$done_row")" = 0 ]; then
+	[ -s "$done_row" ] || awk -v c="$cell" -v t="$tree" '$1 == c && $2 == t && $9 == 0 {
+		sub(/^[^ ]+ [^ ]+ [^ ]+ [^ ]+ /, ""); print
+	}' "$CELLS_FILE" > "$done_row" 2>/dev/null
+	if [ "$(awk '{ print $5 }' "$done_row")" = 0 ]; then
 		echo "matrix: $cell: done earlier for $tree"
 		# A cell make check ran (tests/check.sh) is in the cache only: record it too.
 		grep -q "^$cell $tree " "$CELLS_FILE" 2>/dev/null || record "$cell"
 		continue
 	fi
 	echo "matrix: $cell: running (log: $STATE/$cell.log)"
-	run_cell "$cell"
+	timed "$STATE/$cell.log" run_cell "$cell"
+	cell_row "$cell" "$STATE/$cell.log" "$rc" "$secs"
 	cat "$done_row"
 done
 
 table=$(row kernel flavour phase passed failed seconds
 	for cell in $CELLS; do cat "$STATE/$cell.row" 2>/dev/null; done)
-passed=$(echo "$table" | awk 'NR > 1 { n += $4 } END { print n + 0 }')
-failed=$(echo "$table" | awk 'NR > 1 { n += $5 } END { print n + 0 }')
-missing=$(($(echo "$CELLS" | wc -w) - $(echo "$table" | awk 'NR > 1' | wc -l)))
+# shellcheck disable=SC2046 # three numbers
+set -- $(echo "$table" | awk 'NR > 1 { p += $4; f += $5 } END { print p + 0, f + 0, NR - 1 }')
+missing=$(($(echo "$CELLS" | wc -w) - $3))
 if [ "${RECORD:-0}" = 1 ]; then
 	python3 tests/record.py matrix "$CELLS_FILE" "$(tests/matrix.sh -l | tr '\n' ' ')"
 fi
 echo
 echo "$table"
 [ "$missing" -eq 0 ] || echo "matrix: $missing cell(s) without a result"
-failed=$((failed + missing))
+passed=$1 failed=$(($2 + missing))
 finish

@@ -1,19 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Write results into the docs, between <!-- NAME --> and <!-- /NAME --> markers.
+"""Write results into the docs, between <!-- NAME --> and <!-- /NAME --> markers (what each
+writes: docs/testing.md, "Latest run: make matrix").
 
 Usage: record.py figures FILE NAME WORKDIR HEADLINE [LABEL]
        record.py matrix CELLS_FILE "CELL..."
-
-figures: WORKDIR holds "results" (lines "LABEL: N passed, M failed") and, per label, LABEL.fig
-(the table run.py --figures wrote). FILE's block "figures:NAME" (a new section at the end when
-missing) gets HEADLINE with today's date, then per label (or for LABEL only) its result and
-table.
-
-matrix: what tests/matrix.sh proved, into docs/testing.md (its table) and the README's
-"Supported kernels" table (kernel, flavour, result, date, commit), each block "matrix".
-CELLS_FILE (docs/matrix-cells.txt) has one line per cell that ran:
-"CELL TREE COMMIT DATE kernel flavour phase passed failed seconds".
 """
 import datetime
 import os
@@ -87,10 +78,7 @@ def matrix(cells_file, cells):
 
 
 if __name__ == "__main__":
-    what, args = sys.argv[1] if len(sys.argv) > 1 else "", sys.argv[2:]
-    if what == "figures" and len(args) in (4, 5):
-        figures(*args)
-    elif what == "matrix" and len(args) == 2:
-        matrix(*args)
-    else:
+    what, args = (sys.argv + [""])[1], sys.argv[2:]
+    if len(args) not in {"figures": (4, 5), "matrix": (2,)}.get(what, ()):
         raise SystemExit(__doc__)
+    {"figures": figures, "matrix": matrix}[what](*args)

@@ -8,9 +8,11 @@
 # `overlay BASE [proc]`: $root ($work/root, $work new) is a throw-away overlay on the root
 # BASE (with /proc mounted), taken down at exit (and QEMU's $qpid killed); when it cannot be
 # mounted, the run fails.
-# For the tables of tests/check.sh and tests/matrix.sh: `counts LOG STATUS` sets p and f from
-# LOG's last "N passed, M failed" (without one: 1 pass or 1 fail by STATUS; a non-zero STATUS
-# is at least one failure); `row KERNEL FLAVOUR PHASE PASSED FAILED SECONDS` prints a row.
+# For the tables of tests/check.sh and tests/matrix.sh: `timed LOG CMD...` runs CMD, its output
+# into LOG, its status and seconds into rc and secs and LOG.time; `counts LOG STATUS` sets p and
+# f from LOG's last "N passed, M failed" (without one: 1 pass or 1 fail by STATUS; a non-zero
+# STATUS is at least one failure); `row KERNEL FLAVOUR PHASE PASSED FAILED SECONDS` prints a row;
+# `flavour RELEASE:META`: that kernel's flavour.
 passed=0
 failed=0
 result() {
@@ -36,6 +38,15 @@ add_counts() {
 	passed=$((passed + ${1:-0}))
 	failed=$((failed + ${2:-1}))
 }
+timed() {
+	_log=$1
+	shift
+	_start=$(date +%s)
+	"$@" > "$_log" 2>&1
+	rc=$?
+	secs=$(($(date +%s) - _start))
+	echo "$rc $secs" > "$_log.time"
+}
 counts() {
 	# shellcheck disable=SC2046
 	set -- "$2" $(sed -nE 's/^([A-Za-z-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\2 \3/p' "$1" |
@@ -45,6 +56,9 @@ counts() {
 }
 row() {
 	printf '%-22s %-8s %-13s %6s %6s %7s\n' "$@"
+}
+flavour() {
+	echo "$1" | sed -n 's/.*-\(cloud\|rt\)-amd64$/\1/p; t; s/.*/amd64/p'
 }
 overlay() {
 	work=$(mktemp -d)

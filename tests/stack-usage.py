@@ -17,23 +17,20 @@ import os
 import re
 import sys
 
-NODE = re.compile(r'^node: \{ title: "([^"]+)" label: "([^\\"]+)\\n[^"]*\\n(\d+) bytes')
-EDGE = re.compile(r'^edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)"')
+NODE = re.compile(r'^node: \{ title: "([^"]+)" label: "([^\\"]+)\\n[^"]*\\n(\d+) bytes', re.M)
+EDGE = re.compile(r'^edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)"', re.M)
 
 
 def load(moddir):
     """{node: (name, frame bytes, object)} of sysrqmon's functions, {node: {callees}}."""
     frames, edges = {}, {}
     for ci in glob.glob(os.path.join(moddir, '*.ci')):
-        obj = os.path.basename(ci)[:-3]
         with open(ci) as f:
-            for line in f:
-                m = NODE.match(line)
-                if m:
-                    frames[m.group(1)] = (m.group(2), int(m.group(3)), obj)
-                m = EDGE.match(line)
-                if m:
-                    edges.setdefault(m.group(1), set()).add(m.group(2))
+            text = f.read()
+        for node, name, size in NODE.findall(text):
+            frames[node] = (name, int(size), os.path.basename(ci)[:-3])
+        for caller, callee in EDGE.findall(text):
+            edges.setdefault(caller, set()).add(callee)
     return frames, edges
 
 
@@ -63,17 +60,15 @@ def main():
     args = ap.parse_args()
     frames, edges = load(args.moddir)
     if not frames:
-        print('stack: no .ci files in %s (build with KCFLAGS=-fcallgraph-info=su)'
-              % args.moddir)
+        print('stack: no .ci files in %s (build with KCFLAGS=-fcallgraph-info=su)' % args.moddir)
         return 1
     hooks = [n for n in frames if n.startswith('sysrqmon_hook_') and
              not n.endswith(('_install', '_count', '_get', '_remove'))]
-    memo, worst, failed = {}, 0, 0
+    memo, worst = {}, 0
     for h in sorted(hooks, key=lambda n: (frames[n][2], n)):
         total, path = longest(h, frames, edges, memo, set())
         worst = max(worst, total)
         over = args.limit and total > args.limit
-        failed += bool(over)
         print('stack: %-36s %5d%s' % (h, total, '  OVER' if over else ''))
         if args.verbose or over:
             print('       ' + ' -> '.join('%s(%d)' % frames[n][:2] if n in frames else n
@@ -81,9 +76,9 @@ def main():
             ind = [frames[n][0] for n in path if '__indirect_call' in edges.get(n, ())]
             if ind:
                 print('       indirect calls in: ' + ', '.join(ind))
-    print('stack: worst %d bytes%s' % (worst, (' (limit %d)' % args.limit)
-                                        if args.limit else ''))
-    return 1 if failed else 0
+    limit = ' (limit %d)' % args.limit if args.limit else ''
+    print('stack: worst %d bytes%s' % (worst, limit))
+    return 1 if args.limit and worst > args.limit else 0
 
 
 if __name__ == '__main__':

@@ -15,10 +15,7 @@
 # Ends with "N passed, M failed" (exit 1 when M > 0).
 set -u
 cd "$(dirname "$0")/.." || exit 2
-SCALE=1000
-FUZZ=100000
-KERNELS=both
-RECORD=1
+SCALE=1000 FUZZ=100000 KERNELS=both RECORD=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--scale) SCALE=$2; shift 2 ;;
@@ -38,8 +35,7 @@ bad() {
 case $SCALE$FUZZ in *[!0-9]*|"") bad "--scale and --fuzz take numbers" ;; esac
 case $KERNELS in debian|debug|both) ;; *) bad "--kernel takes debian, debug or both" ;; esac
 
-MODULE=${MODULE:-module/sysrqmon.ko}
-TOOL=${TOOL:-tools/sysrqmonctl}
+MODULE=${MODULE:-module/sysrqmon.ko} TOOL=${TOOL:-tools/sysrqmonctl}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sysrqmon-stress.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 CASES='adv-*,netlink-fuzz,netlink-status,netlink-lost,deny-race'
