@@ -335,10 +335,10 @@ expect_reboot() {
 # ended PID: PID (a child of the case) has ended: a zombie, or gone
 ended() { case $(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) in '' | Z) true ;; *) false ;; esac; }
 
-# listener_stop: SIGINT, and wait: LISTENER_RC. A json_listen one (JL_AWK) reads what its socket
-# already holds first, and its summary is waited for.
+# listener_stop: SIGINT, and wait: LISTENER_RC (a json_listen one's summary too). SIGINT ends
+# sysrqmonctl at once, so every listener first reads what its socket already holds.
 listener_stop() {
-	[ -z "$JL_AWK" ] || wait_listeners_idle 10
+	wait_listeners_idle 10
 	kill -INT $LISTENER_PID 2>/dev/null
 	wait $LISTENER_PID
 	LISTENER_RC=$?
