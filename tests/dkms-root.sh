@@ -12,19 +12,13 @@ SUITE=dkms-$RELEASE
 . tests/result.sh
 . tests/dkms-lib.sh
 
-if [ ! -f "$deb" ] && ! DEB_BUILD_OPTIONS=nocheck DEB_BUILD_PROFILES=nocheck make -s deb \
-	> /dev/null 2>&1; then
-	result deb FAIL "make deb did not build $deb"
-	finish
-fi
+[ -f "$deb" ] || DEB_BUILD_OPTIONS=nocheck DEB_BUILD_PROFILES=nocheck make -s deb \
+	> /dev/null 2>&1 || abort deb "make deb did not build $deb"
 headers=linux-headers-amd64
 [ "$RELEASE" = bookworm ] && headers="$headers linux-headers-6.12-amd64"
 # The root's headers: for trixie the ones tests/kernels.sh installed in the cached root.
 [ "$RELEASE" = bookworm ] || tests/kernels.sh kdir linux-headers-amd64 "$RELEASE" > /dev/null
-if ! base=$(tests/debian-root.sh "$RELEASE"); then
-	result root FAIL "no $RELEASE root (debootstrap)"
-	finish
-fi
+base=$(tests/debian-root.sh "$RELEASE") || abort root "no $RELEASE root (debootstrap)"
 overlay "$base" proc
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 cp "$deb" "$root/tmp/"
@@ -33,10 +27,8 @@ in_root() {
 }
 
 # shellcheck disable=SC2086 # a list of package names
-if ! logged "$work/log" in_root apt-get install -y -qq --no-install-recommends $headers; then
-	result headers FAIL "apt-get install $headers"
-	finish
-fi
+logged "$work/log" in_root apt-get install -y -qq --no-install-recommends $headers ||
+	abort headers "apt-get install $headers"
 kernels=$(cd "$root/usr/src" && printf '%s\n' linux-headers-*-amd64 | sed 's/^linux-headers-//')
 result headers PASS "$(echo "$kernels" | tr '\n' ' ')"
 

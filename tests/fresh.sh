@@ -8,11 +8,9 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 SUITE=fresh
 . tests/result.sh
+. tests/dkms-lib.sh
 
-if ! base=$(tests/debian-root.sh bookworm); then
-	result root FAIL "no Debian 12 root (debootstrap)"
-	finish
-fi
+base=$(tests/debian-root.sh bookworm) || abort root "no Debian 12 root (debootstrap)"
 overlay "$base"
 headers=$(find "$root/usr/src" -maxdepth 1 -name 'linux-headers-*')
 expect nothing-installed "no kernel headers in the root" "$headers" [ -z "$headers" ]

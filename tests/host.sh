@@ -17,13 +17,7 @@ case $MODE in full | smoke) ;; *) echo "host.sh: unknown option --$MODE" >&2; ex
 logs=${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/host-logs/$RELEASE-$MODE
 SUITE=host-$RELEASE
 . tests/result.sh
-
-# abort NAME DETAIL [LOG]: a failure that ends the run, after LOG's last lines
-abort() {
-	[ -z "${3:-}" ] || tail -n 20 "$3"
-	result "$1" FAIL "$2"
-	finish
-}
+. tests/dkms-lib.sh
 
 # The root is never changed by a run: each run installs into an overlay on it and boots an
 # ext4 image made from that overlay.
