@@ -72,11 +72,10 @@ printf '%s\n' '# tests/host.sh: the fleet key' 'mok_signing_key=/etc/dkms/fleet-
 fleet_serial=$(openssl x509 -inform der -in "$key.der" -noout -serial 2> /dev/null | sed 's/^.*=//')
 cp "$tool_deb" "$dkms_deb" "$root/tmp/"
 printf '#!/bin/sh\nexit 101\n' | install -m 755 /dev/stdin "$root/usr/sbin/policy-rc.d"
-chroot "$root" sh -c 'cd /tmp && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-	./sysrqmon_*.deb ./sysrqmon-dkms_*.deb' > "$work/install.log" 2>&1
+logged "$work/install.log" chroot "$root" sh -c 'cd /tmp && DEBIAN_FRONTEND=noninteractive \
+	apt-get install -y -q ./sysrqmon_*.deb ./sysrqmon-dkms_*.deb'
 rc=$?
 rm -f "$root/usr/sbin/policy-rc.d" "$root"/tmp/*.deb
-[ "$rc" -eq 0 ] || tail -n 30 "$work/install.log"
 dkms=$(chroot "$root" dpkg-query -W -f='${Version}' dkms)
 expect install "apt-get install sysrqmon $ver, sysrqmon-dkms $ver (dkms $dkms, kernel $rel)" \
 	"apt-get install: status $rc" [ "$rc" -eq 0 ]
@@ -87,11 +86,10 @@ expect dkms-built "/$ko: version $ver, vermagic $rel" \
 	[ "$(ko_info version) $(ko_info vermagic | cut -d' ' -f1)" = "$ver $rel" ]
 # DKMS signed with the fleet key of framework.conf.d, not a key of its own: modinfo shows
 # the signing certificate's subject (CN) and serial number.
-signer=$(ko_info signer)
-sig_key=$(ko_info sig_key | tr -d :)
+signer="$(ko_info signer) $(ko_info sig_key | tr -d :)"
 own=$(ls "$root/var/lib/dkms/mok.pub" 2> /dev/null || echo "no /var/lib/dkms/mok.pub")
-signed="modinfo -F signer, sig_key: '$signer $sig_key'; the fleet key: '$fleet_cn $fleet_serial'"
-expect signer "$signed ($own)" "$signed ($own)" [ "$signer $sig_key" = "$fleet_cn $fleet_serial" ]
+signed="modinfo -F signer, sig_key: '$signer'; the fleet key: '$fleet_cn $fleet_serial'"
+expect signer "$signed ($own)" "$signed ($own)" [ "$signer" = "$fleet_cn $fleet_serial" ]
 
 # 3. The test unit, the guest script and its state (the phase starts at 1); then the image.
 install -m 755 tests/host-guest.sh "$root/usr/local/sbin/hosttest"
