@@ -22,9 +22,7 @@ base=$(tests/debian-root.sh "$RELEASE") || abort root "no $RELEASE root (deboots
 overlay "$base" proc
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 cp "$deb" "$root/tmp/"
-in_root() {
-	chroot "$root" env DEBIAN_FRONTEND=noninteractive "$@"
-}
+in_root() { chroot "$root" env DEBIAN_FRONTEND=noninteractive "$@"; }
 
 # shellcheck disable=SC2086 # a list of package names
 logged "$work/log" in_root apt-get install -y -qq --no-install-recommends $headers ||
