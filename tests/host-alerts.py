@@ -48,8 +48,7 @@ def samples(path):
 
 
 def series(name, labels):
-    inner = ",".join('%s="%s"' % (k, v) for k, v in sorted(labels.items()))
-    return "%s{%s}" % (name, inner)
+    return "%s{%s}" % (name, ",".join('%s="%s"' % kv for kv in sorted(labels.items())))
 
 
 def expected(alert, data):
