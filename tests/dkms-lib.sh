@@ -1,8 +1,7 @@
 # shellcheck shell=sh disable=SC2154 # $rel and $ver are the caller's
 # SPDX-License-Identifier: GPL-2.0
 #
-# What tests/deb.sh, dkms.sh, dkms-root.sh, host.sh and fresh.sh share (sourced after
-# tests/result.sh).
+# What tests/deb.sh, dkms.sh, dkms-root.sh, fresh.sh and host.sh share (after tests/result.sh).
 
 # abort NAME DETAIL [LOG]: a failure that ends the run, after LOG's last lines
 abort() {
