@@ -14,8 +14,7 @@ HEAD = ("kernel", "flavour", "phase", "passed", "failed", "seconds", "date", "co
 
 def put(md, name, body, section=None):
     """Replace FILE's block NAME by BODY; without one, append it under SECTION (or fail)."""
-    with open(md) as f:
-        text = f.read()
+    text = pathlib.Path(md).read_text()
     block = "<!-- %s -->\n%s<!-- /%s -->" % (name, body, name)
     text, found = re.subn(r"<!-- %s -->.*?<!-- /%s -->" % (re.escape(name), re.escape(name)),
                           lambda _: block, text, count=1, flags=re.S)
@@ -23,8 +22,7 @@ def put(md, name, body, section=None):
         raise SystemExit("%s: no <!-- %s --> block" % (md, name))
     if not found:
         text = text.rstrip("\n") + "\n\n## %s\n\n%s\n" % (section, block)
-    with open(md, "w") as f:
-        f.write(text)
+    pathlib.Path(md).write_text(text)
 
 
 def figures(md, name, work, headline, only=None):
