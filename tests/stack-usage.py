@@ -11,11 +11,7 @@ calls), each of the object's functions with its frame size. Calls into the kerne
 counted (they are not sysrqmon's frames). An indirect call on a path is reported, since its
 callee is not counted.
 """
-import argparse
-import glob
-import os
-import re
-import sys
+import argparse, glob, os, re, sys
 
 NODE = re.compile(r'^node: \{ title: "([^"]+)" label: "([^\\"]+)\\n[^"]*\\n(\d+) bytes', re.M)
 EDGE = re.compile(r'^edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)"', re.M)
@@ -41,12 +37,10 @@ def longest(node, frames, edges, memo, stack):
     if node in stack:
         return (0, [node, '(recursion)'])
     stack.add(node)
-    best = (0, [])
-    for nxt in sorted(edges.get(node, ())):
-        if nxt != node and nxt in frames:
-            got = longest(nxt, frames, edges, memo, stack)
-            if got[0] > best[0]:
-                best = got
+    # the first deepest callee, in name order; none deeper than 0 bytes: no path
+    best = max([(0, [])] + [longest(n, frames, edges, memo, stack) for n in
+                            sorted(edges.get(node, ())) if n != node and n in frames],
+               key=lambda got: got[0])
     stack.discard(node)
     memo[node] = (frames[node][1] + best[0], [node] + best[1])
     return memo[node]
