@@ -32,8 +32,7 @@ log = partial(print, flush=True)
 
 
 def module_release(ko):
-    with open(ko, "rb") as f:
-        m = re.search(rb"vermagic=([^\s\0]+)", f.read())
+    m = re.search(rb"vermagic=([^\s\0]+)", pathlib.Path(ko).read_bytes())
     return m.group(1).decode() if m else None
 
 
@@ -259,8 +258,7 @@ def read_cases():
     """Every cases/NN-name.sh, with what its header comments say."""
     cases = []
     for script in sorted(glob.glob(os.path.join(CASES_DIR, "[0-9][0-9]-*.sh"))):
-        with open(script) as f:
-            text = f.read()
+        text = pathlib.Path(script).read_text()
         stem, say = os.path.basename(script)[:-3], dict(re.findall(
             r"^# (reboot-expect|qemu-append): (.+?)\s*$", text, re.M))
         cases.append(Case(stem, stem[3:], set(re.findall(r"^# qemu-test: (\S+)\s*$", text, re.M)),
@@ -390,8 +388,7 @@ class Guest:
         elif not r.done:
             self.result(self.label + "/done", False, r.why)
         if not r.done and not self.results[-1][1]:
-            log("\n".join(["   the last 60 console lines:"] + ["   | " + ln
-                                                            for ln in r.lines[-60:]]))
+            log("   the last 60 console lines:" + "".join("\n   | " + ln for ln in r.lines[-60:]))
             if r.stderr:
                 log("   qemu stderr: " + r.stderr[-2000:])
 
@@ -441,8 +438,7 @@ def case_seconds(kind, update=None):
     """What each case took in its last main guest on this KIND of kernel (debug, debian), kept
     in the cache so that the next run can share the cases out evenly; UPDATE is saved first."""
     try:
-        with open(SECONDS_FILE) as f:
-            known = json.load(f)
+        known = json.loads(pathlib.Path(SECONDS_FILE).read_text())
     except (OSError, ValueError):
         known = {}
     if update:
@@ -492,7 +488,6 @@ def figures_table(results):
 
 
 def parse_args():
-    """The options (docs/qemu-suite.md says what each does)."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  epilog="Every option: docs/qemu-suite.md")
     ap.add_argument("--module", default=os.path.join(REPO, "module", "sysrqmon.ko"))
@@ -529,8 +524,7 @@ def report(args, results, seconds):
         table = figures_table(results)
         log("\n".join(["== figures"] + ["   " + ln for ln in table] + ["== summary"] + fails))
         if args.figures:
-            with open(args.figures, "w") as f:
-                f.write("".join(line + "\n" for line in table))
+            pathlib.Path(args.figures).write_text("".join(line + "\n" for line in table))
         log("%d passed, %d failed" % (sum(1 for r in results if r[1]), len(bad)))
     return 1 if bad else 0
 
