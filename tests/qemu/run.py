@@ -180,9 +180,7 @@ def boot(kernel, initrd, append, console_log, on_marker, smp=1, icount=False, ti
     if verbose:
         log("   " + " ".join(cmd))
     open(console_log, "wb").close()  # for watch(), before QEMU opens it
-    with socket.socket(socket.AF_UNIX) as server:
-        server.bind(mk_path)
-        server.listen(1)
+    with socket.create_server(mk_path, family=socket.AF_UNIX, backlog=1) as server:
         server.settimeout(30)
         t0 = time.monotonic()
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
