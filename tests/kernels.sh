@@ -57,14 +57,19 @@ newdir() {
 }
 
 kdir() {
-	meta=${1:-linux-headers-6.12-amd64}
-	apt_update
-	headers=$(depends "$meta" 'linux-headers-.*') || {
-		echo "kernels.sh: $meta depends on no linux-headers package" >&2
+	meta=${1:-linux-headers-6.12-amd64} root=
+	if [ "${2:-bookworm}" = bookworm ]; then
+		apt_update
+	else
+		root=$("$(dirname "$0")/debian-root.sh" "$2")
+	fi
+	headers=$(IN_ROOT=$root depends "$meta" 'linux-headers-.*') || {
+		echo "kernels.sh: $meta depends on no linux-headers package${root:+ in $2}" >&2
 		return 1
 	}
 	rel=${headers#linux-headers-}
 	dest="$cache/kernels/$rel"
+	[ -z "$root" ] || { kdir_in_root; return; }
 	kdir="$dest/usr/src/$headers"
 	if [ -f "$kdir/.sysrqmon-ready" ]; then
 		echo "$kdir"
@@ -91,15 +96,8 @@ kdir() {
 	echo "$kdir"
 }
 
-# kdir_in_root META RELEASE: as kdir, for headers installed in RELEASE's root.
+# kdir_in_root: kdir for a release other than bookworm, its headers installed in its $root.
 kdir_in_root() {
-	meta=$1
-	root=$("$(dirname "$0")/debian-root.sh" "$2")
-	headers=$(IN_ROOT=$root depends "$meta" 'linux-headers-.*') || {
-		echo "kernels.sh: $meta depends on no linux-headers package in $2" >&2
-		return 1
-	}
-	rel=${headers#linux-headers-}
 	kdir="$root/usr/src/$headers"
 	if [ ! -f "$kdir/.sysrqmon-ready" ]; then
 		DEBIAN_FRONTEND=noninteractive chroot "$root" \
@@ -107,7 +105,6 @@ kdir_in_root() {
 		touch "$kdir/.sysrqmon-ready"
 	fi
 	# The headers depend on their image, so the root has it: the QEMU tests boot it.
-	dest="$cache/kernels/$rel"
 	if [ ! -f "$dest/boot/vmlinuz-$rel" ]; then
 		newdir
 		mkdir -p "$tmp/root/boot" "$tmp/root/lib/modules"
@@ -123,11 +120,7 @@ cmd=${1:-}
 [ $# -eq 0 ] || shift
 case $cmd in
 kdir)
-	if [ "${2:-bookworm}" = bookworm ]; then
-		kdir "$@"
-	else
-		kdir_in_root "$@"
-	fi
+	kdir "$@"
 	;;
 apt-get | apt-cache)
 	apt_update
