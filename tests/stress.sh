@@ -72,8 +72,7 @@ if [ "$KERNELS" != debug ]; then
 fi
 if [ "$KERNELS" != debian ]; then
 	if dirs=$(tests/kernel/build-debug-module.sh); then
-		dscale=$((SCALE / 20))
-		[ "$dscale" -ge 1 ] || dscale=1
+		dscale=$((SCALE / 20 > 1 ? SCALE / 20 : 1))
 		# A load cycle under load costs the debug kernel several seconds (KASAN,
 		# lockdep, kmemleak): a fifth of the cycles, still 10x make check's.
 		CYCLES=$((CYCLES / 5))
