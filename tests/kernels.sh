@@ -69,36 +69,34 @@ kdir() {
 	}
 	rel=${headers#linux-headers-}
 	dest="$cache/kernels/$rel"
-	[ -z "$root" ] || { kdir_in_root; return; }
-	kdir="$dest/usr/src/$headers"
-	if [ -f "$kdir/.sysrqmon-ready" ]; then
-		echo "$kdir"
-		return 0
-	fi
-	# The rt flavour's common headers are linux-headers-VERSION-common-rt.
-	common=$(depends "$headers" 'linux-headers-.*-common\(-rt\)\{0,1\}')
-	kbuild=$(depends "$headers" 'linux-kbuild-.*')
-	image=$(depends "$(echo "$meta" | sed 's/^linux-headers-/linux-image-/')" \
-		"linux-image-$rel\(-unsigned\)\{0,1\}") || image=linux-image-$rel
+	kdir="${root:-$dest}/usr/src/$headers"
+	if [ -n "$root" ]; then
+		kdir_in_root
+	elif [ ! -f "$kdir/.sysrqmon-ready" ]; then
+		# The rt flavour's common headers are linux-headers-VERSION-common-rt.
+		common=$(depends "$headers" 'linux-headers-.*-common\(-rt\)\{0,1\}')
+		kbuild=$(depends "$headers" 'linux-kbuild-.*')
+		image=$(depends "$(echo "$meta" | sed 's/^linux-headers-/linux-image-/')" \
+			"linux-image-$rel\(-unsigned\)\{0,1\}") || image=linux-image-$rel
 
-	newdir
-	# shellcheck disable=SC2046
-	(cd "$tmp" && apt-get $(apt_opts) -qq download "$image" "$headers" "$common" \
-		"$kbuild" >&2)
-	for deb in "$tmp"/*.deb; do
-		dpkg-deb -x "$deb" "$tmp/root"
-	done
-	# "include /usr/src/linux-headers-REL-common/Makefile", and the like.
-	sed -i "s|^include /usr/src/|include $dest/usr/src/|" "$tmp/root/usr/src/$headers/Makefile"
-	touch "$tmp/root/usr/src/$headers/.sysrqmon-ready"
-	rm -rf "$dest"
-	mv "$tmp/root" "$dest"
+		newdir
+		# shellcheck disable=SC2046
+		(cd "$tmp" && apt-get $(apt_opts) -qq download "$image" "$headers" "$common" \
+			"$kbuild" >&2)
+		for deb in "$tmp"/*.deb; do
+			dpkg-deb -x "$deb" "$tmp/root"
+		done
+		# "include /usr/src/linux-headers-REL-common/Makefile", and the like.
+		sed -i "s|^include /usr/src/|include $dest/usr/src/|" "$tmp/root/usr/src/$headers/Makefile"
+		touch "$tmp/root/usr/src/$headers/.sysrqmon-ready"
+		rm -rf "$dest"
+		mv "$tmp/root" "$dest"
+	fi
 	echo "$kdir"
 }
 
 # kdir_in_root: kdir for a release other than bookworm, its headers installed in its $root.
 kdir_in_root() {
-	kdir="$root/usr/src/$headers"
 	if [ ! -f "$kdir/.sysrqmon-ready" ]; then
 		DEBIAN_FRONTEND=noninteractive chroot "$root" \
 			apt-get install -y -qq --no-install-recommends "$headers" >&2
@@ -113,7 +111,6 @@ kdir_in_root() {
 		rm -rf "$dest"
 		mv "$tmp/root" "$dest"
 	fi
-	echo "$kdir"
 }
 
 cmd=${1:-}
