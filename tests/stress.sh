@@ -40,7 +40,6 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/sysrqmon-stress.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 CASES='adv-*,netlink-fuzz,netlink-status,netlink-lost,deny-race'
 CYCLES=$SCALE	# 100 at make check's LOAD_SCALE 100
-SUITE=stress
 . tests/result.sh
 
 # suite LABEL SCALE FUZZ RUN.PY-ARGS...: one run.py run; figures in $WORK/LABEL.fig, its
