@@ -57,57 +57,52 @@ newdir() {
 }
 
 kdir() {
-	meta=${1:-linux-headers-6.12-amd64}
-	apt_update
-	headers=$(depends "$meta" 'linux-headers-.*') || {
-		echo "kernels.sh: $meta depends on no linux-headers package" >&2
+	meta=${1:-linux-headers-6.12-amd64} root=
+	if [ "${2:-bookworm}" = bookworm ]; then
+		apt_update
+	else
+		root=$("$(dirname "$0")/debian-root.sh" "$2")
+	fi
+	headers=$(IN_ROOT=$root depends "$meta" 'linux-headers-.*') || {
+		echo "kernels.sh: $meta depends on no linux-headers package${root:+ in $2}" >&2
 		return 1
 	}
 	rel=${headers#linux-headers-}
 	dest="$cache/kernels/$rel"
-	kdir="$dest/usr/src/$headers"
-	if [ -f "$kdir/.sysrqmon-ready" ]; then
-		echo "$kdir"
-		return 0
-	fi
-	# The rt flavour's common headers are linux-headers-VERSION-common-rt.
-	common=$(depends "$headers" 'linux-headers-.*-common\(-rt\)\{0,1\}')
-	kbuild=$(depends "$headers" 'linux-kbuild-.*')
-	image=$(depends "$(echo "$meta" | sed 's/^linux-headers-/linux-image-/')" \
-		"linux-image-$rel\(-unsigned\)\{0,1\}") || image=linux-image-$rel
+	kdir="${root:-$dest}/usr/src/$headers"
+	if [ -n "$root" ]; then
+		kdir_in_root
+	elif [ ! -f "$kdir/.sysrqmon-ready" ]; then
+		# The rt flavour's common headers are linux-headers-VERSION-common-rt.
+		common=$(depends "$headers" 'linux-headers-.*-common\(-rt\)\{0,1\}')
+		kbuild=$(depends "$headers" 'linux-kbuild-.*')
+		image=$(depends "$(echo "$meta" | sed 's/^linux-headers-/linux-image-/')" \
+			"linux-image-$rel\(-unsigned\)\{0,1\}") || image=linux-image-$rel
 
-	newdir
-	# shellcheck disable=SC2046
-	(cd "$tmp" && apt-get $(apt_opts) -qq download "$image" "$headers" "$common" \
-		"$kbuild" >&2)
-	for deb in "$tmp"/*.deb; do
-		dpkg-deb -x "$deb" "$tmp/root"
-	done
-	# "include /usr/src/linux-headers-REL-common/Makefile", and the like.
-	sed -i "s|^include /usr/src/|include $dest/usr/src/|" "$tmp/root/usr/src/$headers/Makefile"
-	touch "$tmp/root/usr/src/$headers/.sysrqmon-ready"
-	rm -rf "$dest"
-	mv "$tmp/root" "$dest"
+		newdir
+		# shellcheck disable=SC2046
+		(cd "$tmp" && apt-get $(apt_opts) -qq download "$image" "$headers" "$common" \
+			"$kbuild" >&2)
+		for deb in "$tmp"/*.deb; do
+			dpkg-deb -x "$deb" "$tmp/root"
+		done
+		# "include /usr/src/linux-headers-REL-common/Makefile", and the like.
+		sed -i "s|^include /usr/src/|include $dest/usr/src/|" "$tmp/root/usr/src/$headers/Makefile"
+		touch "$tmp/root/usr/src/$headers/.sysrqmon-ready"
+		rm -rf "$dest"
+		mv "$tmp/root" "$dest"
+	fi
 	echo "$kdir"
 }
 
-# kdir_in_root META RELEASE: as kdir, for headers installed in RELEASE's root.
+# kdir_in_root: kdir for a release other than bookworm, its headers installed in its $root.
 kdir_in_root() {
-	meta=$1
-	root=$("$(dirname "$0")/debian-root.sh" "$2")
-	headers=$(IN_ROOT=$root depends "$meta" 'linux-headers-.*') || {
-		echo "kernels.sh: $meta depends on no linux-headers package in $2" >&2
-		return 1
-	}
-	rel=${headers#linux-headers-}
-	kdir="$root/usr/src/$headers"
 	if [ ! -f "$kdir/.sysrqmon-ready" ]; then
 		DEBIAN_FRONTEND=noninteractive chroot "$root" \
 			apt-get install -y -qq --no-install-recommends "$headers" >&2
 		touch "$kdir/.sysrqmon-ready"
 	fi
 	# The headers depend on their image, so the root has it: the QEMU tests boot it.
-	dest="$cache/kernels/$rel"
 	if [ ! -f "$dest/boot/vmlinuz-$rel" ]; then
 		newdir
 		mkdir -p "$tmp/root/boot" "$tmp/root/lib/modules"
@@ -116,18 +111,13 @@ kdir_in_root() {
 		rm -rf "$dest"
 		mv "$tmp/root" "$dest"
 	fi
-	echo "$kdir"
 }
 
 cmd=${1:-}
 [ $# -eq 0 ] || shift
 case $cmd in
 kdir)
-	if [ "${2:-bookworm}" = bookworm ]; then
-		kdir "$@"
-	else
-		kdir_in_root "$@"
-	fi
+	kdir "$@"
 	;;
 apt-get | apt-cache)
 	apt_update

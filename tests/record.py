@@ -6,10 +6,7 @@ writes: docs/testing.md, "Latest run: make matrix").
 Usage: record.py figures FILE NAME WORKDIR HEADLINE [LABEL]
        record.py matrix CELLS_FILE "CELL..."
 """
-import datetime
-import os
-import re
-import sys
+import datetime, os, pathlib, re, sys
 
 KERNELS = {"debian": "Debian's kernel", "debug": "Debug kernel"}
 HEAD = ("kernel", "flavour", "phase", "passed", "failed", "seconds", "date", "commit")
@@ -17,19 +14,15 @@ HEAD = ("kernel", "flavour", "phase", "passed", "failed", "seconds", "date", "co
 
 def put(md, name, body, section=None):
     """Replace FILE's block NAME by BODY; without one, append it under SECTION (or fail)."""
-    with open(md) as f:
-        text = f.read()
+    text = pathlib.Path(md).read_text()
     block = "<!-- %s -->\n%s<!-- /%s -->" % (name, body, name)
-    pattern = re.compile(r"<!-- %s -->.*?<!-- /%s -->" % (re.escape(name), re.escape(name)),
-                         re.S)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: block, text, count=1)
-    elif section:
-        text = text.rstrip("\n") + "\n\n## %s\n\n%s\n" % (section, block)
-    else:
+    text, found = re.subn(r"<!-- %s -->.*?<!-- /%s -->" % (re.escape(name), re.escape(name)),
+                          lambda _: block, text, count=1, flags=re.S)
+    if not found and not section:
         raise SystemExit("%s: no <!-- %s --> block" % (md, name))
-    with open(md, "w") as f:
-        f.write(text)
+    if not found:
+        text = text.rstrip("\n") + "\n\n## %s\n\n%s\n" % (section, block)
+    pathlib.Path(md).write_text(text)
 
 
 def figures(md, name, work, headline, only=None):
@@ -39,10 +32,8 @@ def figures(md, name, work, headline, only=None):
             label, result = line.rstrip("\n").split(": ", 1)
             if only and label != only:
                 continue
-            body = "(no figures)"
-            if os.path.exists(os.path.join(work, label + ".fig")):
-                with open(os.path.join(work, label + ".fig")) as t:
-                    body = t.read().rstrip("\n")
+            fig = pathlib.Path(work, label + ".fig")
+            body = fig.read_text().rstrip("\n") if fig.exists() else "(no figures)"
             parts.append("\n%s: %s\n\n```\n%s\n```\n" % (KERNELS.get(label, label), result, body))
     put(md, "figures:" + name, "".join(parts), "Latest figures: " + name)
     print("figures recorded in " + md)

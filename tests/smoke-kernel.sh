@@ -14,25 +14,22 @@ META=${1:-linux-headers-6.12-amd64}
 RELEASE=${2:-bookworm}
 SMOKE='load,sysctl,trigger,identity,console,unload,deny-trigger,deny-sysctl,deny-inject,integrity-deny,integrity-gone,lock'
 
-if ! kdir=$(tests/kernels.sh kdir "$META" "$RELEASE" | tail -n 1) || [ ! -d "$kdir" ]; then
-	echo "smoke: cannot fetch the kernel tree of $META ($RELEASE)"
+die() {
+	echo "smoke: $*"
 	echo "0 passed, 1 failed"
 	exit 1
-fi
+}
+{ kdir=$(tests/kernels.sh kdir "$META" "$RELEASE" | tail -n 1) && [ -d "$kdir" ]; } ||
+	die "cannot fetch the kernel tree of $META ($RELEASE)"
 echo "smoke: kernel $(basename "$kdir" | sed 's/^linux-headers-//; s/-\(cloud-\|rt-\)\{0,1\}amd64$//')"
 build=$(mktemp -d)
 trap 'rm -rf "$build"' EXIT
-if ! tests/kbuild.sh "$kdir" "$build/src" > "$build/log" 2>&1; then
-	cat "$build/log"
-	echo "smoke: the module does not build against $kdir"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
+tests/kbuild.sh "$kdir" "$build/src" > "$build/log" 2>&1 ||
+	{ cat "$build/log"; die "the module does not build against $kdir"; }
 out=tests/qemu/out-$(basename "$kdir" | sed 's/^linux-headers-//')
 case ${SMOKE_CASES:-} in
 all) set -- --all ;;
-'') set -- --cases "$SMOKE" ;;
-*) set -- --cases "$SMOKE_CASES" ;;
+*) set -- --cases "${SMOKE_CASES:-$SMOKE}" ;;
 esac
 python3 tests/qemu/run.py "$@" --module "$build/src/module/sysrqmon.ko" \
 	--tool tools/sysrqmonctl --kdir "$kdir" --out-dir "$out"

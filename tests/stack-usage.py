@@ -11,11 +11,7 @@ calls), each of the object's functions with its frame size. Calls into the kerne
 counted (they are not sysrqmon's frames). An indirect call on a path is reported, since its
 callee is not counted.
 """
-import argparse
-import glob
-import os
-import re
-import sys
+import argparse, glob, os, pathlib, re, sys
 
 NODE = re.compile(r'^node: \{ title: "([^"]+)" label: "([^\\"]+)\\n[^"]*\\n(\d+) bytes', re.M)
 EDGE = re.compile(r'^edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)"', re.M)
@@ -25,8 +21,7 @@ def load(moddir):
     """{node: (name, frame bytes, object)} of sysrqmon's functions, {node: {callees}}."""
     frames, edges = {}, {}
     for ci in glob.glob(os.path.join(moddir, '*.ci')):
-        with open(ci) as f:
-            text = f.read()
+        text = pathlib.Path(ci).read_text()
         for node, name, size in NODE.findall(text):
             frames[node] = (name, int(size), os.path.basename(ci)[:-3])
         for caller, callee in EDGE.findall(text):
@@ -41,12 +36,10 @@ def longest(node, frames, edges, memo, stack):
     if node in stack:
         return (0, [node, '(recursion)'])
     stack.add(node)
-    best = (0, [])
-    for nxt in sorted(edges.get(node, ())):
-        if nxt != node and nxt in frames:
-            got = longest(nxt, frames, edges, memo, stack)
-            if got[0] > best[0]:
-                best = got
+    # the first deepest callee, in name order; none deeper than 0 bytes: no path
+    best = max([(0, [])] + [longest(n, frames, edges, memo, stack) for n in
+                            sorted(edges.get(node, ())) if n != node and n in frames],
+               key=lambda got: got[0])
     stack.discard(node)
     memo[node] = (frames[node][1] + best[0], [node] + best[1])
     return memo[node]
@@ -76,8 +69,7 @@ def main():
             ind = [frames[n][0] for n in path if '__indirect_call' in edges.get(n, ())]
             if ind:
                 print('       indirect calls in: ' + ', '.join(ind))
-    limit = ' (limit %d)' % args.limit if args.limit else ''
-    print('stack: worst %d bytes%s' % (worst, limit))
+    print('stack: worst %d bytes%s' % (worst, ' (limit %d)' % args.limit if args.limit else ''))
     return 1 if args.limit and worst > args.limit else 0
 
 

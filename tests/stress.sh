@@ -40,7 +40,6 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/sysrqmon-stress.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 CASES='adv-*,netlink-fuzz,netlink-status,netlink-lost,deny-race'
 CYCLES=$SCALE	# 100 at make check's LOAD_SCALE 100
-SUITE=stress
 . tests/result.sh
 
 # suite LABEL SCALE FUZZ RUN.PY-ARGS...: one run.py run; figures in $WORK/LABEL.fig, its
@@ -72,8 +71,7 @@ if [ "$KERNELS" != debug ]; then
 fi
 if [ "$KERNELS" != debian ]; then
 	if dirs=$(tests/kernel/build-debug-module.sh); then
-		dscale=$((SCALE / 20))
-		[ "$dscale" -ge 1 ] || dscale=1
+		dscale=$((SCALE / 20 > 1 ? SCALE / 20 : 1))
 		# A load cycle under load costs the debug kernel several seconds (KASAN,
 		# lockdep, kmemleak): a fifth of the cycles, still 10x make check's.
 		CYCLES=$((CYCLES / 5))

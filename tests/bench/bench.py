@@ -9,16 +9,15 @@ Series, sections, method, goals, output and exit status: docs/benchmarks.md. The
 -icount shift=0,sleep=off), the kernel and the initramfs are tests/qemu/run.py's.
 """
 
-import argparse, datetime, itertools, json, os, platform, re, shutil, statistics
+import argparse, datetime, itertools, json, os, pathlib, platform, re, shutil, statistics
 import subprocess, sys, tempfile, time
-from functools import partial
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "qemu"))
 import run as qrun  # noqa: E402  (tests/qemu/run.py: kernel, initramfs, the boot)
 
-log = partial(print, flush=True)
+log = qrun.log
 GOALS = {"regular": 1.01, "procfs": 1.03}
 FLOOR_MARGIN = 0.005  # and at most the empty ftrace_ops floor + this, in icount ratio
 GOAL_CFGS = ("monitor", "deny", "watch_reads")
@@ -147,8 +146,7 @@ def boot(args, kernel, initrd, console_path):
                 % (len(r.bad), r.bad[0].strip())] if r.bad else []
     if not r.done:
         problems.append(r.why)
-        for ln in r.lines[-40:]:
-            log("   | " + ln)
+        log("\n".join("   | " + ln for ln in r.lines[-40:]))
     return records, results, problems, r.elapsed
 
 
@@ -498,8 +496,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     t_start, errors = time.monotonic(), []
     if args.from_json:
-        with open(args.from_json) as f:
-            runs = json.load(f)["series"]
+        runs = json.loads(pathlib.Path(args.from_json).read_text())["series"]
         for run in runs.values():
             run["results"] = analyse(run["records"])
     else:
@@ -509,8 +506,7 @@ def main():
         log("")
     report = full_report(runs)
     log(report)
-    with open(os.path.join(args.out, "results.md"), "w") as f:
-        f.write(report)
+    pathlib.Path(args.out, "results.md").write_text(report)
     if args.from_json:
         return 0
     with open(os.path.join(args.out, "results.json"), "w") as f:
