@@ -229,6 +229,7 @@ def guest_files(args):
     and uinput.ko for the inject case (the debug kernel has them built in, the cloud flavour has
     no uinput), unpacked into the workdir when compressed: busybox insmod takes plain ELF only."""
     args.helper_dir = os.path.join(args.workdir, "helpers")
+    os.makedirs(args.helper_dir)
     res = subprocess.run(["make", "-s", "-C", os.path.join(HERE, "helpers"),
                           "O=" + args.helper_dir], capture_output=True, text=True)
     if res.returncode != 0:
