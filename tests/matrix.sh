@@ -19,11 +19,15 @@ if [ "${1:-}" = -l ]; then
 	exit 0
 fi
 
-outside=':!docs :!README.md'
-tree=$(git ls-tree -r HEAD | grep -v "	docs/\|	README.md$" | sha256sum | cut -c1-12)
+# The tested tree: the tracked files a cell runs, builds or installs, as committed and as changed.
+# Not the docs, nor what only make check, bench and stress run: editing those keeps the results.
+tested=$(git ls-tree -r --name-only HEAD | grep -vE '^(docs/|README\.md$|tests/bench/|'\
+'tests/(stress|static|install|fresh|deb|dkms)\.sh$|tests/(stack-usage|record)\.py$)')
+# shellcheck disable=SC2086 # paths without blanks
+tree=$(git ls-tree -r HEAD -- $tested | sha256sum | cut -c1-12)
 # shellcheck disable=SC2086
-if ! git diff --quiet HEAD -- . $outside; then
-	tree=$tree-$(git diff HEAD -- . $outside | sha256sum | cut -c1-8)
+if ! git diff --quiet HEAD -- $tested; then
+	tree=$tree-$(git diff HEAD -- $tested | sha256sum | cut -c1-8)
 fi
 STATE=${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/matrix/$tree
 mkdir -p "$STATE"
