@@ -251,19 +251,6 @@ json_get() {
 # json_str LINE KEY: the same, quotes removed (escapes left as they are)
 json_str() { json_get "$1" "$2" | sed -E 's/^"(.*)"$/\1/'; }
 
-# json_expect NAME LINE KEY=RAW...: every KEY has exactly the raw JSON value RAW
-json_expect() {
-	_n=$1 _line=$2
-	shift 2
-	# json_get's match, in awk (the first match: keys occur once)
-	_bad=$(printf '%s\n' "$@" | L=$_line awk -F= '{
-		k = $1; want = substr($0, length(k) + 2); got = ""
-		if (match(ENVIRON["L"], "[{,]\"" k "\":(\"([^\"\\\\]|\\\\.)*\"|[^],}]*)"))
-			got = substr(ENVIRON["L"], RSTART + length(k) + 4, RLENGTH - length(k) - 4)
-		if (got != want) printf " %s=%s (want %s);", k, got, want }')
-	verdict "$_n" "$_line" "$_bad in: $_line" [ -z "$_bad" ]
-}
-
 # status_json: STATUS = `sysrqmonctl status --json`, its exit status
 status_json() { STATUS=$("$TOOL" status --json 2>/dev/null); }
 counter() { json_get "${2:-$STATUS}" "$1"; }

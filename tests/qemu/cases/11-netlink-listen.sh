@@ -6,6 +6,19 @@
 # lines tell the same story in the same order.
 . /tests/lib.sh
 
+# json_expect NAME LINE KEY=RAW...: every KEY has exactly the raw JSON value RAW
+json_expect() {
+	_n=$1 _line=$2
+	shift 2
+	# json_get's match, in awk (the first match: keys occur once)
+	_bad=$(printf '%s\n' "$@" | L=$_line awk -F= '{
+		k = $1; want = substr($0, length(k) + 2); got = ""
+		if (match(ENVIRON["L"], "[{,]\"" k "\":(\"([^\"\\\\]|\\\\.)*\"|[^],}]*)"))
+			got = substr(ENVIRON["L"], RSTART + length(k) + 4, RLENGTH - length(k) - 4)
+		if (got != want) printf " %s=%s (want %s);", k, got, want }')
+	verdict "$_n" "$_line" "$_bad in: $_line" [ -z "$_bad" ]
+}
+
 reload || { fail load "insmod failed"; exit 0; }
 set_mask 438
 echo 0 > $PARAMS/watch_reads
