@@ -385,8 +385,9 @@ def check_complete(res, sections):
 
 def run_series(args, series, sizes):
     """Build, boot and analyse one kernel series; a dict for results.json."""
-    t0, workdir = time.monotonic(), tempfile.mkdtemp(prefix="sysrqmon-bench-%s-" % series)
-    try:
+    t0 = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="sysrqmon-bench-%s-" % series,
+                                     ignore_cleanup_errors=True) as workdir:
         module, kdir, bindir = build(args, series, workdir)
         kernel, initrd = qrun.find_kernel(None, None, module, kdir), workdir + "/initrd.gz"
         env = {"BENCH_" + k.upper(): str(v) for k, v in dict(sizes, sections=" ".join(
@@ -399,8 +400,6 @@ def run_series(args, series, sizes):
                ",".join(args.sections), time.monotonic() - t0))
         records, results, problems, elapsed = boot(
             args, kernel, initrd, os.path.join(args.out, "console-%s.log" % series))
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
     res = analyse(records)
     qemu = re.search(r"version (\S+)", subprocess.run(["qemu-system-x86_64", "--version"],
                                                       capture_output=True, text=True).stdout)
