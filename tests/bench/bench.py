@@ -457,10 +457,9 @@ def verdict(runs, errors, seconds):
     times = "%.0f s: %s" % (seconds, ", ".join(
         "%s %.0f s (boot %.0f s)" % (s, r["meta"]["series_seconds"], r["meta"]["boot_seconds"])
         for s, r in runs.items()))
-    for e in errors:
-        log("FAIL " + e)
     if errors:
-        log("bench: FAILED (%d problem(s)) in %s" % (len(errors), times))
+        log("\n".join(["FAIL " + e for e in errors] +
+                      ["bench: FAILED (%d problem(s)) in %s" % (len(errors), times)]))
         return 1
     log("bench: OK in %s%s" % (times, "; " + "; ".join(goals) if goals else ""))
     return 0
@@ -493,7 +492,7 @@ def main():
         setattr(args, attr, given)
     args.out = os.path.join(REPO, "bench", "smoke" if args.smoke else "")
     os.makedirs(args.out, exist_ok=True)
-    t_start, errors = time.monotonic(), []
+    t_start = time.monotonic()
     if args.from_json:
         runs = json.loads(pathlib.Path(args.from_json).read_text())["series"]
         for run in runs.values():
