@@ -385,8 +385,9 @@ def check_complete(res, sections):
 
 def run_series(args, series, sizes):
     """Build, boot and analyse one kernel series; a dict for results.json."""
-    t0, workdir = time.monotonic(), tempfile.mkdtemp(prefix="sysrqmon-bench-%s-" % series)
-    try:
+    t0 = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="sysrqmon-bench-%s-" % series,
+                                     ignore_cleanup_errors=True) as workdir:
         module, kdir, bindir = build(args, series, workdir)
         kernel, initrd = qrun.find_kernel(None, None, module, kdir), workdir + "/initrd.gz"
         env = {"BENCH_" + k.upper(): str(v) for k, v in dict(sizes, sections=" ".join(
@@ -399,8 +400,6 @@ def run_series(args, series, sizes):
                ",".join(args.sections), time.monotonic() - t0))
         records, results, problems, elapsed = boot(
             args, kernel, initrd, os.path.join(args.out, "console-%s.log" % series))
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
     res = analyse(records)
     qemu = re.search(r"version (\S+)", subprocess.run(["qemu-system-x86_64", "--version"],
                                                       capture_output=True, text=True).stdout)
@@ -458,10 +457,9 @@ def verdict(runs, errors, seconds):
     times = "%.0f s: %s" % (seconds, ", ".join(
         "%s %.0f s (boot %.0f s)" % (s, r["meta"]["series_seconds"], r["meta"]["boot_seconds"])
         for s, r in runs.items()))
-    for e in errors:
-        log("FAIL " + e)
     if errors:
-        log("bench: FAILED (%d problem(s)) in %s" % (len(errors), times))
+        log("\n".join(["FAIL " + e for e in errors] +
+                      ["bench: FAILED (%d problem(s)) in %s" % (len(errors), times)]))
         return 1
     log("bench: OK in %s%s" % (times, "; " + "; ".join(goals) if goals else ""))
     return 0
@@ -494,7 +492,7 @@ def main():
         setattr(args, attr, given)
     args.out = os.path.join(REPO, "bench", "smoke" if args.smoke else "")
     os.makedirs(args.out, exist_ok=True)
-    t_start, errors = time.monotonic(), []
+    t_start = time.monotonic()
     if args.from_json:
         runs = json.loads(pathlib.Path(args.from_json).read_text())["series"]
         for run in runs.values():
