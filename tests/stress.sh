@@ -45,9 +45,8 @@ suite() {
 		--env UNLOAD_CYCLES=$((CYCLES * 100 / scale)) \
 		--figures "$WORK/$label.fig" "$@" 2>&1 | tee "$WORK/$label.log"
 	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$WORK/$label.log" | tail -n 1)
-	[ -n "$last" ] || last="0 passed, 1 failed"
-	echo "$label: $last" >> "$WORK/results"
-	add_counts "$last"
+	echo "$label: ${last:-0 passed, 1 failed}" >> "$WORK/results"
+	add_counts "$last"	# none: one failure
 }
 
 if [ "$KERNELS" != debug ]; then
@@ -60,11 +59,10 @@ if [ "$KERNELS" != debug ]; then
 fi
 if [ "$KERNELS" != debian ]; then
 	if dirs=$(tests/kernel/build-debug-module.sh); then
-		dscale=$((SCALE / 20 > 1 ? SCALE / 20 : 1))
 		# A load cycle under load costs the debug kernel several seconds (KASAN,
 		# lockdep, kmemleak): a fifth of the cycles, still 10x make check's.
 		CYCLES=$((CYCLES / 5))
-		suite debug "$dscale" $((FUZZ / 10)) \
+		suite debug $((SCALE / 20 > 1 ? SCALE / 20 : 1)) $((FUZZ / 10)) \
 			--kdir "$(echo "$dirs" | sed -n 1p)" \
 			--module "$(echo "$dirs" | sed -n 2p)/module/sysrqmon.ko" \
 			--out-dir tests/qemu/out-debug-stress
