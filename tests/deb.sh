@@ -21,11 +21,11 @@ SUITE=deb
 . tests/dkms-lib.sh
 
 # 1. Leftovers of an interrupted run, of tests/dkms.sh or of make dkms-install / make install.
-before=$(leftovers /)
+before=$(leftovers / | tr '\n' ' ')
 remove_leftovers "$KDIR"
-left=$(leftovers /)
-removed=${before:+removed: $(echo "$before" | tr '\n' ' ')}
-expect leftovers "${removed:-none}" "cannot remove: $(echo "$left" | tr '\n' ' ')" [ -z "$left" ]
+left=$(leftovers / | tr '\n' ' ')
+removed=${before:+removed: $before}
+expect leftovers "${removed:-none}" "cannot remove: $left" [ -z "$left" ]
 
 # 2. One version: debian/changelog says what VERSION says.
 clver=$(dpkg-parsechangelog -S Version)
@@ -115,7 +115,6 @@ boot_dkms_module /usr/sbin/sysrqmonctl "$work"
 # 8. Purge: dh_dkms's prerm removes the module from every kernel.
 expect purge "" "apt-get purge" \
 	logged "$work/purge.log" apt-get purge -y -q sysrqmon sysrqmon-dkms
-left=$(leftovers /)
-expect clean "nothing left, neither package installed" "left: $(echo "$left" | tr '\n' ' ')" \
-	[ -z "$left" ]
+left=$(leftovers / | tr '\n' ' ')
+expect clean "nothing left, neither package installed" "left: $left" [ -z "$left" ]
 finish

@@ -47,12 +47,11 @@ fi
 
 # The units as installed, with their programs where this tree has them
 # (the host has no sysrqmonctl in /usr/sbin) and without the man page check.
-units="sysrqmon.service sysrqmon-metrics.service sysrqmon-metrics.timer"
-for u in $units; do
+set -- sysrqmon.service sysrqmon-metrics.service sysrqmon-metrics.timer
+for u; do
 	sed "s|/usr/sbin/sysrqmonctl|$PWD/tools/sysrqmonctl|" "tools/$u" > "$dest/$u"
 done
-# shellcheck disable=SC2086 # unit names
-out=$(cd "$dest" && systemd-analyze verify --man=no $units 2>&1)
+out=$(cd "$dest" && systemd-analyze verify --man=no "$@" 2>&1)
 rc=$?
 expect systemd-analyze "3 units" "$out" [ "$rc" -eq 0 ]
 

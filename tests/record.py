@@ -6,7 +6,7 @@ writes: docs/testing.md, "Latest run: make matrix").
 Usage: record.py figures FILE NAME WORKDIR HEADLINE [LABEL]
        record.py matrix CELLS_FILE "CELL..."
 """
-import datetime, os, pathlib, re, sys
+import datetime, pathlib, re, sys
 
 KERNELS = {"debian": "Debian's kernel", "debug": "Debug kernel"}
 HEAD = ("kernel", "flavour", "phase", "passed", "failed", "seconds", "date", "commit")
@@ -27,14 +27,13 @@ def put(md, name, body, section=None):
 
 def figures(md, name, work, headline, only=None):
     parts = ["%s, %s\n" % (datetime.date.today().isoformat(), headline)]
-    with open(os.path.join(work, "results")) as f:
-        for line in f:
-            label, result = line.rstrip("\n").split(": ", 1)
-            if only and label != only:
-                continue
-            fig = pathlib.Path(work, label + ".fig")
-            body = fig.read_text().rstrip("\n") if fig.exists() else "(no figures)"
-            parts.append("\n%s: %s\n\n```\n%s\n```\n" % (KERNELS.get(label, label), result, body))
+    for line in pathlib.Path(work, "results").read_text().splitlines():
+        label, result = line.split(": ", 1)
+        if only and label != only:
+            continue
+        fig = pathlib.Path(work, label + ".fig")
+        body = fig.read_text().rstrip("\n") if fig.exists() else "(no figures)"
+        parts.append("\n%s: %s\n\n```\n%s\n```\n" % (KERNELS.get(label, label), result, body))
     put(md, "figures:" + name, "".join(parts), "Latest figures: " + name)
     print("figures recorded in " + md)
 

@@ -8,11 +8,10 @@
 set -u
 cd "$(dirname "$0")/.."
 KDIR=$1
-CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon
 
 # checkpatch comes from Debian's linux-source tarball, unpacked once.
 SRC_TAR=$(ls /usr/src/linux-source-6.1.tar.xz 2>/dev/null)
-CP_DIR=$CACHE/checkpatch CP=$CACHE/checkpatch/scripts/checkpatch.pl
+CP_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/checkpatch CP=$CP_DIR/scripts/checkpatch.pl
 if [ ! -x "$CP" ] || [ "$SRC_TAR" -nt "$CP" ]; then
 	mkdir -p "$CP_DIR"
 	s=linux-source-6.1/scripts

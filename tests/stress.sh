@@ -6,34 +6,23 @@
 # guests, on Debian's kernel and then the debug kernel; each kernel's figures go into
 # docs/testing.md ("Latest figures: stress"). Sizes and what they mean: docs/testing.md.
 #
-# Usage: tests/stress.sh [--scale PERCENT] [--fuzz N] [--kernel debian|debug|both]
-#                        [--no-record] [-- RUN.PY ARGS...]
-#   --scale  LOAD_SCALE on Debian's kernel (default 1000, 10x make check's; the debug kernel,
-#            ~30x slower per write, gets PERCENT/20 and a fifth of the unload cycles)
-#   --fuzz   netlink fuzz messages per sender (default 100000; N/10 on the debug kernel)
+# Usage: tests/stress.sh [RUN.PY ARGS...] (the arguments go to the run on Debian's kernel)
+#   STRESS_SCALE    LOAD_SCALE on Debian's kernel (default 1000, 10x make check's; the debug
+#                   kernel, ~30x slower per write, gets it /20 and a fifth of the unload cycles)
+#   STRESS_FUZZ     netlink fuzz messages per sender (default 100000; /10 on the debug kernel)
+#   STRESS_KERNELS  debian, debug or both (default); RECORD=0: the figures are not recorded
 # MODULE and TOOL (default module/sysrqmon.ko, tools/sysrqmonctl) from the environment.
 # Ends with "N passed, M failed" (exit 1 when M > 0).
 set -u
 cd "$(dirname "$0")/.." || exit 2
-SCALE=1000 FUZZ=100000 KERNELS=both RECORD=1
-while [ $# -gt 0 ]; do
-	case $1 in
-	--scale) SCALE=$2; shift 2 ;;
-	--fuzz) FUZZ=$2; shift 2 ;;
-	--kernel) KERNELS=$2; shift 2 ;;
-	--no-record) RECORD=0; shift ;;
-	--) shift; break ;;
-	-h|--help) sed -n '4,15p' "$0"; exit 0 ;;
-	*) break ;;
-	esac
-done
+SCALE=${STRESS_SCALE:-1000} FUZZ=${STRESS_FUZZ:-100000} KERNELS=${STRESS_KERNELS:-both}
 bad() {
 	echo "stress.sh: $*" >&2
 	echo "0 passed, 1 failed"
 	exit 2
 }
-case $SCALE$FUZZ in *[!0-9]*|"") bad "--scale and --fuzz take numbers" ;; esac
-case $KERNELS in debian|debug|both) ;; *) bad "--kernel takes debian, debug or both" ;; esac
+case $SCALE$FUZZ in *[!0-9]*|"") bad "STRESS_SCALE and STRESS_FUZZ take numbers" ;; esac
+case $KERNELS in debian|debug|both) ;; *) bad "STRESS_KERNELS takes debian, debug or both" ;; esac
 
 MODULE=${MODULE:-module/sysrqmon.ko} TOOL=${TOOL:-tools/sysrqmonctl}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sysrqmon-stress.XXXXXX")
@@ -56,9 +45,8 @@ suite() {
 		--env UNLOAD_CYCLES=$((CYCLES * 100 / scale)) \
 		--figures "$WORK/$label.fig" "$@" 2>&1 | tee "$WORK/$label.log"
 	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$WORK/$label.log" | tail -n 1)
-	[ -n "$last" ] || last="0 passed, 1 failed"
-	echo "$label: $last" >> "$WORK/results"
-	add_counts "$last"
+	echo "$label: ${last:-0 passed, 1 failed}" >> "$WORK/results"
+	add_counts "$last"	# none: one failure
 }
 
 if [ "$KERNELS" != debug ]; then
@@ -71,11 +59,10 @@ if [ "$KERNELS" != debug ]; then
 fi
 if [ "$KERNELS" != debian ]; then
 	if dirs=$(tests/kernel/build-debug-module.sh); then
-		dscale=$((SCALE / 20 > 1 ? SCALE / 20 : 1))
 		# A load cycle under load costs the debug kernel several seconds (KASAN,
 		# lockdep, kmemleak): a fifth of the cycles, still 10x make check's.
 		CYCLES=$((CYCLES / 5))
-		suite debug "$dscale" $((FUZZ / 10)) \
+		suite debug $((SCALE / 20 > 1 ? SCALE / 20 : 1)) $((FUZZ / 10)) \
 			--kdir "$(echo "$dirs" | sed -n 1p)" \
 			--module "$(echo "$dirs" | sed -n 2p)/module/sysrqmon.ko" \
 			--out-dir tests/qemu/out-debug-stress
@@ -87,10 +74,11 @@ if [ "$KERNELS" != debian ]; then
 fi
 
 # One block per kernel (stress-debian, stress-debug), so the two can also run apart.
-if [ "$RECORD" = 1 ]; then
+if [ "${RECORD:-1}" != 0 ]; then
 	for label in $(cut -d: -f1 "$WORK/results"); do
+		what=$(cat "$WORK/$label.what" 2>/dev/null)
 		python3 tests/record.py figures docs/testing.md "stress-$label" "$WORK" \
-			"\`tests/stress.sh --kernel $label\` ($(cat "$WORK/$label.what" 2>/dev/null))" "$label"
+			"\`STRESS_KERNELS=$label tests/stress.sh\` ($what)" "$label"
 	done
 fi
 cat "$WORK/results"
