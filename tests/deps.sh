@@ -30,8 +30,9 @@ apt-get update -qq
 # one refuses every start for the length of the install (the units are still enabled for the
 # next boot, as the packages want; `systemctl disable auditd` undoes that).
 if [ ! -e /usr/sbin/policy-rc.d ]; then
-	printf '#!/bin/sh\n# tests/deps.sh: no service starts during the install\nexit 101\n' |
-		install -m 755 /dev/stdin /usr/sbin/policy-rc.d
+	printf '#!/bin/sh\n# tests/deps.sh: no service starts during the install\nexit 101\n' \
+		> /usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
 	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
 fi
 # shellcheck disable=SC2086
