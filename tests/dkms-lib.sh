@@ -1,14 +1,7 @@
 # shellcheck shell=sh disable=SC2154 # $rel and $ver are the caller's
 # SPDX-License-Identifier: GPL-2.0
 #
-# What tests/deb.sh, dkms.sh, dkms-root.sh, fresh.sh and host.sh share (after tests/result.sh).
-
-# abort NAME DETAIL [LOG]: a failure that ends the run, after LOG's last lines
-abort() {
-	[ -z "${3:-}" ] || tail -n 20 "$3"
-	result "$1" FAIL "$2"
-	finish
-}
+# What tests/deb.sh, dkms.sh, dkms-root.sh, and host.sh share (after tests/result.sh).
 
 # logged LOG CMD...: CMD with its output in LOG, whose end is shown when CMD fails; its status.
 logged() {

@@ -8,7 +8,6 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 SUITE=fresh
 . tests/result.sh
-. tests/dkms-lib.sh
 
 base=$(tests/debian-root.sh bookworm) || abort root "no Debian 12 root (debootstrap)"
 overlay "$base"

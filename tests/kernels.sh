@@ -71,7 +71,20 @@ kdir() {
 	dest="$cache/kernels/$rel"
 	kdir="${root:-$dest}/usr/src/$headers"
 	if [ -n "$root" ]; then
-		kdir_in_root
+		if [ ! -f "$kdir/.sysrqmon-ready" ]; then
+			DEBIAN_FRONTEND=noninteractive chroot "$root" \
+				apt-get install -y -qq --no-install-recommends "$headers" >&2
+			touch "$kdir/.sysrqmon-ready"
+		fi
+		# The headers depend on their image, so the root has it: the QEMU tests boot it.
+		if [ ! -f "$dest/boot/vmlinuz-$rel" ]; then
+			newdir
+			mkdir -p "$tmp/root/boot" "$tmp/root/lib/modules"
+			cp "$root/boot/vmlinuz-$rel" "$root/boot/config-$rel" "$tmp/root/boot/"
+			cp -r "$root/lib/modules/$rel" "$tmp/root/lib/modules/"
+			rm -rf "$dest"
+			mv "$tmp/root" "$dest"
+		fi
 	elif [ ! -f "$kdir/.sysrqmon-ready" ]; then
 		# The rt flavour's common headers are linux-headers-VERSION-common-rt.
 		common=$(depends "$headers" 'linux-headers-.*-common\(-rt\)\{0,1\}')
@@ -93,24 +106,6 @@ kdir() {
 		mv "$tmp/root" "$dest"
 	fi
 	echo "$kdir"
-}
-
-# kdir_in_root: kdir for a release other than bookworm, its headers installed in its $root.
-kdir_in_root() {
-	if [ ! -f "$kdir/.sysrqmon-ready" ]; then
-		DEBIAN_FRONTEND=noninteractive chroot "$root" \
-			apt-get install -y -qq --no-install-recommends "$headers" >&2
-		touch "$kdir/.sysrqmon-ready"
-	fi
-	# The headers depend on their image, so the root has it: the QEMU tests boot it.
-	if [ ! -f "$dest/boot/vmlinuz-$rel" ]; then
-		newdir
-		mkdir -p "$tmp/root/boot" "$tmp/root/lib/modules"
-		cp "$root/boot/vmlinuz-$rel" "$root/boot/config-$rel" "$tmp/root/boot/"
-		cp -r "$root/lib/modules/$rel" "$tmp/root/lib/modules/"
-		rm -rf "$dest"
-		mv "$tmp/root" "$dest"
-	fi
 }
 
 cmd=${1:-}

@@ -4,7 +4,8 @@
 # counts it; `expect NAME PASS-DETAIL FAIL-DETAIL CMD...` is that result by CMD's status;
 # `relay FILE` counts FILE's "PASS|FAIL NAME DETAIL" lines as results and shows the others;
 # `add_counts LINE` adds a "N passed, M failed" line (none: one failure);
-# `finish` prints the total, "N passed, M failed", and exits, non-zero when M > 0.
+# `finish` prints the total, "N passed, M failed", and exits, non-zero when M > 0;
+# `abort NAME DETAIL [LOG]` is a failure that ends the run, after LOG's last lines.
 # `overlay BASE [proc]`: $root ($work/root, $work new) is a throw-away overlay on the root
 # BASE (with /proc mounted), taken down at exit (and QEMU's $qpid killed); when it cannot be
 # mounted, the run fails.
@@ -69,11 +70,15 @@ overlay() {
 	mkdir -p "$work/upper" "$work/work" "$root"
 	mount -t overlay overlay -o "lowerdir=$1,upperdir=$work/upper,workdir=$work/work" "$root" &&
 		{ [ -z "${2:-}" ] || mount -t proc proc "$root/proc"; } && return
-	result overlay FAIL "cannot mount an overlay on $1"
-	finish
+	abort overlay "cannot mount an overlay on $1"
 }
 finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 	exit
+}
+abort() {
+	[ -z "${3:-}" ] || tail -n 20 "$3"
+	result "$1" FAIL "$2"
+	finish
 }

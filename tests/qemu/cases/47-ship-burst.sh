@@ -1,7 +1,8 @@
 #!/bin/sh
 # The shipping consumer (`listen --ship`) gets a burst of 20 000 same-value sysctl writes
 # whole, with the default buffer, although it is stopped (SIGSTOP) for its first three
-# quarters (the last quarter follows once it has read them), and the denied trigger write at
+# quarters (the last quarter follows once it has read them; on 2 vCPUs each part as bursts
+# that fit the buffer: see bursts), and the denied trigger write at
 # its end (key b, deny mode: an always-reported event). The module unicasts to it and keeps
 # what its socket cannot take yet. Checks: received = generated, no lost record, exit 0; the
 # module dropped nothing; the denied write is the last event received; the counters'
@@ -20,10 +21,28 @@
 must_reload mode=deny
 "$TOOL" set audit 0 || fail audit-off "sysrqmonctl set audit 0 failed"
 setup_mask 438
-check default-buffer "buffer_events=$(param buffer_events)" [ "$(param buffer_events)" = 2048 ]
+BUFFER=$(param buffer_events)
+check default-buffer "buffer_events=$BUFFER" [ "$BUFFER" = 2048 ] || exit 0
 EV=$(scaled ${SHIP_EVENTS:-20000})
 STOPPED=$((EV * 3 / 4))
 F=/tmp/ship.sum
+
+# bursts N: N writes; on one vCPU one burst (the worker that empties the buffer preempts the
+# writer), on two bursts of at most buffer_events, each begun once the buffer is empty: in TCG
+# the worker may wait on the other vCPU while the writer outruns it, whatever the socket's room
+# (in CI, Debian 13's 6.12: 3217 of 5000 dropped from the buffer beside a reading consumer,
+# whose 16 MiB socket holds 15 000 in 4 MB). WRITTEN: the writes made.
+bursts() {
+	_left=$1 WRITTEN=0
+	[ "$(nproc)" = 1 ] && _max=$1 || _max=$BUFFER
+	while [ "$_left" -gt 0 ]; do
+		_n=$((_left < _max ? _left : _max))
+		wait_drained 120 || info "the module still holds events after 120 s"
+		run_helper _r sysrqburst --count $_n $S 438
+		WRITTEN=$((WRITTEN + $(field "$_r" result | grep -x '[0-9]*' || echo 0)))
+		_left=$((_left - _n))
+	done
+}
 
 ship_listen $F || { fail ship-joined "$(cat $F.err)"; exit 0; }
 pass ship-joined "status says shipping: $(json_get "$STATUS" shipping)"
@@ -34,16 +53,14 @@ check second-ship-busy "exit $TOOL_RC: $TOOL_OUT" [ "$TOOL_RC" = 1 -a "$busy" = 
 status_json
 S1=$STATUS
 kill -STOP $LISTENER_PID
-run_helper R1 sysrqburst --count $STOPPED $S 438
+bursts $STOPPED
+W1=$WRITTEN
 status_json
 held=$(counter queued)
 kill -CONT $LISTENER_PID
-# The rest once the consumer has caught up: written onto a backlog of STOPPED events, more
-# than the buffer holds would be a burst that does not fit, whose loss depends on how fast
-# the consumer reads meanwhile (seen once on 2 vCPUs under host load: 1129 dropped, counted).
 wait_shipped || info "the consumer still holds events after 120 s"
-run_helper R2 sysrqburst --count $((EV - STOPPED)) $S 438
-check burst "$R1 / $R2" [ "$(field "$R1" result)" = $STOPPED -a "$(field "$R2" result)" = $((EV - STOPPED)) ]
+bursts $((EV - STOPPED))
+check burst "$W1 + $WRITTEN writes" [ "$W1" = $STOPPED -a "$WRITTEN" = $((EV - STOPPED)) ]
 run_helper R3 sysrqwrite $P b
 expect_result denied-b "$R3" EPERM
 wait_shipped || info "the module or the consumer still holds events after 120 s"
