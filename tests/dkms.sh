@@ -15,11 +15,7 @@ SUITE=dkms
 . tests/result.sh
 . tests/dkms-lib.sh
 # step NAME CMD...: CMD's status is NAME's result.
-step() {
-	_name=$1
-	shift
-	expect "$_name" "" "$*" logged "$work/step.log" "$@"
-}
+step() { _name=$1; shift; expect "$_name" "" "$*" logged "$work/step.log" "$@"; }
 
 # A leftover from an interrupted run would make "add" fail; so would the
 # package of an interrupted tests/deb.sh, which owns the same sources.

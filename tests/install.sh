@@ -48,9 +48,7 @@ fi
 # The units as installed, with their programs where this tree has them
 # (the host has no sysrqmonctl in /usr/sbin) and without the man page check.
 set -- sysrqmon.service sysrqmon-metrics.service sysrqmon-metrics.timer
-for u; do
-	sed "s|/usr/sbin/sysrqmonctl|$PWD/tools/sysrqmonctl|" "tools/$u" > "$dest/$u"
-done
+for u; do sed "s|/usr/sbin/sysrqmonctl|$PWD/tools/sysrqmonctl|" "tools/$u" > "$dest/$u"; done
 out=$(cd "$dest" && systemd-analyze verify --man=no "$@" 2>&1)
 rc=$?
 expect systemd-analyze "3 units" "$out" [ "$rc" -eq 0 ]

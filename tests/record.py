@@ -9,7 +9,6 @@ Usage: record.py figures FILE NAME WORKDIR HEADLINE [LABEL]
 import datetime, pathlib, re, sys
 
 KERNELS = {"debian": "Debian's kernel", "debug": "Debug kernel"}
-HEAD = ("kernel", "flavour", "phase", "passed", "failed", "seconds", "date", "commit")
 
 
 def put(md, name, body, section=None):
@@ -51,7 +50,7 @@ def matrix(cells_file, cells):
         ran = {fields[0]: fields for fields in map(str.split, f) if len(fields) == 10}
     fmt = "%-22s %-8s %-13s %6s %6s %7s  %-10s  %s"
     table = ["`make matrix`: each cell at the commit and on the date it last ran", "```",
-             fmt % HEAD]
+             fmt % ("kernel", "flavour", "phase", "passed", "failed", "seconds", "date", "commit")]
     readme = ["| release | kernel | flavour | result | date | commit |",
               "|---|---|---|---|---|---|"]
     for cell in cells.split():

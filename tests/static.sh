@@ -23,10 +23,7 @@ fi
 SUITE=static
 . tests/result.sh
 # clean NAME OUTPUT: NAME passes when the check printed nothing; its output is shown otherwise.
-clean() {
-	[ -z "$2" ] || echo "$2"
-	expect "$1" "" "" [ -z "$2" ]
-}
+clean() { [ -z "$2" ] || echo "$2"; expect "$1" "" "" [ -z "$2" ]; }
 
 files=$(git ls-files 'module/*.c' 'module/*.h' 'include/*.h' 'tools/*.c' \
 	'tools/*.h' 'tests/module/*.c' 2>/dev/null)

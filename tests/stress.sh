@@ -16,11 +16,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 SCALE=${STRESS_SCALE:-1000} FUZZ=${STRESS_FUZZ:-100000} KERNELS=${STRESS_KERNELS:-both}
-bad() {
-	echo "stress.sh: $*" >&2
-	echo "0 passed, 1 failed"
-	exit 2
-}
+bad() { echo "stress.sh: $*" >&2; echo "0 passed, 1 failed"; exit 2; }
 case $SCALE$FUZZ in *[!0-9]*|"") bad "STRESS_SCALE and STRESS_FUZZ take numbers" ;; esac
 case $KERNELS in debian|debug|both) ;; *) bad "STRESS_KERNELS takes debian, debug or both" ;; esac
 
@@ -49,28 +45,24 @@ suite() {
 	add_counts "$last"	# none: one failure
 }
 
-if [ "$KERNELS" != debug ]; then
-	if [ -f "$MODULE" ]; then
-		suite debian "$SCALE" "$FUZZ" --module "$MODULE" "$@"
-	else
-		echo "debian: 0 passed, 1 failed (no $MODULE: run make first)" >> "$WORK/results"
-		failed=$((failed + 1))
-	fi
+# none LABEL WHY: LABEL's run could not start, one failure.
+none() { echo "$1: 0 passed, 1 failed ($2)" >> "$WORK/results"; failed=$((failed + 1)); }
+
+if [ "$KERNELS" != debug ] && [ -f "$MODULE" ]; then
+	suite debian "$SCALE" "$FUZZ" --module "$MODULE" "$@"
+elif [ "$KERNELS" != debug ]; then
+	none debian "no $MODULE: run make first"
 fi
-if [ "$KERNELS" != debian ]; then
-	if dirs=$(tests/kernel/build-debug-module.sh); then
-		# A load cycle under load costs the debug kernel several seconds (KASAN,
-		# lockdep, kmemleak): a fifth of the cycles, still 10x make check's.
-		CYCLES=$((CYCLES / 5))
-		suite debug $((SCALE / 20 > 1 ? SCALE / 20 : 1)) $((FUZZ / 10)) \
-			--kdir "$(echo "$dirs" | sed -n 1p)" \
-			--module "$(echo "$dirs" | sed -n 2p)/module/sysrqmon.ko" \
-			--out-dir tests/qemu/out-debug-stress
-	else
-		echo "debug: 0 passed, 1 failed (the debug kernel or module did not build)" \
-			>> "$WORK/results"
-		failed=$((failed + 1))
-	fi
+if [ "$KERNELS" != debian ] && dirs=$(tests/kernel/build-debug-module.sh); then
+	# A load cycle under load costs the debug kernel several seconds (KASAN,
+	# lockdep, kmemleak): a fifth of the cycles, still 10x make check's.
+	CYCLES=$((CYCLES / 5))
+	suite debug $((SCALE / 20 > 1 ? SCALE / 20 : 1)) $((FUZZ / 10)) \
+		--kdir "$(echo "$dirs" | sed -n 1p)" \
+		--module "$(echo "$dirs" | sed -n 2p)/module/sysrqmon.ko" \
+		--out-dir tests/qemu/out-debug-stress
+elif [ "$KERNELS" != debian ]; then
+	none debug "the debug kernel or module did not build"
 fi
 
 # One block per kernel (stress-debian, stress-debug), so the two can also run apart.

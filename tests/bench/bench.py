@@ -13,11 +13,10 @@ import argparse, datetime, itertools, json, os, pathlib, platform, re, shutil, s
 import subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(REPO, "tests", "qemu"))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "qemu"))
 import run as qrun  # noqa: E402  (tests/qemu/run.py: kernel, initramfs, the boot)
 
-log = qrun.log
+REPO, log = qrun.REPO, qrun.log
 GOALS = {"regular": 1.01, "procfs": 1.03}
 FLOOR_MARGIN = 0.005  # and at most the empty ftrace_ops floor + this, in icount ratio
 GOAL_CFGS = ("monitor", "deny", "watch_reads")
@@ -403,9 +402,8 @@ def run_series(args, series, sizes):
     res = analyse(records)
     qemu = re.search(r"version (\S+)", subprocess.run(["qemu-system-x86_64", "--version"],
                                                       capture_output=True, text=True).stdout)
-    with open("/proc/cpuinfo") as f:
-        cpu = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")),
-                   platform.machine())
+    cpu = next((ln.split(":", 1)[1].strip() for ln in pathlib.Path("/proc/cpuinfo").read_text()
+                .splitlines() if ln.startswith("model name")), platform.machine())
     meta = dict(series=series, date=datetime.date.today().isoformat(), icount=True,
                 machine="host: %d cores, %s" % (os.cpu_count() or 0, cpu),
                 qemu_version=qemu.group(1) if qemu else "?", smoke=args.smoke,
@@ -507,8 +505,8 @@ def main():
     pathlib.Path(args.out, "results.md").write_text(report)
     if args.from_json:
         return 0
-    with open(os.path.join(args.out, "results.json"), "w") as f:
-        json.dump({"series": runs}, f, indent=1, sort_keys=True)
+    pathlib.Path(args.out, "results.json").write_text(json.dumps({"series": runs}, indent=1,
+                                                                 sort_keys=True))
     log("results: %s/results.json, results.md, %s" % (os.path.relpath(args.out), ", ".join(
         "console-%s.log" % s for s in runs)))
     return verdict(runs, errors, time.monotonic() - t_start)
