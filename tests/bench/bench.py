@@ -19,7 +19,6 @@ import run as qrun  # noqa: E402  (tests/qemu/run.py: kernel, initramfs, the boo
 REPO, log = qrun.REPO, qrun.log
 GOALS = {"regular": 1.01, "procfs": 1.03}
 FLOOR_MARGIN = 0.005  # and at most the empty ftrace_ops floor + this, in icount ratio
-GOAL_CFGS = ("monitor", "deny", "watch_reads")
 
 # Kernel series: None = the given module and its headers (Debian 12's 6.1); else the
 # metapackage whose current ABI tests/kernels.sh fetches, the module built against it.
@@ -278,7 +277,8 @@ def cell(e, spec):
 TABLES = [
     ("hot", "Hot path: open()+close() of files the module does not watch",
      "file | configuration", "instr/op (added) | icount ratio | wall ratio",
-     "n:instr r3:icount_ratio r2:wall_ratio", lambda res: goal_text(res)),
+     "n:instr r3:icount_ratio r2:wall_ratio",
+     lambda res: GOAL_TEXT.format("; ".join(text for _, text in goal_checks(res)))),
     ("target", "Target path: writes to kernel.sysrq and /proc/sysrq-trigger",
      "operation | configuration", "instr/op (added) | icount ratio | wall writes/s (TCG) | "
      "wall ratio", "n:instr r3:icount_ratio n:ops_per_s r2:wall_ratio",
@@ -351,26 +351,21 @@ def full_report(runs):
 
 
 def goal_checks(res):
-    """[(file, cfg, ratio, floor, met)]: each hot-path goal on icount medians (rounded as
-    printed): ratio <= GOALS[file] and ratio <= floor_ftrace + FLOOR_MARGIN (floor None: the
-    floor was not measured, only the first half is checked)."""
+    """[(met, text)]: each hot-path goal on icount medians (rounded as printed): ratio <=
+    GOALS[file] and ratio <= floor_ftrace + FLOOR_MARGIN (floor None: the floor was not
+    measured, only the first half is checked)."""
     out = []
-    for f, cfg in itertools.product(GOALS, GOAL_CFGS):
+    for f, cfg in itertools.product(GOALS, ("monitor", "deny", "watch_reads")):
         fl = (res.get("hot/%s/floor_ftrace" % f) or {}).get("icount_ratio")
         floor, e = fl and round(fl["median"], 3), (res.get("hot/%s/%s" % (f, cfg)) or {})
         r = e.get("icount_ratio") and round(e["icount_ratio"]["median"], 3)
         if r is not None:
-            out.append((f, cfg, r, floor, r <= GOALS[f] + 1e-9 and
-                        (floor is None or r <= floor + FLOOR_MARGIN + 1e-9)))
+            met = r <= GOALS[f] + 1e-9 and (floor is None or r <= floor + FLOOR_MARGIN + 1e-9)
+            bound = (", floor not measured" if floor is None else ", ≤ floor %.3f + %.3f = %.3f"
+                     % (floor, FLOOR_MARGIN, floor + FLOOR_MARGIN))
+            out.append((met, "%s %s %.3f %s (≤ %.2f%s)"
+                        % (f, cfg, r, "met" if met else "MISSED", GOALS[f], bound)))
     return out
-
-
-def goal_text(res):
-    return GOAL_TEXT.format("; ".join("%s %s %.3f %s (≤ %.2f%s)" % (
-        f, cfg, r, "met" if met else "MISSED", GOALS[f],
-        ", ≤ floor %.3f + %.3f = %.3f" % (floor, FLOOR_MARGIN, floor + FLOOR_MARGIN)
-        if floor is not None else ", floor not measured")
-        for f, cfg, r, floor, met in goal_checks(res)))
 
 
 def check_complete(res, sections):
@@ -449,7 +444,7 @@ def verdict(runs, errors, seconds):
                    ["%s: %s: %s" % (s, f["name"], f["detail"]) for f in r["failures"]] +
                    ["%s: missing figures: %s" % (s, ", ".join(r["missing"]))] * bool(r["missing"]))
         checks = goal_checks(r["results"])
-        missed = sum(not met for *_, met in checks)
+        missed = sum(not met for met, _ in checks)
         goals += ["%s %s" % (s, "%d of %d goals MISSED" % (missed, len(checks)) if missed
                              else "goals met")] * bool(checks)
     times = "%.0f s: %s" % (seconds, ", ".join(
