@@ -450,12 +450,10 @@ def verdict(runs, errors, seconds):
     times = "%.0f s: %s" % (seconds, ", ".join(
         "%s %.0f s (boot %.0f s)" % (s, r["meta"]["series_seconds"], r["meta"]["boot_seconds"])
         for s, r in runs.items()))
-    if errors:
-        log("\n".join(["FAIL " + e for e in errors] +
-                      ["bench: FAILED (%d problem(s)) in %s" % (len(errors), times)]))
-        return 1
-    log("bench: OK in %s%s" % (times, "; " + "; ".join(goals) if goals else ""))
-    return 0
+    log("\n".join(["FAIL " + e for e in errors] + [
+        "bench: FAILED (%d problem(s)) in %s" % (len(errors), times) if errors else
+        "bench: OK in %s%s" % (times, "; " + "; ".join(goals) if goals else "")]))
+    return 1 if errors else 0
 
 
 def main():
