@@ -64,8 +64,8 @@ WANT = ["/".join(p) for w in (
     for p in itertools.product(*(part.split(",") for part in w.split("/")))]
 
 HEADER = ("- {series}: {date}, {machine}; guest {kernel_release}, QEMU {qemu_version} TCG, "
-          "1 vCPU, -icount shift=0,sleep=off; {rounds:d} round(s) (verifier: {vrounds:d})"
-          "{smoke_tag}; one boot, {boot_seconds:.0f} s.")
+          "1 vCPU, -icount shift=0,sleep=off; {rounds:d} round(s) (verifier: "
+          "{sizes[verify_rounds]:d}){smoke_tag}; one boot, {boot_seconds:.0f} s.")
 PREAMBLE = ("icount = instructions per operation (deterministic); wall = host time under TCG "
             "(noisy); ratios to \"module not loaded\", each run against the unloaded runs on "
             "either side of it, median (min–max) over the rounds; the series side by side, "
@@ -339,11 +339,9 @@ def section(runs, sec, title, labels, figures, specs, note):
 
 def full_report(runs):
     """Markdown of every series (also printed): which runs, then one table per section."""
-    parts = ["# sysrqmon benchmark", ""]
-    for meta in (r["meta"] for r in runs.values()):
-        parts.append(HEADER.format(vrounds=meta["sizes"]["verify_rounds"],
-                                   smoke_tag=" (smoke)" if meta["smoke"] else "", **meta))
-    parts += ["", PREAMBLE, ""]
+    parts = ["# sysrqmon benchmark", ""] + [
+        HEADER.format(smoke_tag=" (smoke)" * r["meta"]["smoke"], **r["meta"])
+        for r in runs.values()] + ["", PREAMBLE, ""]
     for table in TABLES:
         if any(n.startswith(table[0] + "/") for r in runs.values() for n in r["results"]):
             parts += section(runs, *table)
