@@ -238,8 +238,12 @@ def analyse(records):
     return out
 
 
-FORMATS = {"%": "%.4f %%", "g": "%.5f %%", "i": "%d", "s": "%.0f", "t": "%s", "d": "%+d KiB",
-           "k": "%d KiB"}
+# How cell() prints the kinds other than n and rD.
+FORMATS = {"%": lambda s: "%.4f %%" % (100 * s["median"]),
+           "g": lambda s: "%.5f %%" % (100 * s["median"] / 1e9),
+           "s": lambda s: "%.0f" % (s["max"] - s["min"]), "i": lambda v: "%d" % v,
+           "t": str, "y": lambda v: "yes" if v else "no", "d": lambda v: "%+d KiB" % v,
+           "k": lambda v: "%d KiB" % (v / 1024)}
 
 
 def cell(e, spec):
@@ -262,13 +266,7 @@ def cell(e, spec):
         add = e.get("added") if key == "instr" else None
         return "%.*f" % (abs(s["median"]) < 100, s["median"]) + (
             " (%+.0f)" % add["median"] if add else "")
-    if kind == "y":
-        return "yes" if s else "no"
-    if kind in "%g":
-        s = 100 * s["median"] / (1e9 if kind == "g" else 1)
-    elif kind in "sk":
-        s = s["max"] - s["min"] if kind == "s" else s / 1024
-    return FORMATS[kind] % s
+    return FORMATS[kind](s)
 
 
 # The report: one table per section, its rows the figures named "SECTION/..." (labels: the
