@@ -306,17 +306,13 @@ TABLES = [
 ]
 
 
-def row_order(name):
-    """Rows in the order of LABEL, sizes by number, then the others."""
-    return [(p not in LABEL, list(LABEL).index(p) if p in LABEL else 0,
-             int(p) if p.isdigit() else 0, p) for p in name.split("/")]
-
-
 def section(runs, sec, title, labels, figures, specs, note):
     """One section's table, the series' columns side by side (a label repeated from the row
     above left empty), then each series' note."""
     names = sorted({n for r in runs.values() for n in r["results"] if n.split("/")[0] == sec
-                    and n not in UNLISTED}, key=row_order)
+                    and n not in UNLISTED}, key=lambda n: [  # LABEL's order, sizes by number
+                        (list(LABEL).index(p) if p in LABEL else len(LABEL),
+                         int(p) if p.isdigit() else 0, p) for p in n.split("/")])
     body, above = [], []
     for name in names:
         cells = [LABEL.get(p, p) for p in name.split("/")[1:]]
