@@ -198,7 +198,7 @@ def analyse(records):
     against the base runs just before and just after it. "latency/OP", "memory/STATE" (d_KEY:
     less the unloaded state), "burst/WRITER/SIZE": the record's numbers; "bursts": the
     largest burst without drops and the smallest with, per writer; "info": texts."""
-    runs, out = {}, {}
+    runs = {}
     for sec, (key, base, field) in INTERLEAVED.items():
         recs = [r for r in records if r.get("sec") == sec]
         for g in dict.fromkeys(r.get(key) for r in recs):
@@ -210,7 +210,7 @@ def analyse(records):
                 name = "/".join(filter(None, (sec, g, rec.get("cfg"))))
                 for k, v in run_figures(sec, rec, near, field).items():
                     runs.setdefault(name, {}).setdefault(k, []).append(v)
-    out.update({n: {k: stats(v) for k, v in figs.items()} for n, figs in runs.items()})
+    out = {n: {k: stats(v) for k, v in figs.items()} for n, figs in runs.items()}
     for rec in records:
         sec = rec.get("sec")
         figs = {k: num(rec, k) for k in rec if k not in ("sec", "op", "state")}
@@ -231,10 +231,9 @@ def analyse(records):
         out["bursts"][writer] = max((s for s, zero in sizes if zero), default=None)
         out["bursts"][writer + "_drops"] = min((s for s, zero in sizes if not zero), default=None)
     unloaded = out.get("memory/unloaded", {})
-    for name, m in out.items():
-        for k in ("slab", "sunreclaim", "vmallocused"):
-            if name.startswith("memory/") and None not in (m.get(k), unloaded.get(k)):
-                m["d_" + k] = m[k] - unloaded[k]
+    for m in (e for n, e in out.items() if n.startswith("memory/")):
+        m.update({"d_" + k: m[k] - unloaded[k] for k in ("slab", "sunreclaim", "vmallocused")
+                  if None not in (m.get(k), unloaded.get(k))})
     return out
 
 
