@@ -19,7 +19,6 @@ import run as qrun  # noqa: E402  (tests/qemu/run.py: kernel, initramfs, the boo
 REPO, log = qrun.REPO, qrun.log
 GOALS = {"regular": 1.01, "procfs": 1.03}
 FLOOR_MARGIN = 0.005  # and at most the empty ftrace_ops floor + this, in icount ratio
-GOAL_CFGS = ("monitor", "deny", "watch_reads")
 
 # Kernel series: None = the given module and its headers (Debian 12's 6.1); else the
 # metapackage whose current ABI tests/kernels.sh fetches, the module built against it.
@@ -65,8 +64,8 @@ WANT = ["/".join(p) for w in (
     for p in itertools.product(*(part.split(",") for part in w.split("/")))]
 
 HEADER = ("- {series}: {date}, {machine}; guest {kernel_release}, QEMU {qemu_version} TCG, "
-          "1 vCPU, -icount shift=0,sleep=off; {rounds:d} round(s) (verifier: {vrounds:d})"
-          "{smoke_tag}; one boot, {boot_seconds:.0f} s.")
+          "1 vCPU, -icount shift=0,sleep=off; {rounds:d} round(s) (verifier: "
+          "{sizes[verify_rounds]:d}){smoke_tag}; one boot, {boot_seconds:.0f} s.")
 PREAMBLE = ("icount = instructions per operation (deterministic); wall = host time under TCG "
             "(noisy); ratios to \"module not loaded\", each run against the unloaded runs on "
             "either side of it, median (min–max) over the rounds; the series side by side, "
@@ -199,7 +198,7 @@ def analyse(records):
     against the base runs just before and just after it. "latency/OP", "memory/STATE" (d_KEY:
     less the unloaded state), "burst/WRITER/SIZE": the record's numbers; "bursts": the
     largest burst without drops and the smallest with, per writer; "info": texts."""
-    runs, out = {}, {}
+    runs = {}
     for sec, (key, base, field) in INTERLEAVED.items():
         recs = [r for r in records if r.get("sec") == sec]
         for g in dict.fromkeys(r.get(key) for r in recs):
@@ -211,7 +210,7 @@ def analyse(records):
                 name = "/".join(filter(None, (sec, g, rec.get("cfg"))))
                 for k, v in run_figures(sec, rec, near, field).items():
                     runs.setdefault(name, {}).setdefault(k, []).append(v)
-    out.update({n: {k: stats(v) for k, v in figs.items()} for n, figs in runs.items()})
+    out = {n: {k: stats(v) for k, v in figs.items()} for n, figs in runs.items()}
     for rec in records:
         sec = rec.get("sec")
         figs = {k: num(rec, k) for k in rec if k not in ("sec", "op", "state")}
@@ -232,15 +231,18 @@ def analyse(records):
         out["bursts"][writer] = max((s for s, zero in sizes if zero), default=None)
         out["bursts"][writer + "_drops"] = min((s for s, zero in sizes if not zero), default=None)
     unloaded = out.get("memory/unloaded", {})
-    for name, m in out.items():
-        for k in ("slab", "sunreclaim", "vmallocused"):
-            if name.startswith("memory/") and None not in (m.get(k), unloaded.get(k)):
-                m["d_" + k] = m[k] - unloaded[k]
+    for m in (e for n, e in out.items() if n.startswith("memory/")):
+        m.update({"d_" + k: m[k] - unloaded[k] for k in ("slab", "sunreclaim", "vmallocused")
+                  if None not in (m.get(k), unloaded.get(k))})
     return out
 
 
-FORMATS = {"%": "%.4f %%", "g": "%.5f %%", "i": "%d", "s": "%.0f", "t": "%s", "d": "%+d KiB",
-           "k": "%d KiB"}
+# How cell() prints the kinds other than n and rD.
+FORMATS = {"%": lambda s: "%.4f %%" % (100 * s["median"]),
+           "g": lambda s: "%.5f %%" % (100 * s["median"] / 1e9),
+           "s": lambda s: "%.0f" % (s["max"] - s["min"]), "i": lambda v: "%d" % v,
+           "t": str, "y": lambda v: "yes" if v else "no", "d": lambda v: "%+d KiB" % v,
+           "k": lambda v: "%d KiB" % (v / 1024)}
 
 
 def cell(e, spec):
@@ -263,13 +265,7 @@ def cell(e, spec):
         add = e.get("added") if key == "instr" else None
         return "%.*f" % (abs(s["median"]) < 100, s["median"]) + (
             " (%+.0f)" % add["median"] if add else "")
-    if kind == "y":
-        return "yes" if s else "no"
-    if kind in "%g":
-        s = 100 * s["median"] / (1e9 if kind == "g" else 1)
-    elif kind in "sk":
-        s = s["max"] - s["min"] if kind == "s" else s / 1024
-    return FORMATS[kind] % s
+    return FORMATS[kind](s)
 
 
 # The report: one table per section, its rows the figures named "SECTION/..." (labels: the
@@ -278,7 +274,8 @@ def cell(e, spec):
 TABLES = [
     ("hot", "Hot path: open()+close() of files the module does not watch",
      "file | configuration", "instr/op (added) | icount ratio | wall ratio",
-     "n:instr r3:icount_ratio r2:wall_ratio", lambda res: goal_text(res)),
+     "n:instr r3:icount_ratio r2:wall_ratio",
+     lambda res: GOAL_TEXT.format("; ".join(text for _, text in goal_checks(res)))),
     ("target", "Target path: writes to kernel.sysrq and /proc/sysrq-trigger",
      "operation | configuration", "instr/op (added) | icount ratio | wall writes/s (TCG) | "
      "wall ratio", "n:instr r3:icount_ratio n:ops_per_s r2:wall_ratio",
@@ -308,17 +305,13 @@ TABLES = [
 ]
 
 
-def row_order(name):
-    """Rows in the order of LABEL, sizes by number, then the others."""
-    return [(p not in LABEL, list(LABEL).index(p) if p in LABEL else 0,
-             int(p) if p.isdigit() else 0, p) for p in name.split("/")]
-
-
 def section(runs, sec, title, labels, figures, specs, note):
     """One section's table, the series' columns side by side (a label repeated from the row
     above left empty), then each series' note."""
     names = sorted({n for r in runs.values() for n in r["results"] if n.split("/")[0] == sec
-                    and n not in UNLISTED}, key=row_order)
+                    and n not in UNLISTED}, key=lambda n: [  # LABEL's order, sizes by number
+                        (list(LABEL).index(p) if p in LABEL else len(LABEL),
+                         int(p) if p.isdigit() else 0, p) for p in n.split("/")])
     body, above = [], []
     for name in names:
         cells = [LABEL.get(p, p) for p in name.split("/")[1:]]
@@ -339,11 +332,9 @@ def section(runs, sec, title, labels, figures, specs, note):
 
 def full_report(runs):
     """Markdown of every series (also printed): which runs, then one table per section."""
-    parts = ["# sysrqmon benchmark", ""]
-    for meta in (r["meta"] for r in runs.values()):
-        parts.append(HEADER.format(vrounds=meta["sizes"]["verify_rounds"],
-                                   smoke_tag=" (smoke)" if meta["smoke"] else "", **meta))
-    parts += ["", PREAMBLE, ""]
+    parts = ["# sysrqmon benchmark", ""] + [
+        HEADER.format(smoke_tag=" (smoke)" * r["meta"]["smoke"], **r["meta"])
+        for r in runs.values()] + ["", PREAMBLE, ""]
     for table in TABLES:
         if any(n.startswith(table[0] + "/") for r in runs.values() for n in r["results"]):
             parts += section(runs, *table)
@@ -351,26 +342,21 @@ def full_report(runs):
 
 
 def goal_checks(res):
-    """[(file, cfg, ratio, floor, met)]: each hot-path goal on icount medians (rounded as
-    printed): ratio <= GOALS[file] and ratio <= floor_ftrace + FLOOR_MARGIN (floor None: the
-    floor was not measured, only the first half is checked)."""
+    """[(met, text)]: each hot-path goal on icount medians (rounded as printed): ratio <=
+    GOALS[file] and ratio <= floor_ftrace + FLOOR_MARGIN (floor None: the floor was not
+    measured, only the first half is checked)."""
     out = []
-    for f, cfg in itertools.product(GOALS, GOAL_CFGS):
+    for f, cfg in itertools.product(GOALS, ("monitor", "deny", "watch_reads")):
         fl = (res.get("hot/%s/floor_ftrace" % f) or {}).get("icount_ratio")
         floor, e = fl and round(fl["median"], 3), (res.get("hot/%s/%s" % (f, cfg)) or {})
         r = e.get("icount_ratio") and round(e["icount_ratio"]["median"], 3)
         if r is not None:
-            out.append((f, cfg, r, floor, r <= GOALS[f] + 1e-9 and
-                        (floor is None or r <= floor + FLOOR_MARGIN + 1e-9)))
+            met = r <= GOALS[f] + 1e-9 and (floor is None or r <= floor + FLOOR_MARGIN + 1e-9)
+            bound = (", floor not measured" if floor is None else ", ≤ floor %.3f + %.3f = %.3f"
+                     % (floor, FLOOR_MARGIN, floor + FLOOR_MARGIN))
+            out.append((met, "%s %s %.3f %s (≤ %.2f%s)"
+                        % (f, cfg, r, "met" if met else "MISSED", GOALS[f], bound)))
     return out
-
-
-def goal_text(res):
-    return GOAL_TEXT.format("; ".join("%s %s %.3f %s (≤ %.2f%s)" % (
-        f, cfg, r, "met" if met else "MISSED", GOALS[f],
-        ", ≤ floor %.3f + %.3f = %.3f" % (floor, FLOOR_MARGIN, floor + FLOOR_MARGIN)
-        if floor is not None else ", floor not measured")
-        for f, cfg, r, floor, met in goal_checks(res)))
 
 
 def check_complete(res, sections):
@@ -449,18 +435,16 @@ def verdict(runs, errors, seconds):
                    ["%s: %s: %s" % (s, f["name"], f["detail"]) for f in r["failures"]] +
                    ["%s: missing figures: %s" % (s, ", ".join(r["missing"]))] * bool(r["missing"]))
         checks = goal_checks(r["results"])
-        missed = sum(not met for *_, met in checks)
+        missed = sum(not met for met, _ in checks)
         goals += ["%s %s" % (s, "%d of %d goals MISSED" % (missed, len(checks)) if missed
                              else "goals met")] * bool(checks)
     times = "%.0f s: %s" % (seconds, ", ".join(
         "%s %.0f s (boot %.0f s)" % (s, r["meta"]["series_seconds"], r["meta"]["boot_seconds"])
         for s, r in runs.items()))
-    if errors:
-        log("\n".join(["FAIL " + e for e in errors] +
-                      ["bench: FAILED (%d problem(s)) in %s" % (len(errors), times)]))
-        return 1
-    log("bench: OK in %s%s" % (times, "; " + "; ".join(goals) if goals else ""))
-    return 0
+    log("\n".join(["FAIL " + e for e in errors] + [
+        "bench: FAILED (%d problem(s)) in %s" % (len(errors), times) if errors else
+        "bench: OK in %s%s" % (times, "; " + "; ".join(goals) if goals else "")]))
+    return 1 if errors else 0
 
 
 def main():
