@@ -31,8 +31,10 @@ def load(moddir):
 
 def longest(node, frames, edges, memo, stack):
     """(bytes, path) of the deepest path from node through sysrqmon's functions."""
-    if node in memo or node in stack:  # in stack: a recursion, not counted again
-        return memo.get(node, (0, [node, '(recursion)']))
+    if node in memo:
+        return memo[node]
+    if node in stack:
+        return (0, [node, '(recursion)'])
     stack.add(node)
     # the first deepest callee, in name order; none deeper than 0 bytes: no path
     best = max([(0, [])] + [longest(n, frames, edges, memo, stack) for n in

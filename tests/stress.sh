@@ -48,21 +48,25 @@ suite() {
 # none LABEL WHY: LABEL's run could not start, one failure.
 none() { echo "$1: 0 passed, 1 failed ($2)" >> "$WORK/results"; failed=$((failed + 1)); }
 
-if [ "$KERNELS" != debug ] && [ -f "$MODULE" ]; then
-	suite debian "$SCALE" "$FUZZ" --module "$MODULE" "$@"
-elif [ "$KERNELS" != debug ]; then
-	none debian "no $MODULE: run make first"
+if [ "$KERNELS" != debug ]; then
+	if [ -f "$MODULE" ]; then
+		suite debian "$SCALE" "$FUZZ" --module "$MODULE" "$@"
+	else
+		none debian "no $MODULE: run make first"
+	fi
 fi
-if [ "$KERNELS" != debian ] && dirs=$(tests/kernel/build-debug-module.sh); then
-	# A load cycle under load costs the debug kernel several seconds (KASAN,
-	# lockdep, kmemleak): a fifth of the cycles, still 10x make check's.
-	CYCLES=$((CYCLES / 5))
-	suite debug $((SCALE / 20 > 1 ? SCALE / 20 : 1)) $((FUZZ / 10)) \
-		--kdir "$(echo "$dirs" | sed -n 1p)" \
-		--module "$(echo "$dirs" | sed -n 2p)/module/sysrqmon.ko" \
-		--out-dir tests/qemu/out-debug-stress
-elif [ "$KERNELS" != debian ]; then
-	none debug "the debug kernel or module did not build"
+if [ "$KERNELS" != debian ]; then
+	if dirs=$(tests/kernel/build-debug-module.sh); then
+		# A load cycle under load costs the debug kernel several seconds (KASAN,
+		# lockdep, kmemleak): a fifth of the cycles, still 10x make check's.
+		CYCLES=$((CYCLES / 5))
+		suite debug $((SCALE / 20 > 1 ? SCALE / 20 : 1)) $((FUZZ / 10)) \
+			--kdir "$(echo "$dirs" | sed -n 1p)" \
+			--module "$(echo "$dirs" | sed -n 2p)/module/sysrqmon.ko" \
+			--out-dir tests/qemu/out-debug-stress
+	else
+		none debug "the debug kernel or module did not build"
+	fi
 fi
 
 # One block per kernel (stress-debian, stress-debug), so the two can also run apart.

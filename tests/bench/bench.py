@@ -305,13 +305,17 @@ TABLES = [
 ]
 
 
+def row_order(name):
+    """Rows in the order of LABEL, sizes by number, then the others."""
+    return [(list(LABEL).index(p) if p in LABEL else len(LABEL), int(p) if p.isdigit() else 0, p)
+            for p in name.split("/")]
+
+
 def section(runs, sec, title, labels, figures, specs, note):
     """One section's table, the series' columns side by side (a label repeated from the row
     above left empty), then each series' note."""
     names = sorted({n for r in runs.values() for n in r["results"] if n.split("/")[0] == sec
-                    and n not in UNLISTED}, key=lambda n: [  # LABEL's order, sizes by number
-                        (list(LABEL).index(p) if p in LABEL else len(LABEL),
-                         int(p) if p.isdigit() else 0, p) for p in n.split("/")])
+                    and n not in UNLISTED}, key=row_order)
     body, above = [], []
     for name in names:
         cells = [LABEL.get(p, p) for p in name.split("/")[1:]]
@@ -333,7 +337,7 @@ def section(runs, sec, title, labels, figures, specs, note):
 def full_report(runs):
     """Markdown of every series (also printed): which runs, then one table per section."""
     parts = ["# sysrqmon benchmark", ""] + [
-        HEADER.format(smoke_tag=" (smoke)" * r["meta"]["smoke"], **r["meta"])
+        HEADER.format(smoke_tag=" (smoke)" if r["meta"]["smoke"] else "", **r["meta"])
         for r in runs.values()] + ["", PREAMBLE, ""]
     for table in TABLES:
         if any(n.startswith(table[0] + "/") for r in runs.values() for n in r["results"]):
