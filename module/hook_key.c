@@ -140,6 +140,66 @@ static void note_entry(unsigned long caller, int key)
 	put_cpu_ptr(&handled_by_entry);
 }
 
+/*
+ * A trigger write is decided once, at its entry, in the configuration of
+ * that moment: a mode switch that lands before the dispatch does not turn
+ * a write that will return its count into a refusal. The dispatch decides
+ * again only a key that changed since. The writer may sleep in between
+ * (the kernel's own read of the byte can fault) and wake on another CPU,
+ * so what a write allowed is kept by task. With every slot taken by
+ * writers still on their way, one of them is forgotten: its dispatch
+ * decides anew, which can only refuse more.
+ */
+#define WRITES_IN_FLIGHT	16
+
+struct allowed_write {
+	struct task_struct *task;
+	int key;
+};
+
+static struct allowed_write allowed_writes[WRITES_IN_FLIGHT];
+static unsigned int next_evicted;
+static DEFINE_RAW_SPINLOCK(allowed_writes_lock);
+
+static void note_allowed_write(int key)
+{
+	struct allowed_write *w = NULL;
+	int i;
+
+	raw_spin_lock(&allowed_writes_lock);
+	for (i = 0; i < WRITES_IN_FLIGHT; i++) {
+		if (allowed_writes[i].task == current) {
+			w = &allowed_writes[i];
+			break;
+		}
+		if (!w && !allowed_writes[i].task)
+			w = &allowed_writes[i];
+	}
+	if (!w)
+		w = &allowed_writes[next_evicted++ % WRITES_IN_FLIGHT];
+	w->task = current;
+	w->key = key;
+	raw_spin_unlock(&allowed_writes_lock);
+}
+
+/* Whether this task's write allowed @key; the write is forgotten either way. */
+static bool write_allowed(int key)
+{
+	bool allowed = false;
+	int i;
+
+	raw_spin_lock(&allowed_writes_lock);
+	for (i = 0; i < WRITES_IN_FLIGHT; i++) {
+		if (allowed_writes[i].task == current) {
+			allowed = allowed_writes[i].key == key;
+			allowed_writes[i].task = NULL;
+			break;
+		}
+	}
+	raw_spin_unlock(&allowed_writes_lock);
+	return allowed;
+}
+
 static bool from_other_module(unsigned long addr)
 {
 	struct module *mod;
@@ -155,8 +215,9 @@ static bool from_other_module(unsigned long addr)
  *			       size_t count, loff_t *ppos)
  *
  * The usual denial: the write fails with EPERM before the kernel reads the
- * key. A key allowed here is checked again at the dispatch, which sees the
- * key the kernel really runs. A byte the hook cannot read without faulting
+ * key. A key allowed here is noted for the dispatch, which sees the key the
+ * kernel really runs and decides it again if it differs. A byte the hook
+ * cannot read without faulting
  * (userfaultfd, not yet paged in) cannot be decided: denied and counted.
  */
 void sysrqmon_hook_trigger_write(unsigned long ip, unsigned long parent_ip,
@@ -180,6 +241,8 @@ void sysrqmon_hook_trigger_write(unsigned long ip, unsigned long parent_ip,
 	else
 		req.unread = true;
 	bit = sysrqmon_hook_ask(hook, ip, parent_ip, fregs, &req, -EPERM, &d);
+	if (!d.deny)
+		note_allowed_write(req.key);
 	if (bit < 0)
 		return;
 	report_key(&req, &d, req.key);
@@ -198,12 +261,13 @@ void sysrqmon_hook_dispatch(unsigned long ip, unsigned long parent_ip,
 	int bit;
 
 	/*
-	 * A trigger key that passed the write-time check but changed since
-	 * (another thread rewrote the buffer) is stopped here: the dispatch
+	 * A trigger key that changed since its write was allowed (another
+	 * thread rewrote the buffer) is decided here; if refused, the dispatch
 	 * returns at once, and the write returns its count as it always does.
 	 */
 	if (sysrqmon_text_holds(&sysrqmon_sym.trigger_writer, parent_ip)) {
 		req.kind = SYSRQMON_KIND_TRIGGER;
+		req.done = write_allowed(req.key);
 	} else if (from_other_module(parent_ip) &&
 		   !seen_by_entry(parent_ip, req.key)) {
 		req.kind = SYSRQMON_KIND_KERNEL;

@@ -114,8 +114,9 @@ static bool always_reported(const struct sysrqmon_request *req, bool deny)
  * - opens of the trigger for writing while no key is allowed (with keys,
  *   the write is judged by its key);
  * - trigger keys, keys a module sends and keys a process injects, unless
- *   allowed_keys has them; a keyboard's, a serial line's and the reset
- *   sequence's are never refused;
+ *   allowed_keys has them (a trigger key at its write; at the dispatch
+ *   only one that changed since); a keyboard's, a serial line's and the
+ *   reset sequence's are never refused;
  * - mask changes that enable what neither the mask nor allowed_mask does;
  * - new key handlers (removing one never is: a module must, before it goes)
  *   and writes of the driver's parameters;

@@ -167,8 +167,8 @@ extern u64 sysrqmon_instance;
  * @value: for a configuration change, the new value
  * @unload: a request to unload the module
  * @op: for a key table change, enum sysrqmon_op
- * @done: the act has happened (the module's load, an applied setting):
- *	  there is nothing to refuse, only to report
+ * @done: the act is past refusing (the module's load, an applied setting,
+ *	  a trigger key its write allowed): there is only to report
  */
 struct sysrqmon_request {
 	u8 kind;

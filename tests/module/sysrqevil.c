@@ -16,6 +16,9 @@
  *                              notifier)
  *   act=flip key=C comm=NAME   rewrite a task's one-byte buffer to C right
  *                              after a checker read it
+ *   act=stall comm=NAME        hold a task on its CPU right after sysrqmon's
+ *                              write-time check of the trigger, until
+ *                              release=1 is written (or 10 s have passed)
  *   act=ipmodify sym=NAME      hold NAME with an IPMODIFY ftrace_ops, as a
  *                              livepatch does: ftrace grants that to one ops
  *                              per function, so sysrqmon cannot attach there
@@ -24,6 +27,10 @@
  * when a task named NAME has a single byte read by copy_from_user_nofault()
  * (sysrqmon's write-time check), the byte becomes C before the kernel reads
  * it again, exactly inside the window a racing thread hits only sometimes.
+ * stall is the deterministic form of a mode switch landing in that window:
+ * with the writer held (stalled= counts it), the suite switches the mode on
+ * the other CPU, then lets the writer go on to the dispatch. It spins
+ * rather than sleeps, as a kretprobe handler must.
  */
 #include <linux/delay.h>
 #include <linux/ftrace.h>
@@ -31,11 +38,12 @@
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/sysrq.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
 static char *act = "";
 module_param(act, charp, 0444);
-MODULE_PARM_DESC(act, "toggle, register, handle, rawmask, rawkey, flip or ipmodify");
+MODULE_PARM_DESC(act, "toggle, register, handle, rawmask, rawkey, flip, stall or ipmodify");
 static int mask;
 module_param(mask, int, 0444);
 MODULE_PARM_DESC(mask, "mask for toggle and rawmask");
@@ -53,7 +61,13 @@ module_param(linger, uint, 0444);
 MODULE_PARM_DESC(linger, "rawkey: ms to stay in exit after putting the slot back");
 static char *comm = "";
 module_param(comm, charp, 0444);
-MODULE_PARM_DESC(comm, "task name whose buffer flip rewrites");
+MODULE_PARM_DESC(comm, "task name whose buffer flip rewrites, or that stall holds");
+static unsigned int stalled;
+module_param(stalled, uint, 0444);
+MODULE_PARM_DESC(stalled, "stall: tasks held so far");
+static bool release;
+module_param(release, bool, 0644);
+MODULE_PARM_DESC(release, "stall: let the held task go on");
 static char *sym = "";
 module_param(sym, charp, 0444);
 MODULE_PARM_DESC(sym, "function ipmodify holds");
@@ -116,6 +130,39 @@ static struct kretprobe flip_probe = {
 
 static bool flip_armed;
 
+static atomic_t stall_timeouts = ATOMIC_INIT(0);
+
+static int stall_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return strcmp(current->comm, comm) ? 1 : 0;
+}
+
+static int stall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	u64 deadline = ktime_get_mono_fast_ns() + 10 * NSEC_PER_SEC;
+
+	WRITE_ONCE(stalled, stalled + 1);
+	while (!READ_ONCE(release)) {
+		if (ktime_get_mono_fast_ns() > deadline) {
+			atomic_inc(&stall_timeouts);
+			break;
+		}
+		cpu_relax();
+	}
+	WRITE_ONCE(release, false);
+	return 0;
+}
+
+/* Its return is the end of sysrqmon's check, before the kernel reads the key. */
+static struct kretprobe stall_probe = {
+	.kp.symbol_name = "sysrqmon_hook_trigger_write",
+	.entry_handler = stall_entry,
+	.handler = stall_return,
+	.maxactive = 8,
+};
+
+static bool stall_armed;
+
 static void hold_nothing(unsigned long ip, unsigned long parent_ip,
 			 struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
@@ -171,6 +218,9 @@ static int __init sysrqevil_init(void)
 	} else if (!strcmp(act, "flip") && comm[0]) {
 		ret = register_kretprobe(&flip_probe);
 		flip_armed = !ret;
+	} else if (!strcmp(act, "stall") && comm[0]) {
+		ret = register_kretprobe(&stall_probe);
+		stall_armed = !ret;
 	} else if (!strcmp(act, "ipmodify") && sym[0]) {
 		ret = hold();
 	} else {
@@ -192,12 +242,15 @@ static void __exit sysrqevil_exit(void)
 	}
 	if (flip_armed)
 		unregister_kretprobe(&flip_probe);
+	if (stall_armed)
+		unregister_kretprobe(&stall_probe);
 	if (holding) {
 		unregister_ftrace_function(&hold_ops);
 		ftrace_free_filter(&hold_ops);
 	}
 	synchronize_rcu();
-	pr_info("sysrqevil: unloaded flips=%d\n", atomic_read(&flips));
+	pr_info("sysrqevil: unloaded flips=%d stalls=%u stall_timeouts=%d\n",
+		atomic_read(&flips), stalled, atomic_read(&stall_timeouts));
 }
 
 module_init(sysrqevil_init);

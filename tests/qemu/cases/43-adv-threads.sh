@@ -4,12 +4,16 @@
 # deny mode (every write denied and reported); and writers racing a switch monitor -> deny:
 # every write is either allowed and run, or refused (EPERM) and reported denied, never both,
 # never neither. Counted on a JSON listener (audit lines are rate limited).
+# Then the switch's window itself, made certain (two vCPUs): sysrqevil act=stall holds a writer
+# right after the write-time check allowed its key, deny mode is switched on, the writer goes
+# on. Its write was decided when it was checked: it returns 1, its key runs, reported allowed.
 # qemu-test: smp2
 # (run.py --all, or --smp2, runs it again in a guest with two vCPUs)
 #   THREADS_WRITES  writes per thread (default 40, scaled by LOAD_SCALE), 8 threads
 . /tests/lib.sh
 . /tests/deny-lib.sh
 . /tests/adv-lib.sh
+. /tests/integrity-lib.sh
 
 reload audit=0 || { fail load "insmod failed"; exit 0; }
 printk=$(cut -f1 /proc/sys/kernel/printk)
@@ -83,6 +87,43 @@ for round in 1 2 3; do
 	check race-$round-no-loss "$(summary_get $F lost) lost" [ "$(summary_get $F lost)" = 0 ]
 	mode_set monitor
 done
+
+# --- the switch landing between a write's check and its dispatch, every time ---
+EVP=/sys/module/sysrqevil/parameters
+mode_deny() { [ "$(json_str "$("$TOOL" status --json)" mode)" = deny ]; }
+if [ "$(nproc)" -lt 2 ]; then
+	skip stall "one vCPU: the held writer would hold it (the smp2 guest runs this part)"
+else
+	evil_need
+	ensure_unloaded sysrqevil
+	evil act=stall comm=stallwrite
+	json_listen $F || fail listener "did not join"
+	mark
+	sysrqwrite --comm stallwrite $P 7 > /tmp/stall-out 2>&1 &
+	wp=$!
+	poll 100 grep -qx 1 $EVP/stalled
+	check stall-held "$(cat $EVP/stalled) writers held" [ "$(cat $EVP/stalled)" = 1 ]
+	# The switch publishes at once, then waits for a grace period, which the held CPU ends.
+	echo deny > "$PARAMS/mode" &
+	sp=$!
+	poll 100 mode_deny
+	check stall-switched "mode deny while the writer is held" mode_deny
+	echo 1 > $EVP/release
+	wait $sp $wp
+	R=$(tail -n 1 /tmp/stall-out)
+	wait_drained
+	listener_stop
+	ensure_unloaded sysrqevil
+	s="write: $R; events: $(cat $F); $(new_klog | grep 'sysrqevil: unloaded')"
+	info "$s"
+	expect_result stall-write-returned-count "$R" 1
+	expect_ran stall-key-ran 7 1
+	check stall-reported-allowed "$s" \
+		[ "$(summary_get $F trigger_allowed)" = 1 -a "$(summary_get $F trigger_denied)" = 0 ]
+	check stall-not-timed-out "$s" \
+		[ "$(new_klog | sed -n 's/.*sysrqevil: unloaded.* stall_timeouts=//p')" = 0 ]
+	mode_set monitor
+fi
 dmesg -n "$printk"
 status_json
 check identity "$(counter generated) = sent + no_listener + dropped + queued" counters_ok
