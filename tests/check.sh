@@ -26,8 +26,6 @@ count_phase() {
 	read -r rc secs < "$file.time"
 	[ "$kernel" != smoke ] || kernel=$(sed -n 's/^smoke: kernel //p' "$file" | tail -n 1)
 	counts "$file" "$rc"
-	passed=$((passed + p))
-	failed=$((failed + f))
 	row "${kernel:-?}" "$flavour" "$name" "$p" "$f" "$secs" >> "$LOG/table"
 	grep -E '^FAIL |^[A-Za-z0-9-]+: [^ ]+ FAIL ' "$file" | awk '!seen[$0]++' |
 		cut -c1-200 | sed "s|^|${kernel:-?} $flavour $name: |" >> "$LOG/failures"

@@ -30,9 +30,7 @@ python3 tests/qemu/run.py --all ${DEBUG_SKIP:+--skip "$DEBUG_SKIP"} --tool tools
 	${FIGURES:+--figures "$FIGURES"} > "$OUT.log" 2>&1
 rc=$?
 cat "$OUT.log"
-before=$failed
-add_counts "$(tail -n 1 "$OUT.log")"
-[ "$rc" -ne 0 ] && [ "$failed" -eq "$before" ] && failed=$((failed + 1))
+counts "$OUT.log" "$rc"
 
 # KUnit's own parser over the KTAP the guest printed. On 6.1 a module's suites come without the
 # top-level header the executor prints for built-in ones: add it there, one plan entry a suite.

@@ -27,22 +27,24 @@ CASES='adv-*,netlink-fuzz,netlink-status,netlink-lost,deny-race'
 CYCLES=$SCALE	# 100 at make check's LOAD_SCALE 100
 . tests/result.sh
 
-# suite LABEL SCALE FUZZ RUN.PY-ARGS...: one run.py run; figures in $WORK/LABEL.fig, its
-# sizes in $WORK/LABEL.what, its "N passed, M failed" in $WORK/results.
+# suite LABEL SCALE FUZZ RUN.PY-ARGS...: one run.py run, shown as it goes; figures in
+# $WORK/LABEL.fig, its sizes in $WORK/LABEL.what, its "N passed, M failed" in $WORK/results.
 suite() {
 	label=$1 scale=$2 fuzz=$3
 	shift 3
 	echo "LOAD_SCALE=$scale, NLFUZZ_COUNT=$fuzz per sender, $CYCLES unload cycles" \
 		> "$WORK/$label.what"
-	python3 tests/qemu/run.py --tool "$TOOL" --smp2 --timeout 5400 --cases "$CASES" \
-		--env LOAD_SCALE="$scale" --env NLFUZZ_COUNT="$fuzz" \
-		--env NLFUZZ_SENDERS="root user netadmin" \
-		--env STATUS_BURST=$((2000 * scale / 100)) \
-		--env UNLOAD_CYCLES=$((CYCLES * 100 / scale)) \
-		--figures "$WORK/$label.fig" "$@" 2>&1 | tee "$WORK/$label.log"
-	last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$WORK/$label.log" | tail -n 1)
-	echo "$label: ${last:-0 passed, 1 failed}" >> "$WORK/results"
-	add_counts "$last"	# none: one failure
+	{
+		python3 tests/qemu/run.py --tool "$TOOL" --smp2 --timeout 5400 --cases "$CASES" \
+			--env LOAD_SCALE="$scale" --env NLFUZZ_COUNT="$fuzz" \
+			--env NLFUZZ_SENDERS="root user netadmin" \
+			--env STATUS_BURST=$((2000 * scale / 100)) \
+			--env UNLOAD_CYCLES=$((CYCLES * 100 / scale)) \
+			--figures "$WORK/$label.fig" "$@" 2>&1
+		echo $? > "$WORK/$label.rc"
+	} | tee "$WORK/$label.log"
+	counts "$WORK/$label.log" "$(cat "$WORK/$label.rc")"
+	echo "$label: $p passed, $f failed" >> "$WORK/results"
 }
 
 # none LABEL WHY: LABEL's run could not start, one failure.
