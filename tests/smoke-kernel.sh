@@ -13,19 +13,16 @@ cd "$(dirname "$0")/.." || exit 1
 META=${1:-linux-headers-6.12-amd64}
 RELEASE=${2:-bookworm}
 SMOKE='load,sysctl,trigger,identity,console,unload,deny-trigger,deny-sysctl,deny-inject,integrity-deny,integrity-gone,lock'
+SUITE=smoke
+. tests/result.sh
 
-die() {
-	echo "smoke: $*"
-	echo "0 passed, 1 failed"
-	exit 1
-}
 { kdir=$(tests/kernels.sh kdir "$META" "$RELEASE" | tail -n 1) && [ -d "$kdir" ]; } ||
-	die "cannot fetch the kernel tree of $META ($RELEASE)"
+	abort fetch "cannot fetch the kernel tree of $META ($RELEASE)"
 echo "smoke: kernel $(basename "$kdir" | sed 's/^linux-headers-//; s/-\(cloud-\|rt-\)\{0,1\}amd64$//')"
 build=$(mktemp -d)
 trap 'rm -rf "$build"' EXIT
 tests/kbuild.sh "$kdir" "$build/src" > "$build/log" 2>&1 ||
-	{ cat "$build/log"; die "the module does not build against $kdir"; }
+	{ cat "$build/log"; abort build "the module does not build against $kdir"; }
 out=tests/qemu/out-$(basename "$kdir" | sed 's/^linux-headers-//')
 case ${SMOKE_CASES:-} in
 all) set -- --all ;;
