@@ -124,8 +124,7 @@ while [ $((n += 1)) -le 3 ]; do
 	wait "$qpid"
 	rc=$?
 	qpid=""
-	grep -E '^(PASS|FAIL) ' "$work/guest.$n" > "$work/results.$n"
-	relay "$work/results.$n"
+	relay "$work/guest.$n"
 	grep -q '^REBOOT' "$work/guest.$n" && continue
 	grep -q '^DONE' "$work/guest.$n" && break
 	tail -n 40 "$work/console.$n"
