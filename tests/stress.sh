@@ -1,18 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# tests/stress.sh: the long form of the load and fault cases (`make stress`): the 4N-adv
-# cases, netlink fuzzing, the status, lost and deny-race cases, in the main and the 2-vCPU
-# guests, on Debian's kernel and then the debug kernel; each kernel's figures go into
-# docs/testing.md ("Latest figures: stress"). Sizes and what they mean: docs/testing.md.
-#
-# Usage: tests/stress.sh [RUN.PY ARGS...] (the arguments go to the run on Debian's kernel)
-#   STRESS_SCALE    LOAD_SCALE on Debian's kernel (default 1000, 10x make check's; the debug
-#                   kernel, ~30x slower per write, gets it /20 and a fifth of the unload cycles)
-#   STRESS_FUZZ     netlink fuzz messages per sender (default 100000; /10 on the debug kernel)
-#   STRESS_KERNELS  debian, debug or both (default); RECORD=0: the figures are not recorded
-# MODULE and TOOL (default module/sysrqmon.ko, tools/sysrqmonctl) from the environment.
-# Ends with "N passed, M failed" (exit 1 when M > 0).
+# tests/stress.sh [RUN.PY ARGS...]: the long form of the load and fault cases (`make stress`):
+# the 4N-adv cases, netlink fuzzing, the status, lost and deny-race cases, in the main and the
+# 2-vCPU guests, on Debian's kernel and then the debug kernel. Its settings (STRESS_SCALE,
+# STRESS_FUZZ, STRESS_KERNELS, RECORD, MODULE, TOOL), sizes and figures: docs/testing.md.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 SCALE=${STRESS_SCALE:-1000} FUZZ=${STRESS_FUZZ:-100000} KERNELS=${STRESS_KERNELS:-both}
