@@ -14,10 +14,8 @@ OUT=tests/qemu/out-debug-$SERIES-$VARIANT
 SUITE=debug
 . tests/result.sh
 
-if ! dirs=$(tests/kernel/build-debug-module.sh "$SERIES" "$VARIANT"); then
-	result build FAIL "the debug kernel or the module against it did not build"
-	finish
-fi
+dirs=$(tests/kernel/build-debug-module.sh "$SERIES" "$VARIANT") ||
+	abort build "the debug kernel or the module against it did not build"
 DKDIR=$(echo "$dirs" | sed -n 1p)
 BUILD=$(echo "$dirs" | sed -n 2p)
 result kernel PASS "$DKDIR"
