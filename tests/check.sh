@@ -1,12 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: every phase, each timed; the last line sums their results as
-# "N passed, M failed". Exit status non-zero on any failure.
-# Usage: tests/check.sh KDIR
-# RECORD_FIGURES=1 also writes the QEMU figures of both kernels into
-# docs/testing.md (section "Latest figures: make check"). The two cells of make matrix it
-# runs in full count for the matrix too (tests/matrix.sh --row; RECORD=1 records them).
+# make check: every phase, each timed; the last line sums their results as "N passed, M failed"
+# (exit status non-zero on any failure). Usage: tests/check.sh KDIR. RECORD_FIGURES=1 and the
+# two cells of make matrix it runs in full (tests/matrix.sh --row): docs/testing.md.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 KDIR=$1

@@ -1,13 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The smoke set on another Debian kernel: fetch META's current ABI (tests/kernels.sh),
-# build the module against it out of the source tree, and boot the cases that cover load,
-# each detection path, deny on each, drift restore, injected keys, lock (rmmod -f refused)
-# and unload. Ends with run.py's "N passed, M failed".
+# The smoke set (docs/testing.md: what it covers, SMOKE_CASES) on another Debian kernel: META's
+# current ABI fetched (tests/kernels.sh), the module built against it out of the source tree,
+# the cases booted; ends with run.py's "N passed, M failed".
 # Usage: tests/smoke-kernel.sh [META [RELEASE]]   (default linux-headers-6.12-amd64 bookworm)
-# SMOKE_CASES=all runs the whole suite (run.py --all) instead of the smoke set, SMOKE_CASES=LIST
-# those cases (run.py --cases).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 META=${1:-linux-headers-6.12-amd64}
