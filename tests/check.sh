@@ -7,8 +7,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 KDIR=$1
-LOG=${TMPDIR:-/tmp}/sysrqmon-check.$$
-mkdir -p "$LOG"
+LOG=$(mktemp -d "${TMPDIR:-/tmp}/sysrqmon-check.XXXXXX")
 trap 'rm -rf "$LOG"' EXIT
 
 . tests/result.sh
