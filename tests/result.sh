@@ -1,10 +1,10 @@
 # shellcheck shell=sh
 # result.sh: the counters of the tests/*.sh that count their own results (sourced, after
 # SUITE=NAME): `result NAME PASS|FAIL DETAIL` prints "SUITE: NAME PASS|FAIL DETAIL" and
-# counts it; `expect NAME PASS-DETAIL FAIL-DETAIL CMD...` is that result by CMD's status;
-# `relay FILE` counts FILE's "PASS|FAIL NAME DETAIL" lines as results and shows the others;
-# `finish` prints the total, "N passed, M failed", and exits, non-zero when M > 0;
-# `abort NAME DETAIL [LOG]` is a failure that ends the run, after LOG's last lines.
+# counts it; `expect NAME PASS-DETAIL FAIL-DETAIL CMD...` is that result by CMD's status
+# (returning 1 on FAIL); `relay FILE` counts FILE's "PASS|FAIL NAME DETAIL" lines as results
+# and shows the others; `finish` prints the total, "N passed, M failed", and exits, non-zero
+# when M > 0; `abort NAME DETAIL [LOG]` is a failure that ends the run, after LOG's last lines.
 # `overlay BASE [proc]`: $root ($work/root, $work new) is a throw-away overlay on the root
 # BASE (with /proc mounted), taken down at exit (and QEMU's $qpid killed); when it cannot be
 # mounted, the run fails.
@@ -22,7 +22,7 @@ result() {
 expect() {
 	_en=$1 _ep=$2 _ef=$3
 	shift 3
-	if "$@"; then result "$_en" PASS "$_ep"; else result "$_en" FAIL "$_ef"; fi
+	if "$@"; then result "$_en" PASS "$_ep"; else result "$_en" FAIL "$_ef"; return 1; fi
 }
 relay() {
 	while read -r _verdict _name _detail; do
