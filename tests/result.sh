@@ -50,12 +50,8 @@ counts() {
 	passed=$((passed + p))
 	failed=$((failed + f))
 }
-row() {
-	printf '%-22s %-8s %-13s %6s %6s %7s\n' "$@"
-}
-flavour() {
-	echo "$1" | sed -n 's/.*-\(cloud\|rt\)-amd64$/\1/p; t; s/.*/amd64/p'
-}
+row() { printf '%-22s %-8s %-13s %6s %6s %7s\n' "$@"; }
+flavour() { echo "$1" | sed -n 's/.*-\(cloud\|rt\)-amd64$/\1/p; t; s/.*/amd64/p'; }
 overlay() {
 	work=$(mktemp -d)
 	root=$work/root
