@@ -1,17 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# make check: every phase, each timed; the last line sums their results as
-# "N passed, M failed". Exit status non-zero on any failure.
-# Usage: tests/check.sh KDIR
-# RECORD_FIGURES=1 also writes the QEMU figures of both kernels into
-# docs/testing.md (section "Latest figures: make check"). The two cells of make matrix it
-# runs in full count for the matrix too (tests/matrix.sh --row; RECORD=1 records them).
+# make check: every phase, each timed; the last line sums their results as "N passed, M failed"
+# (exit status non-zero on any failure). Usage: tests/check.sh KDIR. RECORD_FIGURES=1 and the
+# two cells of make matrix it runs in full (tests/matrix.sh --row): docs/testing.md.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 KDIR=$1
-LOG=${TMPDIR:-/tmp}/sysrqmon-check.$$
-mkdir -p "$LOG"
+LOG=$(mktemp -d "${TMPDIR:-/tmp}/sysrqmon-check.XXXXXX")
 trap 'rm -rf "$LOG"' EXIT
 
 . tests/result.sh
@@ -26,8 +22,6 @@ count_phase() {
 	read -r rc secs < "$file.time"
 	[ "$kernel" != smoke ] || kernel=$(sed -n 's/^smoke: kernel //p' "$file" | tail -n 1)
 	counts "$file" "$rc"
-	passed=$((passed + p))
-	failed=$((failed + f))
 	row "${kernel:-?}" "$flavour" "$name" "$p" "$f" "$secs" >> "$LOG/table"
 	grep -E '^FAIL |^[A-Za-z0-9-]+: [^ ]+ FAIL ' "$file" | awk '!seen[$0]++' |
 		cut -c1-200 | sed "s|^|${kernel:-?} $flavour $name: |" >> "$LOG/failures"

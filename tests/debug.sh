@@ -14,10 +14,8 @@ OUT=tests/qemu/out-debug-$SERIES-$VARIANT
 SUITE=debug
 . tests/result.sh
 
-if ! dirs=$(tests/kernel/build-debug-module.sh "$SERIES" "$VARIANT"); then
-	result build FAIL "the debug kernel or the module against it did not build"
-	finish
-fi
+dirs=$(tests/kernel/build-debug-module.sh "$SERIES" "$VARIANT") ||
+	abort build "the debug kernel or the module against it did not build"
 DKDIR=$(echo "$dirs" | sed -n 1p)
 BUILD=$(echo "$dirs" | sed -n 2p)
 result kernel PASS "$DKDIR"
@@ -30,9 +28,7 @@ python3 tests/qemu/run.py --all ${DEBUG_SKIP:+--skip "$DEBUG_SKIP"} --tool tools
 	${FIGURES:+--figures "$FIGURES"} > "$OUT.log" 2>&1
 rc=$?
 cat "$OUT.log"
-before=$failed
-add_counts "$(tail -n 1 "$OUT.log")"
-[ "$rc" -ne 0 ] && [ "$failed" -eq "$before" ] && failed=$((failed + 1))
+counts "$OUT.log" "$rc"
 
 # KUnit's own parser over the KTAP the guest printed. On 6.1 a module's suites come without the
 # top-level header the executor prints for built-in ones: add it there, one plan entry a suite.

@@ -13,7 +13,6 @@ MODE=${2:-full}
 MODE=${MODE#--}
 case $RELEASE in bookworm | trixie) ;; *) echo "host.sh: no release $RELEASE" >&2; exit 2 ;; esac
 case $MODE in full | smoke) ;; *) echo "host.sh: unknown option --$MODE" >&2; exit 2 ;; esac
-[ "$(id -u)" -eq 0 ] || { echo "host.sh: needs root (debootstrap, chroot, mount)" >&2; exit 1; }
 logs=${XDG_CACHE_HOME:-$HOME/.cache}/sysrqmon/host-logs/$RELEASE-$MODE
 SUITE=host-$RELEASE
 . tests/result.sh
@@ -124,8 +123,7 @@ while [ $((n += 1)) -le 3 ]; do
 	wait "$qpid"
 	rc=$?
 	qpid=""
-	grep -E '^(PASS|FAIL) ' "$work/guest.$n" > "$work/results.$n"
-	relay "$work/results.$n"
+	relay "$work/guest.$n"
 	grep -q '^REBOOT' "$work/guest.$n" && continue
 	grep -q '^DONE' "$work/guest.$n" && break
 	tail -n 40 "$work/console.$n"

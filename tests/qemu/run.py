@@ -5,7 +5,7 @@ tests, the demo and tests/bench/bench.py share (find_kernel, initramfs, boot). O
 markers and the output contract: docs/qemu-suite.md."""
 
 import argparse, collections, concurrent.futures, fnmatch, glob, json, os, re, shutil, socket
-import pathlib, subprocess, sys, tempfile, threading, time, types
+import lzma, pathlib, subprocess, sys, tempfile, threading, time, types
 from functools import partial
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -18,7 +18,6 @@ BAD_PATTERNS = re.compile(
     r"BUG:|WARNING:|Oops|Call Trace|general protection|KASAN|UBSAN:|possible circular locking"
     r"|sleeping function called from invalid context"
     r"|kmemleak: .*(suspected memory leak|unreferenced)|unreferenced object")
-UNPACK = {"xz": "xz", "zst": "zstd"}  # a compressed module's suffix: its tool
 KERNEL_LINE = re.compile(r"\[\s*\d+\.\d+\]")
 RESULT_RE = re.compile(r"^@@RESULT (\S+) (PASS|FAIL) ?(.*)$")
 FIGURES = []  # (name, value) from @@FIGURE markers, the name prefixed "smp2:" in that boot
@@ -82,46 +81,44 @@ def initramfs(path, busybox, cases, bindir, env, files=None, programs=None):
     """Pack PATH: CASES {stem: script}, BINDIR's programs, ENV, FILES {guest path: host path}
     and PROGRAMS {name: dynamic executable or None} with their libraries (docs/qemu-suite.md).
     Busybox's applet links are made by /init (`busybox --install -s`)."""
-    root = tempfile.mkdtemp(prefix="sysrqmon-initramfs-")
+    with tempfile.TemporaryDirectory(prefix="sysrqmon-initramfs-") as root:
+        def put(guest, src, mode=0o644):  # SRC: bytes or a host path
+            dst = pathlib.Path(root, guest.strip("/"))
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            dst.write_bytes(src if isinstance(src, bytes) else pathlib.Path(src).read_bytes())
+            dst.chmod(mode)
 
-    def put(guest, src, mode=0o644):  # SRC: bytes or a host path
-        dst = pathlib.Path(root, guest.strip("/"))
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        dst.write_bytes(src if isinstance(src, bytes) else pathlib.Path(src).read_bytes())
-        dst.chmod(mode)
-
-    for d in ("bin", "sbin", "usr/bin", "usr/sbin", "proc", "sys", "dev", "tmp", "mnt", "root",
-              "etc", "run", "tests/cases", "tests/bin", "tests/kmod"):
-        os.makedirs(os.path.join(root, d))
-    os.mknod(os.path.join(root, "dev/console"), 0o20600, os.makedev(5, 1))
-    os.mknod(os.path.join(root, "dev/null"), 0o20666, os.makedev(1, 3))
-    put("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/tmp:/bin/sh\n"
-        b"nobody:x:65534:65534::/:/bin/sh\n")
-    put("etc/group", b"root:x:0:\nuser:x:1000:\nnogroup:x:65534:\n")
-    put("bin/busybox", busybox, 0o755)
-    put("init", os.path.join(HERE, "init.sh"), 0o755)
-    for fn in glob.glob(os.path.join(HERE, "*lib.sh")):
-        put("tests/" + os.path.basename(fn), fn)
-    for stem, src in cases.items():
-        put("tests/cases/%s.sh" % stem, src, 0o755)
-    put("tests/cases.list", "".join(n + "\n" for n in cases).encode())
-    put("tests/env", "".join("export %s='%s'\n" % (k, v.replace("'", "'\\''"))
-                             for k, v in env.items()).encode())
-    for h in os.listdir(bindir):
-        put("tests/bin/" + h, os.path.join(bindir, h), 0o755)
-    for guest, host in (files or {}).items():
-        put(guest, host)
-    for name, prog in (programs or {}).items():
-        if prog and os.path.isfile(prog):
-            put("usr/sbin/" + name, prog, 0o755)
-            ldd = subprocess.run(["ldd", prog], capture_output=True, text=True).stdout
-            for lib in re.findall(r"(/\S+) \(0x", ldd):  # the libraries and the loader
-                put(lib, os.path.realpath(lib), 0o755)
-    for d, _dirs, _files in os.walk(root):  # mkdtemp's 0700 would lock the guest's users out
-        os.chmod(d, 0o755)
-    subprocess.run("find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -6 > '%s'"
-                   % path, shell=True, check=True, cwd=root)
-    shutil.rmtree(root)
+        for d in ("bin", "sbin", "usr/bin", "usr/sbin", "proc", "sys", "dev", "tmp", "mnt", "root",
+                  "etc", "run", "tests/cases", "tests/bin", "tests/kmod"):
+            os.makedirs(os.path.join(root, d))
+        os.mknod(os.path.join(root, "dev/console"), 0o20600, os.makedev(5, 1))
+        os.mknod(os.path.join(root, "dev/null"), 0o20666, os.makedev(1, 3))
+        put("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000::/tmp:/bin/sh\n"
+            b"nobody:x:65534:65534::/:/bin/sh\n")
+        put("etc/group", b"root:x:0:\nuser:x:1000:\nnogroup:x:65534:\n")
+        put("bin/busybox", busybox, 0o755)
+        put("init", os.path.join(HERE, "init.sh"), 0o755)
+        for fn in glob.glob(os.path.join(HERE, "*lib.sh")):
+            put("tests/" + os.path.basename(fn), fn)
+        for stem, src in cases.items():
+            put("tests/cases/%s.sh" % stem, src, 0o755)
+        put("tests/cases.list", "".join(n + "\n" for n in cases).encode())
+        put("tests/env", "".join("export %s='%s'\n" % (k, v.replace("'", "'\\''"))
+                                 for k, v in env.items()).encode())
+        for h in os.listdir(bindir):
+            put("tests/bin/" + h, os.path.join(bindir, h), 0o755)
+        for guest, host in (files or {}).items():
+            put(guest, host)
+        for name, prog in (programs or {}).items():
+            if prog and os.path.isfile(prog):
+                put("usr/sbin/" + name, prog, 0o755)
+                ldd = subprocess.run(["ldd", prog], capture_output=True, text=True).stdout
+                for lib in re.findall(r"(/\S+) \(0x", ldd):  # the libraries and the loader
+                    put(lib, os.path.realpath(lib), 0o755)
+        for d, _dirs, _files in os.walk(root):  # mkdtemp's 0700 would lock the guest's users out
+            os.chmod(d, 0o755)
+        subprocess.run("find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -6 > '%s'"
+                       % path, shell=True, check=True, cwd=root)
 
 
 def sendkey(mon_path, spec):
@@ -245,11 +242,11 @@ def guest_files(args):
     root = os.path.dirname(os.path.dirname(os.path.realpath(args.kernel)))
     for rel in ("evdev.ko", "misc/uinput.ko"):
         for ko in glob.glob("%s/lib/modules/*/kernel/drivers/input/%s*" % (root, rel))[:1]:
-            name, tool = os.path.basename(rel), UNPACK.get(ko.rsplit(".", 1)[1])
-            files["tests/kmod/" + name] = os.path.join(args.workdir, name) if tool else ko
-            if tool:
-                with open(files["tests/kmod/" + name], "wb") as f:
-                    subprocess.run([tool, "-dc", ko], stdout=f, check=True)
+            name, xz = os.path.basename(rel), ko.endswith(".xz")  # Debian's 6.12 kernels
+            files["tests/kmod/" + name] = os.path.join(args.workdir, name) if xz else ko
+            if xz:
+                data = lzma.decompress(pathlib.Path(ko).read_bytes())
+                pathlib.Path(files["tests/kmod/" + name]).write_bytes(data)
     return {g: h for g, h in files.items() if os.path.isfile(h)}
 
 
