@@ -18,7 +18,7 @@
  *                              after a checker read it
  *   act=stall comm=NAME        hold a task on its CPU right after sysrqmon's
  *                              write-time check of the trigger, until
- *                              release=1 is written (or 10 s have passed)
+ *                              release=1 is written (or 15 s have passed)
  *   act=ipmodify sym=NAME      hold NAME with an IPMODIFY ftrace_ops, as a
  *                              livepatch does: ftrace grants that to one ops
  *                              per function, so sysrqmon cannot attach there
@@ -139,7 +139,8 @@ static int stall_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 static int stall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	u64 deadline = ktime_get_mono_fast_ns() + 10 * NSEC_PER_SEC;
+	/* Well before the soft lockup detector (20 s) and RCU's stall warning. */
+	u64 deadline = ktime_get_mono_fast_ns() + 15 * NSEC_PER_SEC;
 
 	WRITE_ONCE(stalled, stalled + 1);
 	while (!READ_ONCE(release)) {

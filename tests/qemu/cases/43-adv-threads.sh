@@ -102,10 +102,10 @@ else
 	sysrqwrite --comm stallwrite $P 7 > /tmp/stall-out 2>&1 &
 	wp=$!
 	poll 100 grep -qx 1 $EVP/stalled
-	check stall-held "$(cat $EVP/stalled) writers held" [ "$(cat $EVP/stalled)" = 1 ]
 	# The switch publishes at once, then waits for a grace period, which the held CPU ends.
 	echo deny > "$PARAMS/mode" &
 	sp=$!
+	check stall-held "$(cat $EVP/stalled) writers held" [ "$(cat $EVP/stalled)" = 1 ]
 	poll 100 mode_deny
 	check stall-switched "mode deny while the writer is held" mode_deny
 	echo 1 > $EVP/release
