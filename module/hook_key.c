@@ -161,22 +161,24 @@ static struct allowed_write allowed_writes[WRITES_IN_FLIGHT];
 static unsigned int next_evicted;
 static DEFINE_RAW_SPINLOCK(allowed_writes_lock);
 
-static void note_allowed_write(int key)
+/* Context: allowed_writes_lock held. A NULL @task finds a free slot. */
+static struct allowed_write *slot_of(struct task_struct *task)
 {
-	struct allowed_write *w = NULL;
 	int i;
 
+	for (i = 0; i < WRITES_IN_FLIGHT; i++)
+		if (allowed_writes[i].task == task)
+			return &allowed_writes[i];
+	return NULL;
+}
+
+static void note_allowed_write(int key)
+{
+	struct allowed_write *w;
+
 	raw_spin_lock(&allowed_writes_lock);
-	for (i = 0; i < WRITES_IN_FLIGHT; i++) {
-		if (allowed_writes[i].task == current) {
-			w = &allowed_writes[i];
-			break;
-		}
-		if (!w && !allowed_writes[i].task)
-			w = &allowed_writes[i];
-	}
-	if (!w)
-		w = &allowed_writes[next_evicted++ % WRITES_IN_FLIGHT];
+	w = slot_of(current) ?: slot_of(NULL) ?:
+	    &allowed_writes[next_evicted++ % WRITES_IN_FLIGHT];
 	w->task = current;
 	w->key = key;
 	raw_spin_unlock(&allowed_writes_lock);
@@ -185,16 +187,14 @@ static void note_allowed_write(int key)
 /* Whether this task's write allowed @key; the write is forgotten either way. */
 static bool write_allowed(int key)
 {
+	struct allowed_write *w;
 	bool allowed = false;
-	int i;
 
 	raw_spin_lock(&allowed_writes_lock);
-	for (i = 0; i < WRITES_IN_FLIGHT; i++) {
-		if (allowed_writes[i].task == current) {
-			allowed = allowed_writes[i].key == key;
-			allowed_writes[i].task = NULL;
-			break;
-		}
+	w = slot_of(current);
+	if (w) {
+		allowed = w->key == key;
+		w->task = NULL;
 	}
 	raw_spin_unlock(&allowed_writes_lock);
 	return allowed;
@@ -217,8 +217,8 @@ static bool from_other_module(unsigned long addr)
  * The usual denial: the write fails with EPERM before the kernel reads the
  * key. A key allowed here is noted for the dispatch, which sees the key the
  * kernel really runs and decides it again if it differs. A byte the hook
- * cannot read without faulting
- * (userfaultfd, not yet paged in) cannot be decided: denied and counted.
+ * cannot read without faulting (userfaultfd, not yet paged in) cannot be
+ * decided: denied and counted.
  */
 void sysrqmon_hook_trigger_write(unsigned long ip, unsigned long parent_ip,
 				 struct sysrqmon_hook *hook,
