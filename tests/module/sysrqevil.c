@@ -28,9 +28,11 @@
  * (sysrqmon's write-time check), the byte becomes C before the kernel reads
  * it again, exactly inside the window a racing thread hits only sometimes.
  * stall is the deterministic form of a mode switch landing in that window:
- * with the writer held (stalled= counts it), the suite switches the mode on
- * the other CPU, then lets the writer go on to the dispatch. It spins
- * rather than sleeps, as a kretprobe handler must.
+ * it holds the writer (stalled= counts it) only until the writer's own
+ * helper has emptied the page of the byte and written release=1; the
+ * kernel's read of the key then sleeps in the helper's userfaultfd handler
+ * while the suite switches the mode. It spins, as a kretprobe handler must,
+ * so it is kept short.
  */
 #include <linux/delay.h>
 #include <linux/ftrace.h>
@@ -131,6 +133,7 @@ static struct kretprobe flip_probe = {
 static bool flip_armed;
 
 static atomic_t stall_timeouts = ATOMIC_INIT(0);
+static u64 stall_longest_ns;
 
 static int stall_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
@@ -140,17 +143,19 @@ static int stall_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 static int stall_return(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	/* Well before the soft lockup detector (20 s) and RCU's stall warning. */
-	u64 deadline = ktime_get_mono_fast_ns() + 15 * NSEC_PER_SEC;
+	u64 start = ktime_get_mono_fast_ns(), now = start;
 
 	WRITE_ONCE(stalled, stalled + 1);
 	while (!READ_ONCE(release)) {
-		if (ktime_get_mono_fast_ns() > deadline) {
+		if (now - start > 15 * NSEC_PER_SEC) {
 			atomic_inc(&stall_timeouts);
 			break;
 		}
 		cpu_relax();
+		now = ktime_get_mono_fast_ns();
 	}
 	WRITE_ONCE(release, false);
+	stall_longest_ns = max(stall_longest_ns, now - start);
 	return 0;
 }
 
@@ -250,8 +255,9 @@ static void __exit sysrqevil_exit(void)
 		ftrace_free_filter(&hold_ops);
 	}
 	synchronize_rcu();
-	pr_info("sysrqevil: unloaded flips=%d stalls=%u stall_timeouts=%d\n",
-		atomic_read(&flips), stalled, atomic_read(&stall_timeouts));
+	pr_info("sysrqevil: unloaded flips=%d stalls=%u stall_timeouts=%d stall_longest_ms=%llu\n",
+		atomic_read(&flips), stalled, atomic_read(&stall_timeouts),
+		stall_longest_ns / NSEC_PER_MSEC);
 }
 
 module_init(sysrqevil_init);

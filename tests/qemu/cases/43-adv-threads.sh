@@ -5,8 +5,9 @@
 # every write is either allowed and run, or refused (EPERM) and reported denied, never both,
 # never neither. Counted on a JSON listener (audit lines are rate limited).
 # Then the switch's window itself, made certain (two vCPUs): sysrqevil act=stall holds a writer
-# right after the write-time check allowed its key, deny mode is switched on, the writer goes
-# on. Its write was decided when it was checked: it returns 1, its key runs, reported allowed.
+# right after the write-time check allowed its key, the writer is then kept before the kernel
+# reads the key (uffdwrite --held), deny mode is switched on, the writer goes on. Its write was
+# decided when it was checked: it returns 1, its key runs, reported allowed.
 # qemu-test: smp2
 # (run.py --all, or --smp2, runs it again in a guest with two vCPUs)
 #   THREADS_WRITES  writes per thread (default 40, scaled by LOAD_SCALE), 8 threads
@@ -89,39 +90,41 @@ for round in 1 2 3; do
 done
 
 # --- the switch landing between a write's check and its dispatch, every time ---
+# The stall spins only until uffdwrite has emptied its page and released it: the kernel's own
+# read of the key then waits in uffdwrite's fault handler, asleep, until the switch is done.
 EVP=/sys/module/sysrqevil/parameters
 mode_deny() { [ "$(json_str "$("$TOOL" status --json)" mode)" = deny ]; }
+evil_field() { new_klog | sed -n "s/.*sysrqevil: unloaded.* $1=\([0-9]*\).*/\1/p"; }
 if [ "$(nproc)" -lt 2 ]; then
 	skip stall "one vCPU: the held writer would hold it (the smp2 guest runs this part)"
 else
 	evil_need
 	ensure_unloaded sysrqevil
-	evil act=stall comm=stallwrite
+	evil act=stall comm=uffdwrite
 	json_listen $F || fail listener "did not join"
 	mark
-	sysrqwrite --comm stallwrite $P 7 > /tmp/stall-out 2>&1 &
+	rm -f /tmp/stall-go
+	uffdwrite --serve 7 --held $EVP --go /tmp/stall-go $P > /tmp/stall-out 2>&1 &
 	wp=$!
 	poll 100 grep -qx 1 $EVP/stalled
-	# The switch publishes at once, then waits for a grace period, which the held CPU ends.
-	echo deny > "$PARAMS/mode" &
-	sp=$!
 	check stall-held "$(cat $EVP/stalled) writers held" [ "$(cat $EVP/stalled)" = 1 ]
-	poll 100 mode_deny
-	check stall-switched "mode deny while the writer is held" mode_deny
-	echo 1 > $EVP/release
-	wait $sp $wp
+	echo deny > "$PARAMS/mode"
+	check stall-switched "mode deny while the writer waits for its key" mode_deny
+	touch /tmp/stall-go
+	wait $wp
 	R=$(tail -n 1 /tmp/stall-out)
 	wait_drained
 	listener_stop
 	ensure_unloaded sysrqevil
 	s="write: $R; events: $(cat $F); $(new_klog | grep 'sysrqevil: unloaded')"
 	info "$s"
+	check stall-key-waited "the kernel read the key after the switch: $R" [ "$(field "$R" faults)" = 1 ]
 	expect_result stall-write-returned-count "$R" 1
 	expect_ran stall-key-ran 7 1
 	check stall-reported-allowed "$s" \
 		[ "$(summary_get $F trigger_allowed)" = 1 -a "$(summary_get $F trigger_denied)" = 0 ]
-	check stall-not-timed-out "$s" \
-		[ "$(new_klog | sed -n 's/.*sysrqevil: unloaded.* stall_timeouts=//p')" = 0 ]
+	check stall-not-timed-out "$s" [ "$(evil_field stall_timeouts)" = 0 ]
+	figure stall-longest-ms "$(evil_field stall_longest_ms)"
 	mode_set monitor
 fi
 dmesg -n "$printk"
