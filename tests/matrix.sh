@@ -22,7 +22,7 @@ fi
 # The tested tree: the tracked files a cell runs, builds or installs, as committed and as changed.
 # Not the docs, nor what only make check, bench and stress run: editing those keeps the results.
 tested=$(git ls-tree -r --name-only HEAD | grep -vE '^(docs/|README\.md$|tests/bench/|'\
-'tests/(stress|static|install|fresh|deb|dkms)\.sh$|tests/(stack-usage|record)\.py$)')
+'tests/(check|stress|static|install|fresh|deb|dkms)\.sh$|tests/(stack-usage|record)\.py$)')
 # shellcheck disable=SC2086 # paths without blanks
 tree=$(git ls-tree -r HEAD -- $tested | sha256sum | cut -c1-12)
 # shellcheck disable=SC2086

@@ -11,6 +11,8 @@
  * thread empties the page and lets the writer go on (DIR/release): the kernel's own read of
  * the byte then faults, and the handler serves it only once FILE exists. The writer waits
  * there asleep, for as long as the suite takes, where a stall must spin against a deadline.
+ * The writer runs on CPU 0 and the other threads on CPU 1: under PREEMPT_RT a normal task's
+ * sleep ends in the ktimers thread of the CPU it slept on, which the stall keeps from running.
  * Prints "pid=P tid=T fdpath=F op=write result=R faults=N" (faults: how often the handler was
  * asked); exit 0 on a successful write, 1 on error.
  */
@@ -19,6 +21,7 @@
 #include <linux/userfaultfd.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -28,6 +31,16 @@ static long page;
 static char serve = 'b';
 static const char *held, *go;
 static atomic_int faults, stop;
+
+static void keep_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		perror("uffdwrite: sched_setaffinity");
+}
 
 static int held_file(const char *name, char *buf, size_t len, int flags)
 {
@@ -136,9 +149,13 @@ int main(int argc, char **argv)
 		report(NULL, "uffdio_register", -1, errno);
 		return 1;
 	}
+	if (held)
+		keep_to_cpu(1);
 	if (pthread_create(&th, NULL, handler, src) ||
 	    (held && pthread_create(&zap, NULL, unpopulate, area)))
 		return perror("pthread_create"), 1;
+	if (held)
+		keep_to_cpu(0);
 
 	fd = open(argv[1], O_WRONLY | O_CLOEXEC);
 	if (fd < 0) {
