@@ -266,17 +266,25 @@ counters_ok() {
 
 # wait_drained [S]: wait (S seconds, 5) until the module's queue is empty
 wait_drained() { poll $(( ${1:-5} * 10 )) eval 'status_json && [ "$(counter queued)" = 0 ]'; }
-# wait_listeners_idle [S]: wait (S seconds, 60) until no generic netlink socket has unread
-# data: the listeners have read everything the module sent (SIGINT stops sysrqmonctl at once)
-wait_listeners_idle() { poll $(( ${1:-60} * 10 )) eval '[ "$(group_sockets unread)" = 0 ]'; }
+# wait_listeners_idle [S]: until no generic netlink socket holds unread data (SIGINT stops
+# sysrqmonctl at once). A loaded host only slows a draining listener: the wait fails only after S
+# seconds (60) in which the unread bytes did not go down, as with a stopped listener.
+wait_listeners_idle() {
+	_wl_min=$(group_sockets unread) _wl_left=$((${1:-60} * 10))
+	while [ "$_wl_min" -gt 0 ] && [ $((_wl_left -= 1)) -ge 0 ]; do
+		sleep 0.1
+		_wl_now=$(group_sockets unread)
+		[ "$_wl_now" -ge "$_wl_min" ] || _wl_min=$_wl_now _wl_left=$((${1:-60} * 10))
+	done
+	[ "$_wl_min" = 0 ]
+}
 
-# group_sockets events|unread: NETLINK_GENERIC (16) sockets in a group other than "notify"
-# (16: bit 00008000, sysrqmonctl's unload watch), i.e. the events group; or all with unread
-# data (Rmem; the shipping consumer joins no group). /proc/net/netlink shows groups 1-32 only.
+# group_sockets events|unread: how many NETLINK_GENERIC (16) sockets are in a group but "notify"
+# (bit 00008000, sysrqmonctl's unload watch), i.e. the events group; or the bytes all hold unread
+# (Rmem; the shipping consumer joins no group). /proc/net/netlink shows groups 1-32 only.
 group_sockets() {
-	awk -v u="$1" 'NR > 1 && $2 == 16 &&
-		(u == "unread" ? $5 != 0 : $4 != "00000000" && $4 != "00008000")' /proc/net/netlink |
-		wc -l
+	awk -v u="$1" 'NR > 1 && $2 == 16 { if (u == "unread") n += $5
+		else if ($4 != "00000000" && $4 != "00008000") n++ } END { print n + 0 }' /proc/net/netlink
 }
 
 # joined PID BEFORE ERRFILE: wait (5 s at most) until more sockets than BEFORE joined a group;
