@@ -285,9 +285,8 @@ static void leave(unsigned long off, unsigned int n, int ret)
 
 /*
  * The ship stage of the oldest records that were broadcast: they leave the
- * ring once the shipping consumer took them, or at once when there is none
- * (then unpacked for nothing). Returns false when there is nothing more to
- * do now.
+ * ring once the shipping consumer took them, or at once, never unpacked,
+ * when there is none. Returns false when there is nothing more to do now.
  */
 static bool ship_some(void)
 {
