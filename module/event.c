@@ -194,7 +194,7 @@ static const char *event_exe(const struct sysrqmon_event *ev)
 
 /**
  * sysrqmon_event_release() - drop what an event pins
- * @ev: an event the buffer dropped, or one leaving it
+ * @ev: an event the buffer dropped
  *
  * Context: any but NMI (fput() defers the last put).
  */
@@ -203,6 +203,25 @@ void sysrqmon_event_release(struct sysrqmon_event *ev)
 	if (ev->exe_file)
 		fput(ev->exe_file);
 	ev->exe_file = NULL;
+}
+
+/**
+ * sysrqmon_event_release_packed() - drop what a packed event pins
+ * @buf: what sysrqmon_event_pack() wrote, leaving the buffer
+ *
+ * The pin is read from the copy of the event's header, so that a record
+ * nobody unpacked need not be.
+ *
+ * Context: any but NMI.
+ */
+void sysrqmon_event_release_packed(const void *buf)
+{
+	struct file *exe_file;
+
+	memcpy(&exe_file, buf + offsetof(struct sysrqmon_event, exe_file),
+	       sizeof(exe_file));
+	if (exe_file)
+		fput(exe_file);
 }
 
 /*
@@ -539,5 +558,6 @@ static bool kind_acts(enum sysrqmon_kind kind)
 /* What the queue's worker hands each event to (queue.c). */
 const struct sysrqmon_consumer sysrqmon_event_consumer = {
 	.broadcast = sysrqmon_event_broadcast,
+	.shipping = sysrqmon_netlink_shipping,
 	.ship = sysrqmon_netlink_ship,
 };

@@ -203,6 +203,16 @@ static void ship_forget(u32 portid)
 }
 
 /**
+ * sysrqmon_netlink_shipping() - whether there is a shipping consumer
+ *
+ * Return: true when sysrqmon_netlink_ship() has a socket to send to.
+ */
+bool sysrqmon_netlink_shipping(void)
+{
+	return ship_portid();
+}
+
+/**
  * sysrqmon_netlink_ship() - unicast events to the shipping consumer
  * @evs: the oldest events, in order
  * @n: how many (at least one)

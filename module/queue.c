@@ -76,10 +76,17 @@ static struct {
 static const struct sysrqmon_consumer *consumer;
 /*
  * The events the worker hands to the consumer, unpacked from their records:
- * the one it broadcasts, and the ones it ships.
+ * the one it broadcasts, and the oldest broadcast ones, for the shipping
+ * consumer. The i-th oldest of the first @unpacked of those is in
+ * @ev[(@first + i) % SHIP_BATCH]: what a datagram had no room for stays
+ * unpacked for the next one.
  */
 static struct sysrqmon_event broadcasting;
-static struct sysrqmon_event shipping[SHIP_BATCH];
+static struct {
+	struct sysrqmon_event ev[SHIP_BATCH];
+	unsigned int first;
+	unsigned int unpacked;
+} shipping;
 static void queue_drain(struct work_struct *work);
 /* One work item: it never runs concurrently with itself. */
 static DECLARE_DELAYED_WORK(drain_work, queue_drain);
@@ -252,33 +259,64 @@ static void account(const struct sysrqmon_record *rec, int ret)
 }
 
 /*
+ * The @n oldest records leave the ring, from @off (the tail), counted as
+ * @ret says (0: the shipping consumer took them).
+ */
+static void leave(unsigned long off, unsigned int n, int ret)
+{
+	unsigned int i;
+
+	/* What they pin is dropped before the lock. */
+	for (i = 0;; off = sysrqmon_ring_next(&queue.ring, off)) {
+		sysrqmon_event_release_packed(record_at(off)->data);
+		if (++i == n)
+			break;
+	}
+	shipping.first = (shipping.first + n) % SHIP_BATCH;
+	shipping.unpacked -= min(n, shipping.unpacked);
+
+	raw_spin_lock_irq(&queue.lock);
+	while (n--) {
+		account(record_at(queue.ring.tail), ret);
+		sysrqmon_ring_release(&queue.ring);
+	}
+	raw_spin_unlock_irq(&queue.lock);
+}
+
+/*
  * The ship stage of the oldest records that were broadcast: they leave the
- * ring once the shipping consumer took them, or at once when there is none.
- * Returns false when there is nothing more to do now.
+ * ring once the shipping consumer took them, or at once, never unpacked,
+ * when there is none. Returns false when there is nothing more to do now.
  */
 static bool ship_some(void)
 {
 	const struct sysrqmon_event *evs[SHIP_BATCH];
-	unsigned int n = 0, avail, leaving;
-	unsigned long off;
+	struct sysrqmon_event *ev;
+	unsigned int n = 0, avail;
+	unsigned long first, off;
 	int ret;
 
 	raw_spin_lock_irq(&queue.lock);
 	avail = min_t(unsigned int, queue.ring.count - queue.pending,
 		      SHIP_BATCH);
-	off = queue.ring.tail;
+	first = queue.ring.tail;
 	raw_spin_unlock_irq(&queue.lock);
 	if (!avail)
 		return false;
+	if (!consumer->shipping()) {
+		leave(first, avail, -ESRCH);
+		return true;
+	}
 	/* Records stay put until released here: no lock to read them. */
-	for (;;) {
-		sysrqmon_event_unpack(record_at(off)->data, &shipping[n]);
-		evs[n] = &shipping[n];
-		n++;
+	for (off = first;; off = sysrqmon_ring_next(&queue.ring, off)) {
+		ev = &shipping.ev[(shipping.first + n) % SHIP_BATCH];
+		if (n >= shipping.unpacked)
+			sysrqmon_event_unpack(record_at(off)->data, ev);
+		evs[n++] = ev;
 		if (n == avail)
 			break;
-		off = sysrqmon_ring_next(&queue.ring, off);
 	}
+	shipping.unpacked = n;
 
 	ret = consumer->ship(evs, n);
 	if (ret == -EAGAIN || ret == -ENOMEM) {
@@ -290,23 +328,10 @@ static bool ship_some(void)
 		/* Unloading: what it has not taken, it will not get. */
 		ret = -ESRCH;
 	}
-
-	/* What the leaving records pin is dropped before the lock. */
-	leaving = ret > 0 ? ret : 1;
-	while (leaving--)
-		sysrqmon_event_release(&shipping[leaving]);
-
-	raw_spin_lock_irq(&queue.lock);
-	if (ret > 0) {
-		while (ret--) {
-			account(record_at(queue.ring.tail), 0);
-			sysrqmon_ring_release(&queue.ring);
-		}
-	} else {
-		account(record_at(queue.ring.tail), ret);
-		sysrqmon_ring_release(&queue.ring);
-	}
-	raw_spin_unlock_irq(&queue.lock);
+	if (ret > 0)
+		leave(first, ret, 0);
+	else
+		leave(first, 1, ret);
 	return true;
 }
 

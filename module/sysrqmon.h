@@ -369,6 +369,7 @@ bool sysrqmon_current_contained(void);
 void sysrqmon_event_init_symbols(void);
 bool sysrqmon_name_path(const struct path *path, char *buf, size_t size);
 void sysrqmon_event_release(struct sysrqmon_event *ev);
+void sysrqmon_event_release_packed(const void *buf);
 
 /**
  * struct sysrqmon_counters - delivery counters, see queue.c
@@ -416,15 +417,18 @@ void sysrqmon_stats_snapshot(struct sysrqmon_stats *s);
  * @broadcast: once per event, oldest first: the best-effort sinks
  *	       (multicast, audit record). Returns 0 (someone got
  *	       it), -ESRCH (nobody listens) or -ENOMEM/-EMSGSIZE (not built).
+ * @shipping: whether there is a shipping consumer: the worker asks before
+ *	      it unpacks events for @ship.
  * @ship: then the shipping consumer, given the oldest broadcast events in
  *	  order: how many it took (the first ones), -ESRCH (there is none),
  *	  -EAGAIN (its socket is full: keep them, try later), -ENOMEM (try
  *	  later) or -EMSGSIZE (the first cannot be built).
  *
- * Both run in process context, in the worker, never concurrently.
+ * They run in process context, in the worker, never concurrently.
  */
 struct sysrqmon_consumer {
 	int (*broadcast)(struct sysrqmon_event *ev);
+	bool (*shipping)(void);
 	int (*ship)(const struct sysrqmon_event *const *evs, unsigned int n);
 };
 
@@ -486,6 +490,7 @@ void sysrqmon_queue_counters(struct sysrqmon_counters *c);
 int sysrqmon_netlink_init(void);
 void sysrqmon_netlink_exit(void);
 int sysrqmon_netlink_send(const struct sysrqmon_event *ev);
+bool sysrqmon_netlink_shipping(void);
 int sysrqmon_netlink_ship(const struct sysrqmon_event *const *evs,
 			  unsigned int n);
 struct sk_buff;

@@ -2,10 +2,14 @@
 # `sysrqmonctl status --json`: type status from netlink, mode, the counters, every hook with
 # name, method ftrace and missed 0. With one listener attached, 2000 writes of
 # `echo 1 > /proc/sys/kernel/sysrq` (an open and a sysctl event each): every status taken
-# during and after the burst has generated == sent + no_listener + dropped + queued; the
-# listener gets every event (no lost record, exit 0), and sent grows by exactly what
-# generated grows by.
+# during and after the burst has generated == sent + no_listener + dropped + queued, and sent
+# grows by exactly what generated grows by. The listener accounts for every event: received +
+# its lost records = generated. The default burst (4000 events) fits its socket even unread
+# (on 6.1, 5 120 000 bytes of the 16 MiB: 8 MiB asked, doubled by the kernel), so it gets
+# every one and exits 0; a larger burst (LOAD_SCALE) may overrun it, as multicast is
+# best-effort (docs/contract.md): then the loss shows as lost records and exit 6.
 . /tests/lib.sh
+. /tests/adv-lib.sh
 
 BURST=${STATUS_BURST:-2000}
 reload || { fail load "insmod failed"; exit 0; }
@@ -61,19 +65,28 @@ check identity-during-burst "$snaps snapshots during the burst${badsnap:+, broke
 wait_drained || fail drained "queue not empty after 5 s: $STATUS"
 S2=$STATUS
 check identity-after-burst "$(counter generated "$S2") = $(counter sent "$S2") + $(counter no_listener "$S2") + $(counter dropped "$S2") + $(counter queued "$S2")" counters_ok "$S2"
+echo 1 > /proc/sys/kernel/sysrq   # two more events: a loss at the burst's end shows as a gap
+wait_drained
 listener_stop
 gen=$(( $(counter generated "$S2") - $(counter generated "$S1") ))
 sent=$(( $(counter sent "$S2") - $(counter sent "$S1") ))
 drop=$(( $(counter dropped "$S2") - $(counter dropped "$S1") ))
 nol=$(( $(counter no_listener "$S2") - $(counter no_listener "$S1") ))
-ev=$(grep -c '"type":"event"' $F)
-lost=$(grep -c '"type":"lost"' $F)
-info "burst of $BURST: generated +$gen sent +$sent dropped +$drop no_listener +$nol; listener: $ev events, $lost lost, exit $LISTENER_RC"
+sum=$(awk "$JL_AWK_PROG" < $F)
+ev=$(field "$sum" events) lost=$(field "$sum" lost) lostsum=$(field "$sum" lostsum)
+info "burst of $BURST: generated +$gen sent +$sent dropped +$drop no_listener +$nol; listener: $ev events, $lost lost records covering $lostsum, exit $LISTENER_RC"
 check burst-generated "generated +$gen (want $((2 * BURST)): open + sysctl per write)" [ $gen -eq $((2 * BURST)) ]
 check burst-all-sent "sent +$sent dropped +$drop no_listener +$nol" [ $sent -eq $gen -a $drop -eq 0 -a $nol -eq 0 ]
-check listener-got-all "$ev events, $lost lost records (want $gen, 0)" [ $ev -eq $gen -a $lost -eq 0 ]
-check listener-exit-0 "exit $LISTENER_RC: $(cat $F.err)" [ "$LISTENER_RC" -eq 0 ]
-seqs_ok=$(sed -nE 's/.*[{,]"seq":([0-9]+).*/\1/p' $F | awk 'NR > 1 && $1 != p + 1 { bad++ } { p = $1 } END { print bad + 0 }')
-check listener-seq "seq gaps or reorders: $seqs_ok" [ "$seqs_ok" -eq 0 ]
+ok=$([ $((ev + lostsum)) -eq $((gen + 2)) ] && { [ "$BURST" -gt 2000 ] || [ "$lost" -eq 0 ]; } &&
+	echo y)
+check listener-accounts "$ev events + $lostsum in $lost lost records (want $gen + 2, none lost from a burst of at most 2000)" \
+	[ "$ok" = y ]
+if [ "$lost" -eq 0 ]; then want=0; else want=6; fi
+check listener-exit "exit $LISTENER_RC (want $want): $(cat $F.err)" [ "$LISTENER_RC" -eq $want ]
+# shellcheck disable=SC2046 # two numbers
+set -- $(sed -nE 's/.*[{,]"seq":([0-9]+).*/\1/p' $F |
+	awk 'NR > 1 { if ($1 <= p) bad++; else gap += $1 - p - 1 } { p = $1 } END { print bad + 0, gap + 0 }')
+check listener-seq "seq reorders: $1, missing: $2 (want 0, and $lostsum in lost records)" \
+	[ "$1" -eq 0 -a "$2" -eq "$lostsum" ]
 set_mask 438
 exit 0

@@ -9,7 +9,8 @@
 # accounts for every event (received + its lost records = generated); a stalled listener
 # costs the kernel nothing (the storm ends, status answers during it) and its own loss shows
 # as lost records and exit 6. Last, the first storm again to a shipping consumer (listen
-# --ship): it receives every event, none lost.
+# --ship), at most 50 000 events (what docs/contract.md promises it): it receives every event,
+# none lost. A larger storm (LOAD_SCALE above 100) does not fit: writers never wait.
 #   STORM_EVENTS   events of the first storm (default 50000, scaled by LOAD_SCALE)
 #   STORM2_EVENTS  events of the stalled/10-listener storm (default 20000, scaled)
 . /tests/lib.sh
@@ -154,6 +155,7 @@ figure stalled-listener-lost "$ls"
 figure ten-listeners-lost "$tot_lost"
 # --- the first storm again, to a shipping consumer (listen --ship): nothing lost ---
 F=/tmp/storm-ship.sum
+EV=$(( EV < 50000 ? EV : 50000 ))
 ship_listen $F || fail ship-listener "did not subscribe: $(cat $F.err)"
 status_json
 S1=$STATUS
