@@ -373,7 +373,7 @@ static int put_counters(struct sk_buff *skb, const struct sysrqmon_stats *s)
 	return nla_put_u32(skb, SYSRQMON_ATTR_BUFFER_SIZE, c->buffer_events) ?:
 	       nla_put_u32(skb, SYSRQMON_ATTR_BUFFER_RESERVED,
 			   c->reserved_events) ?:
-	       nla_put_u8(skb, SYSRQMON_ATTR_SHIPPING, !!ship_portid());
+	       nla_put_u8(skb, SYSRQMON_ATTR_SHIPPING, sysrqmon_netlink_shipping());
 }
 
 /* All events per kind, or (@denied) only the denied ones. */

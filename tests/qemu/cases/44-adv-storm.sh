@@ -155,11 +155,11 @@ figure stalled-listener-lost "$ls"
 figure ten-listeners-lost "$tot_lost"
 # --- the first storm again, to a shipping consumer (listen --ship): nothing lost ---
 F=/tmp/storm-ship.sum
-EV=$(( EV < 50000 ? EV : 50000 ))
+SHIP_EV=$(( EV < 50000 ? EV : 50000 ))
 ship_listen $F || fail ship-listener "did not subscribe: $(cat $F.err)"
 status_json
 S1=$STATUS
-storm "$EV"
+storm "$SHIP_EV"
 wait_shipped || info "the module or the shipping consumer still holds events after 120 s"
 S2=$STATUS
 listener_stop
@@ -167,7 +167,7 @@ gen=$(delta generated "$S1" "$S2") drop=$(delta dropped "$S1" "$S2") shipped=$(d
 ev=$(summary_get $F events) lostsum=$(summary_get $F lostsum)
 s="generated +$gen dropped +$drop shipped +$shipped; shipping consumer: $ev events, $(summary_get $F lost) lost records covering $lostsum, exit $LISTENER_RC ($(cat $F.err | tr '\n' ' ')); $STORM_SECS s"
 info "$s"
-check ship-storm-all-received "$s" [ "$ev" = "$gen" -a "$gen" -ge "$EV" ]
+check ship-storm-all-received "$s" [ "$ev" = "$gen" -a "$gen" -ge "$SHIP_EV" ]
 check ship-storm-none-lost "$s" [ "$lostsum" = 0 -a "$drop" = 0 -a "$LISTENER_RC" = 0 ]
 check ship-storm-shipped "$s" [ "$shipped" = "$gen" ]
 check ship-storm-identity "$s" counters_ok "$S2"
