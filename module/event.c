@@ -433,7 +433,13 @@ EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_pack);
 /**
  * sysrqmon_event_unpack() - an event from the buffer
  * @buf: what sysrqmon_event_pack() wrote
- * @ev: receives the event, its strings padded with NULs
+ * @ev: receives the event: the header, the kind's numbers and each of its
+ *	strings up to its NUL
+ *
+ * What lies past a string's NUL, or in another kind's payload, is left as
+ * it was: no sink reads it (each reads its kind's fields, strings up to the
+ * NUL), and clearing the whole payload cost the worker a memset of all of
+ * it for every event it unpacks.
  *
  * Context: any.
  */
@@ -445,16 +451,18 @@ void sysrqmon_event_unpack(const void *buf, struct sysrqmon_event *ev)
 	unsigned int i;
 
 	memcpy(ev, buf, HEADER_SIZE);
-	memset(payload, 0, sizeof(*ev) - HEADER_SIZE);
 	l = layout_of(ev->kind);
-	if (!l)
+	if (!l) {
+		memset(payload, 0, sizeof(*ev) - HEADER_SIZE);
 		return;
+	}
 	memcpy(payload, buf + n, l->numbers);
 	n += l->numbers;
 	at = l->numbers;
 	for (i = 0; i < ARRAY_SIZE(l->strings) && l->strings[i]; i++) {
 		len = strnlen(buf + n, l->strings[i] - 1);
 		memcpy(payload + at, buf + n, len);
+		payload[at + len] = '\0';
 		n += len + 1;
 		at += l->strings[i];
 	}
