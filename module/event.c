@@ -345,14 +345,18 @@ static const u16 field_offset[SYSRQMON_F_COUNT] = {
 };
 
 /*
- * A payload as the buffer keeps it: its numbers, then its strings, each up to
- * its NUL. The strings are the payload's last members, one array after the
- * other (pack_test checks it).
+ * A payload as the buffer keeps it: its numbers, then its strings, each as
+ * its length (a byte) and its bytes up to the NUL. The strings are the
+ * payload's last members, one array after the other (pack_test checks it).
  */
 struct payload_layout {
 	u16 numbers;		/* bytes before the first string */
-	u16 strings[4];		/* each string array's size, in order; 0 ends */
+	/* each string array's size, in order; 0 ends */
+	u16 strings[SYSRQMON_PAYLOAD_STRINGS];
 };
+
+/* A string's length fits its byte. */
+static_assert(SYSRQMON_STR_MAX - 1 <= U8_MAX);
 
 #define STR(type, member)	sizeof_field(struct type, member)
 
@@ -396,37 +400,61 @@ static const struct payload_layout *layout_of(unsigned int kind)
 }
 
 /**
- * sysrqmon_event_pack() - an event as the buffer keeps it
+ * sysrqmon_event_packed_size() - the bytes of an event as the buffer keeps it
  * @ev: the event
- * @buf: receives the packed event, or NULL to only count its bytes
+ * @len: receives the length of each of the payload's strings
  *
  * The header as it is, the payload's numbers, then each of the payload's
- * strings up to its NUL: a typical event takes well under half of
- * %SYSRQMON_EVENT_MAX.
+ * strings as its length and its bytes: a typical event takes well under half
+ * of %SYSRQMON_EVENT_MAX. Each string is measured here only: neither
+ * sysrqmon_event_pack() nor sysrqmon_event_unpack() looks for a NUL.
  *
  * Context: any.
  * Return: the bytes, at most %SYSRQMON_EVENT_MAX.
  */
-size_t sysrqmon_event_pack(const struct sysrqmon_event *ev, void *buf)
+size_t sysrqmon_event_packed_size(const struct sysrqmon_event *ev,
+				  u8 len[SYSRQMON_PAYLOAD_STRINGS])
 {
 	const struct payload_layout *l = layout_of(ev->kind);
 	const char *payload = (const char *)&ev->open;
 	size_t at = l ? l->numbers : 0;
-	size_t n = HEADER_SIZE + at, len;
+	size_t n = HEADER_SIZE + at;
 	unsigned int i;
 
-	if (buf)
-		memcpy(buf, ev, n);
 	for (i = 0; l && i < ARRAY_SIZE(l->strings) && l->strings[i]; i++) {
-		len = strnlen(payload + at, l->strings[i] - 1);
-		if (buf) {
-			memcpy(buf + n, payload + at, len);
-			((char *)buf)[n + len] = '\0';
-		}
-		n += len + 1;
+		len[i] = strnlen(payload + at, l->strings[i] - 1);
+		n += 1 + len[i];
 		at += l->strings[i];
 	}
 	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_packed_size);
+
+/**
+ * sysrqmon_event_pack() - an event as the buffer keeps it
+ * @ev: the event
+ * @len: its strings' lengths, from sysrqmon_event_packed_size()
+ * @buf: receives the packed event, as many bytes as that returned
+ *
+ * Context: any.
+ */
+void sysrqmon_event_pack(const struct sysrqmon_event *ev,
+			 const u8 len[SYSRQMON_PAYLOAD_STRINGS], void *buf)
+{
+	const struct payload_layout *l = layout_of(ev->kind);
+	const char *payload = (const char *)&ev->open;
+	size_t at = l ? l->numbers : 0;
+	size_t n = HEADER_SIZE + at;
+	u8 *out = buf;
+	unsigned int i;
+
+	memcpy(out, ev, n);
+	for (i = 0; l && i < ARRAY_SIZE(l->strings) && l->strings[i]; i++) {
+		out[n++] = len[i];
+		memcpy(out + n, payload + at, len[i]);
+		n += len[i];
+		at += l->strings[i];
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_pack);
 
@@ -434,7 +462,7 @@ EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_pack);
  * sysrqmon_event_unpack() - an event from the buffer
  * @buf: what sysrqmon_event_pack() wrote
  * @ev: receives the event: the header, the kind's numbers and each of its
- *	strings up to its NUL
+ *	strings, NUL-terminated
  *
  * What lies past a string's NUL, or in another kind's payload, is left as
  * it was: no sink reads it (each reads its kind's fields, strings up to the
@@ -447,23 +475,24 @@ void sysrqmon_event_unpack(const void *buf, struct sysrqmon_event *ev)
 {
 	const struct payload_layout *l;
 	char *payload = (char *)&ev->open;
+	const u8 *in = buf;
 	size_t n = HEADER_SIZE, at, len;
 	unsigned int i;
 
-	memcpy(ev, buf, HEADER_SIZE);
+	memcpy(ev, in, HEADER_SIZE);
 	l = layout_of(ev->kind);
 	if (!l) {
 		memset(payload, 0, sizeof(*ev) - HEADER_SIZE);
 		return;
 	}
-	memcpy(payload, buf + n, l->numbers);
+	memcpy(payload, in + n, l->numbers);
 	n += l->numbers;
 	at = l->numbers;
 	for (i = 0; i < ARRAY_SIZE(l->strings) && l->strings[i]; i++) {
-		len = strnlen(buf + n, l->strings[i] - 1);
-		memcpy(payload + at, buf + n, len);
+		len = in[n++];
+		memcpy(payload + at, in + n, len);
 		payload[at + len] = '\0';
-		n += len + 1;
+		n += len;
 		at += l->strings[i];
 	}
 }

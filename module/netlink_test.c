@@ -118,20 +118,21 @@ static void too_small_test(struct kunit *test)
  */
 static size_t round_trip(struct kunit *test, const struct sysrqmon_event *ev)
 {
+	u8 len[SYSRQMON_PAYLOAD_STRINGS], *buf, *again;
 	struct sysrqmon_event back;
-	u8 *buf, *again;
 	size_t n;
 
 	buf = kunit_kzalloc(test, SYSRQMON_EVENT_MAX, GFP_KERNEL);
 	again = kunit_kzalloc(test, SYSRQMON_EVENT_MAX, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	KUNIT_ASSERT_NOT_NULL(test, again);
-	n = sysrqmon_event_pack(ev, NULL);
+	n = sysrqmon_event_packed_size(ev, len);
 	KUNIT_EXPECT_LE(test, n, SYSRQMON_EVENT_MAX);
-	KUNIT_EXPECT_EQ(test, sysrqmon_event_pack(ev, buf), n);
+	sysrqmon_event_pack(ev, len, buf);
 	memset(&back, 0xa5, sizeof(back));
 	sysrqmon_event_unpack(buf, &back);
-	KUNIT_EXPECT_EQ(test, sysrqmon_event_pack(&back, again), n);
+	KUNIT_EXPECT_EQ(test, sysrqmon_event_packed_size(&back, len), n);
+	sysrqmon_event_pack(&back, len, again);
 	KUNIT_EXPECT_EQ(test, memcmp(again, buf, n), 0);
 	return n;
 }

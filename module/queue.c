@@ -186,7 +186,8 @@ static struct sysrqmon_record *record_at(unsigned long off)
  */
 void sysrqmon_queue_event(struct sysrqmon_event *ev)
 {
-	size_t size = sysrqmon_event_pack(ev, NULL);
+	u8 str_len[SYSRQMON_PAYLOAD_STRINGS];
+	size_t size = sysrqmon_event_packed_size(ev, str_len);
 	unsigned long len = ALIGN(sizeof(struct sysrqmon_record) + size, 8);
 	struct sysrqmon_record *rec;
 	unsigned long flags;
@@ -196,7 +197,7 @@ void sysrqmon_queue_event(struct sysrqmon_event *ev)
 	rec = sysrqmon_ring_reserve(&queue.ring, len, ev->always ?
 				    queue.ring.size : queue.ordinary);
 	if (rec) {
-		sysrqmon_event_pack(ev, rec->data);
+		sysrqmon_event_pack(ev, str_len, rec->data);
 		if (!queue.pending++)
 			queue.next = (u8 *)rec - queue.ring.buf;
 	} else {

@@ -74,7 +74,8 @@ struct sysrqmon_ev_text {
  * function's arguments; strings are NUL-terminated and may be cut, which sets
  * @truncated. Events without a task of their own leave the task fields zero.
  * A common header, then the payload of the kind: the buffer keeps the
- * header, the payload's numbers and its strings up to their NULs
+ * header, the payload's numbers and its strings, each as its length and
+ * its bytes
  * (sysrqmon_event_pack()). The executable is pinned here, until the
  * event leaves the buffer, and named by the queue's worker for each sink.
  */
@@ -118,7 +119,13 @@ struct sysrqmon_event {
 /* The largest event, what the buffer reserves for any one. */
 #define SYSRQMON_EVENT_MAX	sizeof(struct sysrqmon_event)
 
-size_t sysrqmon_event_pack(const struct sysrqmon_event *ev, void *buf);
+/* The most strings a payload has (struct sysrqmon_ev_act). */
+#define SYSRQMON_PAYLOAD_STRINGS	4
+
+size_t sysrqmon_event_packed_size(const struct sysrqmon_event *ev,
+				  u8 len[SYSRQMON_PAYLOAD_STRINGS]);
+void sysrqmon_event_pack(const struct sysrqmon_event *ev,
+			 const u8 len[SYSRQMON_PAYLOAD_STRINGS], void *buf);
 void sysrqmon_event_unpack(const void *buf, struct sysrqmon_event *ev);
 bool sysrqmon_field_present(const struct sysrqmon_event *ev, unsigned int field,
 			    unsigned int kind_flags, unsigned int out);
