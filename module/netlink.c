@@ -119,13 +119,23 @@ int sysrqmon_event_fill(struct sk_buff *skb, const struct sysrqmon_event *ev)
 }
 EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_fill);
 
+/*
+ * Room for an event's attributes in a message whose data takes one 1-KiB
+ * allocation: all events but those with the longest paths fit. A
+ * page-sized skb would be copied down to size by netlink before sending,
+ * and asking each field its size first costs as much as filling it.
+ */
+#define EVENT_MSG_ROOM \
+	(SKB_WITH_OVERHEAD(1024) - NLMSG_HDRLEN - GENL_HDRLEN)
+
 /* One EVENT message; NULL with *err set when it cannot be built. */
-static struct sk_buff *event_msg(const struct sysrqmon_event *ev, int *err)
+static struct sk_buff *event_msg(const struct sysrqmon_event *ev, size_t room,
+				 int *err)
 {
 	struct sk_buff *skb;
 	void *hdr;
 
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	skb = genlmsg_new(room, GFP_KERNEL);
 	if (!skb) {
 		*err = -ENOMEM;
 		return NULL;
@@ -156,7 +166,9 @@ int sysrqmon_netlink_send(const struct sysrqmon_event *ev)
 	if (!genl_has_listeners(&sysrqmon_family, &init_net,
 				SYSRQMON_GROUP_EVENTS))
 		return -ESRCH;
-	skb = event_msg(ev, &ret);
+	skb = event_msg(ev, EVENT_MSG_ROOM, &ret);
+	if (!skb && ret == -EMSGSIZE)
+		skb = event_msg(ev, NLMSG_GOODSIZE, &ret);
 	if (!skb)
 		return ret;
 	/*

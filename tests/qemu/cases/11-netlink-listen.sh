@@ -115,6 +115,22 @@ pids_json=$(sed -nE 's/.*[{,]"pid":([0-9]+).*/\1/p' $F | tr '\n' ' ')
 pids_log=$(new_audit | sed -nE 's/.* pid=([0-9]+) .*/\1/p' | tr '\n' ' ')
 check audit-same-pids "json: $pids_json / log: $pids_log" [ "$pids_json" = "$pids_log" ]
 
+# The largest event: an open of a file and by an executable whose paths are the longest an
+# event names (255 bytes), with a 15-byte comm. Its attributes do not fit the 1-KiB message
+# other events take (netlink.c, EVENT_MSG_ROOM): it still arrives, whole.
+D=/tmp/$(printf '%0248d' 0 | tr 0 d)
+mkdir -p $D && touch $D/s && mount --bind /proc/sys/kernel/sysrq $D/s &&
+	cp "$(command -v sysrqwrite)" $D/w
+F=/tmp/listen-large.json
+listener_start $F --json --count 2 --timeout 20 || fail large-joined "$(cat $F.err)"
+run_helper R4 $D/w --comm fifteen-bytes-1 $D/s 1
+wait $LISTENER_PID
+check large-count "$(wc -l < $F) lines (want 2): $(cat $F.err)" [ "$(wc -l < $F)" -eq 2 ]
+json_expect large-open "$(sed -n 1p $F)" event='"open"' path="\"$D/s\"" exe="\"$D/w\"" \
+	comm='"fifteen-bytes-1"' pid="$(field "$R4" pid)"
+json_expect large-sysctl "$(sed -n 2p $F)" event='"sysctl"' new_mask=1 exe="\"$D/w\""
+umount $D/s
+
 echo 0 > $PARAMS/watch_reads
 set_mask 438
 exit 0
