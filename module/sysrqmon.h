@@ -75,9 +75,8 @@ struct sysrqmon_ev_text {
  * @truncated. Events without a task of their own leave the task fields zero.
  * A common header, then the payload of the kind: the buffer keeps the
  * header, the payload's numbers and its strings, each as its length and
- * its bytes
- * (sysrqmon_event_pack()). The executable is pinned here, until the
- * event leaves the buffer, and named by the queue's worker for each sink.
+ * its bytes (sysrqmon_event_pack()). The executable is pinned here, until
+ * the event leaves the buffer, and named by the queue's worker for each sink.
  */
 struct sysrqmon_event {
 	u64 seq;
