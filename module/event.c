@@ -303,9 +303,9 @@ void sysrqmon_event_emit(struct sysrqmon_event *ev)
  * sysrqmon_event_broadcast() - the best-effort sinks of a queued event
  * @ev: the oldest event not broadcast yet, owned by the queue
  *
- * Multicasts the event to the listeners, then sends the audit record (it
- * needs an allocation). The queue then holds the event for the shipping
- * consumer, if there is one.
+ * Adds the event to the listeners' multicast datagram, then sends the
+ * audit record (it needs an allocation). The queue then holds the event
+ * for the shipping consumer, if there is one.
  *
  * Context: process context, the queue's worker.
  * Return: what sysrqmon_netlink_send() returned.
@@ -595,6 +595,7 @@ static bool kind_acts(enum sysrqmon_kind kind)
 /* What the queue's worker hands each event to (queue.c). */
 const struct sysrqmon_consumer sysrqmon_event_consumer = {
 	.broadcast = sysrqmon_event_broadcast,
+	.flush = sysrqmon_netlink_flush,
 	.shipping = sysrqmon_netlink_shipping,
 	.ship = sysrqmon_netlink_ship,
 };

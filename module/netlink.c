@@ -119,66 +119,116 @@ int sysrqmon_event_fill(struct sk_buff *skb, const struct sysrqmon_event *ev)
 }
 EXPORT_SYMBOL_IF_KUNIT(sysrqmon_event_fill);
 
-/*
- * Room for an event's attributes in a message whose data takes one 1-KiB
- * allocation: all events but those with the longest paths fit. A
- * page-sized skb would be copied down to size by netlink before sending,
- * and asking each field its size first costs as much as filling it.
- */
-#define EVENT_MSG_ROOM \
-	(SKB_WITH_OVERHEAD(1024) - NLMSG_HDRLEN - GENL_HDRLEN)
-
-/* One EVENT message; NULL with *err set when it cannot be built. */
-static struct sk_buff *event_msg(const struct sysrqmon_event *ev, size_t room,
-				 int *err)
+/* Appends one EVENT message to @skb; leaves @skb as it was on an error. */
+static int event_put(struct sk_buff *skb, const struct sysrqmon_event *ev)
 {
-	struct sk_buff *skb;
 	void *hdr;
+	int ret;
 
-	skb = genlmsg_new(room, GFP_KERNEL);
-	if (!skb) {
-		*err = -ENOMEM;
-		return NULL;
-	}
 	hdr = genlmsg_put(skb, 0, 0, &sysrqmon_family, 0, SYSRQMON_CMD_EVENT);
-	*err = hdr ? sysrqmon_event_fill(skb, ev) : -EMSGSIZE;
-	if (*err) {
-		nlmsg_free(skb);
-		return NULL;
+	if (!hdr)
+		return -EMSGSIZE;
+	ret = sysrqmon_event_fill(skb, ev);
+	if (ret) {
+		genlmsg_cancel(skb, hdr);
+		return ret;
 	}
 	genlmsg_end(skb, hdr);
-	return skb;
+	return 0;
+}
+
+/* Room for attributes in a message whose data takes one @alloc allocation. */
+#define MSG_ROOM(alloc) \
+	(SKB_WITH_OVERHEAD(alloc) - NLMSG_HDRLEN - GENL_HDRLEN)
+/*
+ * A lone event: 1 KiB holds all but the opens with the longest paths. A
+ * larger skb would be copied down to size by netlink before sending, and
+ * asking each field its size first costs as much as filling it.
+ */
+#define EVENT_MSG_ROOM	MSG_ROOM(1024)
+/*
+ * The datagrams after a full one: a page, about 15 events of 250 bytes.
+ * NLMSG_GOODSIZE is an 8-KiB allocation, which cost more per event
+ * (docs/benchmarks.md); it is kept for an event that fits in neither.
+ */
+#define BATCH_MSG_ROOM	MSG_ROOM(4096)
+
+/*
+ * The multicast datagram the worker is filling, between the first event of
+ * a run and sysrqmon_netlink_flush() at its end (the worker never runs
+ * concurrently with itself). The events of a run go out together: each
+ * skb's overhead counts against a listener's receive buffer, so a socket
+ * then holds several times more events, read with fewer calls.
+ */
+static struct sk_buff *mcast;
+
+/* Starts the datagram with @ev, in an skb with @room for attributes. */
+static int mcast_start(const struct sysrqmon_event *ev, size_t room)
+{
+	int ret;
+
+	mcast = genlmsg_new(room, GFP_KERNEL);
+	if (!mcast)
+		return -ENOMEM;
+	ret = event_put(mcast, ev);
+	if (ret) {
+		nlmsg_free(mcast);
+		mcast = NULL;
+	}
+	return ret;
 }
 
 /**
- * sysrqmon_netlink_send() - multicast one event to the "events" group
+ * sysrqmon_netlink_send() - add one event to the multicast datagram
  * @ev: the event
  *
+ * A run's first event takes the 1-KiB allocation that one event alone
+ * needs; a datagram that follows a full one, a page. An event too large
+ * for either gets an NLMSG_GOODSIZE one. sysrqmon_netlink_flush() sends
+ * the last datagram at the end of the run.
+ *
  * Context: process context (the queue's worker).
- * Return: 0 when handed to netlink, -ESRCH when nobody is subscribed, or
- * -ENOMEM / -EMSGSIZE when the message could not be built.
+ * Return: 0 when it will be handed to netlink, -ESRCH when nobody is
+ * subscribed, or -ENOMEM / -EMSGSIZE when it could not be built.
  */
 int sysrqmon_netlink_send(const struct sysrqmon_event *ev)
 {
-	struct sk_buff *skb;
+	size_t room = EVENT_MSG_ROOM;
 	int ret;
 
 	if (!genl_has_listeners(&sysrqmon_family, &init_net,
 				SYSRQMON_GROUP_EVENTS))
 		return -ESRCH;
-	skb = event_msg(ev, EVENT_MSG_ROOM, &ret);
-	if (!skb && ret == -EMSGSIZE)
-		skb = event_msg(ev, NLMSG_GOODSIZE, &ret);
-	if (!skb)
-		return ret;
+	if (mcast) {
+		if (!event_put(mcast, ev))
+			return 0;
+		sysrqmon_netlink_flush();
+		room = BATCH_MSG_ROOM;
+	}
+	ret = mcast_start(ev, room);
+	if (ret == -EMSGSIZE)
+		ret = mcast_start(ev, NLMSG_GOODSIZE);
+	return ret;
+}
+
+/**
+ * sysrqmon_netlink_flush() - multicast the datagram sysrqmon_netlink_send()
+ * filled, if any
+ *
+ * Context: process context (the queue's worker).
+ */
+void sysrqmon_netlink_flush(void)
+{
+	if (!mcast)
+		return;
 	/*
-	 * Someone is subscribed: what a full socket refuses (ESRCH when it
+	 * Someone was subscribed: what a full socket refuses (ESRCH when it
 	 * was the only one) is that listener's own loss, which it sees as an
-	 * overrun. For us the event was sent.
+	 * overrun. For us the events were sent.
 	 */
-	genlmsg_multicast(&sysrqmon_family, skb, 0, SYSRQMON_GROUP_EVENTS,
+	genlmsg_multicast(&sysrqmon_family, mcast, 0, SYSRQMON_GROUP_EVENTS,
 			  GFP_KERNEL);
-	return 0;
+	mcast = NULL;
 }
 
 /*
@@ -251,7 +301,6 @@ int sysrqmon_netlink_ship(const struct sysrqmon_event *const *evs,
 	u32 portid = ship_portid();
 	struct sk_buff *skb;
 	unsigned int i;
-	void *hdr;
 	int ret;
 
 	if (!portid)
@@ -259,17 +308,8 @@ int sysrqmon_netlink_ship(const struct sysrqmon_event *const *evs,
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!skb)
 		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		hdr = genlmsg_put(skb, 0, 0, &sysrqmon_family, 0,
-				  SYSRQMON_CMD_EVENT);
-		if (!hdr)
-			break;
-		if (sysrqmon_event_fill(skb, evs[i])) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-	}
+	for (i = 0; i < n && !event_put(skb, evs[i]); i++)
+		;
 	if (!i) {
 		nlmsg_free(skb);
 		return -EMSGSIZE;

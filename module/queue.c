@@ -10,7 +10,8 @@
  * each record through two stages, in order (struct sysrqmon_consumer):
  *
  *  - broadcast, once: the best-effort sinks (multicast listeners, the audit
- *    record). A listener whose socket is full loses the event, and sees it.
+ *    record), a batch at a time: a batch shares multicast datagrams. A
+ *    listener whose socket is full loses a datagram, and sees it.
  *  - ship: the shipping consumer, if one subscribed. A record leaves the
  *    ring only once that consumer has taken it: when its socket is full the
  *    record stays and the worker tries again later from a delayed work
@@ -348,9 +349,10 @@ static void queue_drain(struct work_struct *work)
 	bool more;
 
 	do {
-		/* A batch first: the consumer gets it in one datagram. */
+		/* A batch first: it shares datagrams, to every consumer. */
 		for (n = 0; n < SHIP_BATCH && (more = broadcast_one()); n++)
 			;
+		consumer->flush();
 		while (ship_some())
 			cond_resched();
 		cond_resched();

@@ -421,8 +421,10 @@ void sysrqmon_stats_snapshot(struct sysrqmon_stats *s);
 /**
  * struct sysrqmon_consumer - where the queue's worker hands each event
  * @broadcast: once per event, oldest first: the best-effort sinks
- *	       (multicast, audit record). Returns 0 (someone got
+ *	       (multicast, audit record). Returns 0 (someone will get
  *	       it), -ESRCH (nobody listens) or -ENOMEM/-EMSGSIZE (not built).
+ * @flush: after a run of @broadcast: sends what it gathered (the events
+ *	   of a run share multicast datagrams).
  * @shipping: whether there is a shipping consumer: the worker asks before
  *	      it unpacks events for @ship.
  * @ship: then the shipping consumer, given the oldest broadcast events in
@@ -434,6 +436,7 @@ void sysrqmon_stats_snapshot(struct sysrqmon_stats *s);
  */
 struct sysrqmon_consumer {
 	int (*broadcast)(struct sysrqmon_event *ev);
+	void (*flush)(void);
 	bool (*shipping)(void);
 	int (*ship)(const struct sysrqmon_event *const *evs, unsigned int n);
 };
@@ -496,6 +499,7 @@ void sysrqmon_queue_counters(struct sysrqmon_counters *c);
 int sysrqmon_netlink_init(void);
 void sysrqmon_netlink_exit(void);
 int sysrqmon_netlink_send(const struct sysrqmon_event *ev);
+void sysrqmon_netlink_flush(void);
 bool sysrqmon_netlink_shipping(void);
 int sysrqmon_netlink_ship(const struct sysrqmon_event *const *evs,
 			  unsigned int n);
