@@ -30,29 +30,35 @@ path_run() {
 	eval "$_pv=\$(tail -n 1 /tmp/adv-out)"
 }
 
-# awk program summarising a JSON listener's stdout (one object per line); val(KEY) is the
-# value of "KEY":N or "KEY":"TEXT" on the line, "" when it has none.
+# awk program summarising a JSON listener's stdout (one object per line). Its regular
+# expressions are constants: busybox awk compiles a computed one again on every line, which made
+# this program, not the listener, what held the storm's listeners back. val(N) is the value of
+# the "KEY":N or "KEY":"TEXT" that match() just found, N being the length of `"KEY":`.
 JL_AWK_PROG='
-function val(k,  v) {
-	if (!match($0, "\"" k "\":\"?[^\",}]+")) return ""
-	v = substr($0, RSTART + length(k) + 3, RLENGTH - length(k) - 3)
+function val(n,  v) {
+	v = substr($0, RSTART + n, RLENGTH - n)
 	sub(/^"/, "", v)
 	return v
 }
 /"type":"event"/ {
 	ev++
-	if ((s = val("seq")) != "") { s += 0; if (min == "" || s < min) min = s; if (s > max) max = s }
-	k = val("event")
-	c[k "_" val("verdict")]++
-	if (k == "trigger" && (x = val("tid")) != "" && !tids[x]++) nt++
-	if ((x = val("exe")) != "") { sub(/.*\//, "", x); c["exe_" x]++ }
+	if (match($0, /"seq":"?[^",}]+/)) {
+		s = val(6) + 0
+		if (min == "" || s < min) min = s
+		if (s > max) max = s
+	}
+	k = match($0, /"event":"?[^",}]+/) ? val(8) : ""
+	c[k "_" (match($0, /"verdict":"?[^",}]+/) ? val(10) : "")]++
+	if (k == "trigger" && match($0, /"tid":"?[^",}]+/) && !tids[val(6)]++) nt++
+	if (match($0, /"exe":"?[^",}]+/)) { x = val(6); sub(/.*\//, "", x); c["exe_" x]++ }
 	next
 }
 /"type":"lost"/ {
 	lost++
-	f = val("from_seq") + 0; t = val("to_seq") + 0
+	f = match($0, /"from_seq":"?[^",}]+/) ? val(11) + 0 : 0
+	t = match($0, /"to_seq":"?[^",}]+/) ? val(9) + 0 : 0
 	if (t >= f && f > 0) lostsum += t - f + 1
-	if ((x = val("reason")) != "") c["reason_" x]++
+	if (match($0, /"reason":"?[^",}]+/)) c["reason_" val(9)]++
 	next
 }
 { other++ }
