@@ -339,16 +339,7 @@ size_t sysrqmon_fields_format(const struct sysrqmon_event *ev,
 	return fields_end(s, buf, size);
 }
 
-/**
- * sysrqmon_audit_line() - format an event's audit line, without the prefix
- * @ev: the event
- * @buf: receives the line, NUL-terminated
- * @size: size of @buf, %SYSRQMON_LINE_MAX holds any event
- *
- * Written in place, with no buffer of its own: it runs in hooks.
- *
- * Return: the length written.
- */
+/* Written in place, with no buffer of its own: it runs in hooks. */
 static __always_inline size_t audit_line(const struct sysrqmon_event *ev,
 					 char *buf, size_t size)
 {
@@ -361,6 +352,14 @@ static __always_inline size_t audit_line(const struct sysrqmon_event *ev,
 	return fields_end(&s, buf, size);
 }
 
+/**
+ * sysrqmon_audit_line() - format an event's audit line, without the prefix
+ * @ev: the event
+ * @buf: receives the line, NUL-terminated
+ * @size: size of @buf, %SYSRQMON_LINE_MAX holds any event
+ *
+ * Return: the length written.
+ */
 size_t sysrqmon_audit_line(const struct sysrqmon_event *ev, char *buf,
 			   size_t size)
 {

@@ -77,15 +77,43 @@ struct sysrqmon_ev_text {
  * header, the payload's numbers and its strings, each as its length and
  * its bytes (sysrqmon_event_pack()). The executable is pinned here, until
  * the event leaves the buffer, and named by the queue's worker for each sink.
+ *
+ * @seq: its number, taken as it is queued (its line and record carry it)
+ * @instance: the module load's instance
+ * @time_ns: when the hook ran, CLOCK_REALTIME
+ * @cgroup_id: the task's cgroup (v2)
+ * @exe_file: the task's executable, pinned by the hook, named by the worker
+ * @exe: a name to give instead (KUnit), else NULL
+ * @pid: the task's process id, in the initial namespaces as all ids here
+ * @tid: its thread id
+ * @ppid: its parent's process id
+ * @uid: its real user id
+ * @euid: its effective user id
+ * @gid: its real group id
+ * @auid: audit's loginuid of the task, -1 (unset) without one
+ * @ses: audit's session of the task, -1 (unset) without one
+ * @pidns: the task's pid namespace (inode number)
+ * @mntns: its mount namespace (inode number)
+ * @comm: its command name
+ * @kind: enum sysrqmon_kind
+ * @verdict: enum sysrqmon_verdict
+ * @target: enum sysrqmon_target
+ * @has_task: it has a task of its own (the task fields are set)
+ * @contained: the task runs inside a container
+ * @truncated: a string was cut
+ * @always: the policy always reports it (the buffer's reserve takes it)
+ * @line: it gets a kernel-log line
+ * @record: it gets an audit record
+ * @open: the payload of an open
+ * @act: the payload of the other kinds (a key, masks, a handler)
+ * @text: the payload of a setting, parameter or baseline
  */
 struct sysrqmon_event {
 	u64 seq;
 	u64 instance;
 	u64 time_ns;
 	u64 cgroup_id;
-	/* pinned by the hook, named by the queue's worker */
 	struct file *exe_file;
-	/* a name to give instead (KUnit), else NULL */
 	const char *exe;
 	pid_t pid;
 	pid_t tid;
@@ -93,7 +121,6 @@ struct sysrqmon_event {
 	u32 uid;
 	u32 euid;
 	u32 gid;
-	/* audit's loginuid and session of the task, -1 (unset) without one */
 	u32 auid;
 	u32 ses;
 	u32 pidns;
@@ -134,6 +161,16 @@ const char *sysrqmon_field_string(const struct sysrqmon_event *ev,
 
 /**
  * struct sysrqmon_config - the runtime configuration, one setting a field
+ * @mode: off, monitor or deny (enum sysrqmon_mode)
+ * @audit: a kernel-log line for allowed events too
+ * @audit_records: an audit record for allowed events too
+ * @watch_reads: read-only opens of the targets are events too
+ * @allowed_mask: deny mode: the SysRq functions a kernel.sysrq write may
+ *		  enable
+ * @allowed_keys: deny mode: bitmap of the SysRq key slots let through
+ * @deny_scope: deny mode covers all tasks or only contained ones
+ * @verify_ms: period of the drift check, 0 when off
+ * @locked: frozen, and unload refused, until reboot
  *
  * Published whole (params.c): a reader gets one consistent copy from
  * sysrqmon_config_get(), never a mix of an old and a new change.
@@ -144,7 +181,7 @@ struct sysrqmon_config {
 	bool audit_records;
 	bool watch_reads;
 	int allowed_mask;
-	u64 allowed_keys;	/* bitmap of SysRq key slots */
+	u64 allowed_keys;
 	int deny_scope;
 	int verify_ms;
 	bool locked;
@@ -314,6 +351,11 @@ const struct sysrq_key_op **sysrqmon_key_table(void);
 
 /**
  * struct sysrqmon_key_entry - a key table slot as sysrqmon_key_entry() lists it
+ * @key: the slot's key
+ * @changed: its handler differs from the one at load
+ * @help: the handler's help text
+ * @handler: the handler's symbol
+ * @module: the module that owns the handler, empty for the kernel
  */
 struct sysrqmon_key_entry {
 	char key;
@@ -379,6 +421,17 @@ void sysrqmon_event_release_packed(const void *buf);
 
 /**
  * struct sysrqmon_counters - delivery counters, see queue.c
+ * @generated: events emitted into the buffer, or dropped at its door
+ * @sent: events a sink took (a listener, the shipping consumer)
+ * @no_listener: events nobody was listening for
+ * @dropped: events lost: no room in the buffer, or not built
+ * @queued: events in the buffer now
+ * @shipped: events the shipping consumer took
+ * @dropped_critical: of @dropped, always-reported ones
+ * @buffer_events: the events the buffer holds at least
+ * @reserved_events: room on top, for always-reported events only
+ *
+ * generated == sent + no_listener + dropped + queued, in any snapshot.
  */
 struct sysrqmon_counters {
 	u64 generated;
