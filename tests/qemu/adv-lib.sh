@@ -31,9 +31,9 @@ path_run() {
 }
 
 # awk program summarising a JSON listener's stdout (one object per line). Its regular
-# expressions are constants: busybox awk compiles a computed one again on every line, which made
-# this program, not the listener, what held the storm's listeners back. val(N) is the value of
-# the "KEY":N or "KEY":"TEXT" that match() just found, N being the length of `"KEY":`.
+# expressions are constants: busybox awk compiles a computed one again on every line (5 times
+# slower). It still bounds what the storm's listeners get (docs/testing.md). val(N) is the value
+# of the "KEY":N or "KEY":"TEXT" that match() just found, N being the length of `"KEY":`.
 JL_AWK_PROG='
 function val(n,  v) {
 	v = substr($0, RSTART + n, RLENGTH - n)
