@@ -32,33 +32,33 @@ path_run() {
 
 # awk program summarising a JSON listener's stdout (one object per line). Its regular
 # expressions are constants: busybox awk compiles a computed one again on every line (5 times
-# slower). It still bounds what the storm's listeners get (docs/testing.md). val(N) is the value
-# of the "KEY":N or "KEY":"TEXT" that match() just found, N being the length of `"KEY":`.
+# slower). It still bounds what the storm's listeners get (docs/testing.md). val() is the value
+# of the "KEY":N or "KEY":"TEXT" that match() just found.
 JL_AWK_PROG='
-function val(n,  v) {
-	v = substr($0, RSTART + n, RLENGTH - n)
-	sub(/^"/, "", v)
+function val(  v) {
+	v = substr($0, RSTART, RLENGTH)
+	sub(/^"[^"]*":"?/, "", v)
 	return v
 }
 /"type":"event"/ {
 	ev++
 	if (match($0, /"seq":"?[^",}]+/)) {
-		s = val(6) + 0
+		s = val() + 0
 		if (min == "" || s < min) min = s
 		if (s > max) max = s
 	}
-	k = match($0, /"event":"?[^",}]+/) ? val(8) : ""
-	c[k "_" (match($0, /"verdict":"?[^",}]+/) ? val(10) : "")]++
-	if (k == "trigger" && match($0, /"tid":"?[^",}]+/) && !tids[val(6)]++) nt++
-	if (match($0, /"exe":"?[^",}]+/)) { x = val(6); sub(/.*\//, "", x); c["exe_" x]++ }
+	k = match($0, /"event":"?[^",}]+/) ? val() : ""
+	c[k "_" (match($0, /"verdict":"?[^",}]+/) ? val() : "")]++
+	if (k == "trigger" && match($0, /"tid":"?[^",}]+/) && !tids[val()]++) nt++
+	if (match($0, /"exe":"?[^",}]+/)) { x = val(); sub(/.*\//, "", x); c["exe_" x]++ }
 	next
 }
 /"type":"lost"/ {
 	lost++
-	f = match($0, /"from_seq":"?[^",}]+/) ? val(11) + 0 : 0
-	t = match($0, /"to_seq":"?[^",}]+/) ? val(9) + 0 : 0
+	f = match($0, /"from_seq":"?[^",}]+/) ? val() + 0 : 0
+	t = match($0, /"to_seq":"?[^",}]+/) ? val() + 0 : 0
 	if (t >= f && f > 0) lostsum += t - f + 1
-	if (match($0, /"reason":"?[^",}]+/)) c["reason_" val(9)]++
+	if (match($0, /"reason":"?[^",}]+/)) c["reason_" val()]++
 	next
 }
 { other++ }
