@@ -9,6 +9,9 @@
 
 #include "json.h"
 
+/* What sb_printf() makes room for before it prints: any number fits. */
+#define SB_PRINTF_ROOM	64
+
 void sb_init(struct strbuf *sb)
 {
 	memset(sb, 0, sizeof(*sb));
@@ -56,7 +59,7 @@ static bool sb_grow(struct strbuf *sb, size_t n)
 
 void sb_add(struct strbuf *sb, const void *data, size_t n)
 {
-	if (!sb_grow(sb, n))
+	if ((sb->oom || sb->len + n + 1 > sb->cap) && !sb_grow(sb, n))
 		return;
 	memcpy(sb->buf + sb->len, data, n);
 	sb->len += n;
@@ -70,22 +73,36 @@ void sb_puts(struct strbuf *sb, const char *s)
 
 void sb_putc(struct strbuf *sb, char c)
 {
-	sb_add(sb, &c, 1);
+	if ((sb->oom || sb->len + 2 > sb->cap) && !sb_grow(sb, 1))
+		return;
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
 }
 
 void sb_printf(struct strbuf *sb, const char *fmt, ...)
 {
+	size_t room;
 	va_list ap;
 	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || !sb_grow(sb, (size_t)n))
+	/* Most calls print a number: one pass into the room already there. */
+	if (!sb_grow(sb, SB_PRINTF_ROOM))
 		return;
+	room = sb->cap - sb->len;
 	va_start(ap, fmt);
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	n = vsnprintf(sb->buf + sb->len, room, fmt, ap);
 	va_end(ap);
+	if (n < 0) {
+		sb->buf[sb->len] = '\0';
+		return;
+	}
+	if ((size_t)n >= room) {
+		if (!sb_grow(sb, (size_t)n))
+			return;
+		va_start(ap, fmt);
+		vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	sb->len += (size_t)n;
 }
 
@@ -164,6 +181,17 @@ bool utf8_valid(const void *data, size_t n)
 	return true;
 }
 
+/* Bytes JSON takes as they are: printable ASCII but the quote and backslash. */
+static size_t json_plain_run(const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] >= 0x7f || p[i] == '"' || p[i] == '\\')
+			break;
+	return i;
+}
+
 bool json_escape(struct strbuf *sb, const void *data, size_t n)
 {
 	const unsigned char *p = data;
@@ -174,6 +202,12 @@ bool json_escape(struct strbuf *sb, const void *data, size_t n)
 	while (i < n) {
 		unsigned char c = p[i];
 
+		len = json_plain_run(p + i, n - i);
+		if (len) {
+			sb_add(sb, p + i, len);
+			i += len;
+			continue;
+		}
 		if (c == '"' || c == '\\') {
 			sb_putc(sb, '\\');
 			sb_putc(sb, (char)c);
@@ -269,16 +303,31 @@ void json_cstr(struct json_obj *o, const char *key, const char *s)
 	json_str(o, key, s, strlen(s));
 }
 
+/* @v in decimal: most of an event's fields, so without printf's parsing. */
+static void sb_decimal(struct strbuf *sb, uint64_t v)
+{
+	char digits[20];
+	size_t i = sizeof(digits);
+
+	do {
+		digits[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sb_add(sb, digits + i, sizeof(digits) - i);
+}
+
 void json_u64(struct json_obj *o, const char *key, uint64_t v)
 {
 	json_key(o, key);
-	sb_printf(o->sb, "%llu", (unsigned long long)v);
+	sb_decimal(o->sb, v);
 }
 
 void json_s64(struct json_obj *o, const char *key, int64_t v)
 {
 	json_key(o, key);
-	sb_printf(o->sb, "%lld", (long long)v);
+	if (v < 0)
+		sb_putc(o->sb, '-');
+	sb_decimal(o->sb, v < 0 ? -(uint64_t)v : (uint64_t)v);
 }
 
 void json_bool(struct json_obj *o, const char *key, bool v)

@@ -449,6 +449,23 @@ static void test_json_object(void)
 	check_str("json: hostile key escaped, also in _hex", sb_str(&sb),
 		  "{\"we\\\"ird\\u000a\":\"\\ufffd\",\"we\\\"ird\\u000a_hex\":\"c3\"}");
 	json_line(&sb);
+
+	sb_reset(&sb);
+	json_begin(&o, &sb);
+	json_s64(&o, "min", INT64_MIN);
+	json_s64(&o, "zero", 0);
+	json_u64(&o, "u0", 0);
+	json_end(&o);
+	check_str("json: INT64_MIN and zeros", sb_str(&sb),
+		  "{\"min\":-9223372036854775808,\"zero\":0,\"u0\":0}");
+
+	/* Longer than the room sb_printf() makes first: a second pass. */
+	sb_reset(&sb);
+	sb_puts(&sb, "x");
+	sb_printf(&sb, "%0100d|%s", 7, "end");
+	check(sb.len == 105 && !strcmp(sb_str(&sb) + 100, "7|end") &&
+	      sb_str(&sb)[1] == '0', "strbuf: a long sb_printf() whole",
+	      sb_str(&sb));
 	sb_free(&sb);
 }
 
