@@ -30,47 +30,9 @@ path_run() {
 	eval "$_pv=\$(tail -n 1 /tmp/adv-out)"
 }
 
-# awk program summarising a JSON listener's stdout (one object per line). Its regular
-# expressions are constants: busybox awk compiles a computed one again on every line (5 times
-# slower). It still bounds what the storm's listeners get (docs/testing.md). val() is the value
-# of the "KEY":N or "KEY":"TEXT" that match() just found.
-JL_AWK_PROG='
-function val(  v) {
-	v = substr($0, RSTART, RLENGTH)
-	sub(/^"[^"]*":"?/, "", v)
-	return v
-}
-/"type":"event"/ {
-	ev++
-	if (match($0, /"seq":"?[^",}]+/)) {
-		s = val() + 0
-		if (min == "" || s < min) min = s
-		if (s > max) max = s
-	}
-	k = match($0, /"event":"?[^",}]+/) ? val() : ""
-	c[k "_" (match($0, /"verdict":"?[^",}]+/) ? val() : "")]++
-	if (k == "trigger" && match($0, /"tid":"?[^",}]+/) && !tids[val()]++) nt++
-	if (match($0, /"exe":"?[^",}]+/)) { x = val(); sub(/.*\//, "", x); c["exe_" x]++ }
-	next
-}
-/"type":"lost"/ {
-	lost++
-	f = match($0, /"from_seq":"?[^",}]+/) ? val() + 0 : 0
-	t = match($0, /"to_seq":"?[^",}]+/) ? val() + 0 : 0
-	if (t >= f && f > 0) lostsum += t - f + 1
-	if (match($0, /"reason":"?[^",}]+/)) c["reason_" val()]++
-	next
-}
-{ other++ }
-END {
-	printf "events=%d lost=%d lostsum=%d minseq=%s maxseq=%d other=%d trigger_tids=%d",
-		ev, lost, lostsum, (min == "" ? 0 : min), max, other, nt
-	for (x in c) printf " %s=%d", x, c[x]
-	printf "\n"
-}'
-
 # json_listen FILE [CMD...]: `CMD sysrqmonctl listen --json &` (LISTENER_PID; CMD e.g.
-# runas ... --), its stdout summarised by JL_AWK_PROG into FILE (JL_AWK, the awk), its stderr in
+# runas ... --), its stdout summarised by the listensum helper into FILE (JL_SUM, its pid; an
+# awk script here cost 15 times as much a line and bounded the storm's listeners), its stderr in
 # FILE.err; returns once it has joined the events group, or with SHIP=1 (--ship: the shipping
 # consumer, in no group), once the module has it (status "shipping":true). listener_stop stops it.
 json_listen() {
@@ -78,9 +40,9 @@ json_listen() {
 	shift
 	rm -f "$_jf" "$_jf.fifo"
 	mkfifo "$_jf.fifo"
-	awk "$JL_AWK_PROG" < "$_jf.fifo" > "$_jf" &
+	listensum < "$_jf.fifo" > "$_jf" &
 	# shellcheck disable=SC2034 # listener_stop (lib.sh) waits for it
-	JL_AWK=$!
+	JL_SUM=$!
 	"$@" "$TOOL" listen --json ${SHIP:+--ship} > "$_jf.fifo" 2> "$_jf.err" &
 	LISTENER_PID=$!
 	[ -n "$SHIP" ] || { joined $LISTENER_PID "$_before" "$_jf.err"; return; }

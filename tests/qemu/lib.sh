@@ -337,6 +337,6 @@ listener_stop() {
 	kill -INT $LISTENER_PID 2>/dev/null
 	wait $LISTENER_PID
 	LISTENER_RC=$?
-	[ -z "$JL_AWK" ] || wait $JL_AWK
-	JL_AWK=
+	[ -z "$JL_SUM" ] || wait $JL_SUM
+	JL_SUM=
 }

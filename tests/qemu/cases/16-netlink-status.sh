@@ -76,7 +76,7 @@ gen=$(( $(counter generated "$S2") - $(counter generated "$S1") ))
 sent=$(( $(counter sent "$S2") - $(counter sent "$S1") ))
 drop=$(( $(counter dropped "$S2") - $(counter dropped "$S1") ))
 nol=$(( $(counter no_listener "$S2") - $(counter no_listener "$S1") ))
-sum=$(awk "$JL_AWK_PROG" < $F)
+sum=$(listensum < $F)
 ev=$(field "$sum" events) lost=$(field "$sum" lost) lostsum=$(field "$sum" lostsum)
 info "burst of $BURST: generated +$gen sent +$sent dropped +$drop no_listener +$nol; listener: $ev events, $lost lost records covering $lostsum, exit $LISTENER_RC"
 check burst-generated "generated +$gen (want $((2 * BURST)): open + sysctl per write)" [ $gen -eq $((2 * BURST)) ]

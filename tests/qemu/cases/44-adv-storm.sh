@@ -94,13 +94,13 @@ figure storm-seconds "$STORM_SECS"
 # --- a stalled listener and 10 reading ones ---
 EV2=$(scaled ${STORM2_EVENTS:-20000})
 json_listen /tmp/stalled.sum || fail stalled-listener "did not join"
-SPID=$LISTENER_PID SAWK=$JL_AWK
+SPID=$LISTENER_PID SSUM=$JL_SUM
 kill -STOP $SPID
-pids="" awks=""
+pids="" sums=""
 i=1
 while [ $i -le 10 ]; do
 	json_listen /tmp/l$i.sum || fail listener-$i "did not join"
-	pids="$pids $LISTENER_PID" awks="$awks $JL_AWK"
+	pids="$pids $LISTENER_PID" sums="$sums $JL_SUM"
 	i=$((i + 1))
 done
 status_json
@@ -117,7 +117,7 @@ for p in $pids $SPID; do kill -INT $p; done
 for p in $pids; do wait $p; done
 wait $SPID
 src=$?
-for a in $awks $SAWK; do wait $a; done
+for a in $sums $SSUM; do wait $a; done
 gen=$(delta generated "$S1" "$S2") sent=$(delta sent "$S1" "$S2") drop=$(delta dropped "$S1" "$S2")
 check multi-identity "generated +$gen sent +$sent dropped +$drop" counters_ok "$S2"
 check multi-snapshots "$STORM_STATUS_OK of $STORM_STATUS_N snapshots during the storm exact" \
