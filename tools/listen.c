@@ -220,7 +220,10 @@ static bool drain(struct smon_nl *nl, struct listen_ctx *c, bool all)
 	int i, err;
 
 	for (i = 0; (all || i < DRAIN_BATCH) && !c->done && !c->failed; i++) {
+		smon_output_hold(&c->out);
 		err = smon_nl_recv_events(nl, on_event, c);
+		if (!smon_output_release(&c->out))
+			return false;
 		switch (err) {
 		case 0:
 		case -EINTR:

@@ -97,7 +97,10 @@ static uint64_t realtime_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-/* Writes @o->sb (plus a newline for the line formats) or sends @o->j. */
+/*
+ * Writes @o->sb (plus a newline for the line formats), flushed unless held,
+ * or sends @o->j.
+ */
 static bool flush(struct smon_output *o)
 {
 	int err;
@@ -121,7 +124,22 @@ static bool flush(struct smon_output *o)
 		return false;
 	}
 	if (fwrite(sb_str(&o->sb), 1, o->sb.len, o->out) != o->sb.len ||
-	    fflush(o->out)) {
+	    (!o->held && fflush(o->out))) {
+		fprintf(stderr, PROG ": writing output: %s\n", strerror(errno));
+		o->failed = true;
+	}
+	return !o->failed;
+}
+
+void smon_output_hold(struct smon_output *o)
+{
+	o->held = true;
+}
+
+bool smon_output_release(struct smon_output *o)
+{
+	o->held = false;
+	if (!o->failed && fflush(o->out)) {
 		fprintf(stderr, PROG ": writing output: %s\n", strerror(errno));
 		o->failed = true;
 	}

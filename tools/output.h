@@ -57,6 +57,7 @@ struct smon_output {
 	struct smon_journal j;
 	struct smon_lost_tracker lost;
 	bool failed;			/* a write failed: stop */
+	bool held;			/* lines wait in the stdio buffer */
 	/* Events seen, by kind and verdict (allowed, denied). */
 	uint64_t counts[SYSRQMON_KIND_MAX + 1][2];
 	uint64_t seen;			/* events and lost records written */
@@ -72,6 +73,15 @@ void smon_output_free(struct smon_output *o);
  */
 bool smon_output_event(struct smon_output *o, const struct smon_event *ev);
 bool smon_output_lost(struct smon_output *o, const struct smon_lost *lost);
+
+/*
+ * Between hold and release, the line formats are not flushed after each
+ * record: release flushes the events of a datagram together. A flush per
+ * event woke a pipe's reader once per event. The journal gets each record
+ * at once.
+ */
+void smon_output_hold(struct smon_output *o);
+bool smon_output_release(struct smon_output *o);
 
 /*
  * Prometheus metrics of what this listener saw: events by kind and

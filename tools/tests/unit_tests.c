@@ -1542,6 +1542,45 @@ static void test_metrics(void)
 	free(st);
 }
 
+/* A held output writes nothing until released, then every line in order. */
+static void test_output_hold(void)
+{
+	struct smon_output out;
+	struct smon_event ev;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		check(false, "hold: open_memstream", strerror(errno));
+		return;
+	}
+	smon_output_init(&out, SMON_FMT_JSON, f);
+	memset(&ev, 0, sizeof(ev));
+	ev.present = SMON_BIT(SYSRQMON_ATTR_SEQ) |
+		     SMON_BIT(SYSRQMON_ATTR_INSTANCE);
+	ev.instance = 1;
+	smon_output_hold(&out);
+	for (ev.seq = 1; ev.seq <= 3; ev.seq += 2)
+		check(smon_output_event(&out, &ev), "hold: event kept", NULL);
+	/* A memstream's length changes only when it is flushed. */
+	check_u64("hold: nothing written while held", len, 0);
+	check(smon_output_release(&out), "hold: released", NULL);
+	check(len && buf[len - 1] == '\n' && strstr(buf, "\"seq\":1,") &&
+	      strstr(buf, "\"reason\":\"gap\"") && strstr(buf, "\"seq\":3,") &&
+	      strstr(buf, "\"seq\":1,") < strstr(buf, "\"reason\":\"gap\"") &&
+	      strstr(buf, "\"reason\":\"gap\"") < strstr(buf, "\"seq\":3,"),
+	      "hold: event, gap, event, in order", buf);
+	ev.seq = 4;
+	check(smon_output_event(&out, &ev), "hold: unheld event", NULL);
+	check(strstr(buf, "\"seq\":4,"), "hold: unheld is written at once",
+	      buf);
+	smon_output_free(&out);
+	fclose(f);
+	free(buf);
+}
+
 static void test_write_atomic(void)
 {
 	char dir[] = "/tmp/smon-unit-XXXXXX", path[64], buf[32];
@@ -1640,6 +1679,7 @@ int main(int argc, char **argv)
 	test_perm();
 	test_export();
 	test_metrics();
+	test_output_hold();
 	test_write_atomic();
 	if (json_out && fclose(json_out)) {
 		perror(argv[1]);
