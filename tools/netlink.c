@@ -20,7 +20,7 @@
 #endif
 
 /* Receive buffer asked for the events socket (the kernel may cap it). */
-#define SMON_RCVBUF		(8 << 20)
+#define SMON_RCVBUF		(32 << 20)
 /* Read buffer of the shipping consumer: more than any datagram it gets. */
 #define SMON_SHIP_BUF		(64 << 10)
 /* How long a request waits for its answer. */

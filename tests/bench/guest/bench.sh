@@ -268,7 +268,8 @@ if has memory; then
 	run_op R benchop --warm 0 pwrite $SYSRQ "$MASK" "$N_STORM"
 	M sec=memory state=storm_no_listener "$(memline)"
 	wait_drained
-	# A storm into a stalled listener (SIGSTOP): its socket fills (sysrqmonctl asks for 8 MiB).
+	# A storm into a stalled listener (SIGSTOP): its socket holds the events (sysrqmonctl asks
+	# for 32 MiB).
 	if listen_start /dev/null; then
 		kill -STOP $LISTENER_PID
 		run_op R benchop --warm 0 pwrite $SYSRQ "$MASK" "$N_STORM"

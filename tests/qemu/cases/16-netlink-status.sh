@@ -5,9 +5,9 @@
 # during and after the burst has generated == sent + no_listener + dropped + queued, and sent
 # grows by exactly what generated grows by. The listener accounts for every event: received +
 # its lost records = generated. The default burst (4000 events) fits its socket even unread
-# (on 6.1, 5 120 000 bytes of the 16 MiB: 8 MiB asked, doubled by the kernel), so it gets
-# every one and exits 0; a larger burst (LOAD_SCALE) may overrun it, as multicast is
-# best-effort (docs/contract.md): then the loss shows as lost records and exit 6.
+# (64 MiB: 32 MiB asked, doubled by the kernel), so it gets every one and exits 0; a larger
+# burst (LOAD_SCALE) may overrun it, as multicast is best-effort (docs/contract.md): then the
+# loss shows as lost records and exit 6.
 . /tests/lib.sh
 . /tests/adv-lib.sh
 
