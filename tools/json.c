@@ -30,16 +30,12 @@ void sb_reset(struct strbuf *sb)
 		sb->buf[0] = '\0';
 }
 
-static bool sb_grow(struct strbuf *sb, size_t n)
+/* sb_grow()'s slow path: a larger buffer, or @sb->oom. */
+static bool sb_realloc(struct strbuf *sb, size_t n)
 {
-	size_t cap;
+	size_t cap = sb->cap ? sb->cap : 256;
 	char *p;
 
-	if (sb->oom)
-		return false;
-	if (sb->len + n + 1 <= sb->cap)
-		return true;
-	cap = sb->cap ? sb->cap : 256;
 	while (cap < sb->len + n + 1) {
 		if (cap > SIZE_MAX / 2) {
 			sb->oom = true;
@@ -57,9 +53,17 @@ static bool sb_grow(struct strbuf *sb, size_t n)
 	return true;
 }
 
+/* Room for @n more bytes and the NUL; inline: every byte appended asks. */
+static inline bool sb_grow(struct strbuf *sb, size_t n)
+{
+	if (sb->oom)
+		return false;
+	return sb->len + n + 1 <= sb->cap || sb_realloc(sb, n);
+}
+
 void sb_add(struct strbuf *sb, const void *data, size_t n)
 {
-	if ((sb->oom || sb->len + n + 1 > sb->cap) && !sb_grow(sb, n))
+	if (!sb_grow(sb, n))
 		return;
 	memcpy(sb->buf + sb->len, data, n);
 	sb->len += n;
@@ -73,7 +77,7 @@ void sb_puts(struct strbuf *sb, const char *s)
 
 void sb_putc(struct strbuf *sb, char c)
 {
-	if ((sb->oom || sb->len + 2 > sb->cap) && !sb_grow(sb, 1))
+	if (!sb_grow(sb, 1))
 		return;
 	sb->buf[sb->len++] = c;
 	sb->buf[sb->len] = '\0';
