@@ -22,10 +22,9 @@ struct tally {
 	size_t used, size;		/* size: 0 or a power of two */
 };
 
-static void *alloc_or_die(size_t n, size_t size)
+/* @p, or the end of the summary when an allocation failed. */
+static void *or_die(void *p)
 {
-	void *p = calloc(n, size);
-
 	if (!p) {
 		perror("listensum");
 		exit(1);
@@ -58,8 +57,8 @@ static void tally_grow(struct tally *t)
 	size_t i, j;
 
 	t->size = old.size ? 2 * old.size : 64;
-	t->names = alloc_or_die(t->size, sizeof(*t->names));
-	t->counts = alloc_or_die(t->size, sizeof(*t->counts));
+	t->names = or_die(calloc(t->size, sizeof(*t->names)));
+	t->counts = or_die(calloc(t->size, sizeof(*t->counts)));
 	for (i = 0; i < old.size; i++) {
 		if (!old.names[i])
 			continue;
@@ -80,11 +79,7 @@ static unsigned long tally_add(struct tally *t, const char *name)
 		tally_grow(t);
 	i = tally_slot(t, name);
 	if (!t->names[i]) {
-		t->names[i] = strdup(name);
-		if (!t->names[i]) {
-			perror("listensum");
-			exit(1);
-		}
+		t->names[i] = or_die(strdup(name));
 		t->used++;
 	}
 	return t->counts[i]++;
