@@ -97,6 +97,14 @@ static uint64_t realtime_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/* Says why the output could not be written; false. */
+static bool write_failed(struct smon_output *o)
+{
+	fprintf(stderr, PROG ": writing output: %s\n", strerror(errno));
+	o->failed = true;
+	return false;
+}
+
 /*
  * Writes @o->sb (plus a newline for the line formats), flushed unless held,
  * or sends @o->j.
@@ -124,10 +132,8 @@ static bool flush(struct smon_output *o)
 		return false;
 	}
 	if (fwrite(sb_str(&o->sb), 1, o->sb.len, o->out) != o->sb.len ||
-	    (!o->held && fflush(o->out))) {
-		fprintf(stderr, PROG ": writing output: %s\n", strerror(errno));
-		o->failed = true;
-	}
+	    (!o->held && fflush(o->out)))
+		return write_failed(o);
 	return !o->failed;
 }
 
@@ -139,10 +145,8 @@ void smon_output_hold(struct smon_output *o)
 bool smon_output_release(struct smon_output *o)
 {
 	o->held = false;
-	if (!o->failed && fflush(o->out)) {
-		fprintf(stderr, PROG ": writing output: %s\n", strerror(errno));
-		o->failed = true;
-	}
+	if (!o->failed && fflush(o->out))
+		return write_failed(o);
 	return !o->failed;
 }
 
